@@ -1,0 +1,76 @@
+package api
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// ProblemContentType is the media type of every error answer (RFC 9457).
+const ProblemContentType = "application/problem+json"
+
+// Stable error codes. Clients branch on these, never on titles or details.
+const (
+	CodeBadRequest           = "bad_request"
+	CodeMalformedJSON        = "malformed_json"
+	CodeBodyTooLarge         = "body_too_large"
+	CodeValidation           = "validation_failed"
+	CodeBadConsoleVersion    = "bad_console_version"
+	CodeUnknownMethod        = "unknown_method"
+	CodeNotFound             = "not_found"
+	CodeMethodNotAllowed     = "method_not_allowed"
+	CodeUnauthorized         = "unauthorized"
+	CodeInvalidCredentials   = "invalid_credentials"
+	CodeInvalidToken         = "invalid_token"
+	CodeMFARequired          = "mfa_required"
+	CodeForbidden            = "forbidden"
+	CodeInvalidCode          = "invalid_code"
+	CodeChallengeExpired     = "challenge_expired"
+	CodeChallengeFailed      = "challenge_failed"
+	CodeChallengeClosed      = "challenge_closed"
+	CodeTooManyAttempts      = "too_many_attempts"
+	CodeTooManyPushes        = "too_many_pushes"
+	CodeResendTooSoon        = "resend_too_soon"
+	CodeBusy                 = "busy"
+	CodeSetupIncomplete      = "setup_incomplete"
+	CodeStepUpRequired       = "step_up_required"
+	CodeInvalidStepUp        = "invalid_step_up_token"
+	CodeTwoStepSetupRequired = "two_step_setup_required"
+	CodeWeakPassword         = "weak_password"
+	CodeMethodNotEnrolled    = "method_not_enrolled"
+	CodeConflict             = "conflict"
+	CodeInvalidPushToken     = "invalid_push_token"
+	CodeAlreadyDecided       = "already_decided"
+	CodeInternal             = "internal_error"
+)
+
+// Problem is an application/problem+json error body. AttemptsLeft and
+// RetryAfter are set where they apply; Methods and PrimaryMethod accompany
+// step_up_required; Missing names what setup_incomplete lacks.
+type Problem struct {
+	Type          string         `json:"type"`
+	Title         string         `json:"title"`
+	Status        int            `json:"status"`
+	Detail        string         `json:"detail,omitempty"`
+	Code          string         `json:"code"`
+	AttemptsLeft  *int           `json:"attempts_left,omitempty"`
+	RetryAfter    *int           `json:"retry_after,omitempty"`
+	Methods       []MethodOption `json:"methods,omitempty"`
+	PrimaryMethod Method         `json:"primary_method,omitempty"`
+	Missing       []string       `json:"missing,omitempty"`
+}
+
+// Error makes a Problem usable as a Go error on the client side.
+func (p *Problem) Error() string {
+	msg := p.Title
+	if p.Detail != "" {
+		msg = p.Detail
+	}
+	if msg == "" {
+		msg = "HTTP " + strconv.Itoa(p.Status)
+	}
+	return fmt.Sprintf("%s (%s)", msg, p.Code)
+}
+
+// ProblemType is the type URI for a code; it is a stable, documented name, not a
+// page that must exist.
+func ProblemType(code string) string { return "https://techconsole.invalid/problems/" + code }
