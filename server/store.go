@@ -52,6 +52,7 @@ type Tx interface {
 
 	InsertDevice(Device) error
 	RevokeDevices(memberID string, at time.Time) error
+	RevokeFactorDevices(factorID string, at time.Time) error
 	InsertPushToken(PushToken) error
 	DeletePushTokens(factorID string) error
 

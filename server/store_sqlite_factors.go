@@ -91,6 +91,13 @@ func (t *sqliteTx) RevokeDevices(memberID string, at time.Time) error {
 	return nil
 }
 
+func (t *sqliteTx) RevokeFactorDevices(factorID string, at time.Time) error {
+	if _, err := t.exec(`UPDATE devices SET revoked_at = ? WHERE factor_id = ? AND revoked_at = 0`, ms(at), factorID); err != nil {
+		return fmt.Errorf("revoke factor devices: %w", err)
+	}
+	return nil
+}
+
 func (t *sqliteTx) InsertPushToken(p PushToken) error {
 	_, err := t.exec(`INSERT INTO push_tokens (token_hash, member_id, factor_id, expires_at, used_at) VALUES (?, ?, ?, ?, ?)`,
 		p.Hash, p.MemberID, p.FactorID, ms(p.ExpiresAt), ms(p.UsedAt))
