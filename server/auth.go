@@ -40,6 +40,13 @@ func bearerToken(r *http.Request) string {
 // only the kinds listed. A token of another kind is as good as no token: a
 // half-authenticated mfa_token reaches nothing but its own calls.
 func (s *Server) authenticate(ctx context.Context, r *http.Request, kinds ...string) (principal, error) {
+	return s.lookupBearer(ctx, r, false, kinds...)
+}
+
+// lookupBearer is authenticate; with lateMFA an expired (but unused)
+// mfa_token is still recognised, so that a call on an existing challenge
+// can answer challenge_expired rather than a bare invalid_token.
+func (s *Server) lookupBearer(ctx context.Context, r *http.Request, lateMFA bool, kinds ...string) (principal, error) {
 	tok := bearerToken(r)
 	if tok == "" {
 		return principal{}, invalidToken()
@@ -85,7 +92,7 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, kinds ...str
 				if mt.Kind != kind {
 					continue
 				}
-				if !mt.UsedAt.IsZero() || !now.Before(mt.ExpiresAt) {
+				if !mt.UsedAt.IsZero() || (!lateMFA && !now.Before(mt.ExpiresAt)) {
 					return invalidToken()
 				}
 				m, err := tx.Member(mt.MemberID)

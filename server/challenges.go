@@ -61,7 +61,7 @@ func (s *Server) handleStartChallenge(w http.ResponseWriter, r *http.Request) er
 		ri := info(ctx)
 		ch := Challenge{
 			ID: newID(prefixChallenge), MemberID: p.Member.ID, FactorID: f.ID, Method: f.Method, Purpose: req.Purpose,
-			BearerHash: p.TokenHash, Status: ChallengeStatusPending, ExpiresAt: now.Add(codeTTL), CreatedAt: now,
+			BearerHash: p.TokenHash, Status: ChallengeStatusPending, ExpiresAt: s.challengeExpiry(p), CreatedAt: now,
 			ConsoleVersion: ri.ConsoleVersion, ClientAddress: ri.ClientAddress,
 		}
 		out = api.Challenge{ChallengeID: ch.ID, Method: f.Method}
@@ -92,6 +92,16 @@ func (s *Server) handleStartChallenge(w http.ResponseWriter, r *http.Request) er
 	}
 	writeJSON(w, http.StatusCreated, out)
 	return nil
+}
+
+// challengeExpiry is when a challenge (or its newest code) expires: codeTTL
+// from now, but never after the sign-in's mfa_token.
+func (s *Server) challengeExpiry(p principal) time.Time {
+	exp := s.now().Add(codeTTL)
+	if p.Kind != bearerAccess && p.MFA.ExpiresAt.Before(exp) {
+		exp = p.MFA.ExpiresAt
+	}
+	return exp
 }
 
 // pickFactor finds the member's active factor named by the request.
@@ -192,7 +202,7 @@ func (s *Server) expireIfDue(tx Tx, ch *Challenge) error {
 // handleVerifyChallenge: POST /auth/challenges/{id}/verify {code}.
 func (s *Server) handleVerifyChallenge(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	p, err := s.authenticate(ctx, r, challengeBearers...)
+	p, err := s.lookupBearer(ctx, r, true, challengeBearers...)
 	if err != nil {
 		return err
 	}
@@ -335,7 +345,7 @@ func cleanCode(c string) (string, error) {
 // (after the cooldown); the old code stops working.
 func (s *Server) handleResendChallenge(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	p, err := s.authenticate(ctx, r, challengeBearers...)
+	p, err := s.lookupBearer(ctx, r, true, challengeBearers...)
 	if err != nil {
 		return err
 	}
@@ -368,7 +378,7 @@ func (s *Server) handleResendChallenge(w http.ResponseWriter, r *http.Request) e
 			return err
 		}
 		code := newCode()
-		ch.CodeHash, ch.ResendAt, ch.ExpiresAt = hashCode(ch.ID, code), now.Add(resendWait), now.Add(codeTTL)
+		ch.CodeHash, ch.ResendAt, ch.ExpiresAt = hashCode(ch.ID, code), now.Add(resendWait), s.challengeExpiry(p)
 		if err := tx.UpdateChallenge(ch); err != nil {
 			return err
 		}
@@ -396,7 +406,7 @@ func tooSoon(wait time.Duration) *httpError {
 // handleCancelChallenge: DELETE /auth/challenges/{id}.
 func (s *Server) handleCancelChallenge(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	p, err := s.authenticate(ctx, r, challengeBearers...)
+	p, err := s.lookupBearer(ctx, r, true, challengeBearers...)
 	if err != nil {
 		return err
 	}
@@ -426,7 +436,7 @@ func (s *Server) handleCancelChallenge(w http.ResponseWriter, r *http.Request) e
 // answer at once; the wait matters for pushes.
 func (s *Server) handleChallengeStatus(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	p, err := s.authenticate(ctx, r, challengeBearers...)
+	p, err := s.lookupBearer(ctx, r, true, challengeBearers...)
 	if err != nil {
 		return err
 	}

@@ -35,14 +35,15 @@ type hasher struct {
 	slots chan struct{}
 	// dummy is verified against for unknown usernames so they cost one hash too.
 	dummy string
+	wait  time.Duration // how long to wait for a slot before errBusy
 }
 
 func newHasher() *hasher {
-	return &hasher{slots: make(chan struct{}, runtime.NumCPU()), dummy: demoPasswordHash}
+	return &hasher{slots: make(chan struct{}, runtime.NumCPU()), dummy: demoPasswordHash, wait: hashWait}
 }
 
 func (h *hasher) acquire(ctx context.Context) error {
-	t := time.NewTimer(hashWait)
+	t := time.NewTimer(h.wait)
 	defer t.Stop()
 	select {
 	case h.slots <- struct{}{}:
