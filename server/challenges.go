@@ -248,7 +248,7 @@ func (s *Server) handleVerifyChallenge(w http.ResponseWriter, r *http.Request) e
 			return err
 		}
 		if !ok {
-			he, err := s.wrongChallengeCode(ctx, tx, &ch, p.Member)
+			he, err := s.wrongChallengeCode(ctx, tx, &ch, p)
 			if err != nil {
 				return err
 			}
@@ -309,16 +309,31 @@ func (s *Server) checkTOTP(tx Tx, f *Factor, code string) (bool, error) {
 	return true, tx.UpdateFactor(*f)
 }
 
-// wrongChallengeCode counts a wrong code; the fifth ends the challenge.
-func (s *Server) wrongChallengeCode(ctx context.Context, tx Tx, ch *Challenge, m Member) (*httpError, error) {
+// wrongChallengeCode counts a wrong code against the challenge and against
+// the sign-in: the fifth, over all the sign-in's challenges, ends both, so
+// that starting new challenges buys no more guesses.
+func (s *Server) wrongChallengeCode(ctx context.Context, tx Tx, ch *Challenge, p principal) (*httpError, error) {
 	ch.Attempts++
-	left := maxCodeErrors - ch.Attempts
-	ev := auditEvent{Kind: auditChallengeFailed, MemberID: m.ID, Username: m.Username, Detail: string(ch.Method)}
+	used := ch.Attempts
+	if p.Kind != bearerAccess {
+		n, err := tx.FailMFAToken(p.TokenHash)
+		if err != nil {
+			return nil, err
+		}
+		used = max(used, n)
+	}
+	left := maxCodeErrors - used
+	ev := auditEvent{Kind: auditChallengeFailed, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(ch.Method)}
 	answer := perr(http.StatusUnauthorized, api.CodeInvalidCode, "wrong code").withAttemptsLeft(left)
 	if left <= 0 {
 		ch.Status, ch.ClosedAt, ch.CodeHash = ChallengeStatusFailed, s.now(), ""
 		ev.Kind = auditChallengeLocked
 		answer = closedError(*ch)
+		if p.Kind != bearerAccess {
+			if err := tx.UseMFAToken(p.TokenHash, s.now()); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := tx.UpdateChallenge(*ch); err != nil {
 		return nil, err
@@ -365,6 +380,9 @@ func (s *Server) handleResendChallenge(w http.ResponseWriter, r *http.Request) e
 		if ch.Status != ChallengeStatusPending {
 			answer = closedError(ch)
 			return nil
+		}
+		if err := s.stillValid(tx, p); err != nil {
+			return err
 		}
 		if ch.Method != api.MethodSMS && ch.Method != api.MethodEmail {
 			return validation("only text message and email challenges send codes")

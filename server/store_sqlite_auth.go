@@ -21,8 +21,9 @@ func (t *sqliteTx) InsertMFAToken(m MFAToken) error {
 func (t *sqliteTx) MFAToken(hash string) (MFAToken, error) {
 	var m MFAToken
 	var exp, used int64
-	err := t.tx.QueryRowContext(t.ctx, `SELECT token_hash, member_id, kind, expires_at, used_at, console_version, client_address FROM mfa_tokens WHERE token_hash = ?`, hash).
-		Scan(&m.Hash, &m.MemberID, &m.Kind, &exp, &used, &m.ConsoleVersion, &m.ClientAddress)
+	err := t.tx.QueryRowContext(t.ctx, `SELECT token_hash, member_id, kind, expires_at, used_at, console_version, client_address, failures
+		FROM mfa_tokens WHERE token_hash = ?`, hash).
+		Scan(&m.Hash, &m.MemberID, &m.Kind, &exp, &used, &m.ConsoleVersion, &m.ClientAddress, &m.Failures)
 	if err != nil {
 		return m, noRows("mfa token", err)
 	}
@@ -32,6 +33,17 @@ func (t *sqliteTx) MFAToken(hash string) (MFAToken, error) {
 
 func (t *sqliteTx) UseMFAToken(hash string, at time.Time) error {
 	return t.execOne("use mfa token", `UPDATE mfa_tokens SET used_at = ? WHERE token_hash = ? AND used_at = 0`, ms(at), hash)
+}
+
+func (t *sqliteTx) FailMFAToken(hash string) (int, error) {
+	if err := t.execOne("fail mfa token", `UPDATE mfa_tokens SET failures = failures + 1 WHERE token_hash = ?`, hash); err != nil {
+		return 0, err
+	}
+	var n int
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT failures FROM mfa_tokens WHERE token_hash = ?`, hash).Scan(&n); err != nil {
+		return 0, fmt.Errorf("fail mfa token: %w", err)
+	}
+	return n, nil
 }
 
 const challengeCols = `id, member_id, factor_id, method, purpose, bearer_hash, status, code_hash, attempts, match_number, resend_after, expires_at, created_at, closed_at, console_version, client_address`
