@@ -68,6 +68,9 @@ func (s *Server) handleStartChallenge(w http.ResponseWriter, r *http.Request) er
 		switch f.Method {
 		case api.MethodAuthenticatorApp:
 		case api.MethodSMS, api.MethodEmail:
+			if err := s.codeCooldown(tx, p, f); err != nil {
+				return err
+			}
 			code := newCode()
 			ch.CodeHash = hashCode(ch.ID, code)
 			ch.ResendAt = now.Add(resendWait)
@@ -102,6 +105,23 @@ func (s *Server) challengeExpiry(p principal) time.Time {
 		exp = p.MFA.ExpiresAt
 	}
 	return exp
+}
+
+// codeCooldown keeps a new challenge from sending a code to a factor that the
+// same sign-in sent one to less than resendWait ago (the resend rule cannot
+// be dodged by starting challenges).
+func (s *Server) codeCooldown(tx Tx, p principal, f Factor) error {
+	earlier, err := tx.ChallengesByBearer(p.TokenHash)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	for _, c := range earlier {
+		if c.FactorID == f.ID && now.Before(c.ResendAt) {
+			return tooSoon(c.ResendAt.Sub(now))
+		}
+	}
+	return nil
 }
 
 // pickFactor finds the member's active factor named by the request.

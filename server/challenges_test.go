@@ -321,6 +321,8 @@ func TestWrongCodesCountPerSignIn(t *testing.T) {
 		c.fail("POST", api.PathChallengeVerify(a.ChallengeID), r.MFAToken, api.VerifyRequest{Code: wrong}, http.StatusUnauthorized, api.CodeInvalidCode)
 	}
 	b := c.startChallenge(r.MFAToken, api.MethodSMS)
+	// A second SMS challenge of the same sign-in waits for the resend cooldown.
+	c.fail("POST", api.PathChallenges, r.MFAToken, api.ChallengeRequest{Method: api.MethodSMS}, http.StatusTooManyRequests, api.CodeResendTooSoon)
 	p := c.fail("POST", api.PathChallengeVerify(b.ChallengeID), r.MFAToken, api.VerifyRequest{Code: wrong}, http.StatusUnauthorized, api.CodeInvalidCode)
 	if p.AttemptsLeft == nil || *p.AttemptsLeft != 1 {
 		t.Errorf("attempts_left = %v, want 1", p.AttemptsLeft)

@@ -64,6 +64,8 @@ type Tx interface {
 
 	InsertChallenge(Challenge) error
 	Challenge(id string) (Challenge, error)
+	// ChallengesByBearer lists the challenges started with one token, oldest first.
+	ChallengesByBearer(bearerHash string) ([]Challenge, error)
 	UpdateChallenge(Challenge) error
 
 	InsertSession(Session) error

@@ -58,19 +58,43 @@ func (t *sqliteTx) InsertChallenge(c Challenge) error {
 	return nil
 }
 
-func (t *sqliteTx) Challenge(id string) (Challenge, error) {
+func scanChallenge(r scanner) (Challenge, error) {
 	var c Challenge
 	var method, purpose string
 	var resend, exp, created, closed int64
-	err := t.tx.QueryRowContext(t.ctx, `SELECT `+challengeCols+` FROM challenges WHERE id = ?`, id).Scan(
-		&c.ID, &c.MemberID, &c.FactorID, &method, &purpose, &c.BearerHash, &c.Status, &c.CodeHash, &c.Attempts,
+	err := r.Scan(&c.ID, &c.MemberID, &c.FactorID, &method, &purpose, &c.BearerHash, &c.Status, &c.CodeHash, &c.Attempts,
 		&c.MatchNumber, &resend, &exp, &created, &closed, &c.ConsoleVersion, &c.ClientAddress)
 	if err != nil {
-		return c, noRows("challenge", err)
+		return c, err
 	}
 	c.Method, c.Purpose = api.Method(method), api.Purpose(purpose)
 	c.ResendAt, c.ExpiresAt, c.CreatedAt, c.ClosedAt = fromMS(resend), fromMS(exp), fromMS(created), fromMS(closed)
 	return c, nil
+}
+
+func (t *sqliteTx) Challenge(id string) (Challenge, error) {
+	c, err := scanChallenge(t.tx.QueryRowContext(t.ctx, `SELECT `+challengeCols+` FROM challenges WHERE id = ?`, id))
+	if err != nil {
+		return c, noRows("challenge", err)
+	}
+	return c, nil
+}
+
+func (t *sqliteTx) ChallengesByBearer(bearerHash string) ([]Challenge, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+challengeCols+` FROM challenges WHERE bearer_hash = ? ORDER BY created_at, id`, bearerHash)
+	if err != nil {
+		return nil, fmt.Errorf("list challenges: %w", err)
+	}
+	defer rows.Close()
+	var out []Challenge
+	for rows.Next() {
+		c, err := scanChallenge(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list challenges: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 func (t *sqliteTx) UpdateChallenge(c Challenge) error {
