@@ -43,6 +43,14 @@ const (
 	CodeInternal             = "internal_error"
 )
 
+// What a setup_incomplete answer lists in Missing.
+const (
+	// MissingAuthenticatorApp: no active authenticator_app factor yet.
+	MissingAuthenticatorApp = "authenticator_app"
+	// MissingBackup: no active backup factor (sms or email) yet.
+	MissingBackup = "backup"
+)
+
 // Problem is an application/problem+json error body. AttemptsLeft and
 // RetryAfter are set where they apply; Methods and PrimaryMethod accompany
 // step_up_required; Missing names what setup_incomplete lacks.

@@ -1,0 +1,420 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// memberView is a member as the Admin Center shows them.
+func memberView(tx Tx, m Member) (api.Member, error) {
+	required, _, err := memberRequired(tx, m)
+	if err != nil {
+		return api.Member{}, err
+	}
+	factors, err := tx.Factors(m.ID)
+	if err != nil {
+		return api.Member{}, err
+	}
+	v := api.Member{
+		ID: m.ID, Username: m.Username, DisplayName: m.DisplayName, Roles: m.Roles, GroupID: m.GroupID,
+		ManagedGroupIDs: m.ManagedGroupIDs, Phone: m.Phone, Email: m.Email, TwoStepRequired: required,
+		Factors: factorViews(factors), LastConsoleVersion: m.LastConsoleVersion,
+	}
+	if v.Roles == nil {
+		v.Roles = []api.Role{}
+	}
+	if v.ManagedGroupIDs == nil {
+		v.ManagedGroupIDs = []string{}
+	}
+	if !m.LastSignInAt.IsZero() {
+		t := m.LastSignInAt
+		v.LastSignInAt = &t
+	}
+	return v, nil
+}
+
+// mayManage reports whether actor may act on target as an administrator.
+func mayManage(actor, target Member) bool {
+	return isMaster(actor) || (actor.HasRole(api.RoleAdministrator) && actor.Manages(target.GroupID))
+}
+
+// handleListMembers: GET /admin/members (an administrator sees the members
+// of the groups they manage).
+func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.adminPrincipal(r.Context(), r)
+	if err != nil {
+		return err
+	}
+	out := []api.Member{}
+	err = s.store.Read(r.Context(), func(tx Tx) error {
+		members, err := tx.ListMembers()
+		if err != nil {
+			return err
+		}
+		for _, m := range members {
+			if !mayManage(p.Member, m) {
+				continue
+			}
+			v, err := memberView(tx, m)
+			if err != nil {
+				return err
+			}
+			out = append(out, v)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// loadManaged loads the member {id} if the actor may manage them.
+func loadManaged(tx Tx, actor Member, id string) (Member, error) {
+	if !validID(id, prefixMember) {
+		return Member{}, notFound("member")
+	}
+	m, err := tx.Member(id)
+	if errors.Is(err, ErrNotFound) {
+		return m, notFound("member")
+	}
+	if err != nil {
+		return m, err
+	}
+	if !mayManage(actor, m) {
+		return m, forbidden("you do not manage this member's group")
+	}
+	return m, nil
+}
+
+// handleGetMember: GET /admin/members/{id}.
+func (s *Server) handleGetMember(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.adminPrincipal(r.Context(), r)
+	if err != nil {
+		return err
+	}
+	var out api.Member
+	err = s.store.Read(r.Context(), func(tx Tx) error {
+		m, err := loadManaged(tx, p.Member, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		out, err = memberView(tx, m)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// memberFields is a validated MemberRequest.
+type memberFields struct {
+	req      api.MemberRequest
+	username string
+	display  string
+	roles    []api.Role
+	phone    string
+	email    string
+}
+
+func checkMemberRequest(req api.MemberRequest) (memberFields, error) {
+	f := memberFields{req: req}
+	var err error
+	if req.Username != nil {
+		if err = checkUsername(*req.Username); err != nil {
+			return f, err
+		}
+		f.username = *req.Username
+	}
+	if req.DisplayName != nil {
+		if f.display, err = checkName("display_name", *req.DisplayName); err != nil {
+			return f, err
+		}
+	}
+	if req.Roles != nil {
+		if len(*req.Roles) == 0 {
+			return f, validation("roles must name at least one role")
+		}
+		for _, r := range *req.Roles {
+			if !r.Valid() {
+				return f, validation("roles must be master_administrator, administrator or technician")
+			}
+			if !slices.Contains(f.roles, r) {
+				f.roles = append(f.roles, r)
+			}
+		}
+	}
+	if req.GroupID != nil && *req.GroupID != "" && !validID(*req.GroupID, prefixGroup) {
+		return f, validation("group_id is not a group id")
+	}
+	if req.ManagedGroupIDs != nil {
+		if len(*req.ManagedGroupIDs) > 1000 {
+			return f, validation("too many managed_group_ids")
+		}
+		for _, g := range *req.ManagedGroupIDs {
+			if !validID(g, prefixGroup) {
+				return f, validation("managed_group_ids holds something that is not a group id")
+			}
+		}
+	}
+	if req.Phone != nil && strings.TrimSpace(*req.Phone) != "" {
+		if f.phone, err = checkPhone(*req.Phone); err != nil {
+			return f, err
+		}
+	}
+	if req.Email != nil && strings.TrimSpace(*req.Email) != "" {
+		if f.email, err = checkEmail(*req.Email); err != nil {
+			return f, err
+		}
+	}
+	return f, nil
+}
+
+// checkMemberShape checks the member's groups exist and fit the roles.
+func checkMemberShape(tx Tx, m Member) error {
+	if m.GroupID != "" {
+		if _, err := tx.Group(m.GroupID); errors.Is(err, ErrNotFound) {
+			return validation("group_id names no group")
+		} else if err != nil {
+			return err
+		}
+	}
+	if m.HasRole(api.RoleTechnician) && m.GroupID == "" {
+		return validation("a technician needs a group_id")
+	}
+	if len(m.ManagedGroupIDs) > 0 && !m.HasRole(api.RoleAdministrator) {
+		return validation("only administrators manage groups")
+	}
+	for _, g := range m.ManagedGroupIDs {
+		if _, err := tx.Group(g); errors.Is(err, ErrNotFound) {
+			return validation("managed_group_ids names a group that does not exist")
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// handleCreateMember: POST /admin/members.
+func (s *Server) handleCreateMember(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.adminPrincipal(ctx, r)
+	if err != nil {
+		return err
+	}
+	var req api.MemberRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	f, err := checkMemberRequest(req)
+	if err != nil {
+		return err
+	}
+	if req.Username == nil || req.Password == nil {
+		return validation("username and password are required")
+	}
+	if err := checkNewPassword(*req.Password, f.username); err != nil {
+		return err
+	}
+	m := Member{ID: newID(prefixMember), Username: f.username, DisplayName: f.display, Roles: f.roles,
+		Phone: f.phone, Email: f.email, ManagedGroupIDs: []string{}, CreatedAt: s.now()}
+	if m.DisplayName == "" {
+		m.DisplayName = m.Username
+	}
+	if m.Roles == nil {
+		m.Roles = []api.Role{api.RoleTechnician}
+	}
+	if req.GroupID != nil {
+		m.GroupID = *req.GroupID
+	}
+	if req.ManagedGroupIDs != nil {
+		m.ManagedGroupIDs = dedupe(*req.ManagedGroupIDs)
+	}
+	if !isMaster(p.Member) {
+		if !slices.Equal(m.Roles, []api.Role{api.RoleTechnician}) || len(m.ManagedGroupIDs) > 0 {
+			return forbidden("only master administrators give administrator roles")
+		}
+		if !p.Member.Manages(m.GroupID) {
+			return forbidden("you may add members only to the groups you manage")
+		}
+	}
+	if m.PasswordHash, err = s.hash.Hash(ctx, *req.Password); err != nil {
+		return err
+	}
+	var out api.Member
+	err = s.store.Write(ctx, func(tx Tx) error {
+		if err := checkMemberShape(tx, m); err != nil {
+			return err
+		}
+		if err := tx.InsertMember(m); err != nil {
+			return conflictIfDuplicate(err, "that username is taken")
+		}
+		if err := s.audit(ctx, tx, auditEvent{Kind: auditMemberCreated, MemberID: m.ID, Username: m.Username, ActorID: p.Member.ID}); err != nil {
+			return err
+		}
+		out, err = memberView(tx, m)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+// handleUpdateMember: PATCH /admin/members/{id}. Administrators may change
+// only the display name, contact details and password of members they manage.
+func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.adminPrincipal(ctx, r)
+	if err != nil {
+		return err
+	}
+	var req api.MemberRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	f, err := checkMemberRequest(req)
+	if err != nil {
+		return err
+	}
+	if !isMaster(p.Member) && (req.Username != nil || req.Roles != nil || req.GroupID != nil || req.ManagedGroupIDs != nil) {
+		return forbidden("only master administrators change usernames, roles and groups")
+	}
+	// Check permission and the password before paying for a hash.
+	var target Member
+	err = s.store.Read(ctx, func(tx Tx) error {
+		target, err = loadManaged(tx, p.Member, r.PathValue("id"))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	var newHash string
+	if req.Password != nil {
+		name := target.Username
+		if req.Username != nil {
+			name = f.username
+		}
+		if err := checkNewPassword(*req.Password, name); err != nil {
+			return err
+		}
+		if newHash, err = s.hash.Hash(ctx, *req.Password); err != nil {
+			return err
+		}
+	}
+	var out api.Member
+	err = s.store.Write(ctx, func(tx Tx) error {
+		m, err := loadManaged(tx, p.Member, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		var changed []string
+		if req.Username != nil && f.username != m.Username {
+			m.Username, changed = f.username, append(changed, "username")
+		}
+		if req.DisplayName != nil {
+			m.DisplayName, changed = f.display, append(changed, "display_name")
+		}
+		if req.Roles != nil {
+			m.Roles, changed = f.roles, append(changed, "roles")
+		}
+		if req.GroupID != nil {
+			m.GroupID, changed = *req.GroupID, append(changed, "group_id")
+		}
+		if req.ManagedGroupIDs != nil {
+			m.ManagedGroupIDs, changed = dedupe(*req.ManagedGroupIDs), append(changed, "managed_group_ids")
+		}
+		if req.Phone != nil {
+			m.Phone, changed = f.phone, append(changed, "phone")
+		}
+		if req.Email != nil {
+			m.Email, changed = f.email, append(changed, "email")
+		}
+		if newHash != "" {
+			m.PasswordHash, changed = newHash, append(changed, "password")
+		}
+		if err := checkMemberShape(tx, m); err != nil {
+			return err
+		}
+		if req.Roles != nil && !m.HasRole(api.RoleMasterAdministrator) {
+			if err := keepOneMaster(tx, m.ID); err != nil {
+				return err
+			}
+		}
+		if err := tx.UpdateMember(m); err != nil {
+			return conflictIfDuplicate(err, "that username is taken")
+		}
+		if newHash != "" {
+			if err := tx.RevokeMemberSessions(m.ID, s.now(), "password set by an administrator"); err != nil {
+				return err
+			}
+		}
+		if err := s.audit(ctx, tx, auditEvent{Kind: auditMemberUpdated, MemberID: m.ID, Username: m.Username, ActorID: p.Member.ID,
+			Detail: strings.Join(changed, ", ")}); err != nil {
+			return err
+		}
+		out, err = memberView(tx, m)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// keepOneMaster refuses a change that would leave no master administrator.
+func keepOneMaster(tx Tx, losing string) error {
+	members, err := tx.ListMembers()
+	if err != nil {
+		return err
+	}
+	for _, m := range members {
+		if m.ID != losing && m.HasRole(api.RoleMasterAdministrator) {
+			return nil
+		}
+	}
+	return perr(http.StatusConflict, api.CodeConflict, "the organisation must keep a master administrator")
+}
+
+// handleResetMember: POST /admin/members/{id}/reset-two-step (the lost-phone reset).
+func (s *Server) handleResetMember(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.adminPrincipal(ctx, r)
+	if err != nil {
+		return err
+	}
+	if err := decodeOptional(w, r, &struct{}{}); err != nil {
+		return err
+	}
+	err = s.store.Write(ctx, func(tx Tx) error {
+		m, err := loadManaged(tx, p.Member, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		return s.resetLostPhone(ctx, tx, m, p.Member)
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func dedupe(ids []string) []string {
+	out := []string{}
+	for _, id := range ids {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -1,0 +1,478 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// Challenges: the second step of a sign-in. Each challenge is bound to the
+// mfa_token that started it and to one factor; its code (SMS/email) is stored
+// hashed and bound to the challenge id.
+
+// challengeBearers are the tokens a challenge call accepts: the mfa_token of
+// mfa_required. (Step-up with an access token is added with password change.)
+var challengeBearers = []string{bearerChallenge}
+
+// handleStartChallenge: POST /auth/challenges {method | factor_id, purpose}.
+func (s *Server) handleStartChallenge(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.authenticate(ctx, r, challengeBearers...)
+	if err != nil {
+		return err
+	}
+	var req api.ChallengeRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	switch req.Purpose {
+	case "", api.PurposeLogin:
+		req.Purpose = api.PurposeLogin
+	case api.PurposePasswordChange:
+		return validation("a password_change challenge is started with an access token, not an mfa_token")
+	default:
+		return validation("purpose must be login or password_change")
+	}
+	if req.Method == "" && req.FactorID == "" {
+		return validation("give method or factor_id")
+	}
+	if req.Method != "" && !req.Method.Valid() {
+		return badRequest(api.CodeUnknownMethod, "method must be one of authenticator_app, app_notification, sms, email")
+	}
+	if req.FactorID != "" && !validID(req.FactorID, prefixFactor) {
+		return notFound("factor")
+	}
+
+	var out api.Challenge
+	err = s.store.Write(ctx, func(tx Tx) error {
+		if err := s.stillValid(tx, p); err != nil {
+			return err
+		}
+		f, err := pickFactor(tx, p.Member.ID, req)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		ri := info(ctx)
+		ch := Challenge{
+			ID: newID(prefixChallenge), MemberID: p.Member.ID, FactorID: f.ID, Method: f.Method, Purpose: req.Purpose,
+			BearerHash: p.TokenHash, Status: ChallengeStatusPending, ExpiresAt: s.challengeExpiry(p), CreatedAt: now,
+			ConsoleVersion: ri.ConsoleVersion, ClientAddress: ri.ClientAddress,
+		}
+		out = api.Challenge{ChallengeID: ch.ID, Method: f.Method}
+		switch f.Method {
+		case api.MethodAuthenticatorApp:
+		case api.MethodSMS, api.MethodEmail:
+			code := newCode()
+			ch.CodeHash = hashCode(ch.ID, code)
+			ch.ResendAt = now.Add(resendWait)
+			if err := s.sendCode(ctx, tx, f.Method, f.Target, code); err != nil {
+				return err
+			}
+			out.SentTo = sentTo(f)
+			out.ResendAfter = &ch.ResendAt
+		default:
+			// Pushes (app_notification) come with the device API.
+			return badRequest(api.CodeUnknownMethod, "this server does not send app notifications yet; choose another method")
+		}
+		out.ExpiresAt = ch.ExpiresAt
+		if err := tx.InsertChallenge(ch); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, auditEvent{Kind: auditChallengeSent, MemberID: p.Member.ID, Username: p.Member.Username,
+			Detail: string(f.Method) + " " + string(req.Purpose)})
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+// challengeExpiry is when a challenge (or its newest code) expires: codeTTL
+// from now, but never after the sign-in's mfa_token.
+func (s *Server) challengeExpiry(p principal) time.Time {
+	exp := s.now().Add(codeTTL)
+	if p.Kind != bearerAccess && p.MFA.ExpiresAt.Before(exp) {
+		exp = p.MFA.ExpiresAt
+	}
+	return exp
+}
+
+// pickFactor finds the member's active factor named by the request.
+func pickFactor(tx Tx, memberID string, req api.ChallengeRequest) (Factor, error) {
+	if req.FactorID != "" {
+		f, err := tx.Factor(req.FactorID)
+		if errors.Is(err, ErrNotFound) || (err == nil && f.MemberID != memberID) {
+			return Factor{}, notFound("factor")
+		}
+		if err != nil {
+			return Factor{}, err
+		}
+		if f.Status != api.FactorActive || (req.Method != "" && req.Method != f.Method) {
+			return Factor{}, badRequest(api.CodeMethodNotEnrolled, "that factor cannot be used for a challenge")
+		}
+		return f, nil
+	}
+	factors, err := tx.Factors(memberID)
+	if err != nil {
+		return Factor{}, err
+	}
+	for _, f := range summarize(factors).active {
+		if f.Method == req.Method {
+			return f, nil
+		}
+	}
+	return Factor{}, badRequest(api.CodeMethodNotEnrolled, "you have no active "+req.Method.Label()+" method")
+}
+
+func sentTo(f Factor) string {
+	if f.Method == api.MethodEmail {
+		return maskEmail(f.Target)
+	}
+	return maskPhone(f.Target)
+}
+
+// stillValid re-checks, inside a write transaction, that the principal's
+// single-use mfa_token has not been used meanwhile.
+func (s *Server) stillValid(tx Tx, p principal) error {
+	if p.Kind == bearerAccess {
+		sess, err := tx.Session(p.Session.ID)
+		if err != nil {
+			return err
+		}
+		if !sess.RevokedAt.IsZero() {
+			return invalidToken()
+		}
+		return nil
+	}
+	mt, err := tx.MFAToken(p.TokenHash)
+	if err != nil {
+		return err
+	}
+	if !mt.UsedAt.IsZero() || !s.now().Before(mt.ExpiresAt) {
+		return invalidToken()
+	}
+	return nil
+}
+
+// ownChallenge loads a challenge the principal started.
+func (s *Server) ownChallenge(tx Tx, p principal, id string) (Challenge, error) {
+	if !validID(id, prefixChallenge) {
+		return Challenge{}, notFound("challenge")
+	}
+	ch, err := tx.Challenge(id)
+	if errors.Is(err, ErrNotFound) {
+		return ch, notFound("challenge")
+	}
+	if err != nil {
+		return ch, err
+	}
+	if ch.MemberID != p.Member.ID || ch.BearerHash != p.TokenHash {
+		return ch, notFound("challenge")
+	}
+	return ch, nil
+}
+
+// closedError is the answer for a challenge that no longer takes codes.
+func closedError(ch Challenge) *httpError {
+	switch ch.Status {
+	case ChallengeStatusFailed:
+		return perr(http.StatusGone, api.CodeChallengeFailed, "too many wrong codes; start a new challenge")
+	case ChallengeStatusExpired:
+		return perr(http.StatusGone, api.CodeChallengeExpired, "the challenge expired; start a new one")
+	}
+	return perr(http.StatusGone, api.CodeChallengeClosed, "the challenge is closed")
+}
+
+// expireIfDue marks a pending challenge past its time as expired.
+func (s *Server) expireIfDue(tx Tx, ch *Challenge) error {
+	if ch.Status == ChallengeStatusPending && !s.now().Before(ch.ExpiresAt) {
+		ch.Status, ch.ClosedAt, ch.CodeHash = ChallengeStatusExpired, s.now(), ""
+		return tx.UpdateChallenge(*ch)
+	}
+	return nil
+}
+
+// handleVerifyChallenge: POST /auth/challenges/{id}/verify {code}.
+func (s *Server) handleVerifyChallenge(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.lookupBearer(ctx, r, true, challengeBearers...)
+	if err != nil {
+		return err
+	}
+	var req api.VerifyRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	code, err := cleanCode(req.Code)
+	if err != nil {
+		return err
+	}
+	var resp api.AuthResponse
+	var answer error // an answer that must not roll back what the transaction recorded
+	err = s.store.Write(ctx, func(tx Tx) error {
+		ch, err := s.ownChallenge(tx, p, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if err := s.expireIfDue(tx, &ch); err != nil {
+			return err
+		}
+		if ch.Status != ChallengeStatusPending {
+			answer = closedError(ch)
+			return nil
+		}
+		if ch.Method == api.MethodAppNotification {
+			return validation("an app notification is answered on the phone")
+		}
+		if err := s.stillValid(tx, p); err != nil {
+			return err
+		}
+		f, err := tx.Factor(ch.FactorID)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if err != nil || f.Status != api.FactorActive {
+			ch.Status, ch.ClosedAt = ChallengeStatusCancelled, s.now()
+			answer = perr(http.StatusGone, api.CodeChallengeClosed, "that method was reset; sign in again")
+			return tx.UpdateChallenge(ch)
+		}
+		ok, err := s.checkChallengeCode(tx, &ch, &f, code)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			he, err := s.wrongChallengeCode(ctx, tx, &ch, p.Member)
+			if err != nil {
+				return err
+			}
+			answer = he
+			return nil
+		}
+		ch.Status, ch.ClosedAt, ch.CodeHash = ChallengeStatusPassed, s.now(), ""
+		if err := tx.UpdateChallenge(ch); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, auditEvent{Kind: auditChallengePassed, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(ch.Method)}); err != nil {
+			return err
+		}
+		if err := tx.UseMFAToken(p.TokenHash, s.now()); err != nil {
+			return err
+		}
+		m, err := tx.Member(p.Member.ID)
+		if err != nil {
+			return err
+		}
+		resp, err = s.startSession(ctx, tx, m, true)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if answer != nil {
+		return answer
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// checkChallengeCode compares code with what the challenge expects; a TOTP
+// time step is accepted once per factor.
+func (s *Server) checkChallengeCode(tx Tx, ch *Challenge, f *Factor, code string) (bool, error) {
+	switch ch.Method {
+	case api.MethodAuthenticatorApp:
+		return s.checkTOTP(tx, f, code)
+	case api.MethodSMS, api.MethodEmail:
+		return ch.CodeHash != "" && constantTimeEqual(hashCode(ch.ID, code), ch.CodeHash), nil
+	}
+	return false, nil
+}
+
+// checkTOTP validates code against the factor's secret (±1 step) and records
+// the step, refusing a step at or before the last accepted one (replay).
+func (s *Server) checkTOTP(tx Tx, f *Factor, code string) (bool, error) {
+	secret, err := s.seal.open(f.Secret, f.ID)
+	if err != nil {
+		return false, err
+	}
+	step, ok := matchTOTP(string(secret), code, s.now())
+	if !ok || step <= f.LastStep {
+		return false, nil
+	}
+	f.LastStep = step
+	return true, tx.UpdateFactor(*f)
+}
+
+// wrongChallengeCode counts a wrong code; the fifth ends the challenge.
+func (s *Server) wrongChallengeCode(ctx context.Context, tx Tx, ch *Challenge, m Member) (*httpError, error) {
+	ch.Attempts++
+	left := maxCodeErrors - ch.Attempts
+	ev := auditEvent{Kind: auditChallengeFailed, MemberID: m.ID, Username: m.Username, Detail: string(ch.Method)}
+	answer := perr(http.StatusUnauthorized, api.CodeInvalidCode, "wrong code").withAttemptsLeft(left)
+	if left <= 0 {
+		ch.Status, ch.ClosedAt, ch.CodeHash = ChallengeStatusFailed, s.now(), ""
+		ev.Kind = auditChallengeLocked
+		answer = closedError(*ch)
+	}
+	if err := tx.UpdateChallenge(*ch); err != nil {
+		return nil, err
+	}
+	return answer, s.audit(ctx, tx, ev)
+}
+
+// cleanCode accepts a code typed with spaces or dashes ("123 456") and
+// refuses empty or absurd input before anything is looked up.
+func cleanCode(c string) (string, error) {
+	c = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return -1
+		}
+		return r
+	}, c)
+	if c == "" || len(c) > 16 {
+		return "", validation("code must be the 6 digits you received")
+	}
+	return c, nil
+}
+
+// handleResendChallenge: POST /auth/challenges/{id}/resend sends a new code
+// (after the cooldown); the old code stops working.
+func (s *Server) handleResendChallenge(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.lookupBearer(ctx, r, true, challengeBearers...)
+	if err != nil {
+		return err
+	}
+	if err := decodeOptional(w, r, &struct{}{}); err != nil {
+		return err
+	}
+	var out api.Challenge
+	var answer error
+	err = s.store.Write(ctx, func(tx Tx) error {
+		ch, err := s.ownChallenge(tx, p, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if err := s.expireIfDue(tx, &ch); err != nil {
+			return err
+		}
+		if ch.Status != ChallengeStatusPending {
+			answer = closedError(ch)
+			return nil
+		}
+		if ch.Method != api.MethodSMS && ch.Method != api.MethodEmail {
+			return validation("only text message and email challenges send codes")
+		}
+		now := s.now()
+		if now.Before(ch.ResendAt) {
+			return tooSoon(ch.ResendAt.Sub(now))
+		}
+		f, err := tx.Factor(ch.FactorID)
+		if err != nil {
+			return err
+		}
+		code := newCode()
+		ch.CodeHash, ch.ResendAt, ch.ExpiresAt = hashCode(ch.ID, code), now.Add(resendWait), s.challengeExpiry(p)
+		if err := tx.UpdateChallenge(ch); err != nil {
+			return err
+		}
+		if err := s.sendCode(ctx, tx, f.Method, f.Target, code); err != nil {
+			return err
+		}
+		out = api.Challenge{ChallengeID: ch.ID, Method: ch.Method, ExpiresAt: ch.ExpiresAt, SentTo: sentTo(f), ResendAfter: &ch.ResendAt}
+		return s.audit(ctx, tx, auditEvent{Kind: auditChallengeSent, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(ch.Method) + " resend"})
+	})
+	if err != nil {
+		return err
+	}
+	if answer != nil {
+		return answer
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func tooSoon(wait time.Duration) *httpError {
+	secs := int((wait + time.Second - 1) / time.Second)
+	return perr(http.StatusTooManyRequests, api.CodeResendTooSoon, "wait before sending another code").withRetryAfter(secs)
+}
+
+// handleCancelChallenge: DELETE /auth/challenges/{id}.
+func (s *Server) handleCancelChallenge(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.lookupBearer(ctx, r, true, challengeBearers...)
+	if err != nil {
+		return err
+	}
+	err = s.store.Write(ctx, func(tx Tx) error {
+		ch, err := s.ownChallenge(tx, p, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if ch.Status != ChallengeStatusPending {
+			return nil
+		}
+		ch.Status, ch.ClosedAt, ch.CodeHash = ChallengeStatusCancelled, s.now(), ""
+		if err := tx.UpdateChallenge(ch); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, auditEvent{Kind: auditChallengeCanceled, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(ch.Method)})
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// handleChallengeStatus: GET /auth/challenges/{id}?wait=N reports the
+// challenge's status. Code challenges change only through verify, so they
+// answer at once; the wait matters for pushes.
+func (s *Server) handleChallengeStatus(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.lookupBearer(ctx, r, true, challengeBearers...)
+	if err != nil {
+		return err
+	}
+	if v := r.URL.Query().Get("wait"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > api.MaxWait {
+			return validation("wait must be a whole number of seconds from 0 to " + strconv.Itoa(api.MaxWait))
+		}
+	}
+	var st api.ChallengeStatus
+	err = s.store.Write(ctx, func(tx Tx) error {
+		ch, err := s.ownChallenge(tx, p, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if err := s.expireIfDue(tx, &ch); err != nil {
+			return err
+		}
+		st.Status = wireStatus(ch.Status)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, st)
+	return nil
+}
+
+func wireStatus(stored string) string {
+	switch stored {
+	case ChallengeStatusPending:
+		return api.ChallengePending
+	case ChallengeStatusPassed:
+		return api.ChallengeApproved
+	case ChallengeStatusExpired:
+		return api.ChallengeExpired
+	}
+	return api.ChallengeDenied
+}

@@ -1,0 +1,188 @@
+package server
+
+import (
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// DemoPassword is every demo technician's password.
+const DemoPassword = "Demo-Pass-2026"
+
+// demoPasswordHash is argon2id(DemoPassword) at the server's parameters,
+// stored as is so that seeding costs no hashing.
+const demoPasswordHash = "$argon2id$v=19$m=19456,t=2,p=1$5vLE1exbsMxVrlbaenrnFQ$Ys8o6jSkn4H3a7mSR6YTquzrcutbibXVFH7rnSRLj2Q"
+
+// totpIssuer names the organisation in authenticator apps.
+const totpIssuer = "Remote Support"
+
+// DemoAccount is one account of the demo organisation, with what tests and
+// the embedded console's virtual phone need to act as its owner.
+type DemoAccount struct {
+	Username    string
+	Password    string
+	DisplayName string
+	TOTPSecret  string // base32; "" if none
+	OTPAuthURI  string // "" if none
+	DeviceToken string // alice's demo push device; "" if none
+	Phone       string
+	Email       string
+	Note        string
+}
+
+var demoSettings = Settings{
+	MasterAdministrators: false,
+	Administrators:       true,
+	Technicians:          api.TechniciansSelectedGroups,
+	PrimaryMethod:        api.MethodAppNotification,
+}
+
+const (
+	demoSupportDesk    = "Support Desk"
+	demoFieldServices  = "Field Services"
+	demoBackOffice     = "Back Office"
+	demoAliceDevice    = "7wBIPYuGb3V6l4HH7sJoys9wcAbJVVH6FTqF7qWYVOs"
+	demoFrankOldSecret = "ZHBLJ7OZ7JKMPEVFTGP5W72IMPCQFUN6"
+)
+
+// demoFactor is how a demo member is enrolled.
+type demoFactor struct {
+	method api.Method
+	status api.FactorStatus
+}
+
+type demoMember struct {
+	DemoAccount
+	roles   []api.Role
+	group   string
+	manages []string
+	factors []demoFactor
+}
+
+var (
+	active = api.FactorActive
+	authOn = demoFactor{api.MethodAuthenticatorApp, active}
+	pushOn = demoFactor{api.MethodAppNotification, active}
+	smsOn  = demoFactor{api.MethodSMS, active}
+	mailOn = demoFactor{api.MethodEmail, active}
+	tech   = []api.Role{api.RoleTechnician}
+)
+
+var demoMembers = []demoMember{
+	{DemoAccount: DemoAccount{Username: "alice", DisplayName: "Alice Anderson", TOTPSecret: "N7AJPFDMD6SEUAAFVGVK7KCAFKCBGJQS",
+		DeviceToken: demoAliceDevice, Phone: "555-0101", Email: "alice@example.com",
+		Note: "authenticator app + app notification (demo push device) + SMS"},
+		roles: tech, group: demoSupportDesk, factors: []demoFactor{authOn, pushOn, smsOn}},
+	{DemoAccount: DemoAccount{Username: "bob", DisplayName: "Bob Brown", TOTPSecret: "UPMOVE2R3DMUSPX7N3P4LIBU5LJL5HFV",
+		Phone: "555-0102", Email: "bob@example.com", Note: "authenticator app + SMS"},
+		roles: tech, group: demoSupportDesk, factors: []demoFactor{authOn, smsOn}},
+	{DemoAccount: DemoAccount{Username: "carol", DisplayName: "Carol Clark", TOTPSecret: "SYTDROO2C5MJS2WL2NJWIPM7EGZZOBLG",
+		Phone: "555-0103", Email: "carol@example.com", Note: "authenticator app + email"},
+		roles: tech, group: demoFieldServices, factors: []demoFactor{authOn, mailOn}},
+	{DemoAccount: DemoAccount{Username: "dave", DisplayName: "Dave Davis", Phone: "555-0104", Email: "dave@example.com",
+		Note: "email only (the legacy-console case)"},
+		roles: tech, group: demoFieldServices, factors: []demoFactor{mailOn}},
+	{DemoAccount: DemoAccount{Username: "erin", DisplayName: "Erin Evans", Phone: "555-0105", Email: "erin@example.com",
+		Note: "nothing enrolled: first-time setup"},
+		roles: tech, group: demoSupportDesk},
+	{DemoAccount: DemoAccount{Username: "frank", DisplayName: "Frank Foster", Phone: "555-0106", Email: "frank@example.com",
+		Note: "after a lost-phone reset: authenticator reset, SMS still active"},
+		roles: tech, group: demoSupportDesk, factors: []demoFactor{{api.MethodAuthenticatorApp, api.FactorReset}, smsOn}},
+	{DemoAccount: DemoAccount{Username: "grace", DisplayName: "Grace Green", Phone: "555-0107", Email: "grace@example.com",
+		Note: "nothing enrolled; Back Office does not enforce two-step: password alone"},
+		roles: tech, group: demoBackOffice},
+	{DemoAccount: DemoAccount{Username: "henry", DisplayName: "Henry Hughes", TOTPSecret: "ZEJLGXKCCTKOQARPGXMDAXWUBH7LS3A5",
+		Phone: "555-0108", Email: "henry@example.com", Note: "administrator (manages Support Desk) + technician; authenticator app + SMS"},
+		roles: []api.Role{api.RoleAdministrator, api.RoleTechnician}, group: demoSupportDesk, manages: []string{demoSupportDesk},
+		factors: []demoFactor{authOn, smsOn}},
+}
+
+// DemoAccounts lists the demo organisation's technicians and administrator
+// (the master administrator "admin" is not listed: its password is configured).
+func DemoAccounts() []DemoAccount {
+	out := make([]DemoAccount, 0, len(demoMembers))
+	for _, d := range demoMembers {
+		a := d.DemoAccount
+		a.Password = DemoPassword
+		if a.TOTPSecret != "" {
+			a.OTPAuthURI = otpauthURI(a.Username, a.TOTPSecret)
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// otpauthURI is the standard key URI (SHA1, 6 digits, 30 s).
+func otpauthURI(account, secret string) string {
+	v := url.Values{}
+	v.Set("secret", secret)
+	v.Set("issuer", totpIssuer)
+	v.Set("algorithm", "SHA1")
+	v.Set("digits", "6")
+	v.Set("period", "30")
+	u := url.URL{Scheme: "otpauth", Host: "totp", Path: "/" + totpIssuer + ":" + account, RawQuery: v.Encode()}
+	return u.String()
+}
+
+// seedDemo writes the demo organisation (DEMO.md) into tx.
+func (s *Server) seedDemo(tx Tx, now time.Time) error {
+	groups := map[string]string{}
+	for _, g := range []struct {
+		name    string
+		enforce bool
+	}{{demoSupportDesk, true}, {demoFieldServices, true}, {demoBackOffice, false}} {
+		id := newID(prefixGroup)
+		if err := tx.InsertGroup(Group{ID: id, Name: g.name, EnforceTwoStep: g.enforce, CreatedAt: now}); err != nil {
+			return fmt.Errorf("demo group %s: %w", g.name, err)
+		}
+		groups[g.name] = id
+	}
+	for _, d := range demoMembers {
+		m := Member{
+			ID: newID(prefixMember), Username: d.Username, DisplayName: d.DisplayName, PasswordHash: demoPasswordHash,
+			Roles: d.roles, GroupID: groups[d.group], ManagedGroupIDs: []string{}, Phone: d.Phone, Email: d.Email, CreatedAt: now,
+		}
+		for _, g := range d.manages {
+			m.ManagedGroupIDs = append(m.ManagedGroupIDs, groups[g])
+		}
+		if err := tx.InsertMember(m); err != nil {
+			return fmt.Errorf("demo member %s: %w", d.Username, err)
+		}
+		var authID string
+		for _, df := range d.factors {
+			f := Factor{ID: newID(prefixFactor), MemberID: m.ID, Method: df.method, Status: df.status, CreatedAt: now, Confirmed: now}
+			switch df.method {
+			case api.MethodAuthenticatorApp:
+				secret := d.TOTPSecret
+				if secret == "" {
+					secret = demoFrankOldSecret
+				}
+				sealed, err := s.seal.seal([]byte(secret), f.ID)
+				if err != nil {
+					return err
+				}
+				f.Secret = sealed
+				authID = f.ID
+			case api.MethodAppNotification:
+				f.ParentID = authID
+			case api.MethodSMS:
+				f.Target = d.Phone
+			case api.MethodEmail:
+				f.Target = d.Email
+			}
+			if err := tx.InsertFactor(f); err != nil {
+				return fmt.Errorf("demo factor %s/%s: %w", d.Username, df.method, err)
+			}
+			if df.method == api.MethodAppNotification {
+				dev := Device{ID: newID(prefixDevice), MemberID: m.ID, FactorID: f.ID, Name: "Demo phone",
+					TokenHash: hashToken(d.DeviceToken), CreatedAt: now}
+				if err := tx.InsertDevice(dev); err != nil {
+					return fmt.Errorf("demo device %s: %w", d.Username, err)
+				}
+			}
+		}
+	}
+	return nil
+}

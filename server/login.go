@@ -1,0 +1,143 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// Input limits of credentials.
+const (
+	maxUsername = 64
+	maxPassword = 1024
+)
+
+// handleLogin: POST /auth/login. The password is checked (an unknown user
+// costs one hash too and gets the same answer), then the policy decides:
+// authenticated, mfa_required (a challenge mfa_token) or mfa_setup_required
+// (a setup mfa_token).
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
+	var req api.LoginRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	if err := checkUsername(req.Username); err != nil {
+		return err
+	}
+	if req.Password == "" || len(req.Password) > maxPassword {
+		return validation("password must be 1 to 1024 bytes")
+	}
+	ctx := r.Context()
+	var m Member
+	found := true
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		m, err = tx.MemberByUsername(req.Username)
+		if errors.Is(err, ErrNotFound) {
+			found = false
+			return nil
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	stored := ""
+	if found {
+		stored = m.PasswordHash
+	}
+	ok, err := s.hash.Verify(ctx, stored, req.Password)
+	if err != nil {
+		return err
+	}
+	if !ok || !found {
+		e := auditEvent{Kind: auditSignInFailed, Username: req.Username, Detail: "wrong password"}
+		if found {
+			e.MemberID = m.ID
+		} else {
+			e.Detail = "unknown username"
+		}
+		s.auditAlone(ctx, e)
+		return perr(http.StatusUnauthorized, api.CodeInvalidCredentials, "wrong username or password")
+	}
+
+	var resp api.AuthResponse
+	err = s.store.Write(ctx, func(tx Tx) error {
+		m, err := tx.Member(m.ID) // fresh, inside the write lock
+		if err != nil {
+			return err
+		}
+		resp, err = s.loginState(ctx, tx, m)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// loginState decides what a member with a correct password gets.
+func (s *Server) loginState(ctx context.Context, tx Tx, m Member) (api.AuthResponse, error) {
+	required, st, err := memberRequired(tx, m)
+	if err != nil {
+		return api.AuthResponse{}, err
+	}
+	if !required {
+		return s.startSession(ctx, tx, m, false)
+	}
+	factors, err := tx.Factors(m.ID)
+	if err != nil {
+		return api.AuthResponse{}, err
+	}
+	e := summarize(factors)
+	if e.reset || len(e.active) == 0 {
+		tok, err := s.newMFAToken(ctx, tx, m, MFAKindSetup)
+		if err != nil {
+			return api.AuthResponse{}, err
+		}
+		ev := memberEvent(auditSignInSetup, m)
+		if e.reset {
+			ev.Detail = "after a reset"
+		}
+		if err := s.audit(ctx, tx, ev); err != nil {
+			return api.AuthResponse{}, err
+		}
+		return api.AuthResponse{State: api.StateMFASetupRequired, MFAToken: tok, PrimaryMethod: st.PrimaryMethod, Reset: e.reset}, nil
+	}
+	tok, err := s.newMFAToken(ctx, tx, m, MFAKindChallenge)
+	if err != nil {
+		return api.AuthResponse{}, err
+	}
+	if err := s.audit(ctx, tx, memberEvent(auditSignInMFA, m)); err != nil {
+		return api.AuthResponse{}, err
+	}
+	return api.AuthResponse{State: api.StateMFARequired, MFAToken: tok, PrimaryMethod: st.PrimaryMethod, Methods: methodOptions(e.active)}, nil
+}
+
+func (s *Server) newMFAToken(ctx context.Context, tx Tx, m Member, kind string) (string, error) {
+	tok := newToken()
+	ri := info(ctx)
+	err := tx.InsertMFAToken(MFAToken{
+		Hash: hashToken(tok), MemberID: m.ID, Kind: kind, ExpiresAt: s.now().Add(mfaTokenTTL),
+		ConsoleVersion: ri.ConsoleVersion, ClientAddress: ri.ClientAddress,
+	})
+	return tok, err
+}
+
+// checkUsername refuses empty, huge or control-character usernames.
+func checkUsername(u string) error {
+	if u == "" || len(u) > maxUsername || !utf8.ValidString(u) {
+		return validation("username must be 1 to 64 characters")
+	}
+	for _, r := range u {
+		if unicode.IsControl(r) || unicode.IsSpace(r) {
+			return validation("username must not contain spaces or control characters")
+		}
+	}
+	return nil
+}

@@ -1,0 +1,120 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/argon2"
+)
+
+// Argon2id parameters (OWASP Password Storage Cheat Sheet: m=19 MiB, t=2, p=1).
+const (
+	argonMemoryKiB = 19 * 1024
+	argonTime      = 2
+	argonThreads   = 1
+	argonKeyLen    = 32
+	argonSaltLen   = 16
+)
+
+// hashWait is how long a request waits for a free hashing slot before 503 busy.
+const hashWait = 2 * time.Second
+
+// errBusy means every hashing slot stayed taken for hashWait.
+var errBusy = errors.New("password hashing is at capacity")
+
+// hasher bounds concurrent argon2id runs by the CPU count: memory-hard hashes
+// beyond that only queue in RAM.
+type hasher struct {
+	slots chan struct{}
+	// dummy is verified against for unknown usernames so they cost one hash too.
+	dummy string
+	wait  time.Duration // how long to wait for a slot before errBusy
+}
+
+func newHasher() *hasher {
+	return &hasher{slots: make(chan struct{}, runtime.NumCPU()), dummy: demoPasswordHash, wait: hashWait}
+}
+
+func (h *hasher) acquire(ctx context.Context) error {
+	t := time.NewTimer(h.wait)
+	defer t.Stop()
+	select {
+	case h.slots <- struct{}{}:
+		return nil
+	case <-t.C:
+		return errBusy
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (h *hasher) release() { <-h.slots }
+
+// Hash returns the PHC string of password under fresh salt.
+func (h *hasher) Hash(ctx context.Context, password string) (string, error) {
+	if err := h.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer h.release()
+	return hashPassword(password)
+}
+
+// Verify reports whether password matches the PHC string encoded. An empty
+// encoded (unknown member) is checked against a dummy hash and always fails.
+func (h *hasher) Verify(ctx context.Context, encoded, password string) (bool, error) {
+	if err := h.acquire(ctx); err != nil {
+		return false, err
+	}
+	defer h.release()
+	if encoded == "" {
+		_, _ = verifyPassword(h.dummy, password)
+		return false, nil
+	}
+	return verifyPassword(encoded, password)
+}
+
+func hashPassword(password string) (string, error) {
+	salt := make([]byte, argonSaltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", fmt.Errorf("salt: %w", err)
+	}
+	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemoryKiB, argonThreads, argonKeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemoryKiB, argonTime, argonThreads,
+		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+func verifyPassword(encoded, password string) (bool, error) {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false, errors.New("password hash: not an argon2id PHC string")
+	}
+	var version int
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false, errors.New("password hash: unsupported version")
+	}
+	var m uint32
+	var t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return false, fmt.Errorf("password hash parameters: %w", err)
+	}
+	b64 := base64.RawStdEncoding
+	salt, err := b64.DecodeString(parts[4])
+	if err != nil {
+		return false, fmt.Errorf("password hash salt: %w", err)
+	}
+	want, err := b64.DecodeString(parts[5])
+	if err != nil {
+		return false, fmt.Errorf("password hash key: %w", err)
+	}
+	got := argon2.IDKey([]byte(password), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1, nil
+}

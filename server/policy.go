@@ -1,0 +1,64 @@
+package server
+
+import "github.com/remotesupport/techconsole/api"
+
+// twoStepRequired applies Global Settings > Two-step verification to one
+// member: each role is judged on its own flag, and any one that requires it
+// is enough. group is the member's technician group (nil if none).
+func twoStepRequired(m Member, st Settings, group *Group) bool {
+	if m.HasRole(api.RoleMasterAdministrator) && st.MasterAdministrators {
+		return true
+	}
+	if m.HasRole(api.RoleAdministrator) && st.Administrators {
+		return true
+	}
+	if m.HasRole(api.RoleTechnician) {
+		switch st.Technicians {
+		case api.TechniciansAll:
+			return true
+		case api.TechniciansSelectedGroups:
+			return group != nil && group.EnforceTwoStep
+		}
+	}
+	return false
+}
+
+// memberRequired loads what twoStepRequired needs.
+func memberRequired(tx Tx, m Member) (bool, Settings, error) {
+	st, err := tx.Settings()
+	if err != nil {
+		return false, st, err
+	}
+	var group *Group
+	if m.GroupID != "" {
+		g, err := tx.Group(m.GroupID)
+		if err != nil {
+			return false, st, err
+		}
+		group = &g
+	}
+	return twoStepRequired(m, st, group), st, nil
+}
+
+// enrollment summarises a member's factors for sign-in.
+type enrollment struct {
+	active []Factor // usable for a challenge, in the legacy order
+	reset  bool     // some factor was reset: the member must set up again
+}
+
+func summarize(factors []Factor) enrollment {
+	var e enrollment
+	for _, method := range api.Methods {
+		for _, f := range factors {
+			if f.Method == method && f.Status == api.FactorActive {
+				e.active = append(e.active, f)
+			}
+		}
+	}
+	for _, f := range factors {
+		if f.Status == api.FactorReset {
+			e.reset = true
+		}
+	}
+	return e
+}

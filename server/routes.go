@@ -1,0 +1,151 @@
+package server
+
+import (
+	"context"
+	"net"
+	"net/http"
+	"strings"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+func (s *Server) buildRoutes() http.Handler {
+	mux := http.NewServeMux()
+	h := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.wrap(fn)) }
+
+	// Sign-in and sessions.
+	h("POST "+api.PathLogin, s.handleLogin)
+	h("POST "+api.PathRefresh, s.handleRefresh)
+	h("POST "+api.PathLogout, s.handleLogout)
+	h("GET "+api.PathMe, s.handleMe)
+
+	// Challenges (Bearer: the mfa_token of mfa_required).
+	h("POST "+api.PathChallenges, s.handleStartChallenge)
+	h("GET "+api.PathChallenges+"/{id}", s.handleChallengeStatus)
+	h("POST "+api.PathChallenges+"/{id}/verify", s.handleVerifyChallenge)
+	h("POST "+api.PathChallenges+"/{id}/resend", s.handleResendChallenge)
+	h("DELETE "+api.PathChallenges+"/{id}", s.handleCancelChallenge)
+
+	// Setup (Bearer: the mfa_token of mfa_setup_required, or an access token).
+	h("GET "+api.PathTwoStep, s.handleTwoStepStatus)
+	h("POST "+api.PathTwoStepAuth, s.handleStartAuthenticator)
+	h("POST "+api.PathTwoStepSMS, s.handleStartSMS)
+	h("POST "+api.PathTwoStepEmail, s.handleStartEmail)
+	h("POST "+api.PathTwoStep+"/factors/{id}/send", s.handleFactorSend)
+	h("POST "+api.PathTwoStep+"/factors/{id}/confirm", s.handleFactorConfirm)
+	h("POST "+api.PathTwoStepActivate, s.handleActivate)
+
+	// Admin Center.
+	h("GET "+api.PathAdminSettings, s.handleGetSettings)
+	h("PUT "+api.PathAdminSettings, s.handlePutSettings)
+	h("GET "+api.PathAdminGroups, s.handleListGroups)
+	h("POST "+api.PathAdminGroups, s.handleCreateGroup)
+	h("PATCH "+api.PathAdminGroups+"/{id}", s.handleUpdateGroup)
+	h("GET "+api.PathAdminMembers, s.handleListMembers)
+	h("POST "+api.PathAdminMembers, s.handleCreateMember)
+	h("GET "+api.PathAdminMembers+"/{id}", s.handleGetMember)
+	h("PATCH "+api.PathAdminMembers+"/{id}", s.handleUpdateMember)
+	h("POST "+api.PathAdminMembers+"/{id}/reset-two-step", s.handleResetMember)
+	h("GET "+api.PathAdminAudit, s.handleAudit)
+
+	if s.cfg.Dev {
+		h("GET "+api.PathDevOutbox, s.handleOutbox)
+	}
+
+	return s.middleware(mux)
+}
+
+type ctxKey int
+
+const reqInfoKey ctxKey = iota
+
+// reqInfo is what every request says about where it comes from.
+type reqInfo struct {
+	ClientAddress  string
+	ConsoleVersion string // "" when the header is missing (newest behaviour)
+}
+
+func info(ctx context.Context) reqInfo {
+	ri, _ := ctx.Value(reqInfoKey).(reqInfo)
+	return ri
+}
+
+// middleware recovers panics, answers unknown routes and methods with
+// problem+json, refuses a malformed X-Console-Version and records the client
+// address and console version for the handlers.
+func (s *Server) middleware(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic in handler", "method", r.Method, "path", r.URL.Path, "panic", v)
+				writeProblem(w, perr(http.StatusInternalServerError, api.CodeInternal, "internal error").p)
+			}
+		}()
+		ri := reqInfo{ClientAddress: s.clientAddress(r)}
+		if v := r.Header.Get(api.ConsoleVersionHeader); v != "" || len(r.Header.Values(api.ConsoleVersionHeader)) > 0 {
+			cv, err := api.ParseConsoleVersion(v)
+			if err != nil || len(r.Header.Values(api.ConsoleVersionHeader)) > 1 {
+				writeProblem(w, badRequest(api.CodeBadConsoleVersion, api.ErrBadConsoleVersion.Error()).p)
+				return
+			}
+			ri.ConsoleVersion = cv.String()
+		}
+		r = r.WithContext(context.WithValue(r.Context(), reqInfoKey, ri))
+		if _, pattern := mux.Handler(r); pattern == "" {
+			// No route: let the mux pick 404 or 405 (with Allow), answer in problem+json.
+			mux.ServeHTTP(&routeMissWriter{ResponseWriter: w}, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// routeMissWriter turns the mux's plain-text 404/405 into problem+json.
+type routeMissWriter struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (w *routeMissWriter) WriteHeader(code int) {
+	if w.wrote {
+		return
+	}
+	w.wrote = true
+	w.Header().Del("X-Content-Type-Options")
+	switch code {
+	case http.StatusMethodNotAllowed:
+		writeProblem(w.ResponseWriter, perr(code, api.CodeMethodNotAllowed, "this path does not take that HTTP method").p)
+	case http.StatusNotFound:
+		writeProblem(w.ResponseWriter, perr(code, api.CodeNotFound, "no such path").p)
+	default:
+		writeProblem(w.ResponseWriter, perr(code, api.CodeBadRequest, "the request was refused").p)
+	}
+}
+
+func (w *routeMissWriter) Write(b []byte) (int, error) {
+	if !w.wrote {
+		w.WriteHeader(http.StatusOK)
+	}
+	return len(b), nil
+}
+
+// clientAddress is the peer's IP, or the first X-Forwarded-For entry when the
+// server is told it sits behind a trusted proxy.
+func (s *Server) clientAddress(r *http.Request) string {
+	if s.cfg.TrustedProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}

@@ -1,0 +1,224 @@
+// Package server is the reference auth server of the Technician Console: the
+// organisation's members, groups and two-step settings, sign-in with password
+// and two-step verification, setup, sessions and the admin API, served over the
+// REST contract of package api and kept in SQLite.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// Config says how to open a Server.
+type Config struct {
+	DBPath        string // SQLite file
+	KeyPath       string // TOTP key file; "" = DBPath + ".key"
+	Dev           bool   // outbox API on
+	Demo          bool   // seed the demo organisation when the database is empty
+	AdminPassword string // master administrator "admin"; "" = random, logged once at start
+	TrustedProxy  bool   // believe X-Forwarded-For
+	Logger        *slog.Logger
+	Now           func() time.Time // clock, for tests; nil = time.Now
+}
+
+// Server is one reference auth server over one store.
+type Server struct {
+	cfg    Config
+	log    *slog.Logger
+	now    func() time.Time
+	store  Store
+	seal   *sealer
+	hash   *hasher
+	routes http.Handler
+}
+
+// Lifetimes (DESIGN section 6).
+const (
+	accessTTL     = 15 * time.Minute
+	familyTTL     = 12 * time.Hour
+	mfaTokenTTL   = 10 * time.Minute
+	codeTTL       = 10 * time.Minute
+	resendWait    = 30 * time.Second
+	pushTokenTTL  = 10 * time.Minute
+	maxCodeErrors = 5
+)
+
+// Server timeouts: longer than the longest long-poll (api.MaxWait).
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 60 * time.Second
+	writeTimeout      = 60 * time.Second
+	idleTimeout       = 120 * time.Second
+)
+
+// Open opens the store (applying migrations), loads or creates the server
+// key, creates the master administrator on an empty database and seeds the
+// demo organisation when cfg.Demo is set.
+func Open(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.DBPath == "" {
+		return nil, errors.New("server: Config.DBPath is required")
+	}
+	if cfg.KeyPath == "" {
+		cfg.KeyPath = cfg.DBPath + ".key"
+	}
+	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now, hash: newHasher()}
+	if s.log == nil {
+		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	key, err := loadKey(cfg.KeyPath)
+	if err != nil {
+		return nil, err
+	}
+	if s.seal, err = newSealer(key); err != nil {
+		return nil, err
+	}
+	if s.store, err = OpenSQLite(ctx, cfg.DBPath); err != nil {
+		return nil, err
+	}
+	if err := s.bootstrap(ctx); err != nil {
+		s.store.Close()
+		return nil, err
+	}
+	s.routes = s.buildRoutes()
+	return s, nil
+}
+
+// Handler is the whole REST API.
+func (s *Server) Handler() http.Handler { return s.routes }
+
+// Serve answers on ln until ctx ends, then shuts down gracefully.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	hs := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdown); err != nil {
+		hs.Close()
+	}
+	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	return nil
+}
+
+// Close closes the store.
+func (s *Server) Close() error { return s.store.Close() }
+
+// Store gives tests and tools the server's store.
+func (s *Server) Store() Store { return s.store }
+
+// bootstrap fills an empty database: default settings, the master
+// administrator and, with Demo, the demo organisation.
+func (s *Server) bootstrap(ctx context.Context) error {
+	var members int
+	var admin Member
+	var adminErr error
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		if members, err = tx.CountMembers(); err != nil {
+			return err
+		}
+		admin, adminErr = tx.MemberByUsername(adminUsername)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("bootstrap: %w", err)
+	}
+	if members == 0 {
+		pw := s.cfg.AdminPassword
+		generated := pw == ""
+		if generated {
+			b := make([]byte, 15)
+			rand.Read(b)
+			pw = base64.RawURLEncoding.EncodeToString(b)
+		}
+		hash, err := hashPassword(pw)
+		if err != nil {
+			return fmt.Errorf("bootstrap: %w", err)
+		}
+		if err := s.store.Write(ctx, func(tx Tx) error { return s.seed(tx, hash) }); err != nil {
+			return fmt.Errorf("bootstrap: %w", err)
+		}
+		if generated {
+			// Shown once, on purpose: the operator has no other way to learn it.
+			s.log.Warn("created the master administrator with a random password; set --admin-password to choose one",
+				"username", adminUsername, "password", pw)
+		}
+		return nil
+	}
+	if s.cfg.AdminPassword != "" && adminErr == nil {
+		ok, err := verifyPassword(admin.PasswordHash, s.cfg.AdminPassword)
+		if err != nil || !ok {
+			hash, err := hashPassword(s.cfg.AdminPassword)
+			if err != nil {
+				return fmt.Errorf("bootstrap: %w", err)
+			}
+			err = s.store.Write(ctx, func(tx Tx) error {
+				admin.PasswordHash = hash
+				if err := tx.UpdateMember(admin); err != nil {
+					return err
+				}
+				return tx.RevokeMemberSessions(admin.ID, s.now(), "admin password set at start")
+			})
+			if err != nil {
+				return fmt.Errorf("bootstrap: set admin password: %w", err)
+			}
+			s.log.Info("master administrator password set from configuration", "username", adminUsername)
+		}
+	}
+	return nil
+}
+
+const adminUsername = "admin"
+
+// seed writes the default settings, the master administrator and (with Demo)
+// the demo organisation into an empty database.
+func (s *Server) seed(tx Tx, adminHash string) error {
+	now := s.now()
+	settings := Settings{Technicians: api.TechniciansNone, PrimaryMethod: api.MethodAppNotification}
+	if s.cfg.Demo {
+		settings = demoSettings
+	}
+	if err := tx.PutSettings(settings); err != nil {
+		return err
+	}
+	admin := Member{
+		ID: newID(prefixMember), Username: adminUsername, DisplayName: "Master Administrator",
+		PasswordHash: adminHash, Roles: []api.Role{api.RoleMasterAdministrator}, CreatedAt: now,
+	}
+	if err := tx.InsertMember(admin); err != nil {
+		return err
+	}
+	if s.cfg.Demo {
+		return s.seedDemo(tx, now)
+	}
+	return nil
+}

@@ -1,0 +1,177 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// startSession opens a new refresh-token family for m and records the
+// sign-in (time and console version) on the member. mfa says whether
+// two-step verification was passed for it.
+func (s *Server) startSession(ctx context.Context, tx Tx, m Member, mfa bool) (api.AuthResponse, error) {
+	now := s.now()
+	ri := info(ctx)
+	sess := Session{
+		ID: newID(prefixSession), MemberID: m.ID, CreatedAt: now, ExpiresAt: now.Add(familyTTL),
+		ConsoleVersion: ri.ConsoleVersion, ClientAddress: ri.ClientAddress,
+	}
+	if mfa {
+		sess.MFAAt = now
+	}
+	if err := tx.InsertSession(sess); err != nil {
+		return api.AuthResponse{}, err
+	}
+	m.LastSignInAt, m.LastConsoleVersion = now, ri.ConsoleVersion
+	if err := tx.UpdateMember(m); err != nil {
+		return api.AuthResponse{}, err
+	}
+	tokens, err := s.issueTokens(tx, sess.ID)
+	if err != nil {
+		return api.AuthResponse{}, err
+	}
+	user, err := userView(tx, m)
+	if err != nil {
+		return api.AuthResponse{}, err
+	}
+	detail := "password"
+	if mfa {
+		detail = "password+two-step"
+	}
+	if err := s.audit(ctx, tx, auditEvent{Kind: auditSignInOK, MemberID: m.ID, Username: m.Username, Detail: detail}); err != nil {
+		return api.AuthResponse{}, err
+	}
+	return api.AuthResponse{State: api.StateAuthenticated, Tokens: &tokens, User: &user}, nil
+}
+
+// issueTokens adds a fresh access and refresh token to the session.
+func (s *Server) issueTokens(tx Tx, sessionID string) (api.Tokens, error) {
+	now := s.now()
+	access, refresh := newToken(), newToken()
+	if err := tx.InsertAccessToken(AccessToken{Hash: hashToken(access), SessionID: sessionID, ExpiresAt: now.Add(accessTTL)}); err != nil {
+		return api.Tokens{}, err
+	}
+	if err := tx.InsertRefreshToken(RefreshToken{Hash: hashToken(refresh), SessionID: sessionID, CreatedAt: now}); err != nil {
+		return api.Tokens{}, err
+	}
+	return api.Tokens{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresIn: int(accessTTL / time.Second)}, nil
+}
+
+// handleRefresh: POST /auth/refresh. The refresh token is rotated; a token
+// used a second time revokes its whole family (it was stolen or raced).
+func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
+	var req api.RefreshRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	if req.RefreshToken == "" || len(req.RefreshToken) > 256 {
+		return invalidToken()
+	}
+	ctx := r.Context()
+	now := s.now()
+	var tokens api.Tokens
+	var reused bool
+	err := s.store.Write(ctx, func(tx Tx) error {
+		rt, err := tx.RefreshToken(hashToken(req.RefreshToken))
+		if errors.Is(err, ErrNotFound) {
+			return invalidToken()
+		}
+		if err != nil {
+			return err
+		}
+		sess, err := tx.Session(rt.SessionID)
+		if err != nil {
+			return err
+		}
+		if !sess.RevokedAt.IsZero() || !now.Before(sess.ExpiresAt) {
+			return invalidToken()
+		}
+		if !rt.UsedAt.IsZero() {
+			reused = true
+			if err := tx.RevokeSession(sess.ID, now, "refresh token reused"); err != nil {
+				return err
+			}
+			m, err := tx.Member(sess.MemberID)
+			if err != nil {
+				return err
+			}
+			return s.audit(ctx, tx, memberEvent(auditRefreshReuse, m))
+		}
+		if err := tx.UseRefreshToken(rt.Hash, now); err != nil {
+			return err
+		}
+		tokens, err = s.issueTokens(tx, sess.ID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if reused {
+		return invalidToken()
+	}
+	writeJSON(w, http.StatusOK, tokens)
+	return nil
+}
+
+// handleLogout: POST /auth/logout with the access token ends its session.
+// A refresh_token in the body (optional) ends that family as well.
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.authenticate(ctx, r, bearerAccess)
+	if err != nil {
+		return err
+	}
+	var req api.RefreshRequest
+	if err := decodeOptional(w, r, &req); err != nil {
+		return err
+	}
+	now := s.now()
+	err = s.store.Write(ctx, func(tx Tx) error {
+		if err := tx.RevokeSession(p.Session.ID, now, "sign-out"); err != nil {
+			return err
+		}
+		if req.RefreshToken != "" && len(req.RefreshToken) <= 256 {
+			rt, err := tx.RefreshToken(hashToken(req.RefreshToken))
+			if err == nil {
+				sess, err := tx.Session(rt.SessionID)
+				if err != nil {
+					return err
+				}
+				if sess.MemberID == p.Member.ID {
+					if err := tx.RevokeSession(sess.ID, now, "sign-out"); err != nil {
+						return err
+					}
+				}
+			} else if !errors.Is(err, ErrNotFound) {
+				return err
+			}
+		}
+		return s.audit(ctx, tx, memberEvent(auditLogout, p.Member))
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// handleMe: GET /me, the signed-in member.
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.authenticate(r.Context(), r, bearerAccess)
+	if err != nil {
+		return err
+	}
+	var u api.User
+	err = s.store.Read(r.Context(), func(tx Tx) error {
+		u, err = userView(tx, p.Member)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, u)
+	return nil
+}

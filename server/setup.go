@@ -1,0 +1,513 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"image/png"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"strings"
+
+	"github.com/pquerna/otp"
+	"github.com/pquerna/otp/totp"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// Setup (Protect Your Account): pair the mobile app, add a backup (SMS or
+// email) confirmed by code, then Activate. Reached with the mfa_token of
+// mfa_setup_required, or with an access token (voluntary setup).
+
+var setupBearers = []string{bearerSetup, bearerAccess}
+
+const qrSize = 256
+
+// handleTwoStepStatus: GET /me/two-step.
+func (s *Server) handleTwoStepStatus(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.authenticate(r.Context(), r, setupBearers...)
+	if err != nil {
+		return err
+	}
+	var out api.TwoStepStatus
+	err = s.store.Read(r.Context(), func(tx Tx) error {
+		required, st, err := memberRequired(tx, p.Member)
+		if err != nil {
+			return err
+		}
+		factors, err := tx.Factors(p.Member.ID)
+		if err != nil {
+			return err
+		}
+		out = api.TwoStepStatus{Required: required, PrimaryMethod: st.PrimaryMethod, Reset: summarize(factors).reset, Factors: factorViews(factors)}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// handleStartAuthenticator: POST /me/two-step/authenticator starts pairing a
+// new secret; an earlier pending authenticator is replaced.
+func (s *Server) handleStartAuthenticator(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.authenticate(ctx, r, setupBearers...)
+	if err != nil {
+		return err
+	}
+	if err := decodeOptional(w, r, &struct{}{}); err != nil {
+		return err
+	}
+	key, err := totp.Generate(totp.GenerateOpts{Issuer: totpIssuer, AccountName: p.Member.Username, Period: totpPeriod, Digits: totpDigits, Algorithm: otp.AlgorithmSHA1})
+	if err != nil {
+		return fmt.Errorf("generate totp secret: %w", err)
+	}
+	secret := key.Secret()
+	pushToken := newToken()
+	var out api.AuthenticatorSetup
+	err = s.store.Write(ctx, func(tx Tx) error {
+		if err := s.stillValid(tx, p); err != nil {
+			return err
+		}
+		factors, err := tx.Factors(p.Member.ID)
+		if err != nil {
+			return err
+		}
+		for _, f := range factors {
+			if f.Method == api.MethodAuthenticatorApp && f.Status == api.FactorPending {
+				if err := s.deleteFactor(tx, f); err != nil {
+					return err
+				}
+			}
+		}
+		now := s.now()
+		f := Factor{ID: newID(prefixFactor), MemberID: p.Member.ID, Method: api.MethodAuthenticatorApp, Status: api.FactorPending, CreatedAt: now}
+		if f.Secret, err = s.seal.seal([]byte(secret), f.ID); err != nil {
+			return err
+		}
+		if err := tx.InsertFactor(f); err != nil {
+			return err
+		}
+		if err := tx.InsertPushToken(PushToken{Hash: hashToken(pushToken), MemberID: p.Member.ID, FactorID: f.ID, ExpiresAt: now.Add(pushTokenTTL)}); err != nil {
+			return err
+		}
+		out = api.AuthenticatorSetup{FactorID: f.ID, Secret: secret}
+		return s.audit(ctx, tx, auditEvent{Kind: auditSetupStarted, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(api.MethodAuthenticatorApp)})
+	})
+	if err != nil {
+		return err
+	}
+	q := url.Values{}
+	q.Set("push_url", s.baseURL(r)+api.PathDeviceRegister)
+	q.Set("push_token", pushToken)
+	out.OTPAuthURI = otpauthURI(p.Member.Username, secret) + "&" + q.Encode()
+	if out.QRPNG, err = qrPNG(out.OTPAuthURI); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+// qrPNG is the base64 PNG of a QR code that encodes exactly uri.
+func qrPNG(uri string) (string, error) {
+	key, err := otp.NewKeyFromURL(uri)
+	if err != nil {
+		return "", fmt.Errorf("qr code: %w", err)
+	}
+	img, err := key.Image(qrSize, qrSize)
+	if err != nil {
+		return "", fmt.Errorf("qr code: %w", err)
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return "", fmt.Errorf("qr code: %w", err)
+	}
+	return base64.StdEncoding.EncodeToString(buf.Bytes()), nil
+}
+
+// baseURL is how the client reached this server (scheme and host).
+func (s *Server) baseURL(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || (s.cfg.TrustedProxy && r.Header.Get("X-Forwarded-Proto") == "https") {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// handleStartSMS: POST /me/two-step/sms {phone}.
+func (s *Server) handleStartSMS(w http.ResponseWriter, r *http.Request) error {
+	var req api.SMSSetupRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	phone, err := checkPhone(req.Phone)
+	if err != nil {
+		return err
+	}
+	return s.startCodeFactor(w, r, api.MethodSMS, phone)
+}
+
+// handleStartEmail: POST /me/two-step/email {email}.
+func (s *Server) handleStartEmail(w http.ResponseWriter, r *http.Request) error {
+	var req api.EmailSetupRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	email, err := checkEmail(req.Email)
+	if err != nil {
+		return err
+	}
+	return s.startCodeFactor(w, r, api.MethodEmail, email)
+}
+
+// startCodeFactor creates a pending SMS/email factor (replacing a pending one
+// of the same method) and sends its confirmation code.
+func (s *Server) startCodeFactor(w http.ResponseWriter, r *http.Request, method api.Method, target string) error {
+	ctx := r.Context()
+	p, err := s.authenticate(ctx, r, setupBearers...)
+	if err != nil {
+		return err
+	}
+	var out api.CodeSent
+	err = s.store.Write(ctx, func(tx Tx) error {
+		if err := s.stillValid(tx, p); err != nil {
+			return err
+		}
+		factors, err := tx.Factors(p.Member.ID)
+		if err != nil {
+			return err
+		}
+		now := s.now()
+		for _, f := range factors {
+			if f.Method == method && f.Status == api.FactorPending {
+				if now.Before(f.ResendAt) {
+					return tooSoon(f.ResendAt.Sub(now))
+				}
+				if err := s.deleteFactor(tx, f); err != nil {
+					return err
+				}
+			}
+		}
+		f := Factor{ID: newID(prefixFactor), MemberID: p.Member.ID, Method: method, Status: api.FactorPending, Target: target, CreatedAt: now}
+		if err := s.newFactorCode(ctx, tx, &f); err != nil {
+			return err
+		}
+		if err := tx.InsertFactor(f); err != nil {
+			return err
+		}
+		out = api.CodeSent{FactorID: f.ID, SentTo: sentTo(f), ResendAfter: &f.ResendAt}
+		return s.audit(ctx, tx, auditEvent{Kind: auditSetupStarted, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(method)})
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+// newFactorCode gives an SMS/email factor a fresh confirmation code (the old
+// one stops working) and sends it.
+func (s *Server) newFactorCode(ctx context.Context, tx Tx, f *Factor) error {
+	now := s.now()
+	code := newCode()
+	f.CodeHash, f.CodeUntil, f.ResendAt, f.Attempts = hashCode(f.ID, code), now.Add(codeTTL), now.Add(resendWait), 0
+	return s.sendCode(ctx, tx, f.Method, f.Target, code)
+}
+
+// ownFactor loads one of the principal's factors.
+func ownFactor(tx Tx, p principal, id string) (Factor, error) {
+	if !validID(id, prefixFactor) {
+		return Factor{}, notFound("factor")
+	}
+	f, err := tx.Factor(id)
+	if errors.Is(err, ErrNotFound) || (err == nil && f.MemberID != p.Member.ID) {
+		return Factor{}, notFound("factor")
+	}
+	return f, err
+}
+
+// handleFactorSend: POST /me/two-step/factors/{id}/send sends the code of a
+// pending SMS/email factor again, or a first code to a reset one (its kept
+// phone or email).
+func (s *Server) handleFactorSend(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.authenticate(ctx, r, setupBearers...)
+	if err != nil {
+		return err
+	}
+	if err := decodeOptional(w, r, &struct{}{}); err != nil {
+		return err
+	}
+	var out api.CodeSent
+	err = s.store.Write(ctx, func(tx Tx) error {
+		if err := s.stillValid(tx, p); err != nil {
+			return err
+		}
+		f, err := ownFactor(tx, p, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		if f.Method != api.MethodSMS && f.Method != api.MethodEmail {
+			return validation("only text message and email factors are confirmed by a sent code")
+		}
+		if f.Status == api.FactorActive {
+			return perr(http.StatusConflict, api.CodeConflict, "that factor is already confirmed")
+		}
+		now := s.now()
+		if now.Before(f.ResendAt) {
+			return tooSoon(f.ResendAt.Sub(now))
+		}
+		if err := s.newFactorCode(ctx, tx, &f); err != nil {
+			return err
+		}
+		if err := tx.UpdateFactor(f); err != nil {
+			return err
+		}
+		out = api.CodeSent{FactorID: f.ID, SentTo: sentTo(f), ResendAfter: &f.ResendAt}
+		return s.audit(ctx, tx, auditEvent{Kind: auditSetupCodeSent, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(f.Method)})
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// handleFactorConfirm: POST /me/two-step/factors/{id}/confirm {code}. A
+// pending authenticator is confirmed with a TOTP code; an SMS/email factor
+// (pending or reset) with the code sent to it. The confirmed factor replaces
+// the member's other factors of the same method.
+func (s *Server) handleFactorConfirm(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.authenticate(ctx, r, setupBearers...)
+	if err != nil {
+		return err
+	}
+	var req api.VerifyRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	code, err := cleanCode(req.Code)
+	if err != nil {
+		return err
+	}
+	var out api.FactorResponse
+	var answer error
+	err = s.store.Write(ctx, func(tx Tx) error {
+		if err := s.stillValid(tx, p); err != nil {
+			return err
+		}
+		f, err := ownFactor(tx, p, r.PathValue("id"))
+		if err != nil {
+			return err
+		}
+		ev := auditEvent{Kind: auditSetupFailed, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(f.Method)}
+		switch {
+		case f.Status == api.FactorActive:
+			return perr(http.StatusConflict, api.CodeConflict, "that factor is already confirmed")
+		case f.Method == api.MethodAppNotification:
+			return validation("app notification is set up from the phone")
+		case f.Method == api.MethodAuthenticatorApp && f.Status != api.FactorPending:
+			return perr(http.StatusConflict, api.CodeConflict, "start pairing again: a reset authenticator cannot be confirmed")
+		case f.Method == api.MethodAuthenticatorApp:
+			ok, err := s.checkTOTP(tx, &f, code)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				answer = perr(http.StatusUnauthorized, api.CodeInvalidCode, "wrong code; check the time on your phone")
+				return s.audit(ctx, tx, ev)
+			}
+		default:
+			if f.CodeHash == "" {
+				return perr(http.StatusConflict, api.CodeConflict, "no code was sent for this factor; send one first")
+			}
+			if !s.now().Before(f.CodeUntil) {
+				f.CodeHash = ""
+				answer = perr(http.StatusGone, api.CodeChallengeExpired, "the code expired; send a new one")
+				return tx.UpdateFactor(f)
+			}
+			if !constantTimeEqual(hashCode(f.ID, code), f.CodeHash) {
+				f.Attempts++
+				left := maxCodeErrors - f.Attempts
+				answer = perr(http.StatusUnauthorized, api.CodeInvalidCode, "wrong code").withAttemptsLeft(left)
+				if left <= 0 {
+					f.CodeHash = ""
+					answer = perr(http.StatusGone, api.CodeChallengeFailed, "too many wrong codes; send a new one")
+				}
+				if err := tx.UpdateFactor(f); err != nil {
+					return err
+				}
+				return s.audit(ctx, tx, ev)
+			}
+		}
+		if err := s.activateFactor(tx, f); err != nil {
+			return err
+		}
+		f.Status = api.FactorActive
+		out.Factor = factorView(f)
+		ev.Kind = auditSetupConfirmed
+		return s.audit(ctx, tx, ev)
+	})
+	if err != nil {
+		return err
+	}
+	if answer != nil {
+		return answer
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// activateFactor makes f active and removes the member's other factors of
+// the same method (with an old authenticator go its push devices).
+func (s *Server) activateFactor(tx Tx, f Factor) error {
+	factors, err := tx.Factors(f.MemberID)
+	if err != nil {
+		return err
+	}
+	for _, o := range factors {
+		if o.ID != f.ID && o.Method == f.Method {
+			if err := s.deleteFactor(tx, o); err != nil {
+				return err
+			}
+		}
+	}
+	f.Status, f.Confirmed, f.CodeHash, f.Attempts = api.FactorActive, s.now(), "", 0
+	return tx.UpdateFactor(f)
+}
+
+// deleteFactor removes a factor; an authenticator takes its app
+// notification factors and their devices along.
+func (s *Server) deleteFactor(tx Tx, f Factor) error {
+	if f.Method == api.MethodAuthenticatorApp {
+		factors, err := tx.Factors(f.MemberID)
+		if err != nil {
+			return err
+		}
+		for _, o := range factors {
+			if o.Method == api.MethodAppNotification && o.ParentID == f.ID {
+				if err := s.deleteFactor(tx, o); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if err := tx.RevokeFactorDevices(f.ID, s.now()); err != nil {
+		return err
+	}
+	return tx.DeleteFactor(f.ID)
+}
+
+// handleActivate: POST /me/two-step/activate ends setup: one active
+// authenticator and one active backup (SMS or email) are needed. Leftover
+// reset factors are removed and the member is signed in.
+func (s *Server) handleActivate(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.authenticate(ctx, r, setupBearers...)
+	if err != nil {
+		return err
+	}
+	if err := decodeOptional(w, r, &struct{}{}); err != nil {
+		return err
+	}
+	var resp api.AuthResponse
+	err = s.store.Write(ctx, func(tx Tx) error {
+		if err := s.stillValid(tx, p); err != nil {
+			return err
+		}
+		factors, err := tx.Factors(p.Member.ID)
+		if err != nil {
+			return err
+		}
+		var auth, backup bool
+		for _, f := range factors {
+			if f.Status != api.FactorActive {
+				continue
+			}
+			switch f.Method {
+			case api.MethodAuthenticatorApp:
+				auth = true
+			case api.MethodSMS, api.MethodEmail:
+				backup = true
+			}
+		}
+		var missing []string
+		if !auth {
+			missing = append(missing, api.MissingAuthenticatorApp)
+		}
+		if !backup {
+			missing = append(missing, api.MissingBackup)
+		}
+		if len(missing) > 0 {
+			e := perr(http.StatusConflict, api.CodeSetupIncomplete, "still to set up: "+strings.Join(missing, ", "))
+			e.p.Missing = missing
+			return e
+		}
+		for _, f := range factors {
+			if f.Status == api.FactorReset {
+				if err := s.deleteFactor(tx, f); err != nil {
+					return err
+				}
+			}
+		}
+		if err := s.audit(ctx, tx, memberEvent(auditSetupActivated, p.Member)); err != nil {
+			return err
+		}
+		if p.Kind != bearerAccess {
+			if err := tx.UseMFAToken(p.TokenHash, s.now()); err != nil {
+				return err
+			}
+		}
+		m, err := tx.Member(p.Member.ID)
+		if err != nil {
+			return err
+		}
+		resp, err = s.startSession(ctx, tx, m, true)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
+
+// checkPhone accepts a phone number of 7 to 15 digits with the usual
+// separators and an optional leading +.
+func checkPhone(p string) (string, error) {
+	p = strings.TrimSpace(p)
+	if p == "" || len(p) > 32 {
+		return "", validation("phone must be a phone number of 7 to 15 digits")
+	}
+	for i, r := range p {
+		switch {
+		case r >= '0' && r <= '9', r == ' ', r == '-', r == '(', r == ')', r == '.':
+		case r == '+' && i == 0:
+		default:
+			return "", validation("phone may hold digits, spaces, dashes, dots, brackets and a leading +")
+		}
+	}
+	if n := len(phoneDigits(p)); n < 7 || n > 15 {
+		return "", validation("phone must be a phone number of 7 to 15 digits")
+	}
+	return p, nil
+}
+
+// checkEmail accepts one plain address (no display name), at most 254 bytes.
+func checkEmail(e string) (string, error) {
+	e = strings.TrimSpace(e)
+	if e == "" || len(e) > 254 {
+		return "", validation("email must be an address of at most 254 characters")
+	}
+	a, err := mail.ParseAddress(e)
+	if err != nil || a.Address != e || a.Name != "" || !strings.Contains(e[strings.LastIndex(e, "@"):], ".") {
+		return "", validation("email must be a plain address like name@example.com")
+	}
+	return e, nil
+}

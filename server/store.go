@@ -1,0 +1,256 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// ErrNotFound is returned by Tx lookups that find nothing.
+var ErrNotFound = errors.New("not found")
+
+// ErrDuplicate is returned when a unique name (username, group name) is taken.
+var ErrDuplicate = errors.New("already exists")
+
+// Store is the server's whole persistent state. Every piece of state that
+// matters (challenges, single-use marks, sessions) lives behind it, so another
+// implementation (PostgreSQL) can serve several replicas.
+type Store interface {
+	// Read runs fn in a read-only transaction.
+	Read(ctx context.Context, fn func(Tx) error) error
+	// Write runs fn in a transaction that takes the write lock up front
+	// (BEGIN IMMEDIATE), so concurrent writers queue instead of failing.
+	// fn's error rolls the transaction back.
+	Write(ctx context.Context, fn func(Tx) error) error
+	Close() error
+}
+
+// Tx is one transaction's view of the store.
+type Tx interface {
+	Settings() (Settings, error)
+	PutSettings(Settings) error
+
+	ListGroups() ([]Group, error)
+	Group(id string) (Group, error)
+	InsertGroup(Group) error
+	UpdateGroup(Group) error
+
+	CountMembers() (int, error)
+	ListMembers() ([]Member, error)
+	Member(id string) (Member, error)
+	MemberByUsername(username string) (Member, error)
+	InsertMember(Member) error
+	UpdateMember(Member) error
+
+	Factors(memberID string) ([]Factor, error)
+	Factor(id string) (Factor, error)
+	InsertFactor(Factor) error
+	UpdateFactor(Factor) error
+	DeleteFactor(id string) error
+
+	InsertDevice(Device) error
+	RevokeDevices(memberID string, at time.Time) error
+	RevokeFactorDevices(factorID string, at time.Time) error
+	InsertPushToken(PushToken) error
+	DeletePushTokens(factorID string) error
+
+	InsertMFAToken(MFAToken) error
+	MFAToken(hash string) (MFAToken, error)
+	UseMFAToken(hash string, at time.Time) error
+
+	InsertChallenge(Challenge) error
+	Challenge(id string) (Challenge, error)
+	UpdateChallenge(Challenge) error
+
+	InsertSession(Session) error
+	Session(id string) (Session, error)
+	RevokeSession(id string, at time.Time, reason string) error
+	RevokeMemberSessions(memberID string, at time.Time, reason string) error
+	InsertAccessToken(AccessToken) error
+	AccessToken(hash string) (AccessToken, error)
+	InsertRefreshToken(RefreshToken) error
+	RefreshToken(hash string) (RefreshToken, error)
+	UseRefreshToken(hash string, at time.Time) error
+
+	InsertOutbox(api.OutboxMessage) error
+	ListOutbox(to string, limit int) ([]api.OutboxMessage, error)
+
+	InsertAudit(api.AuditEvent) error
+	ListAudit(limit int) ([]api.AuditEvent, error)
+}
+
+// Settings is Admin Center > Global Settings > Two-step verification.
+type Settings struct {
+	MasterAdministrators bool
+	Administrators       bool
+	Technicians          api.TechnicianPolicy
+	PrimaryMethod        api.Method
+}
+
+// Group is a technician group.
+type Group struct {
+	ID             string
+	Name           string
+	EnforceTwoStep bool
+	CreatedAt      time.Time
+}
+
+// Member is one account of the organisation.
+type Member struct {
+	ID                 string
+	Username           string
+	DisplayName        string
+	PasswordHash       string
+	Roles              []api.Role
+	GroupID            string
+	ManagedGroupIDs    []string
+	Phone              string
+	Email              string
+	LastSignInAt       time.Time
+	LastConsoleVersion string
+	CreatedAt          time.Time
+}
+
+// HasRole reports whether the member holds r.
+func (m Member) HasRole(r api.Role) bool {
+	for _, x := range m.Roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+// IsAdmin reports whether the member may use the admin API at all.
+func (m Member) IsAdmin() bool {
+	return m.HasRole(api.RoleMasterAdministrator) || m.HasRole(api.RoleAdministrator)
+}
+
+// Manages reports whether the member administers the group.
+func (m Member) Manages(groupID string) bool {
+	if groupID == "" {
+		return false
+	}
+	for _, g := range m.ManagedGroupIDs {
+		if g == groupID {
+			return true
+		}
+	}
+	return false
+}
+
+// Factor is one enrolled or started two-step method of a member.
+type Factor struct {
+	ID        string
+	MemberID  string
+	Method    api.Method
+	Status    api.FactorStatus
+	Secret    []byte // sealed TOTP secret (authenticator_app)
+	Target    string // phone or email (sms, email)
+	ParentID  string // app_notification: its authenticator factor
+	LastStep  int64  // last accepted TOTP time step
+	CodeHash  string // pending confirmation code of an sms/email factor
+	CodeUntil time.Time
+	Attempts  int
+	ResendAt  time.Time
+	CreatedAt time.Time
+	Confirmed time.Time
+}
+
+// Device is a phone registered for pushes.
+type Device struct {
+	ID        string
+	MemberID  string
+	FactorID  string
+	Name      string
+	TokenHash string
+	CreatedAt time.Time
+	RevokedAt time.Time
+}
+
+// PushToken is the single-use registration token of a pairing URI.
+type PushToken struct {
+	Hash      string
+	MemberID  string
+	FactorID  string
+	ExpiresAt time.Time
+	UsedAt    time.Time
+}
+
+// MFA token kinds: a challenge token reaches only the challenge calls, a
+// setup token only the /me/two-step calls.
+const (
+	MFAKindChallenge = "challenge"
+	MFAKindSetup     = "setup"
+)
+
+// MFAToken is the half-authenticated token of one sign-in.
+type MFAToken struct {
+	Hash           string
+	MemberID       string
+	Kind           string
+	ExpiresAt      time.Time
+	UsedAt         time.Time
+	ConsoleVersion string
+	ClientAddress  string
+}
+
+// Challenge statuses as stored (the wire statuses are derived from them).
+const (
+	ChallengeStatusPending   = "pending"
+	ChallengeStatusPassed    = "passed"
+	ChallengeStatusFailed    = "failed"
+	ChallengeStatusCancelled = "cancelled"
+	ChallengeStatusExpired   = "expired"
+	ChallengeStatusDenied    = "denied"
+)
+
+// Challenge is one two-step prompt.
+type Challenge struct {
+	ID             string
+	MemberID       string
+	FactorID       string
+	Method         api.Method
+	Purpose        api.Purpose
+	BearerHash     string // the token the challenge is bound to
+	Status         string
+	CodeHash       string
+	Attempts       int
+	MatchNumber    string
+	ResendAt       time.Time
+	ExpiresAt      time.Time
+	CreatedAt      time.Time
+	ClosedAt       time.Time
+	ConsoleVersion string
+	ClientAddress  string
+}
+
+// Session is one refresh-token family.
+type Session struct {
+	ID             string
+	MemberID       string
+	CreatedAt      time.Time
+	ExpiresAt      time.Time // end of the family
+	MFAAt          time.Time // when two-step verification was passed; zero if never
+	RevokedAt      time.Time
+	RevokeReason   string
+	ConsoleVersion string
+	ClientAddress  string
+}
+
+// AccessToken is a short-lived bearer token of a session.
+type AccessToken struct {
+	Hash      string
+	SessionID string
+	ExpiresAt time.Time
+}
+
+// RefreshToken is one member of a session's refresh family.
+type RefreshToken struct {
+	Hash      string
+	SessionID string
+	CreatedAt time.Time
+	UsedAt    time.Time
+}

@@ -1,0 +1,218 @@
+package server
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// Settings, groups and members.
+
+func (t *sqliteTx) Settings() (Settings, error) {
+	var s Settings
+	var ma, a int
+	var tech, pm string
+	err := t.tx.QueryRowContext(t.ctx, `SELECT master_administrators, administrators, technicians, primary_method FROM settings WHERE id = 1`).
+		Scan(&ma, &a, &tech, &pm)
+	if err != nil {
+		return s, noRows("settings", err)
+	}
+	s.MasterAdministrators, s.Administrators = ma != 0, a != 0
+	s.Technicians, s.PrimaryMethod = api.TechnicianPolicy(tech), api.Method(pm)
+	return s, nil
+}
+
+func (t *sqliteTx) PutSettings(s Settings) error {
+	_, err := t.exec(`INSERT INTO settings (id, master_administrators, administrators, technicians, primary_method) VALUES (1, ?, ?, ?, ?)
+		ON CONFLICT(id) DO UPDATE SET master_administrators = excluded.master_administrators, administrators = excluded.administrators,
+		technicians = excluded.technicians, primary_method = excluded.primary_method`,
+		b2i(s.MasterAdministrators), b2i(s.Administrators), string(s.Technicians), string(s.PrimaryMethod))
+	if err != nil {
+		return fmt.Errorf("put settings: %w", err)
+	}
+	return nil
+}
+
+const groupCols = `id, name, enforce_two_step, created_at`
+
+type scanner interface{ Scan(...any) error }
+
+func scanGroup(r scanner) (Group, error) {
+	var g Group
+	var enf int
+	var created int64
+	if err := r.Scan(&g.ID, &g.Name, &enf, &created); err != nil {
+		return g, err
+	}
+	g.EnforceTwoStep, g.CreatedAt = enf != 0, fromMS(created)
+	return g, nil
+}
+
+func (t *sqliteTx) ListGroups() ([]Group, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+groupCols+` FROM groups ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("list groups: %w", err)
+	}
+	defer rows.Close()
+	var out []Group
+	for rows.Next() {
+		g, err := scanGroup(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list groups: %w", err)
+		}
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+func (t *sqliteTx) Group(id string) (Group, error) {
+	g, err := scanGroup(t.tx.QueryRowContext(t.ctx, `SELECT `+groupCols+` FROM groups WHERE id = ?`, id))
+	if err != nil {
+		return g, noRows("group", err)
+	}
+	return g, nil
+}
+
+func (t *sqliteTx) InsertGroup(g Group) error {
+	if _, err := t.exec(`INSERT INTO groups (`+groupCols+`) VALUES (?, ?, ?, ?)`, g.ID, g.Name, b2i(g.EnforceTwoStep), ms(g.CreatedAt)); err != nil {
+		return fmt.Errorf("insert group: %w", err)
+	}
+	return nil
+}
+
+func (t *sqliteTx) UpdateGroup(g Group) error {
+	return t.execOne("update group", `UPDATE groups SET name = ?, enforce_two_step = ? WHERE id = ?`, g.Name, b2i(g.EnforceTwoStep), g.ID)
+}
+
+const memberCols = `id, username, display_name, password_hash, roles, COALESCE(group_id, ''), phone, email, last_sign_in_at, last_console_version, created_at`
+
+func scanMember(r scanner) (Member, error) {
+	var m Member
+	var roles string
+	var last, created int64
+	if err := r.Scan(&m.ID, &m.Username, &m.DisplayName, &m.PasswordHash, &roles, &m.GroupID, &m.Phone, &m.Email, &last, &m.LastConsoleVersion, &created); err != nil {
+		return m, err
+	}
+	for _, r := range strings.Split(roles, ",") {
+		if r != "" {
+			m.Roles = append(m.Roles, api.Role(r))
+		}
+	}
+	m.LastSignInAt, m.CreatedAt = fromMS(last), fromMS(created)
+	return m, nil
+}
+
+func (t *sqliteTx) managedGroups(memberID string) ([]string, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT group_id FROM managed_groups WHERE member_id = ? ORDER BY group_id`, memberID)
+	if err != nil {
+		return nil, fmt.Errorf("managed groups: %w", err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("managed groups: %w", err)
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+func (t *sqliteTx) CountMembers() (int, error) {
+	var n int
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM members`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count members: %w", err)
+	}
+	return n, nil
+}
+
+func (t *sqliteTx) ListMembers() ([]Member, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+memberCols+` FROM members ORDER BY username`)
+	if err != nil {
+		return nil, fmt.Errorf("list members: %w", err)
+	}
+	var out []Member
+	for rows.Next() {
+		m, err := scanMember(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list members: %w", err)
+		}
+		out = append(out, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list members: %w", err)
+	}
+	for i := range out {
+		if out[i].ManagedGroupIDs, err = t.managedGroups(out[i].ID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (t *sqliteTx) memberWhere(what, where string, arg any) (Member, error) {
+	m, err := scanMember(t.tx.QueryRowContext(t.ctx, `SELECT `+memberCols+` FROM members WHERE `+where, arg))
+	if err != nil {
+		return m, noRows(what, err)
+	}
+	m.ManagedGroupIDs, err = t.managedGroups(m.ID)
+	return m, err
+}
+
+func (t *sqliteTx) Member(id string) (Member, error) { return t.memberWhere("member", "id = ?", id) }
+
+func (t *sqliteTx) MemberByUsername(username string) (Member, error) {
+	return t.memberWhere("member by username", "username = ?", username)
+}
+
+func rolesString(roles []api.Role) string {
+	s := make([]string, len(roles))
+	for i, r := range roles {
+		s[i] = string(r)
+	}
+	return strings.Join(s, ",")
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func (t *sqliteTx) InsertMember(m Member) error {
+	_, err := t.exec(`INSERT INTO members (`+strings.ReplaceAll(memberCols, "COALESCE(group_id, '')", "group_id")+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		m.ID, m.Username, m.DisplayName, m.PasswordHash, rolesString(m.Roles), nullable(m.GroupID), m.Phone, m.Email,
+		ms(m.LastSignInAt), m.LastConsoleVersion, ms(m.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("insert member: %w", err)
+	}
+	return t.putManaged(m)
+}
+
+func (t *sqliteTx) UpdateMember(m Member) error {
+	err := t.execOne("update member", `UPDATE members SET username = ?, display_name = ?, password_hash = ?, roles = ?, group_id = ?,
+		phone = ?, email = ?, last_sign_in_at = ?, last_console_version = ? WHERE id = ?`,
+		m.Username, m.DisplayName, m.PasswordHash, rolesString(m.Roles), nullable(m.GroupID), m.Phone, m.Email,
+		ms(m.LastSignInAt), m.LastConsoleVersion, m.ID)
+	if err != nil {
+		return err
+	}
+	return t.putManaged(m)
+}
+
+func (t *sqliteTx) putManaged(m Member) error {
+	if _, err := t.exec(`DELETE FROM managed_groups WHERE member_id = ?`, m.ID); err != nil {
+		return fmt.Errorf("managed groups: %w", err)
+	}
+	for _, g := range m.ManagedGroupIDs {
+		if _, err := t.exec(`INSERT INTO managed_groups (member_id, group_id) VALUES (?, ?)`, m.ID, g); err != nil {
+			return fmt.Errorf("managed groups: %w", err)
+		}
+	}
+	return nil
+}
