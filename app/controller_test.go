@@ -28,13 +28,13 @@ func signedIn(t *testing.T, rec *recorder, username string) app.State {
 // on a legacy and a current console, following each version's order.
 func TestSignInEachCodeMethod(t *testing.T) {
 	cases := []struct {
-		name      string
-		version   api.ConsoleVersion
-		user      string
-		first     api.Method
-		others    []api.Method // "use another method" from first
-		use       api.Method   // method to sign in with
-		codeTo    func(d servertestDemo) string
+		name    string
+		version api.ConsoleVersion
+		user    string
+		first   api.Method
+		others  []api.Method // "use another method" from first
+		use     api.Method   // method to sign in with
+		codeTo  func(d servertestDemo) string
 	}{
 		{"legacy bob totp", legacyV, "bob", api.MethodAuthenticatorApp, []api.Method{api.MethodSMS}, api.MethodAuthenticatorApp, nil},
 		{"legacy bob sms", legacyV, "bob", api.MethodAuthenticatorApp, []api.Method{api.MethodSMS}, api.MethodSMS, func(d servertestDemo) string { return d.Phone }},
