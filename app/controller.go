@@ -129,7 +129,7 @@ func NewController(cfg Config) (*Controller, error) {
 	c.base, c.stopBase = context.WithCancel(context.Background())
 	c.st = State{
 		Step: StepSignedOut, Server: server, Version: version, Caps: CapabilitiesOf(version),
-		Username: cfg.Prefs.LastUsername(), KeepSignedIn: cfg.Prefs.KeepSignedIn(),
+		Username: cfg.Prefs.LastUsername(), KeepSignedIn: cfg.Prefs.KeepSignedIn(), NextVersion: version,
 	}
 	go c.deliver()
 	return c, nil
@@ -206,8 +206,8 @@ func (c *Controller) SetVersion(v api.ConsoleVersion) {
 	c.version = v
 	if c.st.Step == StepSignedOut && !c.st.Busy {
 		c.st.Version, c.st.Caps = v, CapabilitiesOf(v)
-		c.publishLocked()
 	}
+	c.publishLocked()
 }
 
 // SetServer changes the server URL (remembered; takes effect at the next sign-in).
@@ -343,6 +343,7 @@ func (o *op) session() session {
 
 func (c *Controller) publishLocked() {
 	c.st.Seq++
+	c.st.NextVersion = c.version
 	s := c.st
 	c.subMu.Lock()
 	c.queue = append(c.queue, delivery{state: s})

@@ -193,3 +193,37 @@ func TestGraceSignsInWithPasswordAlone(t *testing.T) {
 	ctl.Login("grace", demoPassword, false)
 	signedIn(t, rec, "grace")
 }
+
+func TestDispatchAndVersionSwitch(t *testing.T) {
+	e := newEnv(t)
+	ctl, rec := e.controller(t, currentV)
+	ctl.Dispatch(app.Login{Username: "", Password: ""})
+	s := rec.waitFor(t, "empty form", func(s app.State) bool { return s.Alert != nil && !s.Busy })
+	if s.Alert.Kind != app.AlertInvalidCredentials {
+		t.Fatalf("empty form: %+v", s.Alert)
+	}
+	ctl.Dispatch(app.Login{Username: "grace", Password: demoPassword})
+	s = signedIn(t, rec, "grace")
+	ctl.SetVersion(legacyV)
+	s = rec.waitFor(t, "next version", func(s app.State) bool { return s.NextVersion == legacyV })
+	if s.Version != currentV || s.Step != app.StepSignedIn {
+		t.Fatalf("switching while signed in changed the sign-in: %v %s", s.Version, s.Step)
+	}
+	if v, ok := e.prefs.Version(); !ok || v != legacyV {
+		t.Fatalf("version not remembered: %v", v)
+	}
+	ctl.Dispatch(app.SignOut{})
+	s = rec.idle(t, app.StepSignedOut)
+	if s.Version != legacyV || !s.Caps.Legacy {
+		t.Fatalf("after sign-out: %v", s.Version)
+	}
+	// A new controller without an explicit version starts from the preferences.
+	ctl2, err := app.NewController(app.Config{ServerURL: e.srv.URL, Prefs: e.prefs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctl2.Close()
+	if ctl2.State().Version != legacyV || ctl2.State().Username != "grace" {
+		t.Fatalf("new controller: %v %q", ctl2.State().Version, ctl2.State().Username)
+	}
+}

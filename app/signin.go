@@ -33,6 +33,11 @@ func (c *Controller) Login(username, password string, keep bool) {
 			*s = State{Step: StepSignedOut, Busy: true, Activity: "Signing in…", Server: server, Version: version,
 				Caps: CapabilitiesOf(version), Username: username, KeepSignedIn: keep, Seq: s.Seq}
 		})
+		if !keep && c.prefs.KeepSignedIn() {
+			// "Keep me signed in" was unticked: drop what an earlier sign-in kept.
+			c.forget(o.ctx, server, c.prefs.LastUsername())
+			c.forget(o.ctx, server, username)
+		}
 		c.prefs.SetLastUsername(username)
 		c.prefs.SetKeepSignedIn(keep)
 		resp, err := cl.Login(o.ctx, username, password)
