@@ -227,3 +227,23 @@ func TestDispatchAndVersionSwitch(t *testing.T) {
 		t.Fatalf("new controller: %v %q", ctl2.State().Version, ctl2.State().Username)
 	}
 }
+
+func TestOutboxAndPresets(t *testing.T) {
+	e := newEnv(t)
+	ctl, rec := e.controller(t, currentV)
+	ctl.Login("dave", demoPassword, false)
+	rec.waitFor(t, "email challenge", challengeWith(api.MethodEmail))
+	msgs, err := ctl.Outbox(context.Background(), "")
+	if err != nil || len(msgs) == 0 || msgs[0].Channel != api.MethodEmail || msgs[0].Code == "" {
+		t.Fatalf("outbox: %+v %v", msgs, err)
+	}
+	legacy := 0
+	for _, p := range app.VersionPresets {
+		if app.CapabilitiesOf(p.Version).Legacy {
+			legacy++
+		}
+	}
+	if legacy != 1 || len(app.VersionPresets) < 2 {
+		t.Fatalf("presets: %+v", app.VersionPresets)
+	}
+}
