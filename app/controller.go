@@ -274,10 +274,21 @@ type op struct {
 
 // start cancels the running action and runs fn after it on a new goroutine.
 // busy, when set, marks the state busy at once.
-func (c *Controller) start(busy string, fn func(o *op)) {
+func (c *Controller) start(busy string, fn func(o *op)) { c.startOp(true, busy, fn) }
+
+// startIfNotWaiting is start for actions that must not end a push that is
+// waiting for the phone (a stray SubmitCode or Resend is ignored then).
+func (c *Controller) startIfNotWaiting(busy string, fn func(o *op)) { c.startOp(false, busy, fn) }
+
+func (c *Controller) startOp(interrupt bool, busy string, fn func(o *op)) {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
+		return
+	}
+	if !interrupt && c.st.Step == StepChallenge && c.st.Challenge != nil && c.st.Challenge.Waiting {
+		c.mu.Unlock()
+		c.log.Debug("action ignored while a push waits for the phone")
 		return
 	}
 	if c.cancelOp != nil {

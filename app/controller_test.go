@@ -247,3 +247,35 @@ func TestOutboxAndPresets(t *testing.T) {
 		t.Fatalf("presets: %+v", app.VersionPresets)
 	}
 }
+
+// TestPushWaitCancel: while the console waits for the phone, a stray code does
+// not end the wait, and Cancel ends it at once (the long-poll is cancelled,
+// not left to time out).
+func TestPushWaitCancel(t *testing.T) {
+	e := newEnv(t)
+	requirePushAPI(t, e.srv.URL)
+	ctl, rec := e.controller(t, currentV, func(c *app.Config) { c.LongPollWait = 30 * 1e9 })
+	ctl.Login("alice", demoPassword, false)
+	s := rec.waitFor(t, "push challenge", challengeWith(api.MethodAppNotification))
+	if !s.Challenge.Waiting || s.Challenge.MatchNumber == "" {
+		t.Fatalf("push view: %+v", s.Challenge)
+	}
+	if !equalMethods(s.Challenge.Others, []api.Method{api.MethodAuthenticatorApp, api.MethodSMS}) {
+		t.Fatalf("current others from push: %v", s.Challenge.Others)
+	}
+	ctl.SubmitCode("123456")
+	ctl.Resend()
+	if st := ctl.State(); !st.Challenge.Waiting || st.Busy {
+		t.Fatalf("a stray action ended the wait: %+v busy=%v", st.Challenge, st.Busy)
+	}
+	ctl.Cancel()
+	s = rec.idle(t, app.StepSignedOut)
+	if s.Notice != "Sign-in cancelled." {
+		t.Fatalf("notice %q", s.Notice)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5e9)
+	defer cancel()
+	if err := ctl.Wait(ctx); err != nil {
+		t.Fatalf("the long-poll did not end with Cancel: %v", err)
+	}
+}

@@ -276,7 +276,7 @@ func (c *Controller) waitPush(o *op, id string, purpose api.Purpose) {
 // app, a text message or an email.
 func (c *Controller) SubmitCode(code string) {
 	code = normalizeCode(code)
-	c.start("Checking the code…", func(o *op) {
+	c.startIfNotWaiting("Checking the code…", func(o *op) {
 		ss := o.session()
 		st := o.c.State()
 		if st.Step != StepChallenge || ss.challengeID == "" {
@@ -323,7 +323,7 @@ func (c *Controller) SubmitCode(code string) {
 // Resend sends a new code: for an SMS/email challenge, or for the backup
 // being set up.
 func (c *Controller) Resend() {
-	c.start("Sending a new code…", func(o *op) {
+	c.startIfNotWaiting("Sending a new code…", func(o *op) {
 		ss := o.session()
 		st := o.c.State()
 		switch {
