@@ -4,6 +4,9 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/remotesupport/techconsole/server/servertest"
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
@@ -278,4 +281,35 @@ func TestPushWaitCancel(t *testing.T) {
 	if err := ctl.Wait(ctx); err != nil {
 		t.Fatalf("the long-poll did not end with Cancel: %v", err)
 	}
+}
+
+// TestExpiryLandsInActionableStates moves the server's clock past the
+// challenge's and the sign-in's lifetime (no sleeping).
+func TestExpiryLandsInActionableStates(t *testing.T) {
+	clock := servertest.NewClock(time.Now())
+	e := newEnv(t, servertest.WithClock(clock))
+	ctl, rec := e.controller(t, currentV)
+	ctl.Login("bob", demoPassword, false)
+	rec.waitFor(t, "totp", challengeWith(api.MethodAuthenticatorApp))
+	ctl.ChooseMethod(api.MethodSMS)
+	rec.waitFor(t, "sms", challengeWith(api.MethodSMS))
+	code := e.srv.LastCode(t, demo(t, "bob").Phone)
+	clock.Advance(11 * time.Minute)
+	ctl.SubmitCode(code)
+	s := rec.waitFor(t, "expired", func(s app.State) bool { return s.Alert != nil && !s.Busy })
+	switch {
+	case s.Step == app.StepChallenge && s.Alert.Kind == app.AlertExpired && !s.Challenge.Active:
+		// The challenge expired: asking again ends the expired sign-in.
+		ctl.ChooseMethod(api.MethodSMS)
+		s = rec.waitFor(t, "sign-in expired", func(s app.State) bool { return s.Step == app.StepSignedOut && !s.Busy })
+		if s.Alert == nil || s.Alert.Kind != app.AlertSessionEnded {
+			t.Fatalf("after expiry: %+v", s.Alert)
+		}
+	case s.Step == app.StepSignedOut && s.Alert.Kind == app.AlertSessionEnded:
+	default:
+		t.Fatalf("expired code: %s %+v", s.Step, s.Alert)
+	}
+	// Signing in again works.
+	ctl.Login("bob", demoPassword, false)
+	rec.waitFor(t, "totp again", challengeWith(api.MethodAuthenticatorApp))
 }
