@@ -6,10 +6,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/remotesupport/techconsole/server/servertest"
-
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
+	"github.com/remotesupport/techconsole/server/servertest"
 )
 
 func challengeWith(m api.Method) func(app.State) bool {
