@@ -17,4 +17,6 @@ printf '%s' "test-keyring-$$" |
   XDG_DATA_HOME="$keyring_home" gnome-keyring-daemon --unlock --components=secrets >/dev/null
 
 export LANG=en_US.UTF-8
+# Tests that need the keychain fail instead of skipping when it is missing.
+export TECHCONSOLE_REQUIRE_KEYCHAIN=1
 xvfb-run -a -s "-screen 0 1280x900x24" "$@"
