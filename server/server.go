@@ -92,7 +92,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		s.store.Close()
 		return nil, err
 	}
-	s.routes = s.buildRoutes()
+	s.routes = s.withAdminWeb(s.buildRoutes(), key)
 	return s, nil
 }
 
