@@ -130,7 +130,7 @@ func (s *Server) challengeExpiry(p principal) time.Time {
 // same sign-in sent one to less than resendWait ago (the resend rule cannot
 // be dodged by starting challenges).
 func (s *Server) codeCooldown(tx Tx, p principal, f Factor) error {
-	earlier, err := tx.ChallengesByBearer(p.TokenHash)
+	earlier, err := tx.ChallengesByBearer(challengeBinding(p))
 	if err != nil {
 		return err
 	}
@@ -377,7 +377,7 @@ func (s *Server) wrongChallengeCode(ctx context.Context, tx Tx, ch *Challenge, p
 	if err := tx.UpdateChallenge(*ch); err != nil {
 		return nil, err
 	}
-	if err := s.recordFailure(ctx, tx, failureCode, m.ID); err != nil {
+	if err := s.recordFailure(ctx, tx, failureCode, p.Member.ID); err != nil {
 		return nil, err
 	}
 	return answer, s.audit(ctx, tx, ev)

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
-	"time"
 
 	"github.com/remotesupport/techconsole/api"
 )
@@ -16,27 +15,16 @@ import (
 func (c *tc) adminMFA() string {
 	c.t.Helper()
 	tok := c.admin()
-	_, secret := c.pairAuthenticator(tok)
+	c.pairAuthenticator(tok)
 	var sent api.CodeSent
 	c.ok("POST", api.PathTwoStepSMS, tok, api.SMSSetupRequest{Phone: "555-0199"}, http.StatusCreated, &sent)
-	c.ok("POST", api.PathFactorConfirm(sent.FactorID), tok, api.VerifyRequest{Code: c.inst.LastCode(c.t, "555-0199")}, http.StatusOK, nil)
+	c.confirmByCode(tok, sent, "555-0199")
 	var r api.AuthResponse
 	c.ok("POST", api.PathTwoStepActivate, tok, nil, http.StatusOK, &r)
 	if r.State != api.StateAuthenticated || r.Tokens == nil {
 		c.t.Fatalf("activate: %+v", r)
 	}
-	_ = secret
 	return r.Tokens.AccessToken
-}
-
-// pairAuthenticator starts pairing and confirms the new secret with a code;
-// it returns the setup answer (with the push_token in its URI) and the secret.
-func (c *tc) pairAuthenticator(bearer string) (api.AuthenticatorSetup, string) {
-	c.t.Helper()
-	setup := c.startPairing(bearer)
-	c.ok("POST", api.PathFactorConfirm(setup.FactorID), bearer, api.VerifyRequest{Code: c.totpCode(setup.Secret)}, http.StatusOK, nil)
-	c.clock.Advance(30 * time.Second)
-	return setup, setup.Secret
 }
 
 func (c *tc) startPairing(bearer string) api.AuthenticatorSetup {
