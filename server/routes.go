@@ -9,49 +9,13 @@ import (
 	"github.com/remotesupport/techconsole/api"
 )
 
+// buildRoutes serves the route table (routes_table.go): the one list that
+// both the mux and the OpenAPI document are made from.
 func (s *Server) buildRoutes() http.Handler {
 	mux := http.NewServeMux()
-	h := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.wrap(fn)) }
-
-	// Sign-in and sessions.
-	h("POST "+api.PathLogin, s.handleLogin)
-	h("POST "+api.PathRefresh, s.handleRefresh)
-	h("POST "+api.PathLogout, s.handleLogout)
-	h("GET "+api.PathMe, s.handleMe)
-
-	// Challenges (Bearer: the mfa_token of mfa_required).
-	h("POST "+api.PathChallenges, s.handleStartChallenge)
-	h("GET "+api.PathChallenges+"/{id}", s.handleChallengeStatus)
-	h("POST "+api.PathChallenges+"/{id}/verify", s.handleVerifyChallenge)
-	h("POST "+api.PathChallenges+"/{id}/resend", s.handleResendChallenge)
-	h("DELETE "+api.PathChallenges+"/{id}", s.handleCancelChallenge)
-
-	// Setup (Bearer: the mfa_token of mfa_setup_required, or an access token).
-	h("GET "+api.PathTwoStep, s.handleTwoStepStatus)
-	h("POST "+api.PathTwoStepAuth, s.handleStartAuthenticator)
-	h("POST "+api.PathTwoStepSMS, s.handleStartSMS)
-	h("POST "+api.PathTwoStepEmail, s.handleStartEmail)
-	h("POST "+api.PathTwoStep+"/factors/{id}/send", s.handleFactorSend)
-	h("POST "+api.PathTwoStep+"/factors/{id}/confirm", s.handleFactorConfirm)
-	h("POST "+api.PathTwoStepActivate, s.handleActivate)
-
-	// Admin Center.
-	h("GET "+api.PathAdminSettings, s.handleGetSettings)
-	h("PUT "+api.PathAdminSettings, s.handlePutSettings)
-	h("GET "+api.PathAdminGroups, s.handleListGroups)
-	h("POST "+api.PathAdminGroups, s.handleCreateGroup)
-	h("PATCH "+api.PathAdminGroups+"/{id}", s.handleUpdateGroup)
-	h("GET "+api.PathAdminMembers, s.handleListMembers)
-	h("POST "+api.PathAdminMembers, s.handleCreateMember)
-	h("GET "+api.PathAdminMembers+"/{id}", s.handleGetMember)
-	h("PATCH "+api.PathAdminMembers+"/{id}", s.handleUpdateMember)
-	h("POST "+api.PathAdminMembers+"/{id}/reset-two-step", s.handleResetMember)
-	h("GET "+api.PathAdminAudit, s.handleAudit)
-
-	if s.cfg.Dev {
-		h("GET "+api.PathDevOutbox, s.handleOutbox)
+	for _, rt := range s.served() {
+		mux.Handle(rt.method+" "+rt.path, s.wrap(rt.handler))
 	}
-
 	return s.middleware(mux)
 }
 
@@ -103,10 +67,11 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	})
 }
 
-// routeMissWriter turns the mux's plain-text 404/405 into problem+json.
+// routeMissWriter turns the mux's plain-text 404/405 into problem+json and
+// lets anything else (a redirect to a cleaned path) through unchanged.
 type routeMissWriter struct {
 	http.ResponseWriter
-	wrote bool
+	wrote, swallow bool
 }
 
 func (w *routeMissWriter) WriteHeader(code int) {
@@ -114,14 +79,15 @@ func (w *routeMissWriter) WriteHeader(code int) {
 		return
 	}
 	w.wrote = true
-	w.Header().Del("X-Content-Type-Options")
 	switch code {
 	case http.StatusMethodNotAllowed:
+		w.swallow = true
 		writeProblem(w.ResponseWriter, perr(code, api.CodeMethodNotAllowed, "this path does not take that HTTP method").p)
 	case http.StatusNotFound:
+		w.swallow = true
 		writeProblem(w.ResponseWriter, perr(code, api.CodeNotFound, "no such path").p)
 	default:
-		writeProblem(w.ResponseWriter, perr(code, api.CodeBadRequest, "the request was refused").p)
+		w.ResponseWriter.WriteHeader(code)
 	}
 }
 
@@ -129,7 +95,10 @@ func (w *routeMissWriter) Write(b []byte) (int, error) {
 	if !w.wrote {
 		w.WriteHeader(http.StatusOK)
 	}
-	return len(b), nil
+	if w.swallow {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
 }
 
 // clientAddress is the peer's IP, or the first X-Forwarded-For entry when the

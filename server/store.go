@@ -59,9 +59,13 @@ type Tx interface {
 	InsertMFAToken(MFAToken) error
 	MFAToken(hash string) (MFAToken, error)
 	UseMFAToken(hash string, at time.Time) error
+	// FailMFAToken counts a wrong code against the sign-in and returns the count.
+	FailMFAToken(hash string) (int, error)
 
 	InsertChallenge(Challenge) error
 	Challenge(id string) (Challenge, error)
+	// ChallengesByBearer lists the challenges started with one token, oldest first.
+	ChallengesByBearer(bearerHash string) ([]Challenge, error)
 	UpdateChallenge(Challenge) error
 
 	InsertSession(Session) error
@@ -79,6 +83,19 @@ type Tx interface {
 
 	InsertAudit(api.AuditEvent) error
 	ListAudit(limit int) ([]api.AuditEvent, error)
+
+	// Pushes, step-up and throttling (store_sqlite_push.go, store_sqlite_stepup.go).
+	PushToken(hash string) (PushToken, error)
+	UsePushToken(hash string, at time.Time) error
+	DeviceByToken(hash string) (Device, error)
+	OpenPushes(memberID string, now time.Time) ([]Challenge, error)
+	FactorPushes(factorID string, now time.Time) ([]Challenge, error)
+	RevokeOtherSessions(memberID, keepSessionID string, at time.Time, reason string) error
+	InsertStepUpToken(StepUpToken) error
+	StepUpToken(hash string) (StepUpToken, error)
+	UseStepUpToken(hash string, at time.Time) error
+	InsertFailure(Failure) error
+	RecentFailures(f FailureFilter, since time.Time, limit int) ([]time.Time, error)
 }
 
 // Settings is Admin Center > Global Settings > Two-step verification.
@@ -195,6 +212,7 @@ type MFAToken struct {
 	UsedAt         time.Time
 	ConsoleVersion string
 	ClientAddress  string
+	Failures       int // wrong codes over all the sign-in's challenges
 }
 
 // Challenge statuses as stored (the wire statuses are derived from them).
