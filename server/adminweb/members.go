@@ -176,6 +176,9 @@ func (q *req) renderMemberForm(status int, f memberForm, isNew bool, p *api.Prob
 		return err
 	}
 	title := "Edit member"
+	if f.Member != nil {
+		title = "Edit " + f.Member.DisplayName
+	}
 	if isNew {
 		title = "New member"
 	}

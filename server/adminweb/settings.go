@@ -11,7 +11,8 @@ import (
 type settingsData struct {
 	S            api.TwoStepSettings // the form's values
 	Current      api.TwoStepSettings // what the server holds
-	ResetMembers *int                // after a primary-method change
+	Reset        bool                // the primary method changed: ResetMembers were reset
+	ResetMembers int
 	Saved        bool
 }
 
@@ -73,5 +74,9 @@ func (h *Handler) settingsSubmit(q *req) error {
 	if err != nil {
 		return err
 	}
-	return q.renderSettings(http.StatusOK, settingsData{S: saved, Current: saved, ResetMembers: saved.ResetMembers, Saved: true}, nil)
+	d := settingsData{S: saved, Current: saved, Saved: true}
+	if saved.ResetMembers != nil {
+		d.Reset, d.ResetMembers = true, *saved.ResetMembers
+	}
+	return q.renderSettings(http.StatusOK, d, nil)
 }
