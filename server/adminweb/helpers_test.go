@@ -189,3 +189,14 @@ func regexpFactor(t *testing.T, page, label string) string {
 	}
 	return m[1]
 }
+
+// cookie is the browser's session cookie value.
+func (b *browser) cookie() string {
+	u, _ := url.Parse(b.base + "/admin/")
+	for _, c := range b.c.Jar.Cookies(u) {
+		if c.Name == adminweb.CookieName {
+			return c.Value
+		}
+	}
+	return ""
+}
