@@ -87,6 +87,12 @@ func (h *Handler) routes() *http.ServeMux {
 	public("POST "+Root+"/login/resend", h.resendSubmit)
 	public("POST "+Root+"/login/cancel", h.cancelSubmit)
 	public("GET "+Root+"/login/setup", h.setupPage)
+	public("POST "+Root+"/login/setup/app", h.setupApp)
+	public("POST "+Root+"/login/setup/app/confirm", h.setupAppConfirm)
+	public("POST "+Root+"/login/setup/backup", h.setupBackup)
+	public("POST "+Root+"/login/setup/confirm", h.setupConfirm)
+	public("POST "+Root+"/login/setup/resend", h.setupResend)
+	public("POST "+Root+"/login/setup/activate", h.setupActivate)
 	public("POST "+Root+"/logout", h.logout)
 
 	member("GET "+Root+"/settings", h.settingsPage)

@@ -170,7 +170,7 @@ func TestSignInAnswers(t *testing.T) {
 	}{
 		{"wrong password keeps the username", "admin", "nope-nope-nope", http.StatusUnauthorized, `value="admin"`},
 		{"technician is refused", "grace", server.DemoPassword, http.StatusForbidden, "The Admin Center is for administrators"},
-		{"setup needed", "erin", server.DemoPassword, http.StatusOK, "Set up two-step verification first"},
+		{"setup needed", "erin", server.DemoPassword, http.StatusOK, "Two-step verification is required for"},
 		{"two-step asked", "henry", server.DemoPassword, http.StatusOK, "How do you want to verify it is you?"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

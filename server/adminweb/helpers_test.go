@@ -3,6 +3,7 @@ package adminweb_test
 import (
 	"bytes"
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -199,4 +200,16 @@ func (b *browser) cookie() string {
 		}
 	}
 	return ""
+}
+
+var hiddenRE = regexp.MustCompile(`<input type="hidden" name="([a-z_]+)" value="([^"]*)">`)
+
+// hidden adds the hidden fields of the last page (but the CSRF token) to form.
+func (b *browser) hidden(form url.Values) url.Values {
+	for _, m := range hiddenRE.FindAllStringSubmatch(b.last, -1) {
+		if m[1] != "csrf" {
+			form.Set(m[1], html.UnescapeString(m[2]))
+		}
+	}
+	return form
 }

@@ -49,7 +49,7 @@ func (h *Handler) loginSubmit(q *req) error {
 		q.s.Login = &pending{Username: username, MFAToken: resp.MFAToken, Primary: resp.PrimaryMethod, Methods: resp.Methods}
 		return q.redirect(Root + "/login/verify")
 	case api.StateMFASetupRequired:
-		q.s.Login = &pending{Username: username, Setup: true, Reset: resp.Reset, Primary: resp.PrimaryMethod}
+		q.s.Login = &pending{Username: username, MFAToken: resp.MFAToken, Setup: true, Reset: resp.Reset, Primary: resp.PrimaryMethod}
 		return q.redirect(Root + "/login/setup")
 	}
 	return &api.Problem{Status: http.StatusBadGateway, Code: api.CodeInternal, Detail: "The server answered the sign-in with an unknown state."}
@@ -231,14 +231,6 @@ func (h *Handler) cancelSubmit(q *req) error {
 	}
 	q.s.Login, q.dirty = nil, true
 	return q.redirect(Root + "/login")
-}
-
-func (h *Handler) setupPage(q *req) error {
-	l := q.s.Login
-	if l == nil || !l.Setup {
-		return q.redirect(Root + "/login")
-	}
-	return q.render(http.StatusOK, "setup", "Set up two-step verification", l)
 }
 
 func (h *Handler) logout(q *req) error {
