@@ -146,7 +146,10 @@ func (s *Server) handleDeviceDecision(w http.ResponseWriter, r *http.Request) er
 		if err != nil {
 			return err
 		}
-		if err := s.expireIfDue(tx, &ch); err != nil {
+		// The event carries the console's address and version (the sign-in
+		// it answers); the phone is named in the detail.
+		actx := context.WithValue(ctx, reqInfoKey, reqInfo{ClientAddress: ch.ClientAddress, ConsoleVersion: ch.ConsoleVersion})
+		if err := s.expireAndAudit(actx, tx, &ch, ph.Member); err != nil {
 			return err
 		}
 		switch ch.Status {
@@ -158,9 +161,6 @@ func (s *Server) handleDeviceDecision(w http.ResponseWriter, r *http.Request) er
 			answer = perr(http.StatusConflict, api.CodeAlreadyDecided, "the notification was already answered or cancelled")
 			return nil
 		}
-		// The event carries the console's address and version (the sign-in
-		// it answers); the phone is named in the detail.
-		actx := context.WithValue(ctx, reqInfoKey, reqInfo{ClientAddress: ch.ClientAddress, ConsoleVersion: ch.ConsoleVersion})
 		ev := auditEvent{Kind: auditPushDenied, MemberID: ph.Member.ID, Username: ph.Member.Username,
 			Detail: "denied on " + ph.Device.ID + " from " + info(ctx).ClientAddress}
 		ch.ClosedAt = s.now()
