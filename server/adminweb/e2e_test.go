@@ -27,6 +27,9 @@ import (
 func findChromium(t *testing.T) string {
 	t.Helper()
 	if p := os.Getenv("CHROMIUM"); p != "" {
+		if _, err := exec.LookPath(p); err != nil {
+			t.Fatalf("CHROMIUM=%s is not a browser that can be run (%v). Run `make deps` (installs Debian's chromium package) or point CHROMIUM at one.", p, err)
+		}
 		return p
 	}
 	for _, name := range []string{"chromium", "/usr/bin/chromium", "chromium-browser", "google-chrome"} {
