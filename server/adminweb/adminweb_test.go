@@ -206,3 +206,26 @@ func TestWrongCodeKeepsTheChallenge(t *testing.T) {
 		t.Fatalf("right code: HTTP %d\n%s", status, body)
 	}
 }
+
+func TestOutboxOnlyInDevMode(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		dev    bool
+		status int
+	}{
+		{"dev", true, http.StatusOK},
+		{"production", false, http.StatusNotFound},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inst := servertest.Start(t, servertest.WithConfig(func(c *server.Config) { c.Dev = tc.dev }))
+			b := newBrowser(t, inst)
+			status, body := b.get("/admin/outbox")
+			if status != tc.status {
+				t.Fatalf("GET /admin/outbox: HTTP %d, want %d\n%s", status, tc.status, body)
+			}
+			if got := strings.Contains(body, `href="/admin/outbox"`); got != tc.dev {
+				t.Errorf("navigation links the outbox: %t, want %t", got, tc.dev)
+			}
+		})
+	}
+}
