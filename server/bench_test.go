@@ -3,6 +3,8 @@ package server_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"runtime"
@@ -26,31 +28,49 @@ import (
 // benchClient keeps enough idle connections for parallel benchmarks.
 var benchClient = &http.Client{Timeout: 60 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 
-// call sends a JSON request and decodes a JSON answer; it fails the
-// benchmark on an unexpected status.
-func call(b *testing.B, base, method, path, bearer string, body, out any, want int) {
+// do sends a JSON request and decodes a JSON answer, refusing an unexpected
+// status.
+func do(base, method, path, bearer string, body, out any, want int) error {
 	var rd io.Reader
 	if body != nil {
-		js, _ := json.Marshal(body)
+		js, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
 		rd = bytes.NewReader(js)
 	}
-	req, _ := http.NewRequest(method, base+path, rd)
+	req, err := http.NewRequest(method, base+path, rd)
+	if err != nil {
+		return err
+	}
 	if bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+bearer)
 	}
 	resp, err := benchClient.Do(req)
 	if err != nil {
-		b.Fatalf("%s %s: %v", method, path, err)
+		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	defer resp.Body.Close()
-	data, _ := io.ReadAll(resp.Body)
+	data, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
 	if resp.StatusCode != want {
-		b.Fatalf("%s %s: HTTP %d, want %d: %s", method, path, resp.StatusCode, want, data)
+		return fmt.Errorf("%s %s: HTTP %d, want %d: %s", method, path, resp.StatusCode, want, data)
 	}
 	if out != nil {
 		if err := json.Unmarshal(data, out); err != nil {
-			b.Fatalf("%s %s: %v", method, path, err)
+			return fmt.Errorf("%s %s: %w", method, path, err)
 		}
+	}
+	return nil
+}
+
+// call is do on the benchmark's own goroutine, failing it on error.
+func call(b *testing.B, base, method, path, bearer string, body, out any, want int) {
+	b.Helper()
+	if err := do(base, method, path, bearer, body, out, want); err != nil {
+		b.Fatal(err)
 	}
 }
 
@@ -71,49 +91,62 @@ func BenchmarkSignInVsArgon2id(b *testing.B) {
 		secrets[a.Username] = a.TOTPSecret
 	}
 	var clockMu sync.Mutex
-	signIn := func(user string) {
+	signIn := func(user string) error {
 		var r api.AuthResponse
-		call(b, inst.URL, "POST", api.PathLogin, "", api.LoginRequest{Username: user, Password: server.DemoPassword}, &r, http.StatusOK)
+		if err := do(inst.URL, "POST", api.PathLogin, "", api.LoginRequest{Username: user, Password: server.DemoPassword}, &r, http.StatusOK); err != nil {
+			return err
+		}
 		var ch api.Challenge
-		call(b, inst.URL, "POST", api.PathChallenges, r.MFAToken, api.ChallengeRequest{Method: api.MethodAuthenticatorApp}, &ch, http.StatusCreated)
+		if err := do(inst.URL, "POST", api.PathChallenges, r.MFAToken, api.ChallengeRequest{Method: api.MethodAuthenticatorApp}, &ch, http.StatusCreated); err != nil {
+			return err
+		}
 		code, err := totp.GenerateCodeCustom(secrets[user], clock.Now(), totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
 		if err != nil {
-			b.Fatal(err)
+			return err
 		}
 		var out api.AuthResponse
-		call(b, inst.URL, "POST", api.PathChallengeVerify(ch.ChallengeID), r.MFAToken, api.VerifyRequest{Code: code}, &out, http.StatusOK)
+		if err := do(inst.URL, "POST", api.PathChallengeVerify(ch.ChallengeID), r.MFAToken, api.VerifyRequest{Code: code}, &out, http.StatusOK); err != nil {
+			return err
+		}
 		if out.State != api.StateAuthenticated {
-			b.Fatalf("sign-in of %s: %+v", user, out)
+			return fmt.Errorf("sign-in of %s: state %q", user, out.State)
 		}
 		// Each factor accepts a time step once: the next sign-in is 30 s later.
 		clockMu.Lock()
 		clock.Advance(30 * time.Second)
 		clockMu.Unlock()
+		return nil
 	}
-	hash := func(string) {
+	hash := func(string) error {
 		ok, err := server.VerifyPassword(server.DemoPasswordHash, server.DemoPassword)
-		if err != nil || !ok {
-			b.Fatalf("argon2id: %v %v", ok, err)
+		if err == nil && !ok {
+			err = errors.New("argon2id: the demo password does not match its hash")
 		}
+		return err
 	}
 	// run does n operations over the workers and returns the elapsed time
 	// and the CPU time the process used meanwhile.
-	run := func(n int, op func(user string)) (time.Duration, time.Duration) {
+	run := func(n int, op func(user string) error) (time.Duration, time.Duration) {
 		var next atomic.Int64
 		var wg sync.WaitGroup
+		errs := make([]error, workers)
 		cpu := processCPU()
 		start := time.Now()
 		for w := range workers {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				for next.Add(1) <= int64(n) {
-					op(members[w])
+				for errs[w] == nil && next.Add(1) <= int64(n) {
+					errs[w] = op(members[w])
 				}
 			}()
 		}
 		wg.Wait()
-		return time.Since(start), processCPU() - cpu
+		wall, used := time.Since(start), processCPU()-cpu
+		if err := errors.Join(errs...); err != nil {
+			b.Fatal(err)
+		}
+		return wall, used
 	}
 	run(workers, signIn) // warm up connections and caches
 	run(workers, hash)
@@ -163,7 +196,10 @@ func BenchmarkRefresh(b *testing.B) {
 		rt := <-tokens
 		for pb.Next() {
 			var t api.Tokens
-			call(b, inst.URL, "POST", api.PathRefresh, "", api.RefreshRequest{RefreshToken: rt}, &t, http.StatusOK)
+			if err := do(inst.URL, "POST", api.PathRefresh, "", api.RefreshRequest{RefreshToken: rt}, &t, http.StatusOK); err != nil {
+				b.Error(err)
+				return
+			}
 			rt = t.RefreshToken
 		}
 		tokens <- rt
@@ -174,45 +210,74 @@ func BenchmarkRefresh(b *testing.B) {
 }
 
 // BenchmarkPushApprovalToLongPoll: from the phone's approval request to the
-// console's long-poll returning with the outcome (a step-up push, so that no
-// password hash is needed per sample). Reports p50 and p99 in milliseconds
-// over at least 300 samples.
+// console's long-poll returning with the outcome. "sign-in": a login push,
+// answered with a session (a password sign-in before each sample, outside
+// the measured span); "step-up": a password_change push of a signed-in
+// console, answered with a step-up token (no hash per sample, so more
+// samples). Reports p50 and p99 in milliseconds.
 func BenchmarkPushApprovalToLongPoll(b *testing.B) {
-	inst := servertest.Start(b)
-	var r api.AuthResponse
-	call(b, inst.URL, "POST", api.PathLogin, "", api.LoginRequest{Username: "alice", Password: server.DemoPassword}, &r, http.StatusOK)
-	var ch api.Challenge
-	call(b, inst.URL, "POST", api.PathChallenges, r.MFAToken, api.ChallengeRequest{Method: api.MethodSMS}, &ch, http.StatusCreated)
-	msgs := inst.Outbox(b, "555-0101")
-	var signed api.AuthResponse
-	call(b, inst.URL, "POST", api.PathChallengeVerify(ch.ChallengeID), r.MFAToken, api.VerifyRequest{Code: msgs[0].Code}, &signed, http.StatusOK)
-	access := signed.Tokens.AccessToken
 	phone := ""
 	for _, a := range server.DemoAccounts() {
 		if a.Username == "alice" {
 			phone = a.DeviceToken
 		}
 	}
-	samples := max(b.N, 300)
+	login := func(b *testing.B, inst *servertest.Instance) string {
+		var r api.AuthResponse
+		call(b, inst.URL, "POST", api.PathLogin, "", api.LoginRequest{Username: "alice", Password: server.DemoPassword}, &r, http.StatusOK)
+		return r.MFAToken
+	}
+	b.Run("sign-in", func(b *testing.B) {
+		inst := servertest.Start(b)
+		pushLatency(b, inst, phone, max(b.N, 100), func() (string, api.ChallengeRequest) {
+			return login(b, inst), api.ChallengeRequest{Method: api.MethodAppNotification}
+		}, func(st api.ChallengeStatus) bool { return st.State == api.StateAuthenticated && st.Tokens != nil })
+	})
+	b.Run("step-up", func(b *testing.B) {
+		inst := servertest.Start(b)
+		mfa := login(b, inst)
+		var ch api.Challenge
+		call(b, inst.URL, "POST", api.PathChallenges, mfa, api.ChallengeRequest{Method: api.MethodSMS}, &ch, http.StatusCreated)
+		var signed api.AuthResponse
+		call(b, inst.URL, "POST", api.PathChallengeVerify(ch.ChallengeID), mfa, api.VerifyRequest{Code: inst.LastCode(b, "555-0101")}, &signed, http.StatusOK)
+		access := signed.Tokens.AccessToken
+		pushLatency(b, inst, phone, max(b.N, 300), func() (string, api.ChallengeRequest) {
+			return access, api.ChallengeRequest{Method: api.MethodAppNotification, Purpose: api.PurposePasswordChange}
+		}, func(st api.ChallengeStatus) bool { return st.State == api.StateStepUp && st.StepUpToken != "" })
+	})
+}
+
+// pushLatency takes samples of approval-to-long-poll latency: prepare gives
+// the bearer and challenge request of each push, ok checks the answer.
+func pushLatency(b *testing.B, inst *servertest.Instance, phone string, samples int,
+	prepare func() (string, api.ChallengeRequest), ok func(api.ChallengeStatus) bool) {
 	lat := make([]time.Duration, 0, samples)
 	b.ResetTimer()
 	for range samples {
+		bearer, req := prepare()
 		var push api.Challenge
-		call(b, inst.URL, "POST", api.PathChallenges, access, api.ChallengeRequest{Method: api.MethodAppNotification, Purpose: api.PurposePasswordChange}, &push, http.StatusCreated)
-		done := make(chan time.Time, 1)
+		call(b, inst.URL, "POST", api.PathChallenges, bearer, req, &push, http.StatusCreated)
+		type answer struct {
+			at  time.Time
+			st  api.ChallengeStatus
+			err error
+		}
+		done := make(chan answer, 1)
 		go func() {
-			var st api.ChallengeStatus
-			call(b, inst.URL, "GET", api.PathChallenge(push.ChallengeID)+"?wait=25", access, nil, &st, http.StatusOK)
-			if st.Status != api.ChallengeApproved || st.StepUpToken == "" {
-				b.Errorf("long-poll: %+v", st)
-			}
-			done <- time.Now()
+			var a answer
+			a.err = do(inst.URL, "GET", api.PathChallenge(push.ChallengeID)+"?wait=25", bearer, nil, &a.st, http.StatusOK)
+			a.at = time.Now()
+			done <- a
 		}()
 		time.Sleep(2 * time.Millisecond) // let the long-poll reach its wait
 		start := time.Now()
 		call(b, inst.URL, "POST", api.PathNotification(push.ChallengeID), phone,
 			api.NotificationDecision{Decision: api.DecisionApprove, MatchNumber: push.MatchNumber}, nil, http.StatusNoContent)
-		lat = append(lat, (<-done).Sub(start))
+		a := <-done
+		if a.err != nil || a.st.Status != api.ChallengeApproved || !ok(a.st) {
+			b.Fatalf("long-poll: %+v %v", a.st, a.err)
+		}
+		lat = append(lat, a.at.Sub(start))
 	}
 	b.StopTimer()
 	slices.Sort(lat)
