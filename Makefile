@@ -8,7 +8,7 @@ GOFLAGS  := -tags $(TAGS)
 BIN      := build/bin
 FYNE_CLI := fyne.io/tools/cmd/fyne@v1.7.4
 
-.PHONY: all run test deps build bench lint package clean
+.PHONY: all run test deps build bench lint package clean screenshots-admin
 
 all: build
 
@@ -31,6 +31,12 @@ lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet $(GOFLAGS) ./...
+
+# The Admin Center's browser test, saving a PNG of every page it visits.
+SCREENSHOTS_DIR ?= build/screenshots
+screenshots-admin: deps
+	SCREENSHOTS_DIR=$(abspath $(SCREENSHOTS_DIR)) $(GO) test $(GOFLAGS) -count=1 -run TestAdminCenterInBrowser ./server/adminweb/
+	@echo "screenshots in $(abspath $(SCREENSHOTS_DIR))"
 
 # fyne package rewrites FyneApp.toml (it bumps Build), so it runs on a copy.
 package: deps

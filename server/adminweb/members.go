@@ -1,0 +1,287 @@
+package adminweb
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// Organisation: the members, their 2FA state, create and edit within the
+// permission rules, and "Force two-step verification reset".
+
+// methodState is one method's status for one member.
+type methodState struct {
+	Method api.Method
+	Status api.FactorStatus // "" when not enrolled
+}
+
+type memberRow struct {
+	api.Member
+	GroupName string
+	Managed   []string
+	Methods   []methodState
+}
+
+type membersData struct {
+	Rows []memberRow
+}
+
+// names maps group ids to names, for the groups the viewer may see.
+func groupNames(gs []api.Group) map[string]string {
+	m := map[string]string{}
+	for _, g := range gs {
+		m[g.ID] = g.Name
+	}
+	return m
+}
+
+func nameOf(names map[string]string, id string) string {
+	if n, ok := names[id]; ok {
+		return n
+	}
+	return id
+}
+
+func rowOf(m api.Member, names map[string]string) memberRow {
+	r := memberRow{Member: m}
+	if m.GroupID != "" {
+		r.GroupName = nameOf(names, m.GroupID)
+	}
+	for _, id := range m.ManagedGroupIDs {
+		r.Managed = append(r.Managed, nameOf(names, id))
+	}
+	for _, method := range api.Methods {
+		st := methodState{Method: method}
+		for _, f := range m.Factors {
+			if f.Method == method && (st.Status == "" || f.Status == api.FactorActive) {
+				st.Status = f.Status
+			}
+		}
+		r.Methods = append(r.Methods, st)
+	}
+	return r
+}
+
+func (q *req) listMembers() ([]api.Member, map[string]string, error) {
+	var ms []api.Member
+	if err := q.apiAuthed(apiCall{method: http.MethodGet, path: api.PathAdminMembers, out: &ms}); err != nil {
+		return nil, nil, err
+	}
+	gs, err := q.listGroups()
+	if err != nil {
+		return nil, nil, err
+	}
+	return ms, groupNames(gs), nil
+}
+
+func (h *Handler) membersPage(q *req) error {
+	ms, names, err := q.listMembers()
+	if err != nil {
+		return err
+	}
+	d := membersData{}
+	for _, m := range ms {
+		d.Rows = append(d.Rows, rowOf(m, names))
+	}
+	return q.renderView(http.StatusOK, "members", view{Title: "Organisation", Nav: "members", D: d})
+}
+
+// --- Force two-step verification reset ---
+
+type resetTarget struct {
+	ID      string
+	Name    string
+	Problem *api.Problem // after the attempt; nil = done
+}
+
+type resetData struct {
+	Targets []resetTarget
+	Done    bool
+}
+
+func (h *Handler) resetSubmit(q *req) error {
+	ids := slices.Compact(slices.Sorted(slices.Values(q.r.PostForm["id"])))
+	if len(ids) == 0 {
+		q.s.Flash, q.dirty = "Select at least one member to reset.", true
+		return q.redirect(Root + "/members")
+	}
+	ms, _, err := q.listMembers()
+	if err != nil {
+		return err
+	}
+	d := resetData{}
+	for _, id := range ids {
+		t := resetTarget{ID: id, Name: id}
+		for _, m := range ms {
+			if m.ID == id {
+				t.Name = m.DisplayName + " (" + m.Username + ")"
+			}
+		}
+		d.Targets = append(d.Targets, t)
+	}
+	if q.r.PostForm.Get("confirm") != "yes" {
+		return q.renderView(http.StatusOK, "reset_confirm", view{Title: "Force two-step verification reset?", Nav: "members", D: d})
+	}
+	status := http.StatusOK
+	for i := range d.Targets {
+		err := q.apiAuthed(apiCall{method: http.MethodPost, path: api.PathAdminMemberReset(d.Targets[i].ID)})
+		if p, ok := asProblem(err); ok && p.Status != http.StatusUnauthorized {
+			d.Targets[i].Problem = p
+			if status == http.StatusOK {
+				status = p.Status
+			}
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	d.Done = true
+	return q.renderView(status, "reset_confirm", view{Title: "Two-step verification reset", Nav: "members", D: d})
+}
+
+// --- create and edit ---
+
+type memberForm struct {
+	ID          string
+	Username    string
+	DisplayName string
+	Roles       []api.Role
+	GroupID     string
+	Managed     []string
+	Phone       string
+	Email       string
+	Member      *api.Member // the stored member when editing
+}
+
+type memberFormData struct {
+	F      memberForm
+	Groups []api.Group
+	Roles  []api.Role
+	New    bool
+}
+
+func (f memberForm) HasRole(r api.Role) bool { return slices.Contains(f.Roles, r) }
+func (f memberForm) Manages(id string) bool  { return slices.Contains(f.Managed, id) }
+func (d memberFormData) Row() memberRow      { return rowOf(*d.F.Member, groupNames(d.Groups)) }
+func (d memberFormData) HasMember() bool     { return d.F.Member != nil }
+
+var allRoles = []api.Role{api.RoleMasterAdministrator, api.RoleAdministrator, api.RoleTechnician}
+
+func (q *req) renderMemberForm(status int, f memberForm, isNew bool, p *api.Problem) error {
+	gs, err := q.listGroups()
+	if err != nil {
+		return err
+	}
+	title := "Edit member"
+	if f.Member != nil {
+		title = "Edit " + f.Member.DisplayName
+	}
+	if isNew {
+		title = "New member"
+	}
+	return q.renderView(status, "member", view{Title: title, Nav: "members", Problem: p,
+		D: memberFormData{F: f, Groups: gs, Roles: allRoles, New: isNew}})
+}
+
+func formOf(m api.Member) memberForm {
+	return memberForm{ID: m.ID, Username: m.Username, DisplayName: m.DisplayName, Roles: m.Roles, GroupID: m.GroupID,
+		Managed: m.ManagedGroupIDs, Phone: m.Phone, Email: m.Email, Member: &m}
+}
+
+func (q *req) readMemberForm() memberForm {
+	f := q.r.PostForm
+	mf := memberForm{
+		Username: strings.TrimSpace(f.Get("username")), DisplayName: strings.TrimSpace(f.Get("display_name")),
+		GroupID: f.Get("group_id"), Managed: f["managed_group_ids"],
+		Phone: strings.TrimSpace(f.Get("phone")), Email: strings.TrimSpace(f.Get("email")),
+	}
+	for _, r := range f["roles"] {
+		mf.Roles = append(mf.Roles, api.Role(r))
+	}
+	return mf
+}
+
+// request builds the API body: a master administrator sends every field, an
+// administrator only what DESIGN section 3 lets them change.
+func (q *req) memberRequest(mf memberForm, password string, isNew bool) api.MemberRequest {
+	req := api.MemberRequest{DisplayName: &mf.DisplayName, Phone: &mf.Phone, Email: &mf.Email}
+	if password != "" {
+		req.Password = &password
+	}
+	if isNew {
+		req.Username = &mf.Username
+		req.GroupID = &mf.GroupID
+		if mf.DisplayName == "" {
+			req.DisplayName = nil
+		}
+	}
+	if q.isMaster() {
+		roles, managed := mf.Roles, mf.Managed
+		if roles == nil {
+			roles = []api.Role{}
+		}
+		if managed == nil {
+			managed = []string{}
+		}
+		req.Username, req.Roles, req.GroupID, req.ManagedGroupIDs = &mf.Username, &roles, &mf.GroupID, &managed
+	}
+	return req
+}
+
+func (h *Handler) memberNew(q *req) error {
+	return q.renderMemberForm(http.StatusOK, memberForm{Roles: []api.Role{api.RoleTechnician}}, true, nil)
+}
+
+func (h *Handler) memberCreate(q *req) error {
+	mf := q.readMemberForm()
+	password := q.r.PostForm.Get("password")
+	if password == "" {
+		return q.renderMemberForm(http.StatusBadRequest, mf, true,
+			&api.Problem{Status: http.StatusBadRequest, Code: api.CodeValidation, Detail: "Enter a password for the new member."})
+	}
+	var m api.Member
+	err := q.apiAuthed(apiCall{method: http.MethodPost, path: api.PathAdminMembers, in: q.memberRequest(mf, password, true), out: &m})
+	if p, ok := asProblem(err); ok && p.Status != http.StatusUnauthorized {
+		return q.renderMemberForm(p.Status, mf, true, p)
+	}
+	if err != nil {
+		return err
+	}
+	q.s.Flash, q.dirty = "Member "+m.Username+" created.", true
+	return q.redirect(Root + "/members")
+}
+
+func (h *Handler) memberEdit(q *req) error {
+	var m api.Member
+	if err := q.apiAuthed(apiCall{method: http.MethodGet, path: api.PathAdminMember(q.r.PathValue("id")), out: &m}); err != nil {
+		return err
+	}
+	return q.renderMemberForm(http.StatusOK, formOf(m), false, nil)
+}
+
+func (h *Handler) memberUpdate(q *req) error {
+	id := q.r.PathValue("id")
+	var stored api.Member
+	if err := q.apiAuthed(apiCall{method: http.MethodGet, path: api.PathAdminMember(id), out: &stored}); err != nil {
+		return err
+	}
+	mf := q.readMemberForm()
+	mf.ID, mf.Member = id, &stored
+	if !q.isMaster() {
+		mf.Username, mf.Roles, mf.GroupID, mf.Managed = stored.Username, stored.Roles, stored.GroupID, stored.ManagedGroupIDs
+	}
+	var m api.Member
+	err := q.apiAuthed(apiCall{method: http.MethodPatch, path: api.PathAdminMember(id),
+		in: q.memberRequest(mf, q.r.PostForm.Get("password"), false), out: &m})
+	if p, ok := asProblem(err); ok && p.Status != http.StatusUnauthorized {
+		return q.renderMemberForm(p.Status, mf, false, p)
+	}
+	if err != nil {
+		return err
+	}
+	q.s.Flash, q.dirty = "Member "+m.Username+" saved.", true
+	return q.redirect(Root + "/members")
+}
