@@ -1,0 +1,44 @@
+# Technician Console: build, run and test. `make run` and `make test` install
+# what they need first (Debian packages through scripts/deps.sh).
+
+GO       ?= go
+# Fyne 2.7: declare that every UI change from our goroutines goes through fyne.Do.
+TAGS     := migrated_fynedo
+GOFLAGS  := -tags $(TAGS)
+BIN      := build/bin
+FYNE_CLI := fyne.io/tools/cmd/fyne@v1.7.4
+
+.PHONY: all run test deps build bench lint package clean
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	$(GO) build $(GOFLAGS) -o $(BIN)/ ./cmd/...
+
+run: deps
+	$(GO) run $(GOFLAGS) ./cmd/techconsole $(ARGS)
+
+test: deps
+	scripts/test-env.sh $(GO) test $(GOFLAGS) -count=1 -timeout 30m ./...
+
+bench: deps
+	scripts/test-env.sh $(GO) test $(GOFLAGS) -run '^$$' -bench . -benchmem -count=1 ./...
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet $(GOFLAGS) ./...
+
+# fyne package rewrites FyneApp.toml (it bumps Build), so it runs on a copy.
+package: deps
+	rm -rf build/package && mkdir -p build/package
+	cp -r cmd/techconsole/. build/package/
+	cp FyneApp.toml build/package/ && cp assets/icon.png build/package/icon.png
+	sed -i 's#^  Icon = .*#  Icon = "icon.png"#' build/package/FyneApp.toml
+	cd build/package && $(GO) run $(FYNE_CLI) package --os linux --tags $(TAGS) --release
+
+clean:
+	rm -rf build

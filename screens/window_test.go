@@ -1,0 +1,22 @@
+package screens
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+)
+
+func TestMainWindowTitleNamesEmulatedVersion(t *testing.T) {
+	for _, version := range []string{"7.50.3572", "7.51.0"} {
+		a := test.NewTempApp(t)
+		w := NewMainWindow(a, version)
+		t.Cleanup(w.Close)
+		want := "Technician Console — emulating " + version
+		if got := w.Title(); got != want {
+			t.Errorf("title = %q, want %q", got, want)
+		}
+		if w.Content() == nil {
+			t.Error("window has no content")
+		}
+	}
+}
