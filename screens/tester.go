@@ -364,3 +364,11 @@ func (t *testerPanel) drawOutbox(msgs []api.OutboxMessage, err error) {
 	}
 	t.outbox.Refresh()
 }
+
+// SetVersion chooses the emulated version as if typed in the tester panel
+// (for scripts); it returns the panel's message.
+func (c *Console) SetVersion(v api.ConsoleVersion) string {
+	c.tester.versionEntry.SetText(v.String())
+	c.tester.apply()
+	return c.tester.versionMsg.Text()
+}

@@ -1,0 +1,154 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"image"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/remotesupport/techconsole/app"
+	"github.com/remotesupport/techconsole/screens"
+)
+
+// startupReport is what --measure-startup prints.
+type startupReport struct {
+	Kind         string  `json:"kind"`
+	FirstFrameMS float64 `json:"first_frame_ms"`
+	ReadyMS      float64 `json:"ready_ms,omitempty"`
+	RSSKB        int     `json:"rss_kb"`
+}
+
+// measureEmpty shows an empty window the same way as the console and
+// reports when its first frame is drawn.
+func measureEmpty(a fyne.App, start time.Time) error {
+	w := a.NewWindow(screens.AppName)
+	w.SetContent(container.NewCenter(widget.NewLabel("Empty window")))
+	w.Resize(fyne.NewSize(1000, 700))
+	go func() {
+		first := waitDrawn(w)
+		time.Sleep(500 * time.Millisecond)
+		report(startupReport{Kind: "empty", FirstFrameMS: ms(first.Sub(start)), RSSKB: rssKB()})
+		fyne.Do(a.Quit)
+	}()
+	w.ShowAndRun()
+	return nil
+}
+
+// measureConsole reports the first drawn frame, the moment sign-in is
+// enabled (server up) and the memory after signing in as grace (password only).
+func measureConsole(a fyne.App, w fyne.Window, b *backend, start time.Time, ready <-chan error) {
+	first := waitDrawn(w)
+	if err := <-ready; err != nil {
+		fmt.Fprintln(os.Stderr, "techconsole:", err)
+		fyne.Do(a.Quit)
+		return
+	}
+	readyAt := time.Now()
+	ctl := b.controller()
+	wt := newWaiter(ctl)
+	ctl.Dispatch(app.Login{Username: "grace", Password: "Demo-Pass-2026"})
+	if _, err := wt.until(30*time.Second, func(s app.State) bool { return s.Step == app.StepSignedIn }); err != nil {
+		fmt.Fprintln(os.Stderr, "techconsole:", err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	report(startupReport{Kind: "console", FirstFrameMS: ms(first.Sub(start)), ReadyMS: ms(readyAt.Sub(start)), RSSKB: rssKB()})
+	fyne.Do(a.Quit)
+}
+
+// waitDrawn polls the window until its first frame has something on it.
+func waitDrawn(w fyne.Window) time.Time {
+	for {
+		var img image.Image
+		onUI(func() { img = w.Canvas().Capture() })
+		if drawn(img) {
+			return time.Now()
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// drawn reports whether img holds more than a plain background.
+func drawn(img image.Image) bool {
+	if img == nil {
+		return false
+	}
+	b := img.Bounds()
+	if b.Dx() < 10 || b.Dy() < 10 {
+		return false
+	}
+	seen := map[[4]uint32]bool{}
+	for y := b.Min.Y; y < b.Max.Y; y += 7 {
+		for x := b.Min.X; x < b.Max.X; x += 7 {
+			r, g, bl, al := img.At(x, y).RGBA()
+			seen[[4]uint32{r, g, bl, al}] = true
+			if len(seen) > 3 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func report(r startupReport) {
+	b, _ := json.Marshal(r)
+	fmt.Println(string(b))
+}
+
+// rssKB is the resident set size of this process (Linux), 0 elsewhere.
+func rssKB() int {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
+			return n
+		}
+	}
+	return 0
+}
+
+// waiter collects a controller's states for scripts.
+type waiter struct{ ch chan app.State }
+
+func newWaiter(ctl *app.Controller) *waiter {
+	w := &waiter{ch: make(chan app.State, 256)}
+	ctl.Subscribe(func(s app.State) {
+		select {
+		case w.ch <- s:
+		default:
+		}
+	})
+	return w
+}
+
+// until waits for the first state matching ok.
+func (w *waiter) until(d time.Duration, ok func(app.State) bool) (app.State, error) {
+	deadline := time.After(d)
+	var last app.State
+	for {
+		select {
+		case s := <-w.ch:
+			last = s
+			if ok(s) {
+				return s, nil
+			}
+		case <-deadline:
+			return last, fmt.Errorf("timed out; last step %s (alert %v)", last.Step, last.Alert)
+		}
+	}
+}
+
