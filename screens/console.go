@@ -1,10 +1,13 @@
 package screens
 
 import (
+	"image"
+	"image/color"
 	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
@@ -50,6 +53,9 @@ type Options struct {
 	Do func(func())
 	// Now is the clock of countdowns; nil means time.Now.
 	Now func() time.Time
+	// OnFirstPaint is called once, from the render thread, when the window's
+	// first frame is painted (startup measurement); nil: not watched.
+	OnFirstPaint func()
 }
 
 // Console is the main window's content: a header, the screen of the current
@@ -60,9 +66,9 @@ type Console struct {
 	do   func(func())
 	now  func() time.Time
 
-	ctl     Controller
-	state   app.State
-	started bool
+	ctl      Controller
+	state    app.State
+	started  bool
 	startErr string
 
 	key     string // which screen is on; a new key builds a new screen
@@ -116,6 +122,9 @@ func NewConsole(w fyne.Window, opts Options) *Console {
 	title := widget.NewLabelWithStyle(AppName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	icon := widget.NewIcon(assets.Icon)
 	header := container.NewBorder(nil, nil, container.NewHBox(icon, title), container.NewHBox(c.versionTag, c.toggle))
+	if opts.OnFirstPaint != nil {
+		header.Add(FirstPaintProbe(opts.OnFirstPaint))
+	}
 	c.main = container.NewStack(c.body)
 	w.SetContent(container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, c.main))
 
@@ -274,6 +283,18 @@ func (c *Console) escape() {
 	case app.StepChallenge, app.StepNoMethod, app.StepChangePassword, app.StepSetup:
 		c.dispatch(app.Cancel{})
 	}
+}
+
+// FirstPaintProbe is a one-pixel raster that calls fn once when a renderer
+// first paints it: the moment the window's first frame is drawn.
+func FirstPaintProbe(fn func()) fyne.CanvasObject {
+	var once sync.Once
+	r := canvas.NewRaster(func(w, h int) image.Image {
+		once.Do(fn)
+		return image.NewUniform(color.Transparent)
+	})
+	r.SetMinSize(fyne.NewSize(1, 1))
+	return r
 }
 
 // scope runs the tickers of one screen and stops them when the screen goes.

@@ -42,7 +42,7 @@ func newNoMethodScreen(c *Console) *noMethodScreen {
 }
 
 func (s *noMethodScreen) object() fyne.CanvasObject { return s.root }
-func (s *noMethodScreen) focus() fyne.Focusable    { return nil }
+func (s *noMethodScreen) focus() fyne.Focusable     { return nil }
 
 func (s *noMethodScreen) update(st app.State) {
 	msg := "No two-step verification method this console supports is set up for your account."

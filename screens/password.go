@@ -65,7 +65,7 @@ func newPasswordScreen(c *Console) *passwordScreen {
 }
 
 func (s *passwordScreen) object() fyne.CanvasObject { return s.root }
-func (s *passwordScreen) focus() fyne.Focusable    { return s.current }
+func (s *passwordScreen) focus() fyne.Focusable     { return s.current }
 
 // check draws the strength hint and whether the two new passwords match.
 func (s *passwordScreen) check() {

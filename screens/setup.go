@@ -54,7 +54,7 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 }
 
 func (s *setupScreen) object() fyne.CanvasObject { return s.root }
-func (s *setupScreen) focus() fyne.Focusable    { return s.first }
+func (s *setupScreen) focus() fyne.Focusable     { return s.first }
 
 func (s *setupScreen) update(st app.State) {
 	s.busy.set(st.Busy, st.Activity)

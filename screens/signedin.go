@@ -54,7 +54,7 @@ func newSignedInScreen(c *Console) *signedInScreen {
 }
 
 func (s *signedInScreen) object() fyne.CanvasObject { return s.root }
-func (s *signedInScreen) focus() fyne.Focusable    { return nil }
+func (s *signedInScreen) focus() fyne.Focusable     { return nil }
 
 func (s *signedInScreen) update(st app.State) {
 	u := st.User

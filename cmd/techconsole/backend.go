@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -113,7 +114,10 @@ func (b *backend) startServer() (string, error) {
 		DBPath: filepath.Join(dir, "auth.db"),
 		Dev:    true,
 		Demo:   true,
-		Logger: b.log,
+		// a random master administrator password that is never shown: the
+		// embedded server is for technicians and testers, not the Admin Center
+		AdminPassword: rand.Text(),
+		Logger:        b.log,
 	})
 	if err != nil {
 		cancel()

@@ -69,6 +69,15 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	if f.script != "" && f.dataDir == "" {
+		// a script starts from the documented demo organisation every time
+		dir, err := os.MkdirTemp("", "techconsole-script-")
+		if err != nil {
+			return fmt.Errorf("script data folder: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		f.dataDir = dir
+	}
 	b := &backend{prefs: prefs, version: version, log: log, embedded: f.server == "", serverURL: f.server, dataDir: f.dataDir}
 	opts := screens.Options{
 		Embedded:  b.embedded,
@@ -86,6 +95,10 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 		opts.Tester.Phone = b
 		opts.Tester.Outbox = b.outbox
 	}
+	fp := newFirstPaint()
+	if f.measureStartup {
+		opts.OnFirstPaint = fp.painted
+	}
 	w, con := screens.NewMainWindow(a, opts)
 	b.console = con
 	w.SetMaster()
@@ -96,7 +109,7 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 	go func() { ready <- b.start() }()
 	switch {
 	case f.measureStartup:
-		go measureConsole(a, w, b, start, ready)
+		go measureConsole(a, fp, b, start, ready)
 	case f.script == "screenshots":
 		go runScreenshots(a, w, b, f.shotsDir, ready)
 	case f.script != "":

@@ -4,10 +4,10 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"image"
 	"os"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -26,26 +26,43 @@ type startupReport struct {
 	RSSKB        int     `json:"rss_kb"`
 }
 
+// firstPaint records when the window's first frame is painted.
+type firstPaint struct {
+	once sync.Once
+	at   time.Time
+	done chan struct{}
+}
+
+func newFirstPaint() *firstPaint { return &firstPaint{done: make(chan struct{})} }
+
+func (f *firstPaint) painted() {
+	f.once.Do(func() {
+		f.at = time.Now()
+		close(f.done)
+	})
+}
+
 // measureEmpty shows an empty window the same way as the console and
-// reports when its first frame is drawn.
+// reports when its first frame is painted.
 func measureEmpty(a fyne.App, start time.Time) error {
+	fp := newFirstPaint()
 	w := a.NewWindow(screens.AppName)
-	w.SetContent(container.NewCenter(widget.NewLabel("Empty window")))
+	w.SetContent(container.NewStack(screens.FirstPaintProbe(fp.painted), container.NewCenter(widget.NewLabel("Empty window"))))
 	w.Resize(fyne.NewSize(1000, 700))
 	go func() {
-		first := waitDrawn(w)
+		<-fp.done
 		time.Sleep(500 * time.Millisecond)
-		report(startupReport{Kind: "empty", FirstFrameMS: ms(first.Sub(start)), RSSKB: rssKB()})
+		report(startupReport{Kind: "empty", FirstFrameMS: ms(fp.at.Sub(start)), RSSKB: rssKB()})
 		fyne.Do(a.Quit)
 	}()
 	w.ShowAndRun()
 	return nil
 }
 
-// measureConsole reports the first drawn frame, the moment sign-in is
+// measureConsole reports the first painted frame, the moment sign-in is
 // enabled (server up) and the memory after signing in as grace (password only).
-func measureConsole(a fyne.App, w fyne.Window, b *backend, start time.Time, ready <-chan error) {
-	first := waitDrawn(w)
+func measureConsole(a fyne.App, fp *firstPaint, b *backend, start time.Time, ready <-chan error) {
+	<-fp.done
 	if err := <-ready; err != nil {
 		fmt.Fprintln(os.Stderr, "techconsole:", err)
 		fyne.Do(a.Quit)
@@ -59,42 +76,8 @@ func measureConsole(a fyne.App, w fyne.Window, b *backend, start time.Time, read
 		fmt.Fprintln(os.Stderr, "techconsole:", err)
 	}
 	time.Sleep(500 * time.Millisecond)
-	report(startupReport{Kind: "console", FirstFrameMS: ms(first.Sub(start)), ReadyMS: ms(readyAt.Sub(start)), RSSKB: rssKB()})
+	report(startupReport{Kind: "console", FirstFrameMS: ms(fp.at.Sub(start)), ReadyMS: ms(readyAt.Sub(start)), RSSKB: rssKB()})
 	fyne.Do(a.Quit)
-}
-
-// waitDrawn polls the window until its first frame has something on it.
-func waitDrawn(w fyne.Window) time.Time {
-	for {
-		var img image.Image
-		onUI(func() { img = w.Canvas().Capture() })
-		if drawn(img) {
-			return time.Now()
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
-}
-
-// drawn reports whether img holds more than a plain background.
-func drawn(img image.Image) bool {
-	if img == nil {
-		return false
-	}
-	b := img.Bounds()
-	if b.Dx() < 10 || b.Dy() < 10 {
-		return false
-	}
-	seen := map[[4]uint32]bool{}
-	for y := b.Min.Y; y < b.Max.Y; y += 7 {
-		for x := b.Min.X; x < b.Max.X; x += 7 {
-			r, g, bl, al := img.At(x, y).RGBA()
-			seen[[4]uint32{r, g, bl, al}] = true
-			if len(seen) > 3 {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -151,4 +134,3 @@ func (w *waiter) until(d time.Duration, ok func(app.State) bool) (app.State, err
 		}
 	}
 }
-

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"image/png"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -63,24 +65,26 @@ func (s *shooter) run() error {
 	return nil
 }
 
-// shot waits for the window to settle and writes name.png.
+// shot waits for the window to settle and writes name.png: the window as
+// the X server shows it (xdotool + ImageMagick import), since reading back
+// the GL front buffer gives nothing under Xvfb.
 func (s *shooter) shot(name string) error {
 	time.Sleep(700 * time.Millisecond)
-	var err error
-	onUI(func() {
-		pic := s.w.Canvas().Capture()
-		f, e := os.Create(filepath.Join(s.dir, name+".png"))
-		if e != nil {
-			err = e
-			return
-		}
-		defer f.Close()
-		err = png.Encode(f, pic)
-	})
+	path := filepath.Join(s.dir, name+".png")
+	var title string
+	onUI(func() { title = s.w.Title() })
+	out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", regexp.QuoteMeta(title)).Output()
 	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
+		return fmt.Errorf("%s: find the window with xdotool: %w", name, err)
 	}
-	fmt.Println("wrote", filepath.Join(s.dir, name+".png"))
+	ids := strings.Fields(string(out))
+	if len(ids) == 0 {
+		return fmt.Errorf("%s: no visible window titled %q", name, title)
+	}
+	if out, err := exec.Command("import", "-window", ids[0], path).CombinedOutput(); err != nil {
+		return fmt.Errorf("%s: import: %w: %s", name, err, out)
+	}
+	fmt.Println("wrote", path)
 	return nil
 }
 
