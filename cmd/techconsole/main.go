@@ -96,17 +96,22 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 		opts.Tester.Outbox = b.outbox
 	}
 	fp := newFirstPaint()
-	if f.measureStartup {
-		opts.OnFirstPaint = fp.painted
-	}
+	opts.OnFirstPaint = fp.painted
 	w, con := screens.NewMainWindow(a, opts)
 	b.console = con
 	w.SetMaster()
 	w.SetOnClosed(b.close)
 
-	// The server starts off the UI path: the window shows first.
+	// The server starts off the UI path, once the window's first frame is
+	// painted: the window shows at once, sign-in is enabled when it is up.
 	ready := make(chan error, 1)
-	go func() { ready <- b.start() }()
+	go func() {
+		select {
+		case <-fp.done:
+		case <-time.After(2 * time.Second): // no paint (minimised, odd driver)
+		}
+		ready <- b.start()
+	}()
 	switch {
 	case f.measureStartup:
 		go measureConsole(a, fp, b, start, ready)
