@@ -129,7 +129,7 @@ func NewController(cfg Config) (*Controller, error) {
 	c.base, c.stopBase = context.WithCancel(context.Background())
 	c.st = State{
 		Step: StepSignedOut, Server: server, Version: version, Caps: CapabilitiesOf(version),
-		Username: cfg.Prefs.LastUsername(), KeepSignedIn: cfg.Prefs.KeepSignedIn(),
+		Username: cfg.Prefs.LastUsername(), KeepSignedIn: cfg.Prefs.KeepSignedIn(), NextVersion: version,
 	}
 	go c.deliver()
 	return c, nil
@@ -206,8 +206,8 @@ func (c *Controller) SetVersion(v api.ConsoleVersion) {
 	c.version = v
 	if c.st.Step == StepSignedOut && !c.st.Busy {
 		c.st.Version, c.st.Caps = v, CapabilitiesOf(v)
-		c.publishLocked()
 	}
+	c.publishLocked()
 }
 
 // SetServer changes the server URL (remembered; takes effect at the next sign-in).
@@ -274,10 +274,21 @@ type op struct {
 
 // start cancels the running action and runs fn after it on a new goroutine.
 // busy, when set, marks the state busy at once.
-func (c *Controller) start(busy string, fn func(o *op)) {
+func (c *Controller) start(busy string, fn func(o *op)) { c.startOp(true, busy, fn) }
+
+// startIfNotWaiting is start for actions that must not end a push that is
+// waiting for the phone (a stray SubmitCode or Resend is ignored then).
+func (c *Controller) startIfNotWaiting(busy string, fn func(o *op)) { c.startOp(false, busy, fn) }
+
+func (c *Controller) startOp(interrupt bool, busy string, fn func(o *op)) {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
+		return
+	}
+	if !interrupt && c.st.Step == StepChallenge && c.st.Challenge != nil && c.st.Challenge.Waiting {
+		c.mu.Unlock()
+		c.log.Debug("action ignored while a push waits for the phone")
 		return
 	}
 	if c.cancelOp != nil {
@@ -343,6 +354,7 @@ func (o *op) session() session {
 
 func (c *Controller) publishLocked() {
 	c.st.Seq++
+	c.st.NextVersion = c.version
 	s := c.st
 	c.subMu.Lock()
 	c.queue = append(c.queue, delivery{state: s})

@@ -4,9 +4,11 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
+	"github.com/remotesupport/techconsole/server/servertest"
 )
 
 func challengeWith(m api.Method) func(app.State) bool {
@@ -192,4 +194,121 @@ func TestGraceSignsInWithPasswordAlone(t *testing.T) {
 	ctl, rec := e.controller(t, legacyV)
 	ctl.Login("grace", demoPassword, false)
 	signedIn(t, rec, "grace")
+}
+
+func TestDispatchAndVersionSwitch(t *testing.T) {
+	e := newEnv(t)
+	ctl, rec := e.controller(t, currentV)
+	ctl.Dispatch(app.Login{Username: "", Password: ""})
+	s := rec.waitFor(t, "empty form", func(s app.State) bool { return s.Alert != nil && !s.Busy })
+	if s.Alert.Kind != app.AlertInvalidCredentials {
+		t.Fatalf("empty form: %+v", s.Alert)
+	}
+	ctl.Dispatch(app.Login{Username: "grace", Password: demoPassword})
+	s = signedIn(t, rec, "grace")
+	ctl.SetVersion(legacyV)
+	s = rec.waitFor(t, "next version", func(s app.State) bool { return s.NextVersion == legacyV })
+	if s.Version != currentV || s.Step != app.StepSignedIn {
+		t.Fatalf("switching while signed in changed the sign-in: %v %s", s.Version, s.Step)
+	}
+	if v, ok := e.prefs.Version(); !ok || v != legacyV {
+		t.Fatalf("version not remembered: %v", v)
+	}
+	ctl.Dispatch(app.SignOut{})
+	s = rec.idle(t, app.StepSignedOut)
+	if s.Version != legacyV || !s.Caps.Legacy {
+		t.Fatalf("after sign-out: %v", s.Version)
+	}
+	// A new controller without an explicit version starts from the preferences.
+	ctl2, err := app.NewController(app.Config{ServerURL: e.srv.URL, Prefs: e.prefs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctl2.Close()
+	if ctl2.State().Version != legacyV || ctl2.State().Username != "grace" {
+		t.Fatalf("new controller: %v %q", ctl2.State().Version, ctl2.State().Username)
+	}
+}
+
+func TestOutboxAndPresets(t *testing.T) {
+	e := newEnv(t)
+	ctl, rec := e.controller(t, currentV)
+	ctl.Login("dave", demoPassword, false)
+	rec.waitFor(t, "email challenge", challengeWith(api.MethodEmail))
+	msgs, err := ctl.Outbox(context.Background(), "")
+	if err != nil || len(msgs) == 0 || msgs[0].Channel != api.MethodEmail || msgs[0].Code == "" {
+		t.Fatalf("outbox: %+v %v", msgs, err)
+	}
+	legacy := 0
+	for _, p := range app.VersionPresets {
+		if app.CapabilitiesOf(p.Version).Legacy {
+			legacy++
+		}
+	}
+	if legacy != 1 || len(app.VersionPresets) < 2 {
+		t.Fatalf("presets: %+v", app.VersionPresets)
+	}
+}
+
+// TestPushWaitCancel: while the console waits for the phone, a stray code does
+// not end the wait, and Cancel ends it at once (the long-poll is cancelled,
+// not left to time out).
+func TestPushWaitCancel(t *testing.T) {
+	e := newEnv(t)
+	requirePushAPI(t, e.srv.URL)
+	ctl, rec := e.controller(t, currentV, func(c *app.Config) { c.LongPollWait = 30 * 1e9 })
+	ctl.Login("alice", demoPassword, false)
+	s := rec.waitFor(t, "push challenge", challengeWith(api.MethodAppNotification))
+	if !s.Challenge.Waiting || s.Challenge.MatchNumber == "" {
+		t.Fatalf("push view: %+v", s.Challenge)
+	}
+	if !equalMethods(s.Challenge.Others, []api.Method{api.MethodAuthenticatorApp, api.MethodSMS}) {
+		t.Fatalf("current others from push: %v", s.Challenge.Others)
+	}
+	ctl.SubmitCode("123456")
+	ctl.Resend()
+	if st := ctl.State(); !st.Challenge.Waiting || st.Busy {
+		t.Fatalf("a stray action ended the wait: %+v busy=%v", st.Challenge, st.Busy)
+	}
+	ctl.Cancel()
+	s = rec.idle(t, app.StepSignedOut)
+	if s.Notice != "Sign-in cancelled." {
+		t.Fatalf("notice %q", s.Notice)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5e9)
+	defer cancel()
+	if err := ctl.Wait(ctx); err != nil {
+		t.Fatalf("the long-poll did not end with Cancel: %v", err)
+	}
+}
+
+// TestExpiryLandsInActionableStates moves the server's clock past the
+// challenge's and the sign-in's lifetime (no sleeping).
+func TestExpiryLandsInActionableStates(t *testing.T) {
+	clock := servertest.NewClock(time.Now())
+	e := newEnv(t, servertest.WithClock(clock))
+	ctl, rec := e.controller(t, currentV)
+	ctl.Login("bob", demoPassword, false)
+	rec.waitFor(t, "totp", challengeWith(api.MethodAuthenticatorApp))
+	ctl.ChooseMethod(api.MethodSMS)
+	rec.waitFor(t, "sms", challengeWith(api.MethodSMS))
+	code := e.srv.LastCode(t, demo(t, "bob").Phone)
+	clock.Advance(11 * time.Minute)
+	ctl.SubmitCode(code)
+	s := rec.waitFor(t, "expired", func(s app.State) bool { return s.Alert != nil && !s.Busy })
+	switch {
+	case s.Step == app.StepChallenge && s.Alert.Kind == app.AlertExpired && !s.Challenge.Active:
+		// The challenge expired: asking again ends the expired sign-in.
+		ctl.ChooseMethod(api.MethodSMS)
+		s = rec.waitFor(t, "sign-in expired", func(s app.State) bool { return s.Step == app.StepSignedOut && !s.Busy })
+		if s.Alert == nil || s.Alert.Kind != app.AlertSessionEnded {
+			t.Fatalf("after expiry: %+v", s.Alert)
+		}
+	case s.Step == app.StepSignedOut && s.Alert.Kind == app.AlertSessionEnded:
+	default:
+		t.Fatalf("expired code: %s %+v", s.Step, s.Alert)
+	}
+	// Signing in again works.
+	ctl.Login("bob", demoPassword, false)
+	rec.waitFor(t, "totp again", challengeWith(api.MethodAuthenticatorApp))
 }

@@ -106,7 +106,7 @@ func (c *Controller) SignOut() {
 
 // OpenChangePassword shows the change-password form.
 func (c *Controller) OpenChangePassword() {
-	c.start("", func(o *op) {
+	c.startIfNotWaiting("", func(o *op) {
 		o.update(func(s *State, ss *session) {
 			if ss.tokens != nil && (s.Step == StepSignedIn || s.Step == StepChangePassword) {
 				s.Step, s.Alert, s.Notice = StepChangePassword, nil, ""
@@ -118,7 +118,7 @@ func (c *Controller) OpenChangePassword() {
 // ChangePassword changes the password. Where two-step verification applies,
 // a challenge (purpose password_change) runs first, chosen by the version's rules.
 func (c *Controller) ChangePassword(current, newPassword string) {
-	c.start("Changing your password…", func(o *op) {
+	c.startIfNotWaiting("Changing your password…", func(o *op) {
 		ss := o.session()
 		if ss.tokens == nil || ss.cl == nil {
 			o.update(func(s *State, _ *session) { s.Alert = localAlert(AlertSessionEnded, "Sign in first.") })

@@ -15,6 +15,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
+	"github.com/remotesupport/techconsole/app/phone"
 	"github.com/remotesupport/techconsole/client"
 )
 
@@ -164,6 +165,22 @@ func TestNoSecretLeaves(t *testing.T) {
 		t.Fatal(jp.Err)
 	}
 
+	// The virtual phone keeps its account list in the same folder, secrets in the keychain.
+	ph, err := phone.Open(filepath.Join(configDir, "phone.json"), e.kc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bob := demo(t, "bob")
+	if _, err := ph.Pair(ctx, bob.OTPAuthURI); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ph.Remove(ctx, "bob") })
+	bobCode, err := ph.Code(ctx, "bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets = append(secrets, bob.TOTPSecret, bobCode.Code)
+
 	places := map[string]string{}
 	filepath.WalkDir(configDir, func(path string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() {
@@ -172,8 +189,8 @@ func TestNoSecretLeaves(t *testing.T) {
 		}
 		return nil
 	})
-	if len(places) == 0 {
-		t.Fatal("the preferences file was not written")
+	if len(places) != 2 {
+		t.Fatalf("want the preferences and the phone's account list in the config folder, got %d files", len(places))
 	}
 	logMu.Lock()
 	places["log"] = logBuf.String()

@@ -85,7 +85,7 @@ func (c *Controller) inSetup(o *op) (session, bool) {
 // StartPairing starts pairing the mobile app (again): a new secret as a QR
 // code and a key.
 func (c *Controller) StartPairing() {
-	c.start("Preparing the QR code…", func(o *op) {
+	c.startIfNotWaiting("Preparing the QR code…", func(o *op) {
 		ss, ok := c.inSetup(o)
 		if !ok {
 			return
@@ -111,7 +111,7 @@ func (c *Controller) StartPairing() {
 // ConfirmAuthenticator confirms the new authenticator with a code from it.
 func (c *Controller) ConfirmAuthenticator(code string) {
 	code = normalizeCode(code)
-	c.start("Checking the code…", func(o *op) {
+	c.startIfNotWaiting("Checking the code…", func(o *op) {
 		ss, ok := c.inSetup(o)
 		if !ok {
 			return
@@ -140,7 +140,7 @@ func (c *Controller) ConfirmAuthenticator(code string) {
 
 // EditBackup shows the backup entry (change the number or address, or the method).
 func (c *Controller) EditBackup() {
-	c.start("", func(o *op) {
+	c.startIfNotWaiting("", func(o *op) {
 		if _, ok := c.inSetup(o); !ok {
 			return
 		}
@@ -160,7 +160,7 @@ func (c *Controller) StartEmail(email string) { c.StartBackup(api.MethodEmail, e
 // StartBackup sends a code to a new backup of method (sms or email).
 func (c *Controller) StartBackup(method api.Method, destination string) {
 	destination = strings.TrimSpace(destination)
-	c.start("Sending a code…", func(o *op) {
+	c.startIfNotWaiting("Sending a code…", func(o *op) {
 		ss, ok := c.inSetup(o)
 		if !ok {
 			return
@@ -230,7 +230,7 @@ func (c *Controller) resendBackup(o *op, ss session) {
 // ConfirmBackup confirms the backup with the code it received.
 func (c *Controller) ConfirmBackup(code string) {
 	code = normalizeCode(code)
-	c.start("Checking the code…", func(o *op) {
+	c.startIfNotWaiting("Checking the code…", func(o *op) {
 		ss, ok := c.inSetup(o)
 		if !ok {
 			return
@@ -255,7 +255,7 @@ func (c *Controller) ConfirmBackup(code string) {
 
 // Activate finishes setup and signs in ("Activate", then "Continue" after a reset).
 func (c *Controller) Activate() {
-	c.start("Activating two-step verification…", func(o *op) {
+	c.startIfNotWaiting("Activating two-step verification…", func(o *op) {
 		ss, ok := c.inSetup(o)
 		if !ok {
 			return

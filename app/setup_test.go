@@ -9,7 +9,9 @@ import (
 )
 
 func setupPhase(p app.SetupPhase) func(app.State) bool {
-	return func(s app.State) bool { return s.Step == app.StepSetup && !s.Busy && s.Setup != nil && s.Setup.Phase == p }
+	return func(s app.State) bool {
+		return s.Step == app.StepSetup && !s.Busy && s.Setup != nil && s.Setup.Phase == p
+	}
 }
 
 func TestFirstTimeSetup(t *testing.T) {

@@ -33,6 +33,11 @@ func (c *Controller) Login(username, password string, keep bool) {
 			*s = State{Step: StepSignedOut, Busy: true, Activity: "Signing in…", Server: server, Version: version,
 				Caps: CapabilitiesOf(version), Username: username, KeepSignedIn: keep, Seq: s.Seq}
 		})
+		if !keep && c.prefs.KeepSignedIn() {
+			// "Keep me signed in" was unticked: drop what an earlier sign-in kept.
+			c.forget(o.ctx, server, c.prefs.LastUsername())
+			c.forget(o.ctx, server, username)
+		}
 		c.prefs.SetLastUsername(username)
 		c.prefs.SetKeepSignedIn(keep)
 		resp, err := cl.Login(o.ctx, username, password)
@@ -271,7 +276,7 @@ func (c *Controller) waitPush(o *op, id string, purpose api.Purpose) {
 // app, a text message or an email.
 func (c *Controller) SubmitCode(code string) {
 	code = normalizeCode(code)
-	c.start("Checking the code…", func(o *op) {
+	c.startIfNotWaiting("Checking the code…", func(o *op) {
 		ss := o.session()
 		st := o.c.State()
 		if st.Step != StepChallenge || ss.challengeID == "" {
@@ -318,7 +323,7 @@ func (c *Controller) SubmitCode(code string) {
 // Resend sends a new code: for an SMS/email challenge, or for the backup
 // being set up.
 func (c *Controller) Resend() {
-	c.start("Sending a new code…", func(o *op) {
+	c.startIfNotWaiting("Sending a new code…", func(o *op) {
 		ss := o.session()
 		st := o.c.State()
 		switch {

@@ -72,6 +72,10 @@ type State struct {
 	Server  string
 	Version api.ConsoleVersion
 	Caps    Capabilities
+	// NextVersion is the emulated version the next sign-in will use (the
+	// tester panel's choice, remembered in the preferences); it differs from
+	// Version after SetVersion while signed in.
+	NextVersion api.ConsoleVersion
 
 	// Username is the member signing in (pre-filled from the preferences).
 	Username     string

@@ -37,9 +37,14 @@ func memberView(tx Tx, m Member) (api.Member, error) {
 	return v, nil
 }
 
-// mayManage reports whether actor may act on target as an administrator.
+// mayManage reports whether actor may act on target as an administrator:
+// a master administrator on anyone, an administrator on the members of the
+// groups they manage (never on a master administrator).
 func mayManage(actor, target Member) bool {
-	return isMaster(actor) || (actor.HasRole(api.RoleAdministrator) && actor.Manages(target.GroupID))
+	if isMaster(actor) {
+		return true
+	}
+	return actor.HasRole(api.RoleAdministrator) && actor.Manages(target.GroupID) && !isMaster(target)
 }
 
 // handleListMembers: GET /admin/members (an administrator sees the members

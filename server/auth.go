@@ -43,9 +43,10 @@ func (s *Server) authenticate(ctx context.Context, r *http.Request, kinds ...str
 	return s.lookupBearer(ctx, r, false, kinds...)
 }
 
-// lookupBearer is authenticate; with lateMFA an expired (but unused)
-// mfa_token is still recognised, so that a call on an existing challenge
-// can answer challenge_expired rather than a bare invalid_token.
+// lookupBearer is authenticate; with lateMFA an expired or used mfa_token
+// is still recognised, so that a call on an existing challenge can say what
+// became of it (expired, failed, closed) rather than a bare invalid_token.
+// Such calls must check stillValid before they change anything.
 func (s *Server) lookupBearer(ctx context.Context, r *http.Request, lateMFA bool, kinds ...string) (principal, error) {
 	tok := bearerToken(r)
 	if tok == "" {
@@ -92,7 +93,7 @@ func (s *Server) lookupBearer(ctx context.Context, r *http.Request, lateMFA bool
 				if mt.Kind != kind {
 					continue
 				}
-				if !mt.UsedAt.IsZero() || (!lateMFA && !now.Before(mt.ExpiresAt)) {
+				if !lateMFA && (!mt.UsedAt.IsZero() || !now.Before(mt.ExpiresAt)) {
 					return invalidToken()
 				}
 				m, err := tx.Member(mt.MemberID)

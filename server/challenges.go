@@ -68,6 +68,9 @@ func (s *Server) handleStartChallenge(w http.ResponseWriter, r *http.Request) er
 		switch f.Method {
 		case api.MethodAuthenticatorApp:
 		case api.MethodSMS, api.MethodEmail:
+			if err := s.codeCooldown(tx, p, f); err != nil {
+				return err
+			}
 			code := newCode()
 			ch.CodeHash = hashCode(ch.ID, code)
 			ch.ResendAt = now.Add(resendWait)
@@ -102,6 +105,23 @@ func (s *Server) challengeExpiry(p principal) time.Time {
 		exp = p.MFA.ExpiresAt
 	}
 	return exp
+}
+
+// codeCooldown keeps a new challenge from sending a code to a factor that the
+// same sign-in sent one to less than resendWait ago (the resend rule cannot
+// be dodged by starting challenges).
+func (s *Server) codeCooldown(tx Tx, p principal, f Factor) error {
+	earlier, err := tx.ChallengesByBearer(p.TokenHash)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	for _, c := range earlier {
+		if c.FactorID == f.ID && now.Before(c.ResendAt) {
+			return tooSoon(c.ResendAt.Sub(now))
+		}
+	}
+	return nil
 }
 
 // pickFactor finds the member's active factor named by the request.
@@ -248,7 +268,7 @@ func (s *Server) handleVerifyChallenge(w http.ResponseWriter, r *http.Request) e
 			return err
 		}
 		if !ok {
-			he, err := s.wrongChallengeCode(ctx, tx, &ch, p.Member)
+			he, err := s.wrongChallengeCode(ctx, tx, &ch, p)
 			if err != nil {
 				return err
 			}
@@ -309,16 +329,31 @@ func (s *Server) checkTOTP(tx Tx, f *Factor, code string) (bool, error) {
 	return true, tx.UpdateFactor(*f)
 }
 
-// wrongChallengeCode counts a wrong code; the fifth ends the challenge.
-func (s *Server) wrongChallengeCode(ctx context.Context, tx Tx, ch *Challenge, m Member) (*httpError, error) {
+// wrongChallengeCode counts a wrong code against the challenge and against
+// the sign-in: the fifth, over all the sign-in's challenges, ends both, so
+// that starting new challenges buys no more guesses.
+func (s *Server) wrongChallengeCode(ctx context.Context, tx Tx, ch *Challenge, p principal) (*httpError, error) {
 	ch.Attempts++
-	left := maxCodeErrors - ch.Attempts
-	ev := auditEvent{Kind: auditChallengeFailed, MemberID: m.ID, Username: m.Username, Detail: string(ch.Method)}
+	used := ch.Attempts
+	if p.Kind != bearerAccess {
+		n, err := tx.FailMFAToken(p.TokenHash)
+		if err != nil {
+			return nil, err
+		}
+		used = max(used, n)
+	}
+	left := maxCodeErrors - used
+	ev := auditEvent{Kind: auditChallengeFailed, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(ch.Method)}
 	answer := perr(http.StatusUnauthorized, api.CodeInvalidCode, "wrong code").withAttemptsLeft(left)
 	if left <= 0 {
 		ch.Status, ch.ClosedAt, ch.CodeHash = ChallengeStatusFailed, s.now(), ""
 		ev.Kind = auditChallengeLocked
 		answer = closedError(*ch)
+		if p.Kind != bearerAccess {
+			if err := tx.UseMFAToken(p.TokenHash, s.now()); err != nil {
+				return nil, err
+			}
+		}
 	}
 	if err := tx.UpdateChallenge(*ch); err != nil {
 		return nil, err
@@ -365,6 +400,9 @@ func (s *Server) handleResendChallenge(w http.ResponseWriter, r *http.Request) e
 		if ch.Status != ChallengeStatusPending {
 			answer = closedError(ch)
 			return nil
+		}
+		if err := s.stillValid(tx, p); err != nil {
+			return err
 		}
 		if ch.Method != api.MethodSMS && ch.Method != api.MethodEmail {
 			return validation("only text message and email challenges send codes")

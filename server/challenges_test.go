@@ -50,7 +50,8 @@ func TestEachCodeMethodEndToEnd(t *testing.T) {
 			}
 			c.verify(r.MFAToken, ch.ChallengeID, code)
 			// Single use: the sign-in is over, the code and the mfa_token with it.
-			c.fail("POST", api.PathChallengeVerify(ch.ChallengeID), r.MFAToken, api.VerifyRequest{Code: code}, http.StatusUnauthorized, api.CodeInvalidToken)
+			c.fail("POST", api.PathChallengeVerify(ch.ChallengeID), r.MFAToken, api.VerifyRequest{Code: code}, http.StatusGone, api.CodeChallengeClosed)
+			c.fail("POST", api.PathChallenges, r.MFAToken, api.ChallengeRequest{Method: tt.method}, http.StatusUnauthorized, api.CodeInvalidToken)
 		})
 	}
 	t.Run("by factor id", func(t *testing.T) {
@@ -305,4 +306,31 @@ func TestMFATokensStayInTheirLane(t *testing.T) {
 	if strings.Contains(challengeTok, ".") {
 		t.Errorf("mfa_token looks like a JWT; it must be opaque")
 	}
+}
+
+// TestWrongCodesCountPerSignIn: a new challenge buys no more guesses.
+func TestWrongCodesCountPerSignIn(t *testing.T) {
+	c := start(t)
+	r := c.loginState("bob", api.StateMFARequired)
+	a := c.startChallenge(r.MFAToken, api.MethodAuthenticatorApp)
+	wrong := "000000"
+	if wrong == c.totpCode(demo(t, "bob").TOTPSecret) {
+		wrong = "999999"
+	}
+	for range 3 {
+		c.fail("POST", api.PathChallengeVerify(a.ChallengeID), r.MFAToken, api.VerifyRequest{Code: wrong}, http.StatusUnauthorized, api.CodeInvalidCode)
+	}
+	b := c.startChallenge(r.MFAToken, api.MethodSMS)
+	// A second SMS challenge of the same sign-in waits for the resend cooldown.
+	c.fail("POST", api.PathChallenges, r.MFAToken, api.ChallengeRequest{Method: api.MethodSMS}, http.StatusTooManyRequests, api.CodeResendTooSoon)
+	p := c.fail("POST", api.PathChallengeVerify(b.ChallengeID), r.MFAToken, api.VerifyRequest{Code: wrong}, http.StatusUnauthorized, api.CodeInvalidCode)
+	if p.AttemptsLeft == nil || *p.AttemptsLeft != 1 {
+		t.Errorf("attempts_left = %v, want 1", p.AttemptsLeft)
+	}
+	c.fail("POST", api.PathChallengeVerify(b.ChallengeID), r.MFAToken, api.VerifyRequest{Code: wrong}, http.StatusGone, api.CodeChallengeFailed)
+	// The sign-in is over: no challenge, no code, no resend.
+	c.fail("POST", api.PathChallenges, r.MFAToken, api.ChallengeRequest{Method: api.MethodSMS}, http.StatusUnauthorized, api.CodeInvalidToken)
+	c.fail("POST", api.PathChallengeVerify(a.ChallengeID), r.MFAToken, api.VerifyRequest{Code: c.totpCode(demo(t, "bob").TOTPSecret)}, http.StatusUnauthorized, api.CodeInvalidToken)
+	c.clock.Advance(31 * time.Second)
+	c.fail("POST", api.PathChallengeResend(b.ChallengeID), r.MFAToken, nil, http.StatusGone, api.CodeChallengeFailed)
 }

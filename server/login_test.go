@@ -1,10 +1,13 @@
 package server_test
 
 import (
+	"fmt"
 	"net/http"
 	"testing"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server"
+	"github.com/remotesupport/techconsole/server/servertest"
 )
 
 func TestLoginStatesOfTheDemo(t *testing.T) {
@@ -98,56 +101,51 @@ func TestPolicyTable(t *testing.T) {
 	create("p-both-ticked", both, ticked, []string{ticked})
 	create("p-both-unticked", both, unticked, []string{unticked})
 
-	type settings struct {
-		masters, admins bool
-		techs           api.TechnicianPolicy
-	}
 	none, all, sel := api.TechniciansNone, api.TechniciansAll, api.TechniciansSelectedGroups
-	tests := []struct {
-		member   string
-		settings settings
-		required bool
-	}{
-		{"p-master", settings{true, false, none}, true},
-		{"p-master", settings{false, true, all}, false},
-		{"p-admin", settings{false, true, none}, true},
-		{"p-admin", settings{true, false, all}, false},
-		{"p-tech-ticked", settings{true, true, none}, false},
-		{"p-tech-ticked", settings{false, false, all}, true},
-		{"p-tech-ticked", settings{false, false, sel}, true},
-		{"p-tech-unticked", settings{true, true, none}, false},
-		{"p-tech-unticked", settings{false, false, all}, true},
-		{"p-tech-unticked", settings{false, false, sel}, false},
-		// Two roles: either one requiring two-step is enough.
-		{"p-both-unticked", settings{false, false, sel}, false},
-		{"p-both-unticked", settings{false, true, sel}, true},
-		{"p-both-unticked", settings{false, false, all}, true},
-		{"p-both-unticked", settings{false, true, none}, true},
-		{"p-both-ticked", settings{false, false, sel}, true},
-		{"p-both-ticked", settings{false, false, none}, false},
+	// techWants says whether a technician must use two-step, in a ticked
+	// and in an unticked group, for each technicians value.
+	techWants := map[api.TechnicianPolicy]struct{ ticked, unticked bool }{
+		none: {false, false},
+		all:  {true, true},
+		sel:  {true, false},
 	}
-	for _, tt := range tests {
-		t.Run(tt.member+"/"+string(tt.settings.techs), func(t *testing.T) {
-			c.t = t
-			st := api.TwoStepSettings{MasterAdministrators: tt.settings.masters, Administrators: tt.settings.admins,
-				Technicians: tt.settings.techs, PrimaryMethod: api.MethodAppNotification}
-			var got api.TwoStepSettings
-			c.ok("PUT", api.PathAdminSettings, admin, st, http.StatusOK, &got)
-			if got.ResetMembers != nil {
-				t.Fatalf("a PUT with the same primary method reset %d members", *got.ResetMembers)
+	for _, techs := range []api.TechnicianPolicy{none, all, sel} {
+		for _, flags := range []struct{ masters, admins bool }{{false, false}, {true, false}, {false, true}} {
+			tw := techWants[techs]
+			want := map[string]bool{
+				"p-master":        flags.masters,
+				"p-admin":         flags.admins,
+				"p-tech-ticked":   tw.ticked,
+				"p-tech-unticked": tw.unticked,
+				// Two roles: either one requiring two-step is enough.
+				"p-both-ticked":   flags.admins || tw.ticked,
+				"p-both-unticked": flags.admins || tw.unticked,
 			}
-			r := c.login(tt.member, pw)
-			want := api.StateAuthenticated
-			if tt.required {
-				want = api.StateMFASetupRequired // nothing enrolled yet
-			}
-			if r.State != want {
-				t.Fatalf("state %q, want %q", r.State, want)
-			}
-			if r.State == api.StateAuthenticated && r.User.TwoStep.Required {
-				t.Errorf("user.two_step.required = true while not required")
-			}
-		})
+			name := fmt.Sprintf("technicians=%s/masters=%t/admins=%t", techs, flags.masters, flags.admins)
+			t.Run(name, func(t *testing.T) {
+				c.t = t
+				st := api.TwoStepSettings{MasterAdministrators: flags.masters, Administrators: flags.admins,
+					Technicians: techs, PrimaryMethod: api.MethodAppNotification}
+				var got api.TwoStepSettings
+				c.ok("PUT", api.PathAdminSettings, admin, st, http.StatusOK, &got)
+				if got.ResetMembers != nil {
+					t.Fatalf("a PUT with the same primary method reset %d members", *got.ResetMembers)
+				}
+				for _, member := range []string{"p-master", "p-admin", "p-tech-ticked", "p-tech-unticked", "p-both-ticked", "p-both-unticked"} {
+					r := c.login(member, pw)
+					wantState := api.StateAuthenticated
+					if want[member] {
+						wantState = api.StateMFASetupRequired // nothing enrolled yet
+					}
+					if r.State != wantState {
+						t.Errorf("%s: state %q, want %q", member, r.State, wantState)
+					}
+					if r.State == api.StateAuthenticated && r.User.TwoStep.Required {
+						t.Errorf("%s: user.two_step.required = true while not required", member)
+					}
+				}
+			})
+		}
 	}
 }
 
@@ -179,5 +177,36 @@ func TestConsoleVersionIsRecorded(t *testing.T) {
 		if events[i].ID > events[i-1].ID {
 			t.Errorf("audit not newest first: %d before %d", events[i-1].ID, events[i].ID)
 		}
+	}
+}
+
+func TestForwardedForOnlyBehindATrustedProxy(t *testing.T) {
+	for _, trusted := range []bool{false, true} {
+		t.Run(fmt.Sprint("trusted=", trusted), func(t *testing.T) {
+			c := start(t, servertest.WithConfig(func(cfg *server.Config) { cfg.TrustedProxy = trusted }))
+			status, _, _ := c.raw("POST", api.PathLogin, "", api.LoginRequest{Username: "grace", Password: server.DemoPassword},
+				"X-Forwarded-For", "203.0.113.7, 10.0.0.1")
+			if status != http.StatusOK {
+				t.Fatalf("login: HTTP %d", status)
+			}
+			var events []api.AuditEvent
+			c.ok("GET", api.PathAdminAudit+"?limit=10", c.admin(), nil, http.StatusOK, &events)
+			want := "127.0.0.1"
+			if trusted {
+				want = "203.0.113.7"
+			}
+			seen := 0
+			for _, e := range events {
+				if e.Username == "grace" && e.Kind == "sign_in.ok" {
+					seen++
+					if e.ClientAddress != want {
+						t.Errorf("client address %q, want %q", e.ClientAddress, want)
+					}
+				}
+			}
+			if seen != 1 {
+				t.Errorf("%d sign_in.ok events for grace, want 1", seen)
+			}
+		})
 	}
 }

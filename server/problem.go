@@ -165,7 +165,7 @@ func decodeError(err error) error {
 		}
 		return validation(fmt.Sprintf("field %q has the wrong type", field))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return validation(strings.TrimPrefix(err.Error(), "json: ") + " in the body")
+		return validation(clip(strings.TrimPrefix(err.Error(), "json: "), 80) + " in the body")
 	}
 	return badRequest(api.CodeMalformedJSON, "the body could not be read as JSON")
 }

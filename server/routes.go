@@ -103,10 +103,11 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	})
 }
 
-// routeMissWriter turns the mux's plain-text 404/405 into problem+json.
+// routeMissWriter turns the mux's plain-text 404/405 into problem+json and
+// lets anything else (a redirect to a cleaned path) through unchanged.
 type routeMissWriter struct {
 	http.ResponseWriter
-	wrote bool
+	wrote, swallow bool
 }
 
 func (w *routeMissWriter) WriteHeader(code int) {
@@ -114,14 +115,15 @@ func (w *routeMissWriter) WriteHeader(code int) {
 		return
 	}
 	w.wrote = true
-	w.Header().Del("X-Content-Type-Options")
 	switch code {
 	case http.StatusMethodNotAllowed:
+		w.swallow = true
 		writeProblem(w.ResponseWriter, perr(code, api.CodeMethodNotAllowed, "this path does not take that HTTP method").p)
 	case http.StatusNotFound:
+		w.swallow = true
 		writeProblem(w.ResponseWriter, perr(code, api.CodeNotFound, "no such path").p)
 	default:
-		writeProblem(w.ResponseWriter, perr(code, api.CodeBadRequest, "the request was refused").p)
+		w.ResponseWriter.WriteHeader(code)
 	}
 }
 
@@ -129,7 +131,10 @@ func (w *routeMissWriter) Write(b []byte) (int, error) {
 	if !w.wrote {
 		w.WriteHeader(http.StatusOK)
 	}
-	return len(b), nil
+	if w.swallow {
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
 }
 
 // clientAddress is the peer's IP, or the first X-Forwarded-For entry when the

@@ -506,7 +506,8 @@ func checkEmail(e string) (string, error) {
 		return "", validation("email must be an address of at most 254 characters")
 	}
 	a, err := mail.ParseAddress(e)
-	if err != nil || a.Address != e || a.Name != "" || !strings.Contains(e[strings.LastIndex(e, "@"):], ".") {
+	at := strings.LastIndex(e, "@")
+	if err != nil || a.Address != e || a.Name != "" || at < 1 || !strings.Contains(e[at:], ".") {
 		return "", validation("email must be a plain address like name@example.com")
 	}
 	return e, nil

@@ -59,9 +59,13 @@ type Tx interface {
 	InsertMFAToken(MFAToken) error
 	MFAToken(hash string) (MFAToken, error)
 	UseMFAToken(hash string, at time.Time) error
+	// FailMFAToken counts a wrong code against the sign-in and returns the count.
+	FailMFAToken(hash string) (int, error)
 
 	InsertChallenge(Challenge) error
 	Challenge(id string) (Challenge, error)
+	// ChallengesByBearer lists the challenges started with one token, oldest first.
+	ChallengesByBearer(bearerHash string) ([]Challenge, error)
 	UpdateChallenge(Challenge) error
 
 	InsertSession(Session) error
@@ -195,6 +199,7 @@ type MFAToken struct {
 	UsedAt         time.Time
 	ConsoleVersion string
 	ClientAddress  string
+	Failures       int // wrong codes over all the sign-in's challenges
 }
 
 // Challenge statuses as stored (the wire statuses are derived from them).

@@ -21,8 +21,9 @@ func (t *sqliteTx) InsertMFAToken(m MFAToken) error {
 func (t *sqliteTx) MFAToken(hash string) (MFAToken, error) {
 	var m MFAToken
 	var exp, used int64
-	err := t.tx.QueryRowContext(t.ctx, `SELECT token_hash, member_id, kind, expires_at, used_at, console_version, client_address FROM mfa_tokens WHERE token_hash = ?`, hash).
-		Scan(&m.Hash, &m.MemberID, &m.Kind, &exp, &used, &m.ConsoleVersion, &m.ClientAddress)
+	err := t.tx.QueryRowContext(t.ctx, `SELECT token_hash, member_id, kind, expires_at, used_at, console_version, client_address, failures
+		FROM mfa_tokens WHERE token_hash = ?`, hash).
+		Scan(&m.Hash, &m.MemberID, &m.Kind, &exp, &used, &m.ConsoleVersion, &m.ClientAddress, &m.Failures)
 	if err != nil {
 		return m, noRows("mfa token", err)
 	}
@@ -32,6 +33,17 @@ func (t *sqliteTx) MFAToken(hash string) (MFAToken, error) {
 
 func (t *sqliteTx) UseMFAToken(hash string, at time.Time) error {
 	return t.execOne("use mfa token", `UPDATE mfa_tokens SET used_at = ? WHERE token_hash = ? AND used_at = 0`, ms(at), hash)
+}
+
+func (t *sqliteTx) FailMFAToken(hash string) (int, error) {
+	if err := t.execOne("fail mfa token", `UPDATE mfa_tokens SET failures = failures + 1 WHERE token_hash = ?`, hash); err != nil {
+		return 0, err
+	}
+	var n int
+	if err := t.tx.QueryRowContext(t.ctx, `SELECT failures FROM mfa_tokens WHERE token_hash = ?`, hash).Scan(&n); err != nil {
+		return 0, fmt.Errorf("fail mfa token: %w", err)
+	}
+	return n, nil
 }
 
 const challengeCols = `id, member_id, factor_id, method, purpose, bearer_hash, status, code_hash, attempts, match_number, resend_after, expires_at, created_at, closed_at, console_version, client_address`
@@ -46,19 +58,43 @@ func (t *sqliteTx) InsertChallenge(c Challenge) error {
 	return nil
 }
 
-func (t *sqliteTx) Challenge(id string) (Challenge, error) {
+func scanChallenge(r scanner) (Challenge, error) {
 	var c Challenge
 	var method, purpose string
 	var resend, exp, created, closed int64
-	err := t.tx.QueryRowContext(t.ctx, `SELECT `+challengeCols+` FROM challenges WHERE id = ?`, id).Scan(
-		&c.ID, &c.MemberID, &c.FactorID, &method, &purpose, &c.BearerHash, &c.Status, &c.CodeHash, &c.Attempts,
+	err := r.Scan(&c.ID, &c.MemberID, &c.FactorID, &method, &purpose, &c.BearerHash, &c.Status, &c.CodeHash, &c.Attempts,
 		&c.MatchNumber, &resend, &exp, &created, &closed, &c.ConsoleVersion, &c.ClientAddress)
 	if err != nil {
-		return c, noRows("challenge", err)
+		return c, err
 	}
 	c.Method, c.Purpose = api.Method(method), api.Purpose(purpose)
 	c.ResendAt, c.ExpiresAt, c.CreatedAt, c.ClosedAt = fromMS(resend), fromMS(exp), fromMS(created), fromMS(closed)
 	return c, nil
+}
+
+func (t *sqliteTx) Challenge(id string) (Challenge, error) {
+	c, err := scanChallenge(t.tx.QueryRowContext(t.ctx, `SELECT `+challengeCols+` FROM challenges WHERE id = ?`, id))
+	if err != nil {
+		return c, noRows("challenge", err)
+	}
+	return c, nil
+}
+
+func (t *sqliteTx) ChallengesByBearer(bearerHash string) ([]Challenge, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+challengeCols+` FROM challenges WHERE bearer_hash = ? ORDER BY created_at, id`, bearerHash)
+	if err != nil {
+		return nil, fmt.Errorf("list challenges: %w", err)
+	}
+	defer rows.Close()
+	var out []Challenge
+	for rows.Next() {
+		c, err := scanChallenge(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list challenges: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
 
 func (t *sqliteTx) UpdateChallenge(c Challenge) error {

@@ -1,0 +1,95 @@
+package server
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"io/fs"
+	"path/filepath"
+	"testing"
+)
+
+func TestSQLiteSettings(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "s.db")
+	st, err := OpenSQLite(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	s := st.(*sqliteStore)
+	for _, tt := range []struct {
+		pragma string
+		want   string
+	}{
+		{"journal_mode", "wal"},
+		{"synchronous", "1"}, // NORMAL
+		{"busy_timeout", "10000"},
+		{"foreign_keys", "1"},
+	} {
+		for name, db := range map[string]*sql.DB{"write": s.w, "read": s.r} {
+			var got string
+			if err := db.QueryRowContext(ctx, "PRAGMA "+tt.pragma).Scan(&got); err != nil {
+				t.Fatalf("%s %s: %v", name, tt.pragma, err)
+			}
+			if got != tt.want {
+				t.Errorf("%s connection: PRAGMA %s = %s, want %s", name, tt.pragma, got, tt.want)
+			}
+		}
+	}
+	// Migrations are applied once: opening again is a no-op.
+	st.Close()
+	st2, err := OpenSQLite(ctx, path)
+	if err != nil {
+		t.Fatalf("reopen: %v", err)
+	}
+	defer st2.Close()
+	files, err := fs.Glob(migrationFiles, "migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := st2.(*sqliteStore).w.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations").Scan(&n); err != nil || n != len(files) {
+		t.Errorf("schema_migrations rows = %d, %v; want %d", n, err, len(files))
+	}
+}
+
+func TestSQLiteUniqueAndMissing(t *testing.T) {
+	ctx := context.Background()
+	st, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "s.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	g := Group{ID: newID(prefixGroup), Name: "Same"}
+	if err := st.Write(ctx, func(tx Tx) error { return tx.InsertGroup(g) }); err != nil {
+		t.Fatal(err)
+	}
+	g.ID = newID(prefixGroup)
+	err = st.Write(ctx, func(tx Tx) error { return tx.InsertGroup(g) })
+	if !errors.Is(err, ErrDuplicate) {
+		t.Errorf("duplicate name: %v, want ErrDuplicate", err)
+	}
+	err = st.Read(ctx, func(tx Tx) error { _, err := tx.Member("mbr_nobody"); return err })
+	if !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing member: %v, want ErrNotFound", err)
+	}
+	// A failed write leaves nothing behind.
+	boom := errors.New("boom")
+	err = st.Write(ctx, func(tx Tx) error {
+		if err := tx.InsertGroup(Group{ID: newID(prefixGroup), Name: "Rolled back"}); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("write: %v", err)
+	}
+	var groups []Group
+	if err := st.Read(ctx, func(tx Tx) error { groups, err = tx.ListGroups(); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if len(groups) != 1 {
+		t.Errorf("groups after a rolled-back write: %+v", groups)
+	}
+}
