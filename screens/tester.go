@@ -35,12 +35,15 @@ type TesterOptions struct {
 
 // Phone is the virtual phone as the tester panel sees it (app/phone).
 type Phone interface {
-	// Codes are the current TOTP codes of the paired accounts.
-	Codes(now time.Time) []PhoneCode
+	// Codes are the current TOTP codes of the paired accounts (called off
+	// the UI goroutine: secrets come from the keychain).
+	Codes(ctx context.Context) ([]PhoneCode, error)
 	// Pushes are the app notifications waiting on the phone.
 	Pushes(ctx context.Context) ([]PhonePush, error)
 	// Decide approves (with the number the member typed) or denies a push.
 	Decide(ctx context.Context, p PhonePush, approve bool, number string) error
+	// Pair adds the account of an otpauth URI (the QR code being set up).
+	Pair(ctx context.Context, otpauthURI string) error
 }
 
 // PhoneCode is one paired account's current code.
@@ -53,8 +56,10 @@ type PhoneCode struct {
 
 // PhonePush is a pending app notification.
 type PhonePush struct {
-	ID             string
+	ID string
+	// Account is the phone's account name; Username the member signing in.
 	Account        string
+	Username       string
 	ConsoleVersion string
 	ClientAddress  string
 	ExpiresAt      time.Time
@@ -202,10 +207,10 @@ func (t *testerPanel) drawCaps() {
 // outbox every two seconds.
 func (t *testerPanel) opened() {
 	t.scope = newScope(t.c)
-	t.drawCodes()
+	t.refreshCodes()
 	t.poll()
 	t.scope.every(time.Second, func() {
-		t.drawCodes()
+		t.refreshCodes()
 		if time.Since(t.polled) >= 2*time.Second {
 			t.poll()
 		}
@@ -214,14 +219,28 @@ func (t *testerPanel) opened() {
 
 func (t *testerPanel) closed() { t.scope.stop() }
 
-func (t *testerPanel) drawCodes() {
+// refreshCodes reads the codes off the UI goroutine and draws them.
+func (t *testerPanel) refreshCodes() {
 	ph := t.c.opts.Tester.Phone
 	if ph == nil {
 		return
 	}
-	codes := ph.Codes(t.c.now())
-	if len(codes) == 0 && len(t.codes.Objects) == 0 {
-		t.codes.Add(hint("No account is paired."))
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		codes, err := ph.Codes(ctx)
+		t.c.do(func() { t.drawCodes(codes, err) })
+	}()
+}
+
+func (t *testerPanel) drawCodes(codes []PhoneCode, err error) {
+	if err != nil && len(codes) == 0 {
+		t.phoneMsg.show(styleWarning, "Could not read the codes: "+err.Error())
+	}
+	if len(codes) == 0 {
+		if len(t.codes.Objects) == 0 {
+			t.codes.Add(hint("No account is paired."))
+		}
 		return
 	}
 	for _, pc := range codes {
@@ -245,6 +264,7 @@ func (t *testerPanel) drawCodes() {
 		}
 		r.left.SetValue(float64(pc.Left) / float64(period))
 	}
+	t.codes.Refresh()
 }
 
 // poll fetches pending pushes and the outbox off the UI goroutine.
@@ -327,7 +347,7 @@ func (t *testerPanel) pushRow(p PhonePush) fyne.CanvasObject {
 	approve.OnTapped = func() { decide(true) }
 	deny.OnTapped = func() { decide(false) }
 	number.OnSubmitted = func(string) { decide(true) }
-	info := fmt.Sprintf("Sign-in request for %s from console %s", p.Account, p.ConsoleVersion)
+	info := fmt.Sprintf("Sign-in request for %s from console %s", p.Username, p.ConsoleVersion)
 	if p.ClientAddress != "" {
 		info += " at " + p.ClientAddress
 	}

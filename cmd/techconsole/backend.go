@@ -16,6 +16,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
+	"github.com/remotesupport/techconsole/app/phone"
 	"github.com/remotesupport/techconsole/client"
 	"github.com/remotesupport/techconsole/screens"
 	"github.com/remotesupport/techconsole/server"
@@ -34,7 +35,7 @@ type backend struct {
 
 	mu     sync.Mutex
 	ctl    *app.Controller
-	phone  *demoPhone
+	phone  screens.Phone
 	dev    *client.Client
 	srv    *server.Server
 	stop   context.CancelFunc
@@ -87,10 +88,17 @@ func (b *backend) start() error {
 	}
 	b.mu.Lock()
 	b.ctl, b.dev = ctl, dev
-	if b.embedded {
-		b.phone = newDemoPhone(dev, server.DemoAccounts())
-	}
 	b.mu.Unlock()
+	if b.embedded {
+		ph, err := b.openPhone(url)
+		if err != nil {
+			b.log.Warn("virtual phone unavailable", "err", err)
+		} else {
+			b.mu.Lock()
+			b.phone = screens.PhoneOf(ph)
+			b.mu.Unlock()
+		}
+	}
 	fyne.Do(func() {
 		b.console.Start(ctl)
 		ctl.Subscribe(b.console.Update)
@@ -135,6 +143,43 @@ func (b *backend) startServer() (string, error) {
 	b.srv, b.stop, b.served = srv, cancel, served
 	b.mu.Unlock()
 	return "http://" + ln.Addr().String(), nil
+}
+
+// openPhone opens the virtual phone and pairs it with the demo accounts, as
+// the demo technicians' phones would be (alice's with her push device).
+// Secrets go to the OS keychain; without one the phone keeps them in memory.
+func (b *backend) openPhone(serverURL string) (*phone.Phone, error) {
+	dir, err := dataFolder(b.dataDir)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var kc app.Keychain = app.OSKeychain{}
+	if err := kc.Set(ctx, phone.KeychainService, "probe", "ok"); err != nil {
+		b.log.Warn("no OS keychain: the virtual phone keeps its secrets in memory", "err", err)
+		kc = &app.MemoryKeychain{}
+	} else {
+		_ = kc.Delete(ctx, phone.KeychainService, "probe")
+	}
+	ph, err := phone.Open(filepath.Join(dir, "phone.json"), kc)
+	if err != nil {
+		return nil, fmt.Errorf("open the virtual phone: %w", err)
+	}
+	for _, d := range server.DemoAccounts() {
+		if d.OTPAuthURI == "" {
+			continue
+		}
+		if d.DeviceToken != "" {
+			_, err = ph.AddDevice(ctx, d.OTPAuthURI, serverURL, d.DeviceToken)
+		} else {
+			_, err = ph.Pair(ctx, d.OTPAuthURI)
+		}
+		if err != nil {
+			return ph, fmt.Errorf("pair %s: %w", d.Username, err)
+		}
+	}
+	return ph, nil
 }
 
 func (b *backend) close() {
@@ -194,11 +239,19 @@ func (b *backend) outbox(ctx context.Context) ([]api.OutboxMessage, error) {
 
 // Codes, Pushes and Decide make the backend the tester panel's phone until
 // the server is up.
-func (b *backend) Codes(now time.Time) []screens.PhoneCode {
+func (b *backend) Codes(ctx context.Context) ([]screens.PhoneCode, error) {
 	if p := b.phoneOrNil(); p != nil {
-		return p.Codes(now)
+		return p.Codes(ctx)
 	}
-	return nil
+	return nil, nil
+}
+
+func (b *backend) Pair(ctx context.Context, uri string) error {
+	ph := b.phoneOrNil()
+	if ph == nil {
+		return errors.New("the phone is not ready")
+	}
+	return ph.Pair(ctx, uri)
 }
 
 func (b *backend) Pushes(ctx context.Context) ([]screens.PhonePush, error) {
@@ -216,7 +269,7 @@ func (b *backend) Decide(ctx context.Context, p screens.PhonePush, approve bool,
 	return ph.Decide(ctx, p, approve, number)
 }
 
-func (b *backend) phoneOrNil() *demoPhone {
+func (b *backend) phoneOrNil() screens.Phone {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.phone
