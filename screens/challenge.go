@@ -76,7 +76,7 @@ func newChallengeScreen(c *Console, st app.State) *challengeScreen {
 func (s *challengeScreen) buildPush() []fyne.CanvasObject {
 	s.number = canvas.NewText("--", theme.Color(theme.ColorNameForeground))
 	s.number.TextSize = 72
-	s.number.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
+	s.number.TextStyle = fyne.TextStyle{Bold: true}
 	s.number.Alignment = fyne.TextAlignCenter
 	s.waiting = widget.NewLabelWithStyle("Waiting for approval on your phone", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	s.progress = widget.NewProgressBarInfinite()

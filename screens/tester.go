@@ -249,7 +249,7 @@ func (t *testerPanel) drawCodes(codes []PhoneCode, err error) {
 			if len(t.codeRows) == 0 {
 				t.codes.Objects = nil
 			}
-			r = &codeRow{code: widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true, Bold: true}), left: widget.NewProgressBar()}
+			r = &codeRow{code: widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true}), left: widget.NewProgressBar()}
 			r.left.TextFormatter = func() string { return "" }
 			name := widget.NewLabel(pc.Account)
 			name.Truncation = fyne.TextTruncateEllipsis
@@ -379,7 +379,7 @@ func (t *testerPanel) drawOutbox(msgs []api.OutboxMessage, err error) {
 		head := widget.NewLabel(fmt.Sprintf("%s · %s to %s", m.At.Local().Format("15:04:05"), ch, m.To))
 		head.Importance = widget.LowImportance
 		head.Truncation = fyne.TextTruncateEllipsis
-		code := widget.NewLabelWithStyle(m.Code, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true, Bold: true})
+		code := widget.NewLabelWithStyle(m.Code, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
 		t.outbox.Add(container.NewBorder(nil, nil, nil, code, head))
 	}
 	t.outbox.Refresh()
