@@ -91,6 +91,13 @@ func (c *Controller) SignOut() {
 		if ss.cl != nil && ss.tokens != nil {
 			ctx, cancel := context.WithTimeout(o.ctx, 10*time.Second)
 			err := ss.cl.Logout(ctx, ss.tokens.AccessToken, ss.tokens.RefreshToken)
+			if client.IsCode(err, api.CodeInvalidToken) {
+				// The access token expired: renew it so that the refresh
+				// token's family ends on the server too.
+				if tokens, rerr := ss.cl.Refresh(ctx, ss.tokens.RefreshToken); rerr == nil {
+					err = ss.cl.Logout(ctx, tokens.AccessToken, tokens.RefreshToken)
+				}
+			}
 			cancel()
 			if err != nil && !endsSession(err) {
 				c.log.Warn("sign-out on the server failed", "err", errCode(err))

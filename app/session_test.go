@@ -12,11 +12,13 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
 	"github.com/remotesupport/techconsole/app/phone"
 	"github.com/remotesupport/techconsole/client"
+	"github.com/remotesupport/techconsole/server/servertest"
 )
 
 // signInBob signs bob in with his authenticator app.
@@ -220,4 +222,31 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.b.Write(p)
+}
+
+// TestSignOutAfterAccessTokenExpired: the refresh token's family still ends
+// on the server when the access token has expired.
+func TestSignOutAfterAccessTokenExpired(t *testing.T) {
+	clock := servertest.NewClock(time.Now())
+	e := newEnv(t, servertest.WithClock(clock))
+	ctx := context.Background()
+	ctl, rec := e.controller(t, currentV)
+	ctl.Login("grace", demoPassword, true)
+	signedIn(t, rec, "grace")
+	refresh, err := e.kc.Get(ctx, app.ServiceName(e.srv.URL), "grace")
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(16 * time.Minute)
+	ctl.SignOut()
+	rec.idle(t, app.StepSignedOut)
+	if _, err := e.kc.Get(ctx, app.ServiceName(e.srv.URL), "grace"); err != app.ErrNoEntry {
+		t.Fatalf("keychain after sign-out: %v", err)
+	}
+	// The kept token was rotated once by the sign-out; neither it nor its
+	// successor may work now.
+	cl, _ := client.New(e.srv.URL)
+	if _, err := cl.Refresh(ctx, refresh); !client.IsCode(err, api.CodeInvalidToken) {
+		t.Fatalf("old refresh token after sign-out: %v", err)
+	}
 }

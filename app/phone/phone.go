@@ -24,6 +24,16 @@ import (
 // KeychainService holds the phone's secrets.
 const KeychainService = "TechnicianConsole Virtual Phone"
 
+// DefaultPath is the account list shared by the tester panel and
+// cmd/authenticator, so that both are the same virtual phone.
+func DefaultPath() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		dir = "."
+	}
+	return filepath.Join(dir, "techconsole", "phone.json")
+}
+
 // Account is one paired account, without its secrets.
 type Account struct {
 	// Name is the label, "Issuer:account".

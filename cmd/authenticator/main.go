@@ -10,7 +10,8 @@
 //	authenticator remove ACCOUNT
 //
 // Secrets live in the OS keychain; the account list (no secrets) in
-// --accounts (default: the user's config folder).
+// --accounts (default: phone.DefaultPath(), the same virtual phone as the
+// console's tester panel).
 package main
 
 import (
@@ -22,7 +23,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -63,18 +63,10 @@ const usage = `usage:
   authenticator [--accounts FILE] remove ACCOUNT
 (--qr FILE.png is not supported: no QR decoder among the project's dependencies; pass the URI.)`
 
-func defaultAccountsFile() string {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		dir = "."
-	}
-	return filepath.Join(dir, "techconsole", "authenticator.json")
-}
-
 func run(ctx context.Context, args []string, d deps) error {
 	global := flag.NewFlagSet("authenticator", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
-	accounts := global.String("accounts", defaultAccountsFile(), "account list file (no secrets)")
+	accounts := global.String("accounts", phone.DefaultPath(), "account list file (no secrets)")
 	if err := global.Parse(args); err != nil {
 		return usageError{err.Error()}
 	}
