@@ -1,8 +1,8 @@
 package screens
 
 import (
-	"fmt"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -501,5 +501,5 @@ func TestLockoutCountdownDrawsState(t *testing.T) {
 // staticController accepts actions and never changes state.
 type staticController struct{}
 
-func (staticController) State() app.State  { return app.State{Step: app.StepSignedOut} }
+func (staticController) State() app.State   { return app.State{Step: app.StepSignedOut} }
 func (staticController) Dispatch(app.Event) {}
