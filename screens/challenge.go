@@ -47,8 +47,7 @@ func newChallengeScreen(c *Console, st app.State) *challengeScreen {
 	s := &challengeScreen{c: c, method: ch.Method, alert: newAlertView(), busy: newBusyRow()}
 	s.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
 	s.others = container.NewVBox()
-	s.expires = widget.NewLabel("")
-	s.expires.Importance = widget.LowImportance
+	s.expires = hint("")
 
 	title := "Two-step verification"
 	sub := "Confirm it's you to finish signing in."
@@ -206,7 +205,7 @@ func (s *challengeScreen) drawOthers(st app.State) {
 	s.others.Objects = nil
 	if len(others) > 0 {
 		s.others.Add(widget.NewSeparator())
-		s.others.Add(hint("Use another method"))
+		s.others.Add(heading("Use another method"))
 		for _, m := range others {
 			b := widget.NewButtonWithIcon("Use "+methodPhrase(m)+" instead", methodIcon(m), func() {
 				s.c.dispatch(app.ChooseMethod{Method: m})

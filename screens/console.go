@@ -118,7 +118,7 @@ func NewConsole(w fyne.Window, opts Options) *Console {
 	c.toggle = widget.NewButtonWithIcon("Tester panel", theme.ComputerIcon(), c.ToggleTester)
 	c.toggle.Importance = widget.LowImportance
 	c.versionTag = widget.NewLabel("")
-	c.versionTag.Importance = widget.LowImportance
+	c.versionTag.SizeName = theme.SizeNameCaptionText
 	title := widget.NewLabelWithStyle(AppName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	icon := widget.NewIcon(assets.Icon)
 	header := container.NewBorder(nil, nil, container.NewHBox(icon, title), container.NewHBox(c.versionTag, c.toggle))

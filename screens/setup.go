@@ -45,7 +45,12 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 	if st.Setup.Reset {
 		sub = "Your two-step verification was reset. Set it up again to continue signing in."
 	}
+	// Cancel (and Escape) steps back to the overview, and from there out of the sign-in.
 	cancel := widget.NewButtonWithIcon("Cancel sign-in", theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
+	if s.phase != app.SetupOverview {
+		cancel.SetText("Back")
+		cancel.SetIcon(theme.NavigateBackIcon())
+	}
 	cancel.Importance = widget.LowImportance
 	card := widget.NewCard("Protect your account", sub, container.NewVBox(
 		body, s.alert.object(), s.busy.object(), widget.NewSeparator(), container.NewHBox(layoutSpacer(), cancel)))

@@ -88,9 +88,7 @@ func (s *signInScreen) demoPanel() fyne.CanvasObject {
 		})
 		use.Importance = widget.LowImportance
 		name := widget.NewLabelWithStyle(a.Username, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		note := widget.NewLabel(a.Note)
-		note.Wrapping = fyne.TextWrapWord
-		note.Importance = widget.LowImportance
+		note := hint(a.Note)
 		rows.Add(container.NewBorder(nil, nil, fixedWidth(64, name), use, note))
 	}
 	pw := ""

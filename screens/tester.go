@@ -104,7 +104,7 @@ func newTesterPanel(c *Console) *testerPanel {
 	t.versionEntry.OnSubmitted = func(string) { t.apply() }
 	t.versionMsg = newAlertView()
 	apply := widget.NewButtonWithIcon("Apply", theme.ConfirmIcon(), t.apply)
-	t.capsGrid = container.NewGridWithColumns(2)
+	t.capsGrid = container.NewVBox()
 	t.drawCaps()
 
 	sections := []fyne.CanvasObject{
@@ -192,14 +192,13 @@ func (t *testerPanel) drawCaps() {
 		{"Use another method", others},
 		{"Backup at setup", backup},
 	}
-	t.capsGrid.Objects = nil
+	form := widget.NewForm()
 	for _, r := range rows {
-		k := widget.NewLabelWithStyle(r[0], fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		v := widget.NewLabel(r[1])
 		v.Wrapping = fyne.TextWrapWord
-		t.capsGrid.Add(k)
-		t.capsGrid.Add(v)
+		form.Append(r[0], v)
 	}
+	t.capsGrid.Objects = []fyne.CanvasObject{form}
 	t.capsGrid.Refresh()
 }
 

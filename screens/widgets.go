@@ -233,11 +233,12 @@ func heading(text string) *widget.Label {
 	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 }
 
-// hint is a low-importance wrapping label for explanations.
+// hint is a smaller wrapping label for explanations (foreground colour, so
+// that it stays legible in the dark and the light theme).
 func hint(text string) *widget.Label {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapWord
-	l.Importance = widget.LowImportance
+	l.SizeName = theme.SizeNameCaptionText
 	return l
 }
 

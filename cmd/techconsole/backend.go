@@ -149,9 +149,9 @@ func (b *backend) startServer() (string, error) {
 // the demo technicians' phones would be (alice's with her push device).
 // Secrets go to the OS keychain; without one the phone keeps them in memory.
 func (b *backend) openPhone(serverURL string) (*phone.Phone, error) {
-	dir, err := dataFolder(b.dataDir)
-	if err != nil {
-		return nil, err
+	path := phone.DefaultPath() // the same phone as cmd/authenticator
+	if b.dataDir != "" {
+		path = filepath.Join(b.dataDir, "phone.json")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -162,7 +162,7 @@ func (b *backend) openPhone(serverURL string) (*phone.Phone, error) {
 	} else {
 		_ = kc.Delete(ctx, phone.KeychainService, "probe")
 	}
-	ph, err := phone.Open(filepath.Join(dir, "phone.json"), kc)
+	ph, err := phone.Open(path, kc)
 	if err != nil {
 		return nil, fmt.Errorf("open the virtual phone: %w", err)
 	}

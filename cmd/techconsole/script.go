@@ -16,6 +16,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
+	"github.com/remotesupport/techconsole/screens"
 )
 
 // runScreenshots walks the main screens against the embedded server and
@@ -30,6 +31,11 @@ func runScreenshots(a fyne.App, w fyne.Window, b *backend, dir string, ready <-c
 		fmt.Fprintln(os.Stderr, "screenshots:", err)
 		return
 	}
+	watchdog := time.AfterFunc(3*time.Minute, func() {
+		fmt.Fprintln(os.Stderr, "screenshots: the script took more than 3 minutes")
+		os.Exit(1)
+	})
+	defer watchdog.Stop()
 	s := &shooter{w: w, b: b, dir: dir, ctl: b.controller()}
 	s.wt = newWaiter(s.ctl)
 	if err := s.run(); err != nil {
@@ -71,17 +77,21 @@ func (s *shooter) run() error {
 func (s *shooter) shot(name string) error {
 	time.Sleep(700 * time.Millisecond)
 	path := filepath.Join(s.dir, name+".png")
-	var title string
-	onUI(func() { title = s.w.Title() })
-	out, err := exec.Command("xdotool", "search", "--onlyvisible", "--name", regexp.QuoteMeta(title)).Output()
-	if err != nil {
-		return fmt.Errorf("%s: find the window with xdotool: %w", name, err)
+	var ids []string
+	for try := 0; len(ids) == 0 && try < 20; try++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		out, _ := exec.CommandContext(ctx, "xdotool", "search", "--onlyvisible", "--name", "^"+regexp.QuoteMeta(screens.AppName)).Output()
+		cancel()
+		if ids = strings.Fields(string(out)); len(ids) == 0 {
+			time.Sleep(250 * time.Millisecond)
+		}
 	}
-	ids := strings.Fields(string(out))
 	if len(ids) == 0 {
-		return fmt.Errorf("%s: no visible window titled %q", name, title)
+		return fmt.Errorf("%s: xdotool finds no visible window named %s", name, screens.AppName)
 	}
-	if out, err := exec.Command("import", "-window", ids[0], path).CombinedOutput(); err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if out, err := exec.CommandContext(ctx, "import", "-window", ids[0], path).CombinedOutput(); err != nil {
 		return fmt.Errorf("%s: import: %w: %s", name, err, out)
 	}
 	fmt.Println("wrote", path)
@@ -104,10 +114,19 @@ func (s *shooter) login(user string) {
 	s.ctl.Dispatch(app.Login{Username: user, Password: demoPassword})
 }
 
+// back cancels until the sign-in form shows (setup steps back to its overview first).
 func (s *shooter) back() error {
-	s.ctl.Dispatch(app.Cancel{})
-	_, err := s.wait("sign-in form", idle(app.StepSignedOut))
-	return err
+	for range 3 {
+		s.ctl.Dispatch(app.Cancel{})
+		st, err := s.wait("the step to be cancelled", func(st app.State) bool { return !st.Busy })
+		if err != nil {
+			return err
+		}
+		if st.Step == app.StepSignedOut {
+			return nil
+		}
+	}
+	return fmt.Errorf("cancel does not lead back to the sign-in form")
 }
 
 func (s *shooter) version(v api.ConsoleVersion) {
@@ -125,13 +144,28 @@ func (s *shooter) signIn() error {
 func (s *shooter) push() error {
 	s.login("alice")
 	st, err := s.wait("app notification", func(st app.State) bool {
-		return st.Step == app.StepChallenge && st.Challenge.Method == api.MethodAppNotification && st.Challenge.Waiting
+		return st.Step == app.StepChallenge && st.Challenge.Method == api.MethodAppNotification && !st.Busy
 	})
 	if err != nil {
 		return err
 	}
 	if err := s.shot("prompt-app-notification"); err != nil {
 		return err
+	}
+	if !st.Challenge.Waiting {
+		// a server build without pushes: show the panel, sign in as grace
+		fmt.Fprintln(os.Stderr, "screenshots: the server did not send the push:", st.Alert)
+		onUI(func() { s.b.console.ToggleTester() })
+		time.Sleep(2500 * time.Millisecond)
+		if err := s.shot("tester-panel"); err != nil {
+			return err
+		}
+		onUI(func() { s.b.console.ToggleTester() })
+		if err := s.back(); err != nil {
+			return err
+		}
+		s.login("grace")
+		return s.signedInAndPassword()
 	}
 	onUI(func() { s.b.console.ToggleTester() })
 	time.Sleep(2500 * time.Millisecond)
@@ -148,6 +182,10 @@ func (s *shooter) push() error {
 	if err := s.b.Decide(ctx, pushes[0], true, st.Challenge.MatchNumber); err != nil {
 		return err
 	}
+	return s.signedInAndPassword()
+}
+
+func (s *shooter) signedInAndPassword() error {
 	if _, err := s.wait("signed in", idle(app.StepSignedIn)); err != nil {
 		return err
 	}
@@ -166,7 +204,7 @@ func (s *shooter) push() error {
 		return err
 	}
 	s.ctl.Dispatch(app.SignOut{})
-	_, err = s.wait("signed out", idle(app.StepSignedOut))
+	_, err := s.wait("signed out", idle(app.StepSignedOut))
 	return err
 }
 
