@@ -146,6 +146,9 @@ func (s *challengeScreen) update(st app.State) {
 	}
 	s.busy.set(st.Busy && !ch.Waiting, st.Activity)
 	s.alert.showAlert(st.Alert, s.c.now())
+	if st.Alert == nil && st.Notice != "" {
+		s.alert.show(styleSuccess, st.Notice)
+	}
 	if s.method == api.MethodAppNotification {
 		s.number.Text = ch.MatchNumber
 		if ch.MatchNumber == "" {

@@ -82,7 +82,7 @@ func statusText(f *api.Factor) (string, bool) {
 	}
 	label := f.Method.Label()
 	if f.Label != "" {
-		label += " · " + f.Label
+		label = f.Label // the server's description ("Text message to ***0106")
 	}
 	switch f.Status {
 	case api.FactorActive:
@@ -131,9 +131,6 @@ func (s *setupScreen) buildOverview(st app.State) fyne.CanvasObject {
 		sv := st.Setup
 		authRow.Objects = nil
 		text, ok := statusText(sv.Authenticator)
-		if sv.Authenticator != nil {
-			text = strings.Replace(text, api.MethodAuthenticatorApp.Label(), "Mobile app", 1)
-		}
 		if sv.Reset || ok {
 			pairAgain := widget.NewButtonWithIcon("Start pairing again", theme.ViewRefreshIcon(), func() { c.dispatch(app.StartPairing{}) })
 			pairAgain.Hide()

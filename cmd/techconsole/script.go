@@ -155,24 +155,18 @@ func (s *shooter) push() error {
 	if !st.Challenge.Waiting {
 		// a server build without pushes: show the panel, sign in as grace
 		fmt.Fprintln(os.Stderr, "screenshots: the server did not send the push:", st.Alert)
-		onUI(func() { s.b.console.ToggleTester() })
-		time.Sleep(2500 * time.Millisecond)
-		if err := s.shot("tester-panel"); err != nil {
+		if err := s.testerShot(); err != nil {
 			return err
 		}
-		onUI(func() { s.b.console.ToggleTester() })
 		if err := s.back(); err != nil {
 			return err
 		}
 		s.login("grace")
 		return s.signedInAndPassword()
 	}
-	onUI(func() { s.b.console.ToggleTester() })
-	time.Sleep(2500 * time.Millisecond)
-	if err := s.shot("tester-panel"); err != nil {
+	if err := s.testerShot(); err != nil {
 		return err
 	}
-	onUI(func() { s.b.console.ToggleTester() })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	pushes, err := s.b.Pushes(ctx)
@@ -205,6 +199,24 @@ func (s *shooter) signedInAndPassword() error {
 	}
 	s.ctl.Dispatch(app.SignOut{})
 	_, err := s.wait("signed out", idle(app.StepSignedOut))
+	return err
+}
+
+// testerShot opens the tester panel in a taller window, so that the
+// version, its table, the virtual phone and the outbox are all in the picture.
+func (s *shooter) testerShot() error {
+	var size fyne.Size
+	onUI(func() {
+		size = s.w.Canvas().Size()
+		s.w.Resize(fyne.NewSize(1200, 880))
+		s.b.console.ToggleTester()
+	})
+	time.Sleep(2500 * time.Millisecond)
+	err := s.shot("tester-panel")
+	onUI(func() {
+		s.b.console.ToggleTester()
+		s.w.Resize(size)
+	})
 	return err
 }
 
