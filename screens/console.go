@@ -78,8 +78,9 @@ type Console struct {
 	body       *fyne.Container
 	main       *fyne.Container
 	split      *container.Split
-	tester     *testerPanel
+	tester     *testerPanel // built when first opened
 	testerOpen bool
+	next       api.ConsoleVersion // the version of the next sign-in
 	toggle     *widget.Button
 	versionTag *widget.Label
 }
@@ -110,10 +111,11 @@ func NewConsole(w fyne.Window, opts Options) *Console {
 		c.state.Caps = app.CapabilitiesOf(v)
 	}
 
+	c.next = opts.Tester.Version
+	if c.next == (api.ConsoleVersion{}) {
+		c.next, _ = api.ParseConsoleVersion(VersionPresets[len(VersionPresets)-1])
+	}
 	c.body = container.NewStack()
-	c.tester = newTesterPanel(c)
-	c.split = container.NewHSplit(c.body, c.tester.object())
-	c.split.Offset = 0.58
 
 	c.toggle = widget.NewButtonWithIcon("Tester panel", theme.ComputerIcon(), c.ToggleTester)
 	c.toggle.Importance = widget.LowImportance
@@ -128,9 +130,6 @@ func NewConsole(w fyne.Window, opts Options) *Console {
 	c.main = container.NewStack(c.body)
 	w.SetContent(container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, c.main))
 
-	w.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu("View",
-		fyne.NewMenuItem("Tester panel", c.ToggleTester),
-	)))
 	w.Canvas().SetOnTypedKey(func(ev *fyne.KeyEvent) {
 		if ev.Name == fyne.KeyEscape {
 			c.escape()
@@ -233,7 +232,7 @@ func (c *Console) build(s app.State) screen {
 
 func (c *Console) updateTitle() {
 	current := c.state.Version.String()
-	next := c.tester.version().String()
+	next := c.next.String()
 	title := WindowTitle(current)
 	tag := "Console " + current
 	if c.state.Step != app.StepSignedOut && next != current {
@@ -251,6 +250,7 @@ func (c *Console) updateTitle() {
 // ToggleTester shows or hides the tester panel.
 func (c *Console) ToggleTester() {
 	c.testerOpen = !c.testerOpen
+	c.ensureTester()
 	if c.testerOpen {
 		c.split.Leading = c.body
 		c.main.Objects = []fyne.CanvasObject{c.split}
@@ -266,13 +266,23 @@ func (c *Console) ToggleTester() {
 	c.toggle.Refresh()
 }
 
+// ensureTester builds the tester panel the first time it is needed (it is
+// not part of the first frame).
+func (c *Console) ensureTester() {
+	if c.tester == nil {
+		c.tester = newTesterPanel(c)
+		c.split = container.NewHSplit(c.body, c.tester.object())
+		c.split.Offset = 0.58
+	}
+}
+
 // TesterOpen reports whether the tester panel is shown.
 func (c *Console) TesterOpen() bool { return c.testerOpen }
 
 // versionChanged is called by the tester panel after a new version was chosen.
 func (c *Console) versionChanged() {
 	if c.state.Step == app.StepSignedOut && !c.state.Busy {
-		v := c.tester.version()
+		v := c.next
 		c.state.Version, c.state.Caps = v, app.CapabilitiesOf(v)
 	}
 	c.render()

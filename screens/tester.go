@@ -68,8 +68,7 @@ type PhonePush struct {
 // testerPanel is the side panel for testers: emulated version, what it
 // does, the virtual phone and the server's outbox.
 type testerPanel struct {
-	c       *Console
-	current api.ConsoleVersion
+	c *Console
 
 	versionEntry *widget.SelectEntry
 	versionMsg   *alertView
@@ -95,12 +94,9 @@ type codeRow struct {
 }
 
 func newTesterPanel(c *Console) *testerPanel {
-	t := &testerPanel{c: c, current: c.opts.Tester.Version, codeRows: map[string]*codeRow{}}
-	if t.current == (api.ConsoleVersion{}) {
-		t.current, _ = api.ParseConsoleVersion(VersionPresets[len(VersionPresets)-1])
-	}
+	t := &testerPanel{c: c, codeRows: map[string]*codeRow{}}
 	t.versionEntry = widget.NewSelectEntry(VersionPresets)
-	t.versionEntry.SetText(t.current.String())
+	t.versionEntry.SetText(c.next.String())
 	t.versionEntry.OnSubmitted = func(string) { t.apply() }
 	t.versionMsg = newAlertView()
 	apply := widget.NewButtonWithIcon("Apply", theme.ConfirmIcon(), t.apply)
@@ -133,9 +129,6 @@ func newTesterPanel(c *Console) *testerPanel {
 
 func (t *testerPanel) object() fyne.CanvasObject { return t.root }
 
-// version is the version the next sign-in will use.
-func (t *testerPanel) version() api.ConsoleVersion { return t.current }
-
 // apply validates the typed version and makes it the one of the next sign-in.
 func (t *testerPanel) apply() {
 	text := strings.TrimSpace(t.versionEntry.Text)
@@ -145,8 +138,8 @@ func (t *testerPanel) apply() {
 		return
 	}
 	t.versionEntry.SetText(v.String())
-	changed := v != t.current
-	t.current = v
+	changed := v != t.c.next
+	t.c.next = v
 	if t.c.opts.Tester.SetVersion != nil && changed {
 		t.c.opts.Tester.SetVersion(v)
 	}
@@ -163,7 +156,7 @@ func trimDot(s string) string { return strings.TrimSuffix(s, ".") }
 
 // drawCaps fills the table of what the chosen version does.
 func (t *testerPanel) drawCaps() {
-	caps := app.CapabilitiesOf(t.current)
+	caps := app.CapabilitiesOf(t.c.next)
 	yes := func(b bool) string {
 		if b {
 			return "Yes"
@@ -387,6 +380,7 @@ func (t *testerPanel) drawOutbox(msgs []api.OutboxMessage, err error) {
 // SetVersion chooses the emulated version as if typed in the tester panel
 // (for scripts); it returns the panel's message.
 func (c *Console) SetVersion(v api.ConsoleVersion) string {
+	c.ensureTester()
 	c.tester.versionEntry.SetText(v.String())
 	c.tester.apply()
 	return c.tester.versionMsg.Text()

@@ -89,16 +89,6 @@ func (b *backend) start() error {
 	b.mu.Lock()
 	b.ctl, b.dev = ctl, dev
 	b.mu.Unlock()
-	if b.embedded {
-		ph, err := b.openPhone(url)
-		if err != nil {
-			b.log.Warn("virtual phone unavailable", "err", err)
-		} else {
-			b.mu.Lock()
-			b.phone = screens.PhoneOf(ph)
-			b.mu.Unlock()
-		}
-	}
 	fyne.Do(func() {
 		b.console.Start(ctl)
 		ctl.Subscribe(b.console.Update)
@@ -106,6 +96,18 @@ func (b *backend) start() error {
 			ctl.Dispatch(app.Resume{})
 		}
 	})
+	if b.embedded {
+		// after sign-in is enabled: pairing the phone talks to the keychain
+		ph, err := b.openPhone(url)
+		if err != nil {
+			b.log.Warn("virtual phone unavailable", "err", err)
+		}
+		if ph != nil {
+			b.mu.Lock()
+			b.phone = screens.PhoneOf(ph)
+			b.mu.Unlock()
+		}
+	}
 	return nil
 }
 
