@@ -296,7 +296,7 @@ func TestSetupAfterReset(t *testing.T) {
 		return h.con.key == "setup/overview" && !st.Busy && st.Setup.CanActivate
 	})
 	root = screenAs[*setupScreen](h).root
-	if !strings.Contains(labelTexts(root), "Text message (SMS)") {
+	if !strings.Contains(labelTexts(root), "Text message to") {
 		t.Errorf("the backup is not shown: %q", labelTexts(root))
 	}
 	test.Tap(findButton(root, "Activate"))
