@@ -73,7 +73,8 @@ func newSignInScreen(c *Console) *signInScreen {
 		s.root = centred(420, card)
 		return s
 	}
-	s.root = centred(820, container.NewGridWithColumns(2, card, s.demoPanel()))
+	// each card keeps its own height, top-aligned
+	s.root = centred(820, container.NewGridWithColumns(2, container.NewVBox(card), container.NewVBox(s.demoPanel())))
 	return s
 }
 

@@ -89,7 +89,7 @@ type testerPanel struct {
 
 type codeRow struct {
 	code *widget.Label
-	left *widget.ProgressBar
+	left *widget.Label
 	box  fyne.CanvasObject
 }
 
@@ -241,20 +241,16 @@ func (t *testerPanel) drawCodes(codes []PhoneCode, err error) {
 			if len(t.codeRows) == 0 {
 				t.codes.Objects = nil
 			}
-			r = &codeRow{code: widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true}), left: widget.NewProgressBar()}
-			r.left.TextFormatter = func() string { return "" }
+			r = &codeRow{code: widget.NewLabelWithStyle("", fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true}), left: hint("")}
+			r.left.Alignment = fyne.TextAlignTrailing
 			name := widget.NewLabel(pc.Account)
 			name.Truncation = fyne.TextTruncateEllipsis
-			r.box = container.NewBorder(nil, nil, nil, container.NewHBox(r.code, fixedWidth(48, container.NewCenter(r.left))), name)
+			r.box = container.NewBorder(nil, nil, nil, container.NewHBox(r.code, fixedWidth(40, r.left)), name)
 			t.codeRows[pc.Account] = r
 			t.codes.Add(r.box)
 		}
 		r.code.SetText(pc.Code[:len(pc.Code)/2] + " " + pc.Code[len(pc.Code)/2:])
-		period := pc.Period
-		if period <= 0 {
-			period = 30 * time.Second
-		}
-		r.left.SetValue(float64(pc.Left) / float64(period))
+		r.left.SetText(fmt.Sprintf("%d s", int((pc.Left+time.Second-1)/time.Second)))
 	}
 	t.codes.Refresh()
 }
