@@ -197,6 +197,9 @@ func screenKey(s app.State) string {
 
 func (c *Console) render() {
 	c.updateTitle()
+	if c.tester != nil {
+		c.tester.stateChanged(c.state)
+	}
 	key := screenKey(c.state)
 	if key != c.key || c.current == nil {
 		c.scope.stop()
@@ -273,6 +276,7 @@ func (c *Console) ensureTester() {
 		c.tester = newTesterPanel(c)
 		c.split = container.NewHSplit(c.body, c.tester.object())
 		c.split.Offset = 0.58
+		c.tester.stateChanged(c.state)
 	}
 }
 

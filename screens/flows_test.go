@@ -222,7 +222,30 @@ func TestFirstTimeSetup(t *testing.T) {
 			if !strings.Contains(labelTexts(root), groupKey(pairing.Secret)) {
 				t.Error("the key is not shown as text")
 			}
-			test.Type(findEntry(root), totpCode(t, pairing.Secret))
+			code := totpCode(t, pairing.Secret)
+			if !v.IsLegacy() {
+				// the tester panel's virtual phone scans the QR code and shows the code
+				test.Tap(h.con.toggle)
+				test.Tap(h.con.tester.pairBtn)
+				h.until("the phone's code for erin", func() bool {
+					for name, r := range h.con.tester.codeRows {
+						if strings.HasSuffix(name, ":erin") && r.code.Text != "" {
+							code = strings.ReplaceAll(r.code.Text, " ", "")
+							return true
+						}
+					}
+					return h.con.tester.phoneMsg.Text() != "" && strings.HasPrefix(h.con.tester.phoneMsg.Text(), "Could not")
+				})
+				if msg := h.con.tester.phoneMsg.Text(); strings.HasPrefix(msg, "Could not") {
+					if !strings.Contains(msg, "(not_found)") {
+						t.Fatalf("virtual phone: %s", msg)
+					}
+					// a server build without the device API (server part 2 not merged)
+					t.Logf("virtual phone could not register: %s; using the key instead", msg)
+				}
+				test.Tap(h.con.toggle)
+			}
+			test.Type(findEntry(root), code)
 			test.Tap(findButton(root, "Confirm"))
 
 			h.until("the backup step", func() bool {

@@ -79,6 +79,7 @@ type testerPanel struct {
 	pushes    *fyne.Container
 	pushIDs   []string
 	phoneMsg  *alertView
+	pairBtn   *widget.Button
 	outbox    *fyne.Container
 	outboxMsg *widget.Label
 
@@ -112,8 +113,10 @@ func newTesterPanel(c *Console) *testerPanel {
 		t.codes = container.NewVBox()
 		t.pushes = container.NewVBox()
 		t.phoneMsg = newAlertView()
+		t.pairBtn = widget.NewButtonWithIcon("Scan the QR code on screen", theme.ContentAddIcon(), t.pair)
+		t.pairBtn.Disable()
 		sections = append(sections, widget.NewCard("Virtual phone", "Authenticator codes and app notifications of the paired accounts.",
-			container.NewVBox(heading("Codes"), t.codes, widget.NewSeparator(), heading("Notifications"), t.pushes, t.phoneMsg.object())))
+			container.NewVBox(heading("Codes"), t.codes, t.pairBtn, widget.NewSeparator(), heading("Notifications"), t.pushes, t.phoneMsg.object())))
 	}
 	if c.opts.Tester.Outbox != nil {
 		t.outbox = container.NewVBox()
@@ -128,6 +131,44 @@ func newTesterPanel(c *Console) *testerPanel {
 }
 
 func (t *testerPanel) object() fyne.CanvasObject { return t.root }
+
+// stateChanged follows the console: the pairing QR code can be scanned
+// while it is on screen.
+func (t *testerPanel) stateChanged(st app.State) {
+	if t.pairBtn == nil {
+		return
+	}
+	if st.Step == app.StepSetup && st.Setup != nil && st.Setup.Pairing != nil && !st.Busy {
+		t.pairBtn.Enable()
+	} else {
+		t.pairBtn.Disable()
+	}
+}
+
+// pair pairs the virtual phone with the otpauth URI of the QR code on screen
+// (and registers it for app notifications, as the mobile app does).
+func (t *testerPanel) pair() {
+	st := t.c.state
+	if st.Setup == nil || st.Setup.Pairing == nil {
+		return
+	}
+	uri := st.Setup.Pairing.OTPAuthURI
+	t.pairBtn.Disable()
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err := t.c.opts.Tester.Phone.Pair(ctx, uri)
+		t.c.do(func() {
+			if err != nil {
+				t.phoneMsg.show(styleError, "Could not pair: "+err.Error())
+				t.stateChanged(t.c.state)
+				return
+			}
+			t.phoneMsg.show(styleSuccess, "Paired. Type the new code shown under Codes.")
+			t.refreshCodes()
+		})
+	}()
+}
 
 // apply validates the typed version and makes it the one of the next sign-in.
 func (t *testerPanel) apply() {
