@@ -383,7 +383,7 @@ func TestChangePasswordAsksForTwoStepAgain(t *testing.T) {
 	}
 	h.enterCode(c, "bob")
 	s = h.signedIn("bob")
-	if !strings.Contains(s.notice.Text(), "Password changed") {
+	if n := strings.ToLower(s.notice.Text()); !strings.Contains(n, "password") || !strings.Contains(n, "changed") {
 		t.Errorf("notice after the change = %q", s.notice.Text())
 	}
 
