@@ -47,7 +47,8 @@ func newChallengeScreen(c *Console, st app.State) *challengeScreen {
 	s := &challengeScreen{c: c, method: ch.Method, alert: newAlertView(), busy: newBusyRow()}
 	s.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
 	s.others = container.NewVBox()
-	s.expires = hint("")
+	s.expires = widget.NewLabel("")
+	s.expires.SizeName = theme.SizeNameCaptionText
 
 	title := "Two-step verification"
 	sub := "Confirm it's you to finish signing in."

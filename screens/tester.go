@@ -107,14 +107,13 @@ func newTesterPanel(c *Console) *testerPanel {
 	sections := []fyne.CanvasObject{
 		widget.NewCard("Emulated console version", "Presets or any major.minor.build; applies at the next sign-in.",
 			container.NewVBox(container.NewBorder(nil, nil, nil, apply, t.versionEntry), t.versionMsg.object())),
-		widget.NewCard("What this version does", "", t.capsGrid),
 	}
 	if c.opts.Tester.Phone != nil {
 		t.codes = container.NewVBox()
 		t.pushes = container.NewVBox()
 		t.phoneMsg = newAlertView()
 		t.pairBtn = widget.NewButtonWithIcon("Scan the QR code on screen", theme.ContentAddIcon(), t.pair)
-		t.pairBtn.Disable()
+		t.pairBtn.Hide()
 		sections = append(sections, widget.NewCard("Virtual phone", "Authenticator codes and app notifications of the paired accounts.",
 			container.NewVBox(heading("Codes"), t.codes, t.pairBtn, widget.NewSeparator(), heading("Notifications"), t.pushes, t.phoneMsg.object())))
 	}
@@ -126,6 +125,7 @@ func newTesterPanel(c *Console) *testerPanel {
 		sections = append(sections, widget.NewCard("Outbox", "Text messages and emails the server sent (dev mode).",
 			container.NewVBox(container.NewBorder(nil, nil, nil, refresh, t.outboxMsg), t.outbox)))
 	}
+	sections = append(sections, widget.NewCard("What this version does", "", t.capsGrid))
 	t.root = container.NewVScroll(container.NewPadded(container.NewVBox(sections...)))
 	return t
 }
@@ -139,9 +139,10 @@ func (t *testerPanel) stateChanged(st app.State) {
 		return
 	}
 	if st.Step == app.StepSetup && st.Setup != nil && st.Setup.Pairing != nil && !st.Busy {
+		t.pairBtn.Show()
 		t.pairBtn.Enable()
 	} else {
-		t.pairBtn.Disable()
+		t.pairBtn.Hide()
 	}
 }
 
