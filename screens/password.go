@@ -71,6 +71,12 @@ func (s *passwordScreen) focus() fyne.Focusable     { return s.current }
 func (s *passwordScreen) check() {
 	score, word := strength(s.next.Text)
 	s.strength.SetValue(score)
+	if word == "" {
+		s.strength.Hide() // an empty bar reads as a full one in some themes
+		word = "Type a new password"
+	} else {
+		s.strength.Show()
+	}
 	s.verdict.SetText(word)
 	switch {
 	case s.repeat.Text != "" && s.repeat.Text != s.next.Text:
