@@ -122,7 +122,7 @@ func NewConsole(w fyne.Window, opts Options) *Console {
 	c.versionTag = widget.NewLabel("")
 	c.versionTag.SizeName = theme.SizeNameCaptionText
 	title := widget.NewLabelWithStyle(AppName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	icon := widget.NewIcon(assets.Icon)
+	icon := widget.NewIcon(assets.Symbol)
 	header := container.NewBorder(nil, nil, container.NewHBox(icon, title), container.NewHBox(c.versionTag, c.toggle))
 	if opts.OnFirstPaint != nil {
 		header.Add(FirstPaintProbe(opts.OnFirstPaint))
