@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -89,6 +90,9 @@ func (b *backend) start() error {
 	b.mu.Lock()
 	b.ctl, b.dev = ctl, dev
 	b.mu.Unlock()
+	if b.embedded {
+		ctl.Subscribe(b.releaseHashMemory())
+	}
 	fyne.Do(func() {
 		b.console.Start(ctl)
 		ctl.Subscribe(b.console.Update)
@@ -145,6 +149,20 @@ func (b *backend) startServer() (string, error) {
 	b.srv, b.stop, b.served = srv, cancel, served
 	b.mu.Unlock()
 	return "http://" + ln.Addr().String(), nil
+}
+
+// releaseHashMemory returns the embedded server's password-hashing scratch
+// memory (argon2id, 19 MiB per hash) to the OS once a sign-in or password
+// change is over, instead of leaving it to the background scavenger: a
+// desktop app should not sit on it.
+func (b *backend) releaseHashMemory() func(app.State) {
+	var last app.Step
+	return func(s app.State) {
+		if s.Step != last && (s.Step == app.StepSignedIn || s.Step == app.StepChallenge || s.Step == app.StepSetup) {
+			go debug.FreeOSMemory()
+		}
+		last = s.Step
+	}
 }
 
 // openPhone opens the virtual phone and pairs it with the demo accounts, as
