@@ -61,7 +61,8 @@ const demoPassword = "Demo-Pass-2026"
 
 func (s *shooter) run() error {
 	steps := []func() error{
-		s.signIn, s.push, s.authenticatorAndSMS, s.email, s.legacyEmailOnly, s.firstTimeSetup, s.resetSetup,
+		// the code prompts first, so that the outbox in the tester panel has messages
+		s.signIn, s.authenticatorAndSMS, s.email, s.push, s.legacyEmailOnly, s.firstTimeSetup, s.resetSetup,
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {
