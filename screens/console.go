@@ -81,6 +81,8 @@ type Console struct {
 	tester     *testerPanel // built when first opened
 	testerOpen bool
 	next       api.ConsoleVersion // the version of the next sign-in
+	painted    bool               // the first frame is on screen
+	afterPaint []func()           // what waits for it (secondary content)
 	toggle     *widget.Button
 	versionTag *widget.Label
 }
@@ -125,7 +127,12 @@ func NewConsole(w fyne.Window, opts Options) *Console {
 	icon := widget.NewIcon(assets.Symbol)
 	header := container.NewBorder(nil, nil, container.NewHBox(icon, title), container.NewHBox(c.versionTag, c.toggle))
 	if opts.OnFirstPaint != nil {
-		header.Add(FirstPaintProbe(opts.OnFirstPaint))
+		header.Add(FirstPaintProbe(func() {
+			opts.OnFirstPaint()
+			c.do(c.firstPainted)
+		}))
+	} else {
+		c.painted = true
 	}
 	c.main = container.NewStack(c.body)
 	w.SetContent(container.NewBorder(container.NewVBox(header, widget.NewSeparator()), nil, nil, nil, c.main))
@@ -139,6 +146,25 @@ func NewConsole(w fyne.Window, opts Options) *Console {
 		func(fyne.Shortcut) { c.ToggleTester() })
 	c.render()
 	return c
+}
+
+// later runs fn once the first frame is painted (at once after that), so
+// that secondary content does not delay the first frame.
+func (c *Console) later(fn func()) {
+	if c.painted {
+		fn()
+		return
+	}
+	c.afterPaint = append(c.afterPaint, fn)
+}
+
+func (c *Console) firstPainted() {
+	c.painted = true
+	fns := c.afterPaint
+	c.afterPaint = nil
+	for _, fn := range fns {
+		fn()
+	}
 }
 
 // Start attaches the controller once the server is up; call it on the UI

@@ -78,9 +78,20 @@ func newSignInScreen(c *Console) *signInScreen {
 	return s
 }
 
-// demoPanel lists the demo accounts; "Use" fills the form.
+// demoPanel lists the demo accounts; "Use" fills the form. The rows come
+// right after the first frame.
 func (s *signInScreen) demoPanel() fyne.CanvasObject {
 	rows := container.NewVBox()
+	s.c.later(func() { s.fillDemo(rows) })
+	pw := ""
+	if len(s.c.opts.DemoAccounts) > 0 {
+		pw = s.c.opts.DemoAccounts[0].Password
+	}
+	sub := "Password for all: " + pw
+	return widget.NewCard("Demo accounts", sub, rows)
+}
+
+func (s *signInScreen) fillDemo(rows *fyne.Container) {
 	for _, a := range s.c.opts.DemoAccounts {
 		use := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() {
 			s.username.SetText(a.Username)
@@ -92,12 +103,7 @@ func (s *signInScreen) demoPanel() fyne.CanvasObject {
 		note := hint(a.Note)
 		rows.Add(container.NewBorder(nil, nil, fixedWidth(64, name), use, note))
 	}
-	pw := ""
-	if len(s.c.opts.DemoAccounts) > 0 {
-		pw = s.c.opts.DemoAccounts[0].Password
-	}
-	sub := "Password for all: " + pw
-	return widget.NewCard("Demo accounts", sub, rows)
+	rows.Refresh()
 }
 
 func (s *signInScreen) object() fyne.CanvasObject { return s.root }
