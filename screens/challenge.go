@@ -34,12 +34,13 @@ type challengeScreen struct {
 	resend  *widget.Button
 	expires *widget.Label
 
-	others *fyne.Container
-	alert  *alertView
-	busy   *busyRow
-	cancel *widget.Button
-	root   fyne.CanvasObject
-	last   string // last code submitted, so a state redraw does not resubmit
+	others  *fyne.Container
+	alert   *alertView
+	busy    *busyRow
+	cancel  *widget.Button
+	root    fyne.CanvasObject
+	last    string     // last code submitted, so a state redraw does not resubmit
+	alerted *app.Alert // the alert the code entry was last cleared for
 }
 
 func newChallengeScreen(c *Console, st app.State) *challengeScreen {
@@ -181,9 +182,11 @@ func (s *challengeScreen) update(st app.State) {
 		} else if s.method == api.MethodSMS || s.method == api.MethodEmail {
 			s.sentTo.SetText("Sending a code…")
 		}
-		if st.Alert != nil && (st.Alert.Kind == app.AlertInvalidCode || st.Alert.Kind == app.AlertFailed || st.Alert.Kind == app.AlertExpired) {
+		if st.Alert != nil && st.Alert != s.alerted && (st.Alert.Kind == app.AlertInvalidCode || st.Alert.Kind == app.AlertFailed || st.Alert.Kind == app.AlertExpired) {
+			s.alerted = st.Alert // clear once per wrong code, not on every redraw
 			s.code.SetText("")
 			s.last = ""
+			s.c.win.Canvas().Focus(s.code)
 		}
 		on := !st.Busy && ch.Active
 		setEnabled(on, s.code, s.verify)

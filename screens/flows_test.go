@@ -526,3 +526,21 @@ type staticController struct{}
 
 func (staticController) State() app.State   { return app.State{Step: app.StepSignedOut} }
 func (staticController) Dispatch(app.Event) {}
+
+func TestWrongCodeIsClearedWithAttemptsLeft(t *testing.T) {
+	h := newHarness(t, currentV)
+	h.signIn("carol", demoPassword)
+	s := h.challenge(api.MethodAuthenticatorApp)
+	h.useInstead(s, api.MethodEmail)
+	s = h.challenge(api.MethodEmail)
+	test.Type(s.code, "000000")
+	h.until("the refusal", func() bool {
+		st := h.con.State()
+		return !st.Busy && st.Alert != nil && st.Alert.Kind == app.AlertInvalidCode
+	})
+	if s.code.Text != "" || s.alert.Text() == "" || s.code.Disabled() {
+		t.Fatalf("after a wrong code: entry %q (disabled %v), alert %q", s.code.Text, s.code.Disabled(), s.alert.Text())
+	}
+	h.enterCode(s, "carol")
+	h.signedIn("carol")
+}

@@ -25,7 +25,8 @@ type signInScreen struct {
 	alert    *alertView
 	busy     *busyRow
 	root     fyne.CanvasObject
-	lockedAt time.Time // RetryAt of the lockout being counted down
+	lockedAt time.Time  // RetryAt of the lockout being counted down
+	alerted  *app.Alert // the alert the form was last cleared for
 }
 
 func newSignInScreen(c *Console) *signInScreen {
@@ -166,8 +167,10 @@ func (s *signInScreen) update(st app.State) {
 		return
 	}
 	s.busy.set(st.Busy, st.Activity)
-	if st.Alert != nil && st.Alert.Kind == app.AlertInvalidCredentials && !st.Busy {
+	if st.Alert != nil && st.Alert.Kind == app.AlertInvalidCredentials && !st.Busy && st.Alert != s.alerted {
+		s.alerted = st.Alert // clear the password once per refusal, not on every redraw
 		s.password.SetText("")
+		c.win.Canvas().Focus(s.password)
 	}
 	s.alert.showAlert(st.Alert, c.now())
 	if st.Alert == nil && st.Notice != "" {
