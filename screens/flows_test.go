@@ -424,6 +424,7 @@ func TestUnreachableServer(t *testing.T) {
 	if err := h.ctl.SetServer("http://127.0.0.1:1"); err != nil {
 		t.Fatal(err)
 	}
+	h.until("the new server", func() bool { return h.con.State().Server == "http://127.0.0.1:1" })
 	h.signIn("bob", demoPassword)
 	h.idle(app.StepSignedOut)
 	s := screenAs[*signInScreen](h)
