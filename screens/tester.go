@@ -406,8 +406,8 @@ func (t *testerPanel) drawOutbox(msgs []api.OutboxMessage, err error) {
 		if m.Channel == api.MethodEmail {
 			ch = "Email"
 		}
-		head := widget.NewLabel(fmt.Sprintf("%s · %s to %s", m.At.Local().Format("15:04:05"), ch, m.To))
-		head.Importance = widget.LowImportance
+		head := hint(fmt.Sprintf("%s · %s to %s", m.At.Local().Format("15:04:05"), ch, m.To))
+		head.Wrapping = fyne.TextWrapOff
 		head.Truncation = fyne.TextTruncateEllipsis
 		code := widget.NewLabelWithStyle(m.Code, fyne.TextAlignTrailing, fyne.TextStyle{Monospace: true})
 		t.outbox.Add(container.NewBorder(nil, nil, nil, code, head))
