@@ -36,7 +36,7 @@ func newPasswordScreen(c *Console) *passwordScreen {
 	s.strength = widget.NewProgressBar()
 	s.strength.TextFormatter = func() string { return "" }
 	s.verdict = widget.NewLabel("")
-	s.verdict.Importance = widget.LowImportance
+	s.verdict.SizeName = theme.SizeNameCaptionText
 	s.mismatch = widget.NewLabel("")
 	s.mismatch.Importance = widget.DangerImportance
 	s.mismatch.Hide()

@@ -276,7 +276,7 @@ type busyRow struct {
 
 func newBusyRow() *busyRow {
 	b := &busyRow{act: widget.NewActivity(), label: widget.NewLabel("")}
-	b.label.Importance = widget.LowImportance
+	b.label.SizeName = theme.SizeNameCaptionText
 	b.box = container.NewHBox(b.act, b.label)
 	b.box.Hide()
 	return b
