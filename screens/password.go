@@ -101,7 +101,7 @@ func (s *passwordScreen) update(st app.State) {
 	s.busy.set(st.Busy, st.Activity)
 	s.alert.showAlert(st.Alert, s.c.now())
 	if st.Alert == nil && st.Notice != "" {
-		s.alert.show(styleSuccess, st.Notice)
+		s.alert.show(styleInfo, st.Notice) // "Password not changed." after a cancelled step-up
 	}
 	setEnabled(!st.Busy, s.current, s.next, s.repeat)
 	s.check()
