@@ -545,3 +545,16 @@ func TestWrongCodeIsClearedWithAttemptsLeft(t *testing.T) {
 	h.enterCode(s, "carol")
 	h.signedIn("carol")
 }
+
+func TestTesterPanelSaysWhenTheServerKeepsNoOutbox(t *testing.T) {
+	a := test.NewTempApp(t)
+	q := newUIQueue()
+	w, con := NewMainWindow(a, Options{Do: q.Do, Tester: TesterOptions{Version: currentV,
+		Outbox: func(context.Context) ([]api.OutboxMessage, error) { return nil, ErrNoOutbox }}})
+	t.Cleanup(w.Close)
+	con.Start(staticController{})
+	test.Tap(con.toggle)
+	h := &harness{t: t, q: q, con: con}
+	h.until("the outbox message", func() bool { return strings.Contains(con.tester.outboxMsg.Text, "without --dev") })
+	test.Tap(con.toggle)
+}

@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -29,9 +30,13 @@ type TesterOptions struct {
 	SetVersion func(api.ConsoleVersion)
 	// Phone is the virtual phone; nil hides that section.
 	Phone Phone
-	// Outbox lists what the server "sent"; nil when the server runs without dev.
+	// Outbox lists what the server "sent" (ErrNoOutbox without dev mode); nil hides that section.
 	Outbox func(ctx context.Context) ([]api.OutboxMessage, error)
 }
+
+// ErrNoOutbox is what TesterOptions.Outbox returns when the server runs
+// without dev mode and so keeps no outbox.
+var ErrNoOutbox = errors.New("this server runs without --dev: it keeps no outbox")
 
 // Phone is the virtual phone as the tester panel sees it (app/phone).
 type Phone interface {
@@ -388,6 +393,10 @@ func (t *testerPanel) pushRow(p PhonePush) fyne.CanvasObject {
 }
 
 func (t *testerPanel) drawOutbox(msgs []api.OutboxMessage, err error) {
+	if errors.Is(err, ErrNoOutbox) {
+		t.outboxMsg.SetText("This server runs without --dev, so it keeps no outbox: codes go to real phones and mailboxes.")
+		return
+	}
 	if err != nil {
 		t.outboxMsg.SetText("Could not read the outbox: " + err.Error())
 		return

@@ -100,7 +100,7 @@ func (b *backend) start() error {
 			ctl.Dispatch(app.Resume{})
 		}
 	})
-	if b.embedded {
+	{
 		// after sign-in is enabled: pairing the phone talks to the keychain
 		ph, err := b.openPhone(url)
 		if err != nil {
@@ -186,6 +186,9 @@ func (b *backend) openPhone(serverURL string) (*phone.Phone, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open the virtual phone: %w", err)
 	}
+	if !b.embedded {
+		return ph, nil // pair accounts with the QR code on screen or cmd/authenticator
+	}
 	for _, d := range server.DemoAccounts() {
 		if d.OTPAuthURI == "" {
 			continue
@@ -254,7 +257,11 @@ func (b *backend) outbox(ctx context.Context) ([]api.OutboxMessage, error) {
 	if dev == nil {
 		return nil, nil
 	}
-	return dev.Outbox(ctx, "")
+	msgs, err := dev.Outbox(ctx, "")
+	if client.IsCode(err, api.CodeNotFound) {
+		return nil, screens.ErrNoOutbox
+	}
+	return msgs, err
 }
 
 // Codes, Pushes and Decide make the backend the tester panel's phone until

@@ -92,9 +92,11 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 		for _, d := range server.DemoAccounts() {
 			opts.DemoAccounts = append(opts.DemoAccounts, screens.DemoAccount{Username: d.Username, Password: d.Password, Note: d.Note})
 		}
-		opts.Tester.Phone = b
-		opts.Tester.Outbox = b.outbox
 	}
+	// the virtual phone is the one cmd/authenticator uses; the outbox says
+	// when a standalone server runs without --dev
+	opts.Tester.Phone = b
+	opts.Tester.Outbox = b.outbox
 	fp := newFirstPaint()
 	opts.OnFirstPaint = fp.painted
 	w, con := screens.NewMainWindow(a, opts)
