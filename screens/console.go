@@ -373,3 +373,39 @@ func (s *scope) every(d time.Duration, fn func()) {
 		}
 	}()
 }
+
+// Fill types text into the entry labelled label on the screen now shown
+// (for scripts such as the screenshot walk); false when there is none.
+func (c *Console) Fill(label, text string) bool {
+	var found *widget.Entry
+	var visit func(o fyne.CanvasObject)
+	visit = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Form:
+			for _, it := range v.Items {
+				if e, ok := it.Widget.(*widget.Entry); ok && it.Text == label && found == nil {
+					found = e
+				}
+			}
+		case *fyne.Container:
+			for _, ch := range v.Objects {
+				visit(ch)
+			}
+		case *widget.Card:
+			if v.Content != nil {
+				visit(v.Content)
+			}
+		case *container.Scroll:
+			visit(v.Content)
+		}
+	}
+	if c.current == nil {
+		return false
+	}
+	visit(c.current.object())
+	if found == nil {
+		return false
+	}
+	found.SetText(text)
+	return true
+}

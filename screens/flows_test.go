@@ -558,3 +558,21 @@ func TestTesterPanelSaysWhenTheServerKeepsNoOutbox(t *testing.T) {
 	h.until("the outbox message", func() bool { return strings.Contains(con.tester.outboxMsg.Text, "without --dev") })
 	test.Tap(con.toggle)
 }
+
+func TestFillTypesIntoTheLabelledEntry(t *testing.T) {
+	h := newHarness(t, currentV)
+	h.signIn("grace", demoPassword)
+	s := h.signedIn("grace")
+	test.Tap(s.change)
+	h.idle(app.StepChangePassword)
+	p := screenAs[*passwordScreen](h)
+	if !h.con.Fill("New password", "Correct-Horse-Battery-9") || p.next.Text != "Correct-Horse-Battery-9" {
+		t.Fatalf("Fill did not reach the new password entry (%q)", p.next.Text)
+	}
+	if p.verdict.Text != "Strong" {
+		t.Errorf("strength after Fill = %q", p.verdict.Text)
+	}
+	if h.con.Fill("No such field", "x") {
+		t.Error("Fill found a field that does not exist")
+	}
+}

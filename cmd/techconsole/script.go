@@ -191,6 +191,11 @@ func (s *shooter) signedInAndPassword() error {
 	if _, err := s.wait("change password", idle(app.StepChangePassword)); err != nil {
 		return err
 	}
+	onUI(func() {
+		s.b.console.Fill("Current password", demoPassword)
+		s.b.console.Fill("New password", "Correct-Horse-Battery-9")
+		s.b.console.Fill("Repeat new password", "Correct-Horse-Battery-9")
+	})
 	if err := s.shot("change-password"); err != nil {
 		return err
 	}
