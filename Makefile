@@ -8,7 +8,7 @@ GOFLAGS  := -tags $(TAGS)
 BIN      := build/bin
 FYNE_CLI := fyne.io/tools/cmd/fyne@v1.7.4
 
-.PHONY: all run test deps build bench lint package clean screenshots-admin
+.PHONY: all run test deps build bench lint package clean screenshots screenshots-admin bench-startup
 
 all: build
 
@@ -26,6 +26,17 @@ test: deps
 
 bench: deps
 	scripts/test-env.sh $(GO) test $(GOFLAGS) -run '^$$' -bench . -benchmem -count=1 ./...
+
+# One PNG per main screen of the real window under Xvfb, driven by --script.
+SCREENSHOTS_DIR ?= build/screenshots
+screenshots: deps
+	$(GO) build $(GOFLAGS) -o $(BIN)/techconsole ./cmd/techconsole
+	scripts/test-env.sh $(BIN)/techconsole --script screenshots --screenshots-dir $(SCREENSHOTS_DIR)
+
+# Start-up time and memory of the console against an empty Fyne window (BENCHMARKS.md).
+bench-startup: deps
+	$(GO) build $(GOFLAGS) -o $(BIN)/techconsole ./cmd/techconsole
+	scripts/test-env.sh scripts/bench-startup.sh $(BIN)/techconsole
 
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \

@@ -7,8 +7,6 @@ import (
 	"fmt"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/widget"
 )
 
 // AppName is the product name shown in the title bar.
@@ -20,11 +18,12 @@ func WindowTitle(consoleVersion string) string {
 	return fmt.Sprintf("%s — emulating %s", AppName, consoleVersion)
 }
 
-// NewMainWindow builds the console's window for app a. It takes the fyne.App
-// rather than creating one so that tests can pass the Fyne test driver.
-func NewMainWindow(a fyne.App, consoleVersion string) fyne.Window {
-	w := a.NewWindow(WindowTitle(consoleVersion))
-	w.SetContent(container.NewCenter(widget.NewLabel("Sign-in comes here.")))
-	w.Resize(fyne.NewSize(560, 480))
-	return w
+// NewMainWindow builds the console's window for app a with the sign-in
+// screen on. It takes the fyne.App rather than creating one so that tests can
+// pass the Fyne test driver.
+func NewMainWindow(a fyne.App, opts Options) (fyne.Window, *Console) {
+	w := a.NewWindow(WindowTitle(opts.Tester.Version.String()))
+	c := NewConsole(w, opts)
+	w.Resize(fyne.NewSize(1000, 700))
+	return w, c
 }

@@ -4,12 +4,18 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2/test"
+
+	"github.com/remotesupport/techconsole/api"
 )
 
 func TestMainWindowTitleNamesEmulatedVersion(t *testing.T) {
 	for _, version := range []string{"7.50.3572", "7.51.0"} {
 		a := test.NewTempApp(t)
-		w := NewMainWindow(a, version)
+		v, err := api.ParseConsoleVersion(version)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, _ := NewMainWindow(a, Options{Tester: TesterOptions{Version: v}})
 		t.Cleanup(w.Close)
 		want := "Technician Console — emulating " + version
 		if got := w.Title(); got != want {

@@ -1,29 +1,153 @@
 // Command techconsole is the Technician Console desktop app.
+//
+// Without --server it runs the reference auth server in-process on
+// 127.0.0.1 (demo organisation, dev outbox, SQLite in the user's data
+// folder); with --server URL it talks to a standalone authserver.
 package main
 
 import (
 	"flag"
+	"fmt"
 	"log/slog"
 	"os"
+	"time"
 
+	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/app"
 	"github.com/remotesupport/techconsole/assets"
+	"github.com/remotesupport/techconsole/client"
 	"github.com/remotesupport/techconsole/screens"
+	"github.com/remotesupport/techconsole/server"
 )
 
 const appID = "com.remotesupport.techconsole"
 
-func main() {
-	version := flag.String("console-version", "7.51.0", "emulated console version (major.minor.build)")
+type flags struct {
+	server         string
+	version        string
+	dataDir        string
+	script         string
+	shotsDir       string
+	measureStartup bool
+	emptyWindow    bool
+}
+
+func parseFlags() flags {
+	var f flags
+	flag.StringVar(&f.server, "server", "", "URL of a standalone authserver (default: run the reference server in-process)")
+	flag.StringVar(&f.version, "console-version", "", "emulated console version major.minor.build (default: the remembered one, else "+client.DefaultVersion.String()+")")
+	flag.StringVar(&f.dataDir, "data-dir", "", "folder of the embedded server's database (default: the user's config folder + techconsole)")
+	flag.StringVar(&f.script, "script", "", "drive the window through a script and exit: screenshots")
+	flag.StringVar(&f.shotsDir, "screenshots-dir", "build/screenshots", "where --script screenshots writes its PNGs")
+	flag.BoolVar(&f.measureStartup, "measure-startup", false, "print the time to the first drawn sign-in window and the memory after sign-in as JSON, then exit")
+	flag.BoolVar(&f.emptyWindow, "empty-window", false, "with --measure-startup: measure an empty Fyne window instead (the benchmark's baseline)")
 	flag.Parse()
-	if _, err := api.ParseConsoleVersion(*version); err != nil {
-		slog.Error("bad --console-version", "err", err)
-		os.Exit(2)
+	return f
+}
+
+func main() {
+	start := time.Now()
+	f := parseFlags()
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	if err := run(f, start, log); err != nil {
+		fmt.Fprintln(os.Stderr, "techconsole:", err)
+		os.Exit(1)
 	}
+}
+
+func run(f flags, start time.Time, log *slog.Logger) error {
 	a := fyneapp.NewWithID(appID)
 	a.SetIcon(assets.Icon)
-	w := screens.NewMainWindow(a, *version)
+	if f.measureStartup && f.emptyWindow {
+		return measureEmpty(a, start)
+	}
+	prefs := app.NewPreferences(a.Preferences())
+	version, err := pickVersion(f.version, prefs)
+	if err != nil {
+		return err
+	}
+	if f.script != "" && f.dataDir == "" {
+		// a script starts from the documented demo organisation every time
+		dir, err := os.MkdirTemp("", "techconsole-script-")
+		if err != nil {
+			return fmt.Errorf("script data folder: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		f.dataDir = dir
+	}
+	b := &backend{prefs: prefs, version: version, log: log, embedded: f.server == "", serverURL: f.server, dataDir: f.dataDir}
+	opts := screens.Options{
+		Embedded:  b.embedded,
+		ServerURL: f.server,
+		SetServer: b.setServer,
+		Tester: screens.TesterOptions{
+			Version:    version,
+			SetVersion: b.setVersion,
+		},
+	}
+	if b.embedded {
+		for _, d := range server.DemoAccounts() {
+			opts.DemoAccounts = append(opts.DemoAccounts, screens.DemoAccount{Username: d.Username, Password: d.Password, Note: d.Note})
+		}
+	}
+	// the virtual phone is the one cmd/authenticator uses; the outbox says
+	// when a standalone server runs without --dev
+	opts.Tester.Phone = b
+	opts.Tester.Outbox = b.outbox
+	fp := newFirstPaint()
+	opts.OnFirstPaint = fp.painted
+	w, con := screens.NewMainWindow(a, opts)
+	b.console = con
+	w.SetMaster()
+	w.SetOnClosed(b.close)
+
+	// The server starts off the UI path, once the window's first frame is
+	// painted: the window shows at once, sign-in is enabled when it is up.
+	ready := make(chan error, 1)
+	go func() {
+		select {
+		case <-fp.done:
+		case <-time.After(2 * time.Second): // no paint (minimised, odd driver)
+		}
+		ready <- b.start()
+	}()
+	switch {
+	case f.measureStartup:
+		go measureConsole(a, fp, b, start, ready)
+	case f.script == "screenshots":
+		go runScreenshots(a, w, b, f.shotsDir, ready)
+	case f.script != "":
+		return fmt.Errorf("unknown --script %q (known: screenshots)", f.script)
+	default:
+		go func() {
+			if err := <-ready; err != nil {
+				log.Error("console backend", "err", err)
+			}
+		}()
+	}
 	w.ShowAndRun()
+	b.close()
+	return nil
 }
+
+// pickVersion is --console-version, else the remembered version, else the default.
+func pickVersion(flagValue string, prefs *app.Preferences) (api.ConsoleVersion, error) {
+	if flagValue != "" {
+		v, err := api.ParseConsoleVersion(flagValue)
+		if err != nil {
+			return v, fmt.Errorf("--console-version: %w", err)
+		}
+		prefs.SetVersion(v)
+		return v, nil
+	}
+	if v, ok := prefs.Version(); ok {
+		return v, nil
+	}
+	return client.DefaultVersion, nil
+}
+
+// onUI runs fn on the UI goroutine and waits for it.
+func onUI(fn func()) { fyne.DoAndWait(fn) }

@@ -1,0 +1,303 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+
+	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/app"
+	"github.com/remotesupport/techconsole/app/phone"
+	"github.com/remotesupport/techconsole/client"
+	"github.com/remotesupport/techconsole/screens"
+	"github.com/remotesupport/techconsole/server"
+)
+
+// backend is what runs behind the window: the embedded server (unless
+// --server), the controller, the virtual phone and the outbox.
+type backend struct {
+	prefs     *app.Preferences
+	version   api.ConsoleVersion
+	log       *slog.Logger
+	embedded  bool
+	serverURL string
+	dataDir   string
+	console   *screens.Console
+
+	mu     sync.Mutex
+	ctl    *app.Controller
+	phone  screens.Phone
+	dev    *client.Client
+	srv    *server.Server
+	stop   context.CancelFunc
+	served chan error
+	closed bool
+}
+
+// dataFolder is where the embedded server keeps its SQLite file.
+func dataFolder(override string) (string, error) {
+	if override != "" {
+		return override, nil
+	}
+	base, err := os.UserConfigDir()
+	if err != nil {
+		if base, err = os.UserCacheDir(); err != nil {
+			return "", fmt.Errorf("no folder for the embedded server's data: %w", err)
+		}
+	}
+	return filepath.Join(base, "techconsole"), nil
+}
+
+// start opens the embedded server (when there is one), makes the controller
+// and hands it to the window.
+func (b *backend) start() error {
+	url := b.serverURL
+	if b.embedded {
+		u, err := b.startServer()
+		if err != nil {
+			fyne.Do(func() { b.console.StartFailed("The embedded server did not start: " + err.Error()) })
+			return err
+		}
+		url = u
+	} else if url == "" {
+		url = b.prefs.ServerURL()
+	}
+	ctl, err := app.NewController(app.Config{
+		ServerURL: url,
+		Version:   b.version,
+		Prefs:     b.prefs,
+		Keychain:  app.OSKeychain{},
+		Logger:    b.log,
+	})
+	if err != nil {
+		fyne.Do(func() { b.console.StartFailed("Cannot talk to the server: " + err.Error()) })
+		return fmt.Errorf("controller: %w", err)
+	}
+	dev, err := client.New(url, client.WithVersion(b.version))
+	if err != nil {
+		return fmt.Errorf("client: %w", err)
+	}
+	b.mu.Lock()
+	b.ctl, b.dev = ctl, dev
+	b.mu.Unlock()
+	if b.embedded {
+		ctl.Subscribe(b.releaseHashMemory())
+	}
+	fyne.Do(func() {
+		b.console.Start(ctl)
+		ctl.Subscribe(b.console.Update)
+		if b.prefs.KeepSignedIn() {
+			ctl.Dispatch(app.Resume{})
+		}
+	})
+	{
+		// after sign-in is enabled: pairing the phone talks to the keychain
+		ph, err := b.openPhone(url)
+		if err != nil {
+			b.log.Warn("virtual phone unavailable", "err", err)
+		}
+		if ph != nil {
+			b.mu.Lock()
+			b.phone = screens.PhoneOf(ph)
+			b.mu.Unlock()
+		}
+	}
+	return nil
+}
+
+func (b *backend) startServer() (string, error) {
+	dir, err := dataFolder(b.dataDir)
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("create %s: %w", dir, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	srv, err := server.Open(ctx, server.Config{
+		DBPath: filepath.Join(dir, "auth.db"),
+		Dev:    true,
+		Demo:   true,
+		// a random master administrator password that is never shown: the
+		// embedded server is for technicians and testers, not the Admin Center
+		AdminPassword: rand.Text(),
+		Logger:        b.log,
+	})
+	if err != nil {
+		cancel()
+		return "", fmt.Errorf("open server: %w", err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		cancel()
+		srv.Close()
+		return "", fmt.Errorf("listen: %w", err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ctx, ln) }()
+	b.mu.Lock()
+	b.srv, b.stop, b.served = srv, cancel, served
+	b.mu.Unlock()
+	return "http://" + ln.Addr().String(), nil
+}
+
+// releaseHashMemory returns the embedded server's password-hashing scratch
+// memory (argon2id, 19 MiB per hash) to the OS once a sign-in or password
+// change is over, instead of leaving it to the background scavenger: a
+// desktop app should not sit on it.
+func (b *backend) releaseHashMemory() func(app.State) {
+	var last app.Step
+	return func(s app.State) {
+		if s.Step != last && (s.Step == app.StepSignedIn || s.Step == app.StepChallenge || s.Step == app.StepSetup) {
+			go debug.FreeOSMemory()
+		}
+		last = s.Step
+	}
+}
+
+// openPhone opens the virtual phone and pairs it with the demo accounts, as
+// the demo technicians' phones would be (alice's with her push device).
+// Secrets go to the OS keychain; without one the phone keeps them in memory.
+func (b *backend) openPhone(serverURL string) (*phone.Phone, error) {
+	path := phone.DefaultPath() // the same phone as cmd/authenticator
+	if b.dataDir != "" {
+		path = filepath.Join(b.dataDir, "phone.json")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var kc app.Keychain = app.OSKeychain{}
+	if err := kc.Set(ctx, phone.KeychainService, "probe", "ok"); err != nil {
+		b.log.Warn("no OS keychain: the virtual phone keeps its secrets in memory", "err", err)
+		kc = &app.MemoryKeychain{}
+	} else {
+		_ = kc.Delete(ctx, phone.KeychainService, "probe")
+	}
+	ph, err := phone.Open(path, kc)
+	if err != nil {
+		return nil, fmt.Errorf("open the virtual phone: %w", err)
+	}
+	if !b.embedded {
+		return ph, nil // pair accounts with the QR code on screen or cmd/authenticator
+	}
+	for _, d := range server.DemoAccounts() {
+		if d.OTPAuthURI == "" {
+			continue
+		}
+		if d.DeviceToken != "" {
+			_, err = ph.AddDevice(ctx, d.OTPAuthURI, serverURL, d.DeviceToken)
+		} else {
+			_, err = ph.Pair(ctx, d.OTPAuthURI)
+		}
+		if err != nil {
+			return ph, fmt.Errorf("pair %s: %w", d.Username, err)
+		}
+	}
+	return ph, nil
+}
+
+func (b *backend) close() {
+	b.mu.Lock()
+	if b.closed {
+		b.mu.Unlock()
+		return
+	}
+	b.closed = true
+	ctl, srv, stop, served := b.ctl, b.srv, b.stop, b.served
+	b.mu.Unlock()
+	if ctl != nil {
+		ctl.Close()
+	}
+	if stop != nil {
+		stop()
+		select {
+		case <-served:
+		case <-time.After(3 * time.Second):
+		}
+		srv.Close()
+	}
+}
+
+func (b *backend) controller() *app.Controller {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.ctl
+}
+
+func (b *backend) setVersion(v api.ConsoleVersion) {
+	if ctl := b.controller(); ctl != nil {
+		ctl.SetVersion(v)
+		return
+	}
+	b.prefs.SetVersion(v)
+	b.version = v
+}
+
+func (b *backend) setServer(url string) error {
+	ctl := b.controller()
+	if ctl == nil {
+		return errors.New("the console is still starting")
+	}
+	return ctl.SetServer(url)
+}
+
+func (b *backend) outbox(ctx context.Context) ([]api.OutboxMessage, error) {
+	b.mu.Lock()
+	dev := b.dev
+	b.mu.Unlock()
+	if dev == nil {
+		return nil, nil
+	}
+	msgs, err := dev.Outbox(ctx, "")
+	if client.IsCode(err, api.CodeNotFound) {
+		return nil, screens.ErrNoOutbox
+	}
+	return msgs, err
+}
+
+// Codes, Pushes and Decide make the backend the tester panel's phone until
+// the server is up.
+func (b *backend) Codes(ctx context.Context) ([]screens.PhoneCode, error) {
+	if p := b.phoneOrNil(); p != nil {
+		return p.Codes(ctx)
+	}
+	return nil, nil
+}
+
+func (b *backend) Pair(ctx context.Context, uri string) error {
+	ph := b.phoneOrNil()
+	if ph == nil {
+		return errors.New("the phone is not ready")
+	}
+	return ph.Pair(ctx, uri)
+}
+
+func (b *backend) Pushes(ctx context.Context) ([]screens.PhonePush, error) {
+	if p := b.phoneOrNil(); p != nil {
+		return p.Pushes(ctx)
+	}
+	return nil, nil
+}
+
+func (b *backend) Decide(ctx context.Context, p screens.PhonePush, approve bool, number string) error {
+	ph := b.phoneOrNil()
+	if ph == nil {
+		return errors.New("the phone is not ready")
+	}
+	return ph.Decide(ctx, p, approve, number)
+}
+
+func (b *backend) phoneOrNil() screens.Phone {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.phone
+}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/remotesupport/techconsole/app"
+	"github.com/remotesupport/techconsole/screens"
+)
+
+// startupReport is what --measure-startup prints.
+type startupReport struct {
+	Kind         string  `json:"kind"`
+	FirstFrameMS float64 `json:"first_frame_ms"`
+	ReadyMS      float64 `json:"ready_ms,omitempty"`
+	RSSKB        int     `json:"rss_kb"`
+	// RSSIdleKB is the RSS once the garbage (the password hash's scratch
+	// memory, for one) has been returned to the OS.
+	RSSIdleKB int `json:"rss_idle_kb"`
+}
+
+// memory measures the RSS now and after returning free memory to the OS.
+func memory(r startupReport) startupReport {
+	r.RSSKB = rssKB()
+	debug.FreeOSMemory()
+	r.RSSIdleKB = rssKB()
+	return r
+}
+
+// firstPaint records when the window's first frame is painted.
+type firstPaint struct {
+	once sync.Once
+	at   time.Time
+	done chan struct{}
+}
+
+func newFirstPaint() *firstPaint { return &firstPaint{done: make(chan struct{})} }
+
+func (f *firstPaint) painted() {
+	f.once.Do(func() {
+		f.at = time.Now()
+		close(f.done)
+	})
+}
+
+// measureEmpty shows an empty window the same way as the console and
+// reports when its first frame is painted.
+func measureEmpty(a fyne.App, start time.Time) error {
+	fp := newFirstPaint()
+	w := a.NewWindow(screens.AppName)
+	w.SetContent(container.NewStack(screens.FirstPaintProbe(fp.painted), container.NewCenter(widget.NewLabel("Empty window"))))
+	w.Resize(fyne.NewSize(1000, 700))
+	go func() {
+		<-fp.done
+		time.Sleep(500 * time.Millisecond)
+		report(memory(startupReport{Kind: "empty", FirstFrameMS: ms(fp.at.Sub(start))}))
+		fyne.Do(a.Quit)
+	}()
+	w.ShowAndRun()
+	return nil
+}
+
+// measureConsole reports the first painted frame, the moment sign-in is
+// enabled (server up) and the memory after signing in as grace (password only).
+func measureConsole(a fyne.App, fp *firstPaint, b *backend, start time.Time, ready <-chan error) {
+	<-fp.done
+	if err := <-ready; err != nil {
+		fmt.Fprintln(os.Stderr, "techconsole:", err)
+		fyne.Do(a.Quit)
+		return
+	}
+	readyAt := time.Now()
+	ctl := b.controller()
+	wt := newWaiter(ctl)
+	ctl.Dispatch(app.Login{Username: "grace", Password: "Demo-Pass-2026"})
+	if _, err := wt.until(30*time.Second, func(s app.State) bool { return s.Step == app.StepSignedIn }); err != nil {
+		fmt.Fprintln(os.Stderr, "techconsole:", err)
+	}
+	time.Sleep(500 * time.Millisecond)
+	report(memory(startupReport{Kind: "console", FirstFrameMS: ms(fp.at.Sub(start)), ReadyMS: ms(readyAt.Sub(start))}))
+	fyne.Do(a.Quit)
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func report(r startupReport) {
+	b, _ := json.Marshal(r)
+	fmt.Println(string(b))
+}
+
+// rssKB is the resident set size of this process (Linux), 0 elsewhere.
+func rssKB() int {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
+			n, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
+			return n
+		}
+	}
+	return 0
+}
+
+// waiter collects a controller's states for scripts.
+type waiter struct{ ch chan app.State }
+
+func newWaiter(ctl *app.Controller) *waiter {
+	w := &waiter{ch: make(chan app.State, 256)}
+	ctl.Subscribe(func(s app.State) {
+		select {
+		case w.ch <- s:
+		default:
+		}
+	})
+	return w
+}
+
+// until waits for the first state matching ok.
+func (w *waiter) until(d time.Duration, ok func(app.State) bool) (app.State, error) {
+	deadline := time.After(d)
+	var last app.State
+	for {
+		select {
+		case s := <-w.ch:
+			last = s
+			if ok(s) {
+				return s, nil
+			}
+		case <-deadline:
+			return last, fmt.Errorf("timed out; last step %s (alert %v)", last.Step, last.Alert)
+		}
+	}
+}

@@ -1,0 +1,197 @@
+package screens
+
+import (
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/remotesupport/techconsole/app"
+)
+
+// signInScreen is the sign-in form: username, password, "Keep me signed in",
+// the server (behind "Advanced" with the embedded server) and, in embedded
+// mode, the demo accounts.
+type signInScreen struct {
+	c        *Console
+	username *widget.Entry
+	password *widget.Entry
+	keep     *widget.Check
+	server   *widget.Entry
+	submit   *widget.Button
+	alert    *alertView
+	busy     *busyRow
+	root     fyne.CanvasObject
+	lockedAt time.Time  // RetryAt of the lockout being counted down
+	alerted  *app.Alert // the alert the form was last cleared for
+}
+
+func newSignInScreen(c *Console) *signInScreen {
+	s := &signInScreen{c: c, alert: newAlertView(), busy: newBusyRow()}
+	s.username = widget.NewEntry()
+	s.username.SetPlaceHolder("Username")
+	s.password = widget.NewPasswordEntry()
+	s.password.SetPlaceHolder("Password")
+	s.keep = widget.NewCheck("Keep me signed in", nil)
+	s.server = widget.NewEntry()
+	s.server.SetPlaceHolder("https://auth.example.com")
+	s.server.SetText(c.opts.ServerURL)
+	st := c.state
+	if st.Username != "" {
+		s.username.SetText(st.Username)
+	}
+	s.keep.SetChecked(st.KeepSignedIn)
+
+	s.username.OnSubmitted = func(string) { c.win.Canvas().Focus(s.password) }
+	s.password.OnSubmitted = func(string) { s.signIn() }
+	s.submit = primaryButton("Sign in", theme.LoginIcon(), s.signIn)
+
+	form := widget.NewForm(
+		widget.NewFormItem("Username", s.username),
+		widget.NewFormItem("Password", s.password),
+	)
+	if !c.opts.Embedded {
+		form.Items = append([]*widget.FormItem{widget.NewFormItem("Server", s.server)}, form.Items...)
+	}
+	s.server.OnSubmitted = func(string) { s.applyServer() }
+
+	items := []fyne.CanvasObject{form, s.keep, s.alert.object(), container.NewBorder(nil, nil, s.busy.object(), s.submit)}
+	if c.opts.Embedded {
+		s.server.Disable()
+		adv := widget.NewAccordion(widget.NewAccordionItem("Advanced",
+			container.NewVBox(
+				widget.NewForm(widget.NewFormItem("Server", s.server)),
+				hint("The console runs its own reference server with the demo organisation. Start it with --server URL to use another server."),
+			)))
+		items = append(items, adv)
+	}
+	card := widget.NewCard("Sign in", "Technician Console — remote support", container.NewVBox(items...))
+
+	if !c.opts.Embedded || len(c.opts.DemoAccounts) == 0 {
+		s.root = centred(420, card)
+		return s
+	}
+	// each card keeps its own height, top-aligned
+	s.root = centred(820, container.NewGridWithColumns(2, container.NewVBox(card), container.NewVBox(s.demoPanel())))
+	return s
+}
+
+// demoPanel lists the demo accounts; "Use" fills the form. The rows come
+// right after the first frame.
+func (s *signInScreen) demoPanel() fyne.CanvasObject {
+	rows := container.NewVBox()
+	s.c.later(func() { s.fillDemo(rows) })
+	pw := ""
+	if len(s.c.opts.DemoAccounts) > 0 {
+		pw = s.c.opts.DemoAccounts[0].Password
+	}
+	sub := "Password for all: " + pw
+	return widget.NewCard("Demo accounts", sub, rows)
+}
+
+func (s *signInScreen) fillDemo(rows *fyne.Container) {
+	for _, a := range s.c.opts.DemoAccounts {
+		use := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() {
+			s.username.SetText(a.Username)
+			s.password.SetText(a.Password)
+			s.c.win.Canvas().Focus(s.password)
+		})
+		use.Importance = widget.LowImportance
+		name := widget.NewLabelWithStyle(a.Username, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		note := hint(a.Note)
+		rows.Add(container.NewBorder(nil, nil, fixedWidth(64, name), use, note))
+	}
+	rows.Refresh()
+}
+
+func (s *signInScreen) object() fyne.CanvasObject { return s.root }
+
+func (s *signInScreen) focus() fyne.Focusable {
+	if s.username.Text != "" {
+		return s.password
+	}
+	return s.username
+}
+
+func (s *signInScreen) applyServer() {
+	if s.c.opts.SetServer == nil || s.server.Disabled() {
+		return
+	}
+	url := strings.TrimSpace(s.server.Text)
+	if url == s.c.opts.ServerURL {
+		return
+	}
+	if err := s.c.opts.SetServer(url); err != nil {
+		s.alert.show(styleError, err.Error())
+		return
+	}
+	s.c.opts.ServerURL = url
+}
+
+func (s *signInScreen) signIn() {
+	if s.submit.Disabled() {
+		return
+	}
+	if !s.c.opts.Embedded {
+		s.applyServer()
+	}
+	user := strings.TrimSpace(s.username.Text)
+	switch {
+	case user == "":
+		s.alert.show(styleError, "Enter your username.")
+		s.c.win.Canvas().Focus(s.username)
+		return
+	case s.password.Text == "":
+		s.alert.show(styleError, "Enter your password.")
+		s.c.win.Canvas().Focus(s.password)
+		return
+	}
+	s.c.dispatch(app.Login{Username: user, Password: s.password.Text, KeepSignedIn: s.keep.Checked})
+}
+
+func (s *signInScreen) update(st app.State) {
+	c := s.c
+	if !c.started {
+		msg := "Starting the embedded server…"
+		if !c.opts.Embedded {
+			msg = "Connecting…"
+		}
+		s.busy.set(c.startErr == "", msg)
+		if c.startErr != "" {
+			s.alert.show(styleError, c.startErr)
+		}
+		setEnabled(false, s.submit)
+		return
+	}
+	s.busy.set(st.Busy, st.Activity)
+	if st.Alert != nil && st.Alert.Kind == app.AlertInvalidCredentials && !st.Busy && st.Alert != s.alerted {
+		s.alerted = st.Alert // clear the password once per refusal, not on every redraw
+		s.password.SetText("")
+		c.win.Canvas().Focus(s.password)
+	}
+	s.alert.showAlert(st.Alert, c.now())
+	if st.Alert == nil && st.Notice != "" {
+		s.alert.show(styleInfo, st.Notice)
+	}
+	locked := st.Alert != nil && st.Alert.Kind == app.AlertLockedOut && st.Alert.RetryAt.After(c.now())
+	setEnabled(!st.Busy && !locked, s.submit, s.username, s.password, s.keep)
+	if locked && !s.lockedAt.Equal(st.Alert.RetryAt) {
+		s.lockedAt = st.Alert.RetryAt
+		c.scope.every(time.Second, s.tick)
+	}
+}
+
+// tick counts a lockout down and enables the form when it is over.
+func (s *signInScreen) tick() {
+	st := s.c.state
+	if st.Alert == nil || st.Alert.Kind != app.AlertLockedOut {
+		return
+	}
+	s.alert.showAlert(st.Alert, s.c.now())
+	if !st.Alert.RetryAt.After(s.c.now()) {
+		setEnabled(!st.Busy, s.submit, s.username, s.password, s.keep)
+	}
+}
