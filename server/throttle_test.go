@@ -118,8 +118,12 @@ func TestAddressThrottle(t *testing.T) {
 }
 
 // TestUnknownUsernameAnswersLikeAWrongPassword: same status, code and
-// body; and both cost a hash (timed loosely: the unknown one is not fast).
+// body; and both cost a hash. The time check only looks for a skipped hash:
+// argon2id at m=19 MiB, t=2 cannot finish in under 10 ms, while an answer
+// without it takes about 1 ms, and a busy machine only makes answers slower.
+// The statistical comparison of the two timings belongs to the soak suite.
 func TestUnknownUsernameAnswersLikeAWrongPassword(t *testing.T) {
+	const noHashBelow = 10 * time.Millisecond
 	c := start(t)
 	timed := func(user string) (time.Duration, []byte) {
 		start := time.Now()
@@ -129,13 +133,20 @@ func TestUnknownUsernameAnswersLikeAWrongPassword(t *testing.T) {
 		}
 		return time.Since(start), data
 	}
-	known, kb := timed("bob")
-	unknown, ub := timed("nobody")
-	if string(kb) != string(ub) {
-		t.Errorf("answers differ:\n%s\n%s", kb, ub)
-	}
-	if unknown < known/3 {
-		t.Errorf("unknown username answered in %v, a wrong password in %v: the hash was skipped", unknown, known)
+	for range 3 {
+		known, kb := timed("bob")
+		unknown, ub := timed("nobody")
+		if string(kb) != string(ub) {
+			t.Errorf("answers differ:\n%s\n%s", kb, ub)
+		}
+		for _, d := range []struct {
+			who  string
+			took time.Duration
+		}{{"wrong password", known}, {"unknown username", unknown}} {
+			if d.took < noHashBelow {
+				t.Errorf("%s answered in %v: the password hash was skipped", d.who, d.took)
+			}
+		}
 	}
 }
 
