@@ -166,9 +166,6 @@ func TestLockout(t *testing.T) {
 			break
 		}
 	}
-	if s.Alert.Kind == app.AlertInvalidCredentials {
-		t.Skip("the server does not throttle failed passwords yet (server issue 4)")
-	}
 	if s.Alert.Kind != app.AlertLockedOut || s.Alert.RetryAfter <= 0 || s.Alert.RetryAt.IsZero() || !strings.Contains(s.Alert.Message, "Try again in") {
 		t.Fatalf("lockout: %+v", s.Alert)
 	}
@@ -256,7 +253,6 @@ func TestOutboxAndPresets(t *testing.T) {
 // not left to time out).
 func TestPushWaitCancel(t *testing.T) {
 	e := newEnv(t)
-	requirePushAPI(t, e.srv.URL)
 	ctl, rec := e.controller(t, currentV, func(c *app.Config) { c.LongPollWait = 30 * 1e9 })
 	ctl.Login("alice", demoPassword, false)
 	s := rec.waitFor(t, "push challenge", challengeWith(api.MethodAppNotification))

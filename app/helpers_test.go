@@ -3,9 +3,7 @@ package app_test
 import (
 	"context"
 	"errors"
-	"net/http"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -142,23 +140,9 @@ func osKeychain(t *testing.T) app.Keychain {
 		if os.Getenv("TECHCONSOLE_REQUIRE_KEYCHAIN") != "" || os.Getenv("CI") != "" {
 			t.Fatalf("OS keychain unavailable: %v", err)
 		}
-		t.Skipf("no Secret Service (run inside dbus-run-session with gnome-keyring, see COMMON.md): %v", err)
+		t.Skipf("no Secret Service (run the tests through `make test`, which provides one): %v", err)
 	}
 	return kc
-}
-
-// serverHas reports whether the server routes path (issue 4 adds the push
-// device API and the password change).
-func serverHas(t *testing.T, base, method, path string) bool {
-	t.Helper()
-	req, _ := http.NewRequest(method, base+path, strings.NewReader("{}"))
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode != http.StatusNotFound && resp.StatusCode != http.StatusMethodNotAllowed
 }
 
 func isUnreachable(err error) bool { return errors.Is(err, client.ErrUnreachable) }

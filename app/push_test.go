@@ -12,20 +12,6 @@ import (
 	"github.com/remotesupport/techconsole/app/phone"
 )
 
-func requirePushAPI(t *testing.T, base string) {
-	t.Helper()
-	if !serverHas(t, base, "POST", api.PathDeviceRegister) {
-		t.Skip("the server has no push device API yet (server issue 4)")
-	}
-}
-
-func requirePasswordAPI(t *testing.T, base string) {
-	t.Helper()
-	if !serverHas(t, base, "POST", api.PathPassword) {
-		t.Skip("the server has no password change yet (server issue 4)")
-	}
-}
-
 // alicePhone is the demo organisation's pre-paired phone for alice.
 func alicePhone(t *testing.T, e *env) *phone.Phone {
 	t.Helper()
@@ -47,7 +33,6 @@ func TestPushApprovedOnVirtualPhone(t *testing.T) {
 	for _, v := range []api.ConsoleVersion{legacyV, currentV} {
 		t.Run(v.String(), func(t *testing.T) {
 			e := newEnv(t)
-			requirePushAPI(t, e.srv.URL)
 			ph := alicePhone(t, e)
 			ctl, rec := e.controller(t, v)
 			ctl.Login("alice", demoPassword, false)
@@ -74,7 +59,6 @@ func TestPushApprovedOnVirtualPhone(t *testing.T) {
 
 func TestPushDeniedThenAnotherMethod(t *testing.T) {
 	e := newEnv(t)
-	requirePushAPI(t, e.srv.URL)
 	ph := alicePhone(t, e)
 	ctl, rec := e.controller(t, legacyV)
 	ctl.Login("alice", demoPassword, false)
@@ -109,7 +93,6 @@ func TestPushDeniedThenAnotherMethod(t *testing.T) {
 // URI; after activation she has app notification and signs in with a push.
 func TestPairingRegistersForPush(t *testing.T) {
 	e := newEnv(t)
-	requirePushAPI(t, e.srv.URL)
 	ph, _ := phone.Open(filepath.Join(t.TempDir(), "phone.json"), &app.MemoryKeychain{})
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -150,7 +133,6 @@ func TestPairingRegistersForPush(t *testing.T) {
 // step-up; the console runs the challenge and retries with its token.
 func TestChangePasswordWithStepUp(t *testing.T) {
 	e := newEnv(t)
-	requirePasswordAPI(t, e.srv.URL)
 	e.kc = osKeychain(t)
 	ctx := context.Background()
 	service := app.ServiceName(e.srv.URL)
@@ -199,7 +181,6 @@ func TestChangePasswordWithStepUp(t *testing.T) {
 // TestChangePasswordWithoutTwoStep: grace's group does not enforce 2FA.
 func TestChangePasswordWithoutTwoStep(t *testing.T) {
 	e := newEnv(t)
-	requirePasswordAPI(t, e.srv.URL)
 	ctl, rec := e.controller(t, legacyV)
 	ctl.Login("grace", demoPassword, false)
 	signedIn(t, rec, "grace")

@@ -111,12 +111,8 @@ func TestAppNotificationShowsNumberAndSignsInWhenApproved(t *testing.T) {
 			h.signIn("alice", demoPassword)
 			h.until("the app notification prompt", func() bool {
 				st := h.con.State()
-				return (st.Step == app.StepChallenge && st.Challenge.Waiting && st.Challenge.MatchNumber != "") ||
-					(st.Alert != nil && st.Alert.Code == api.CodeUnknownMethod)
+				return st.Step == app.StepChallenge && st.Challenge.Waiting && st.Challenge.MatchNumber != ""
 			})
-			if st := h.con.State(); st.Alert != nil && st.Alert.Code == api.CodeUnknownMethod {
-				t.Skip("this server build does not send app notifications yet (server part 2 not merged)")
-			}
 			s := screenAs[*challengeScreen](h)
 			if s.number.Text != h.con.State().Challenge.MatchNumber || len(s.number.Text) != 2 {
 				t.Fatalf("number on screen %q, want the two-digit match number", s.number.Text)
@@ -148,11 +144,8 @@ func TestDeniedPushOffersAnotherNotification(t *testing.T) {
 	h.signIn("alice", demoPassword)
 	h.until("the app notification prompt", func() bool {
 		st := h.con.State()
-		return (st.Step == app.StepChallenge && st.Challenge.Waiting) || (st.Alert != nil && st.Alert.Code == api.CodeUnknownMethod)
+		return st.Step == app.StepChallenge && st.Challenge.Waiting
 	})
-	if st := h.con.State(); st.Alert != nil && st.Alert.Code == api.CodeUnknownMethod {
-		t.Skip("this server build does not send app notifications yet (server part 2 not merged)")
-	}
 	ctx := context.Background()
 	n, err := h.phone.Next(ctx, alice.Username)
 	if err != nil {
@@ -368,7 +361,6 @@ func TestChangePasswordAsksForTwoStepAgain(t *testing.T) {
 		st := h.con.State()
 		return !st.Busy && (st.Step == app.StepChallenge || st.Alert != nil)
 	})
-	h.skipWithoutRoute("password change")
 
 	// the two-step prompt comes back for the step-up; the same TOTP time
 	// step cannot be used twice, so answer with a text message
@@ -404,7 +396,7 @@ func TestLockoutCountsDown(t *testing.T) {
 	}
 	st := h.con.State()
 	if st.Alert == nil || st.Alert.Kind != app.AlertLockedOut {
-		t.Skipf("no lockout after 20 wrong passwords: this server build does not throttle yet (server part 2 not merged); TestLockoutCountdownDrawsState covers the screen")
+		t.Fatalf("no lockout after 20 wrong passwords: %+v", st.Alert)
 	}
 	s := screenAs[*signInScreen](h)
 	first := s.alert.Text()

@@ -189,15 +189,6 @@ func (h *harness) signIn(user, password string) {
 	h.until("sign-in to start", func() bool { return h.con.State().Seq > before })
 }
 
-// skipWithoutRoute skips a test whose server build lacks a route (the
-// server's part 2: pushes, password change, throttling).
-func (h *harness) skipWithoutRoute(what string) {
-	h.t.Helper()
-	if a := h.con.State().Alert; a != nil && (a.Code == api.CodeNotFound || a.Code == api.CodeUnknownMethod) {
-		h.t.Skipf("this server build has no %s yet (server part 2 not merged): %s", what, a.Message)
-	}
-}
-
 // challenge waits for the two-step prompt of method.
 func (h *harness) challenge(m api.Method) *challengeScreen {
 	h.t.Helper()
