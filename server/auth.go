@@ -80,6 +80,9 @@ func (s *Server) lookupBearer(ctx context.Context, r *http.Request, lateMFA bool
 				if err != nil {
 					return err
 				}
+				if err := sessionMeetsPolicy(tx, m, sess); err != nil {
+					return err
+				}
 				p = principal{Kind: bearerAccess, TokenHash: hash, Member: m, Session: sess}
 				return nil
 			case bearerChallenge, bearerSetup:

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -16,8 +15,9 @@ import (
 // hashed and bound to the challenge id.
 
 // challengeBearers are the tokens a challenge call accepts: the mfa_token of
-// mfa_required. (Step-up with an access token is added with password change.)
-var challengeBearers = []string{bearerChallenge}
+// mfa_required (purpose login), or an access token (step-up, purpose
+// password_change).
+var challengeBearers = []string{bearerChallenge, bearerAccess}
 
 // handleStartChallenge: POST /auth/challenges {method | factor_id, purpose}.
 func (s *Server) handleStartChallenge(w http.ResponseWriter, r *http.Request) error {
@@ -30,13 +30,15 @@ func (s *Server) handleStartChallenge(w http.ResponseWriter, r *http.Request) er
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	switch req.Purpose {
-	case "", api.PurposeLogin:
-		req.Purpose = api.PurposeLogin
-	case api.PurposePasswordChange:
-		return validation("a password_change challenge is started with an access token, not an mfa_token")
-	default:
+	switch {
+	case req.Purpose != "" && req.Purpose != api.PurposeLogin && req.Purpose != api.PurposePasswordChange:
 		return validation("purpose must be login or password_change")
+	case p.Kind == bearerAccess && req.Purpose != api.PurposePasswordChange:
+		return validation("with an access token a challenge is a step-up: purpose must be password_change")
+	case p.Kind != bearerAccess && req.Purpose == api.PurposePasswordChange:
+		return validation("a password_change challenge is started with an access token, not an mfa_token")
+	case req.Purpose == "":
+		req.Purpose = api.PurposeLogin
 	}
 	if req.Method == "" && req.FactorID == "" {
 		return validation("give method or factor_id")
@@ -49,6 +51,7 @@ func (s *Server) handleStartChallenge(w http.ResponseWriter, r *http.Request) er
 	}
 
 	var out api.Challenge
+	var pushTo string // the app notification factor to wake
 	err = s.store.Write(ctx, func(tx Tx) error {
 		if err := s.stillValid(tx, p); err != nil {
 			return err
@@ -61,7 +64,7 @@ func (s *Server) handleStartChallenge(w http.ResponseWriter, r *http.Request) er
 		ri := info(ctx)
 		ch := Challenge{
 			ID: newID(prefixChallenge), MemberID: p.Member.ID, FactorID: f.ID, Method: f.Method, Purpose: req.Purpose,
-			BearerHash: p.TokenHash, Status: ChallengeStatusPending, ExpiresAt: s.challengeExpiry(p), CreatedAt: now,
+			BearerHash: challengeBinding(p), Status: ChallengeStatusPending, ExpiresAt: s.challengeExpiry(p), CreatedAt: now,
 			ConsoleVersion: ri.ConsoleVersion, ClientAddress: ri.ClientAddress,
 		}
 		out = api.Challenge{ChallengeID: ch.ID, Method: f.Method}
@@ -79,9 +82,13 @@ func (s *Server) handleStartChallenge(w http.ResponseWriter, r *http.Request) er
 			}
 			out.SentTo = sentTo(f)
 			out.ResendAfter = &ch.ResendAt
+		case api.MethodAppNotification:
+			if err := s.preparePush(ctx, tx, p, &ch); err != nil {
+				return err
+			}
+			out.MatchNumber, pushTo = ch.MatchNumber, f.ID
 		default:
-			// Pushes (app_notification) come with the device API.
-			return badRequest(api.CodeUnknownMethod, "this server does not send app notifications yet; choose another method")
+			return badRequest(api.CodeUnknownMethod, "that method cannot be challenged")
 		}
 		out.ExpiresAt = ch.ExpiresAt
 		if err := tx.InsertChallenge(ch); err != nil {
@@ -93,8 +100,20 @@ func (s *Server) handleStartChallenge(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
+	if pushTo != "" {
+		s.hub.publish(deviceKey(pushTo))
+	}
 	writeJSON(w, http.StatusCreated, out)
 	return nil
+}
+
+// challengeBinding is what a challenge is bound to: the sign-in's mfa_token,
+// or for a step-up the session (its access token rotates on refresh).
+func challengeBinding(p principal) string {
+	if p.Kind == bearerAccess {
+		return "session:" + p.Session.ID
+	}
+	return p.TokenHash
 }
 
 // challengeExpiry is when a challenge (or its newest code) expires: codeTTL
@@ -111,7 +130,7 @@ func (s *Server) challengeExpiry(p principal) time.Time {
 // same sign-in sent one to less than resendWait ago (the resend rule cannot
 // be dodged by starting challenges).
 func (s *Server) codeCooldown(tx Tx, p principal, f Factor) error {
-	earlier, err := tx.ChallengesByBearer(p.TokenHash)
+	earlier, err := tx.ChallengesByBearer(challengeBinding(p))
 	if err != nil {
 		return err
 	}
@@ -193,7 +212,7 @@ func (s *Server) ownChallenge(tx Tx, p principal, id string) (Challenge, error) 
 	if err != nil {
 		return ch, err
 	}
-	if ch.MemberID != p.Member.ID || ch.BearerHash != p.TokenHash {
+	if ch.MemberID != p.Member.ID || ch.BearerHash != challengeBinding(p) {
 		return ch, notFound("challenge")
 	}
 	return ch, nil
@@ -254,6 +273,13 @@ func (s *Server) handleVerifyChallenge(w http.ResponseWriter, r *http.Request) e
 		if err := s.stillValid(tx, p); err != nil {
 			return err
 		}
+		if he, err := s.throttled(tx, codeLimit(p.Member.ID), addressLimit(info(ctx).ClientAddress)); err != nil || he != nil {
+			if err != nil {
+				return err
+			}
+			answer = he
+			return s.audit(ctx, tx, auditEvent{Kind: auditThrottled, MemberID: p.Member.ID, Username: p.Member.Username, Detail: "code"})
+		}
 		f, err := tx.Factor(ch.FactorID)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return err
@@ -279,17 +305,10 @@ func (s *Server) handleVerifyChallenge(w http.ResponseWriter, r *http.Request) e
 		if err := tx.UpdateChallenge(ch); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, auditEvent{Kind: auditChallengePassed, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(ch.Method)}); err != nil {
+		if err := s.audit(ctx, tx, auditEvent{Kind: auditChallengePassed, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(ch.Method) + " " + string(ch.Purpose)}); err != nil {
 			return err
 		}
-		if err := tx.UseMFAToken(p.TokenHash, s.now()); err != nil {
-			return err
-		}
-		m, err := tx.Member(p.Member.ID)
-		if err != nil {
-			return err
-		}
-		resp, err = s.startSession(ctx, tx, m, true)
+		resp, err = s.challengeOutcome(ctx, tx, p, ch)
 		return err
 	})
 	if err != nil {
@@ -356,6 +375,9 @@ func (s *Server) wrongChallengeCode(ctx context.Context, tx Tx, ch *Challenge, p
 		}
 	}
 	if err := tx.UpdateChallenge(*ch); err != nil {
+		return nil, err
+	}
+	if err := s.recordFailure(ctx, tx, failureCode, p.Member.ID); err != nil {
 		return nil, err
 	}
 	return answer, s.audit(ctx, tx, ev)
@@ -465,41 +487,8 @@ func (s *Server) handleCancelChallenge(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
+	s.hub.publish(challengeKey(r.PathValue("id")))
 	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-// handleChallengeStatus: GET /auth/challenges/{id}?wait=N reports the
-// challenge's status. Code challenges change only through verify, so they
-// answer at once; the wait matters for pushes.
-func (s *Server) handleChallengeStatus(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	p, err := s.lookupBearer(ctx, r, true, challengeBearers...)
-	if err != nil {
-		return err
-	}
-	if v := r.URL.Query().Get("wait"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n > api.MaxWait {
-			return validation("wait must be a whole number of seconds from 0 to " + strconv.Itoa(api.MaxWait))
-		}
-	}
-	var st api.ChallengeStatus
-	err = s.store.Write(ctx, func(tx Tx) error {
-		ch, err := s.ownChallenge(tx, p, r.PathValue("id"))
-		if err != nil {
-			return err
-		}
-		if err := s.expireIfDue(tx, &ch); err != nil {
-			return err
-		}
-		st.Status = wireStatus(ch.Status)
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, st)
 	return nil
 }
 
@@ -507,7 +496,7 @@ func wireStatus(stored string) string {
 	switch stored {
 	case ChallengeStatusPending:
 		return api.ChallengePending
-	case ChallengeStatusPassed:
+	case ChallengeStatusPassed, ChallengeStatusApproved:
 		return api.ChallengeApproved
 	case ChallengeStatusExpired:
 		return api.ChallengeExpired

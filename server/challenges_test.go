@@ -290,7 +290,12 @@ func TestMFATokensStayInTheirLane(t *testing.T) {
 	check(challengeTok, protected)
 	check(setupTok, challengeCalls)
 	check(setupTok, protected)
-	check(access, challengeCalls) // step-up challenges are not part of this contract yet
+	// An access token reaches the challenge calls only for a step-up: not a
+	// login challenge, and not someone's sign-in challenge.
+	c.fail("POST", api.PathChallenges, access, api.ChallengeRequest{Method: api.MethodSMS}, http.StatusBadRequest, api.CodeValidation)
+	for _, cl := range challengeCalls[1:] {
+		c.fail(cl.method, cl.path, access, cl.body, http.StatusNotFound, api.CodeNotFound)
+	}
 	c.fail("POST", api.PathRefresh, "", api.RefreshRequest{RefreshToken: challengeTok}, http.StatusUnauthorized, api.CodeInvalidToken)
 	c.fail("POST", api.PathRefresh, "", api.RefreshRequest{RefreshToken: setupTok}, http.StatusUnauthorized, api.CodeInvalidToken)
 

@@ -32,6 +32,11 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		return validation("password must be 1 to 1024 bytes")
 	}
 	ctx := r.Context()
+	ri := info(ctx)
+	if err := s.checkThrottle(ctx, auditEvent{Username: req.Username, Detail: "sign-in"},
+		passwordLimit(req.Username), addressLimit(ri.ClientAddress)); err != nil {
+		return err
+	}
 	var m Member
 	found := true
 	err := s.store.Read(ctx, func(tx Tx) error {
@@ -61,7 +66,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		} else {
 			e.Detail = "unknown username"
 		}
-		s.auditAlone(ctx, e)
+		s.failedAttempt(ctx, e, failurePassword, req.Username)
 		return perr(http.StatusUnauthorized, api.CodeInvalidCredentials, "wrong username or password")
 	}
 

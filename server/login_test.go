@@ -76,7 +76,7 @@ func TestWrongPasswordAndUnknownUserLookAlike(t *testing.T) {
 // and members holding two roles.
 func TestPolicyTable(t *testing.T) {
 	c := start(t)
-	admin := c.admin()
+	admin := c.adminMFA() // its session must survive settings that require two-step of masters
 	ticked := c.groupByName(admin, "Support Desk").ID
 	unticked := c.groupByName(admin, "Back Office").ID
 	const pw = "Policy-Pass-2026"

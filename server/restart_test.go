@@ -18,7 +18,9 @@ func TestRestartKeepsEverything(t *testing.T) {
 	var g api.Group
 	c.ok("POST", api.PathAdminGroups, master, api.GroupRequest{Name: ptr("Weekend"), EnforceTwoStep: ptr(true)}, http.StatusCreated, &g)
 	c.ok("POST", api.PathAdminMembers, master, api.MemberRequest{Username: ptr("wendy"), Password: ptr("Wendy-Pass-2026"), GroupID: ptr(g.ID)}, http.StatusCreated, nil)
-	c.ok("PUT", api.PathAdminSettings, master, api.TwoStepSettings{Administrators: true, Technicians: api.TechniciansAll, PrimaryMethod: api.MethodAppNotification}, http.StatusOK, nil)
+	// (Settings that keep grace's password-only session valid: requiring
+	// two-step of her would end it with mfa_required.)
+	c.ok("PUT", api.PathAdminSettings, master, api.TwoStepSettings{Administrators: false, Technicians: api.TechniciansSelectedGroups, PrimaryMethod: api.MethodAppNotification}, http.StatusOK, nil)
 	// A setup in progress: erin has paired but not yet added a backup.
 	erin := c.loginState("erin", api.StateMFASetupRequired).MFAToken
 	setup := c.pairAuthenticator(erin)
@@ -43,7 +45,7 @@ func TestRestartKeepsEverything(t *testing.T) {
 	var st api.TwoStepSettings
 	master = c.admin()
 	c.ok("GET", api.PathAdminSettings, master, nil, http.StatusOK, &st)
-	if st.Technicians != api.TechniciansAll {
+	if st.Administrators || st.Technicians != api.TechniciansSelectedGroups {
 		t.Errorf("settings after restart: %+v", st)
 	}
 	if got := c.twoStep(erin); len(got.Factors) != 1 || got.Factors[0].Status != api.FactorActive {

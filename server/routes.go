@@ -9,49 +9,13 @@ import (
 	"github.com/remotesupport/techconsole/api"
 )
 
+// buildRoutes serves the route table (routes_table.go): the one list that
+// both the mux and the OpenAPI document are made from.
 func (s *Server) buildRoutes() http.Handler {
 	mux := http.NewServeMux()
-	h := func(pattern string, fn handlerFunc) { mux.Handle(pattern, s.wrap(fn)) }
-
-	// Sign-in and sessions.
-	h("POST "+api.PathLogin, s.handleLogin)
-	h("POST "+api.PathRefresh, s.handleRefresh)
-	h("POST "+api.PathLogout, s.handleLogout)
-	h("GET "+api.PathMe, s.handleMe)
-
-	// Challenges (Bearer: the mfa_token of mfa_required).
-	h("POST "+api.PathChallenges, s.handleStartChallenge)
-	h("GET "+api.PathChallenges+"/{id}", s.handleChallengeStatus)
-	h("POST "+api.PathChallenges+"/{id}/verify", s.handleVerifyChallenge)
-	h("POST "+api.PathChallenges+"/{id}/resend", s.handleResendChallenge)
-	h("DELETE "+api.PathChallenges+"/{id}", s.handleCancelChallenge)
-
-	// Setup (Bearer: the mfa_token of mfa_setup_required, or an access token).
-	h("GET "+api.PathTwoStep, s.handleTwoStepStatus)
-	h("POST "+api.PathTwoStepAuth, s.handleStartAuthenticator)
-	h("POST "+api.PathTwoStepSMS, s.handleStartSMS)
-	h("POST "+api.PathTwoStepEmail, s.handleStartEmail)
-	h("POST "+api.PathTwoStep+"/factors/{id}/send", s.handleFactorSend)
-	h("POST "+api.PathTwoStep+"/factors/{id}/confirm", s.handleFactorConfirm)
-	h("POST "+api.PathTwoStepActivate, s.handleActivate)
-
-	// Admin Center.
-	h("GET "+api.PathAdminSettings, s.handleGetSettings)
-	h("PUT "+api.PathAdminSettings, s.handlePutSettings)
-	h("GET "+api.PathAdminGroups, s.handleListGroups)
-	h("POST "+api.PathAdminGroups, s.handleCreateGroup)
-	h("PATCH "+api.PathAdminGroups+"/{id}", s.handleUpdateGroup)
-	h("GET "+api.PathAdminMembers, s.handleListMembers)
-	h("POST "+api.PathAdminMembers, s.handleCreateMember)
-	h("GET "+api.PathAdminMembers+"/{id}", s.handleGetMember)
-	h("PATCH "+api.PathAdminMembers+"/{id}", s.handleUpdateMember)
-	h("POST "+api.PathAdminMembers+"/{id}/reset-two-step", s.handleResetMember)
-	h("GET "+api.PathAdminAudit, s.handleAudit)
-
-	if s.cfg.Dev {
-		h("GET "+api.PathDevOutbox, s.handleOutbox)
+	for _, rt := range s.served() {
+		mux.Handle(rt.method+" "+rt.path, s.wrap(rt.handler))
 	}
-
 	return s.middleware(mux)
 }
 

@@ -39,6 +39,7 @@ type Server struct {
 	store  Store
 	seal   *sealer
 	hash   *hasher
+	hub    *hub // wakes long-polls (pushes)
 	routes http.Handler
 }
 
@@ -71,7 +72,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.KeyPath == "" {
 		cfg.KeyPath = cfg.DBPath + ".key"
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now, hash: newHasher()}
+	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now, hash: newHasher(), hub: newHub()}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

@@ -74,6 +74,7 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 	now := s.now()
 	var tokens api.Tokens
 	var reused bool
+	var answer error // refused, but what the transaction recorded stays
 	err := s.store.Write(ctx, func(tx Tx) error {
 		rt, err := tx.RefreshToken(hashToken(req.RefreshToken))
 		if errors.Is(err, ErrNotFound) {
@@ -100,6 +101,16 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 			}
 			return s.audit(ctx, tx, memberEvent(auditRefreshReuse, m))
 		}
+		m, err := tx.Member(sess.MemberID)
+		if err != nil {
+			return err
+		}
+		if err := sessionMeetsPolicy(tx, m, sess); err != nil {
+			// Refused while the policy stands (not revoked, so every call keeps
+			// answering mfa_required rather than invalid_token).
+			answer = err
+			return s.audit(ctx, tx, memberEvent(auditSessionMFARequired, m))
+		}
 		if err := tx.UseRefreshToken(rt.Hash, now); err != nil {
 			return err
 		}
@@ -111,6 +122,9 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 	}
 	if reused {
 		return invalidToken()
+	}
+	if answer != nil {
+		return answer
 	}
 	writeJSON(w, http.StatusOK, tokens)
 	return nil

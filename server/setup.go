@@ -307,6 +307,13 @@ func (s *Server) handleFactorConfirm(w http.ResponseWriter, r *http.Request) err
 			return err
 		}
 		ev := auditEvent{Kind: auditSetupFailed, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(f.Method)}
+		if he, err := s.throttled(tx, codeLimit(p.Member.ID), addressLimit(info(ctx).ClientAddress)); err != nil || he != nil {
+			if err != nil {
+				return err
+			}
+			answer, ev.Kind = he, auditThrottled
+			return s.audit(ctx, tx, ev)
+		}
 		switch {
 		case f.Status == api.FactorActive:
 			return perr(http.StatusConflict, api.CodeConflict, "that factor is already confirmed")
@@ -321,6 +328,9 @@ func (s *Server) handleFactorConfirm(w http.ResponseWriter, r *http.Request) err
 			}
 			if !ok {
 				answer = perr(http.StatusUnauthorized, api.CodeInvalidCode, "wrong code; check the time on your phone")
+				if err := s.recordFailure(ctx, tx, failureCode, p.Member.ID); err != nil {
+					return err
+				}
 				return s.audit(ctx, tx, ev)
 			}
 		default:
@@ -341,6 +351,9 @@ func (s *Server) handleFactorConfirm(w http.ResponseWriter, r *http.Request) err
 					answer = perr(http.StatusGone, api.CodeChallengeFailed, "too many wrong codes; send a new one")
 				}
 				if err := tx.UpdateFactor(f); err != nil {
+					return err
+				}
+				if err := s.recordFailure(ctx, tx, failureCode, p.Member.ID); err != nil {
 					return err
 				}
 				return s.audit(ctx, tx, ev)
@@ -379,7 +392,10 @@ func (s *Server) activateFactor(tx Tx, f Factor) error {
 		}
 	}
 	f.Status, f.Confirmed, f.CodeHash, f.Attempts = api.FactorActive, s.now(), "", 0
-	return tx.UpdateFactor(f)
+	if err := tx.UpdateFactor(f); err != nil {
+		return err
+	}
+	return s.activatePushFactors(tx, f, factors)
 }
 
 // deleteFactor removes a factor; an authenticator takes its app

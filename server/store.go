@@ -83,6 +83,19 @@ type Tx interface {
 
 	InsertAudit(api.AuditEvent) error
 	ListAudit(limit int) ([]api.AuditEvent, error)
+
+	// Pushes, step-up and throttling (store_sqlite_push.go, store_sqlite_stepup.go).
+	PushToken(hash string) (PushToken, error)
+	UsePushToken(hash string, at time.Time) error
+	DeviceByToken(hash string) (Device, error)
+	OpenPushes(memberID string, now time.Time) ([]Challenge, error)
+	FactorPushes(factorID string, now time.Time) ([]Challenge, error)
+	RevokeOtherSessions(memberID, keepSessionID string, at time.Time, reason string) error
+	InsertStepUpToken(StepUpToken) error
+	StepUpToken(hash string) (StepUpToken, error)
+	UseStepUpToken(hash string, at time.Time) error
+	InsertFailure(Failure) error
+	RecentFailures(f FailureFilter, since time.Time, limit int) ([]time.Time, error)
 }
 
 // Settings is Admin Center > Global Settings > Two-step verification.

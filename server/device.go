@@ -1,0 +1,327 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// The device API: the phone side of app notifications. A phone registers
+// with the single-use push_token of a pairing URI and then long-polls its
+// pending pushes with its device token, approving (with the number the
+// member typed) or denying each.
+
+const maxDeviceName = 64
+
+// handleDeviceRegister: POST /device/register {push_token, device_name}.
+// The push token is single use and bound to the authenticator factor it was
+// issued with; registering creates the member's app_notification factor
+// (active with the authenticator, or pending until it is confirmed).
+// Failed registrations are throttled per client address.
+func (s *Server) handleDeviceRegister(w http.ResponseWriter, r *http.Request) error {
+	var req api.DeviceRegisterRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	name, err := checkDeviceName(req.DeviceName)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	addr := info(ctx).ClientAddress
+	if err := s.checkThrottle(ctx, auditEvent{Detail: "device registration"}, pushTokenLimit(addr), addressLimit(addr)); err != nil {
+		return err
+	}
+	if req.PushToken == "" || len(req.PushToken) > 256 {
+		s.failedAttempt(ctx, auditEvent{Kind: auditDeviceRegFailed, Detail: "malformed push token"}, failurePushToken, addr)
+		return invalidPushToken()
+	}
+	now := s.now()
+	deviceToken := newToken()
+	var out api.DeviceRegistration
+	var refused bool
+	err = s.store.Write(ctx, func(tx Tx) error {
+		pt, err := tx.PushToken(hashToken(req.PushToken))
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		var auth Factor
+		usable := err == nil && pt.UsedAt.IsZero() && now.Before(pt.ExpiresAt)
+		if usable {
+			auth, err = tx.Factor(pt.FactorID)
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			usable = err == nil && auth.Method == api.MethodAuthenticatorApp &&
+				(auth.Status == api.FactorPending || auth.Status == api.FactorActive)
+		}
+		if !usable {
+			refused = true
+			if err := s.recordFailure(ctx, tx, failurePushToken, addr); err != nil {
+				return err
+			}
+			return s.audit(ctx, tx, auditEvent{Kind: auditDeviceRegFailed, MemberID: pt.MemberID, Detail: "unknown, used or expired push token"})
+		}
+		if err := tx.UsePushToken(pt.Hash, now); err != nil {
+			return err
+		}
+		m, err := tx.Member(pt.MemberID)
+		if err != nil {
+			return err
+		}
+		// One phone per authenticator: a new registration replaces the old.
+		factors, err := tx.Factors(m.ID)
+		if err != nil {
+			return err
+		}
+		for _, f := range factors {
+			if f.Method == api.MethodAppNotification && f.ParentID == auth.ID {
+				if err := s.deleteFactor(tx, f); err != nil {
+					return err
+				}
+			}
+		}
+		f := Factor{ID: newID(prefixFactor), MemberID: m.ID, Method: api.MethodAppNotification, Status: auth.Status,
+			ParentID: auth.ID, CreatedAt: now}
+		if f.Status == api.FactorActive {
+			f.Confirmed = now
+		}
+		if err := tx.InsertFactor(f); err != nil {
+			return err
+		}
+		dev := Device{ID: newID(prefixDevice), MemberID: m.ID, FactorID: f.ID, Name: name, TokenHash: hashToken(deviceToken), CreatedAt: now}
+		if err := tx.InsertDevice(dev); err != nil {
+			return err
+		}
+		out = api.DeviceRegistration{DeviceID: dev.ID, DeviceToken: deviceToken}
+		return s.audit(ctx, tx, auditEvent{Kind: auditDeviceRegistered, MemberID: m.ID, Username: m.Username, Detail: dev.ID + " " + string(f.Status)})
+	})
+	if err != nil {
+		return err
+	}
+	if refused {
+		return invalidPushToken()
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+func invalidPushToken() *httpError {
+	return perr(http.StatusUnauthorized, api.CodeInvalidPushToken, "the pairing code is unknown, used or expired; start pairing again")
+}
+
+func checkDeviceName(n string) (string, error) {
+	n = strings.TrimSpace(n)
+	if n == "" || len(n) > maxDeviceName || !utf8.ValidString(n) {
+		return "", validation("device_name must be 1 to 64 characters")
+	}
+	for _, r := range n {
+		if unicode.IsControl(r) {
+			return "", validation("device_name must not contain control characters")
+		}
+	}
+	return n, nil
+}
+
+// phone is a device speaking with its device token.
+type phone struct {
+	Device Device
+	Member Member
+}
+
+// authDevice finds the registered, unrevoked phone of the request's bearer
+// token; its app notification factor must still stand (not reset).
+func (s *Server) authDevice(ctx context.Context, r *http.Request) (phone, error) {
+	tok := bearerToken(r)
+	if tok == "" {
+		return phone{}, invalidToken()
+	}
+	var ph phone
+	err := s.store.Read(ctx, func(tx Tx) error {
+		d, err := tx.DeviceByToken(hashToken(tok))
+		if errors.Is(err, ErrNotFound) {
+			return invalidToken()
+		}
+		if err != nil {
+			return err
+		}
+		if !d.RevokedAt.IsZero() {
+			return invalidToken()
+		}
+		f, err := tx.Factor(d.FactorID)
+		if errors.Is(err, ErrNotFound) || (err == nil && f.Status == api.FactorReset) {
+			return invalidToken()
+		}
+		if err != nil {
+			return err
+		}
+		m, err := tx.Member(d.MemberID)
+		if err != nil {
+			return err
+		}
+		ph = phone{Device: d, Member: m}
+		return nil
+	})
+	return ph, err
+}
+
+// handleDeviceNotifications: GET /device/notifications?wait=N lists the
+// phone's pending pushes, waiting (at most N seconds) for one to arrive.
+// The number is never sent.
+func (s *Server) handleDeviceNotifications(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	ph, err := s.authDevice(ctx, r)
+	if err != nil {
+		return err
+	}
+	wait, err := waitParam(r)
+	if err != nil {
+		return err
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		woken, release := s.hub.subscribe(deviceKey(ph.Device.FactorID))
+		var list []api.Notification
+		err := s.store.Read(ctx, func(tx Tx) error {
+			pushes, err := tx.FactorPushes(ph.Device.FactorID, s.now())
+			if err != nil {
+				return err
+			}
+			list = make([]api.Notification, 0, len(pushes))
+			for _, ch := range pushes {
+				list = append(list, api.Notification{ID: ch.ID, Username: ph.Member.Username, ConsoleVersion: ch.ConsoleVersion,
+					ClientAddress: ch.ClientAddress, ExpiresAt: ch.ExpiresAt})
+			}
+			return nil
+		})
+		left := time.Until(deadline)
+		if err != nil || len(list) > 0 || left <= 0 {
+			release()
+			if err != nil {
+				return err
+			}
+			writeJSON(w, http.StatusOK, list)
+			return nil
+		}
+		timer := time.NewTimer(left)
+		select {
+		case <-woken:
+		case <-timer.C:
+		case <-ctx.Done():
+		}
+		timer.Stop()
+		release()
+		if ctx.Err() != nil {
+			return nil
+		}
+	}
+}
+
+// handleDeviceDecision: POST /device/notifications/{id} {decision,
+// match_number}. Approve needs the number the console shows; a wrong number
+// denies the push (and counts as a failed code).
+func (s *Server) handleDeviceDecision(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	ph, err := s.authDevice(ctx, r)
+	if err != nil {
+		return err
+	}
+	var req api.NotificationDecision
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	switch req.Decision {
+	case api.DecisionApprove:
+		if len(req.MatchNumber) != 2 || strings.Trim(req.MatchNumber, "0123456789") != "" {
+			return validation("match_number must be the two digits the console shows")
+		}
+	case api.DecisionDeny:
+		if len(req.MatchNumber) > 2 {
+			return validation("match_number must be the two digits the console shows")
+		}
+	default:
+		return validation("decision must be approve or deny")
+	}
+	id := r.PathValue("id")
+	if !validID(id, prefixChallenge) {
+		return notFound("notification")
+	}
+	var answer error
+	err = s.store.Write(ctx, func(tx Tx) error {
+		ch, err := tx.Challenge(id)
+		if errors.Is(err, ErrNotFound) || (err == nil && (ch.Method != api.MethodAppNotification || ch.FactorID != ph.Device.FactorID)) {
+			return notFound("notification")
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.expireIfDue(tx, &ch); err != nil {
+			return err
+		}
+		switch ch.Status {
+		case ChallengeStatusPending:
+		case ChallengeStatusExpired:
+			answer = perr(http.StatusGone, api.CodeChallengeExpired, "the notification expired")
+			return nil
+		default:
+			answer = perr(http.StatusConflict, api.CodeAlreadyDecided, "the notification was already answered or cancelled")
+			return nil
+		}
+		// The event carries the console's address and version (the sign-in
+		// it answers); the phone is named in the detail.
+		actx := context.WithValue(ctx, reqInfoKey, reqInfo{ClientAddress: ch.ClientAddress, ConsoleVersion: ch.ConsoleVersion})
+		ev := auditEvent{Kind: auditPushDenied, MemberID: ph.Member.ID, Username: ph.Member.Username,
+			Detail: "denied on " + ph.Device.ID + " from " + info(ctx).ClientAddress}
+		ch.ClosedAt = s.now()
+		switch {
+		case req.Decision == api.DecisionDeny:
+			ch.Status = ChallengeStatusDenied
+		case constantTimeEqual(req.MatchNumber, ch.MatchNumber):
+			ch.Status = ChallengeStatusApproved
+			ch.ClosedAt = time.Time{}
+			ev.Kind, ev.Detail = auditPushApproved, "approved on "+ph.Device.ID+" from "+info(ctx).ClientAddress
+		default:
+			ch.Status = ChallengeStatusDenied
+			ev.Detail = "wrong number typed on " + ph.Device.ID + " from " + info(ctx).ClientAddress
+			if err := s.recordFailure(actx, tx, failureCode, ph.Member.ID); err != nil {
+				return err
+			}
+		}
+		if err := tx.UpdateChallenge(ch); err != nil {
+			return err
+		}
+		return s.audit(actx, tx, ev)
+	})
+	if err != nil {
+		return err
+	}
+	if answer != nil {
+		return answer
+	}
+	s.hub.publish(challengeKey(id))
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// activatePushFactors makes active the app notification factors registered
+// (pending) beside an authenticator that has just been confirmed.
+func (s *Server) activatePushFactors(tx Tx, auth Factor, factors []Factor) error {
+	if auth.Method != api.MethodAuthenticatorApp {
+		return nil
+	}
+	for _, o := range factors {
+		if o.Method == api.MethodAppNotification && o.ParentID == auth.ID && o.Status == api.FactorPending {
+			o.Status, o.Confirmed = api.FactorActive, s.now()
+			if err := tx.UpdateFactor(o); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,68 @@
+package server
+
+import "sync"
+
+// hub wakes long-polls in this process when something they wait on changes.
+// It carries no state of its own: a woken waiter reads the database, which
+// stays the source of truth (several replicas would each need the same wake-up,
+// e.g. from PostgreSQL LISTEN/NOTIFY; a missed wake-up only delays an answer
+// until the poll's wait ends).
+type hub struct {
+	mu     sync.Mutex
+	topics map[string]*topic
+}
+
+type topic struct {
+	ch chan struct{}
+	n  int // subscribers still holding ch
+}
+
+func newHub() *hub { return &hub{topics: map[string]*topic{}} }
+
+// subscribe returns a channel closed at the next publish of key, and a
+// release func the subscriber calls when it stops waiting. Subscribe before
+// reading the state, so that a change between the read and the wait is not
+// missed.
+func (h *hub) subscribe(key string) (<-chan struct{}, func()) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	t := h.topics[key]
+	if t == nil {
+		t = &topic{ch: make(chan struct{})}
+		h.topics[key] = t
+	}
+	t.n++
+	var once sync.Once
+	return t.ch, func() {
+		once.Do(func() {
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			t.n--
+			if t.n == 0 && h.topics[key] == t {
+				delete(h.topics, key)
+			}
+		})
+	}
+}
+
+// publish wakes every subscriber of each key.
+func (h *hub) publish(keys ...string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, key := range keys {
+		if t := h.topics[key]; t != nil {
+			close(t.ch)
+			delete(h.topics, key)
+		}
+	}
+}
+
+// size is the number of keys with waiters (for tests).
+func (h *hub) size() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.topics)
+}
+
+func challengeKey(id string) string    { return "challenge:" + id }
+func deviceKey(factorID string) string { return "factor:" + factorID }

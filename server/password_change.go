@@ -1,0 +1,124 @@
+package server
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// handleChangePassword: POST /me/password {current_password, new_password,
+// step_up_token?} with an access token. In this order: the new password's
+// rules, the current password (throttled like a sign-in), then, where
+// two-step verification applies, the step-up token — used up only when
+// everything else passed, so a weak password does not cost a second
+// challenge. On success the member's other sessions end; this one stays.
+func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.authenticate(ctx, r, bearerAccess)
+	if err != nil {
+		return err
+	}
+	var req api.PasswordChangeRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	if req.CurrentPassword == "" || len(req.CurrentPassword) > maxPassword {
+		return validation("current_password must be 1 to 1024 bytes")
+	}
+	if err := checkNewPassword(req.NewPassword, p.Member.Username); err != nil {
+		return err
+	}
+	if req.NewPassword == req.CurrentPassword {
+		return perr(http.StatusBadRequest, api.CodeWeakPassword, "the new password must differ from the current one")
+	}
+	m := p.Member
+	addr := info(ctx).ClientAddress
+	ev := memberEvent(auditPasswordFailed, m)
+	if err := s.checkThrottle(ctx, memberEvent("", m), passwordLimit(m.Username), addressLimit(addr)); err != nil {
+		return err
+	}
+	ok, err := s.hash.Verify(ctx, m.PasswordHash, req.CurrentPassword)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		ev.Detail = "wrong current password"
+		s.failedAttempt(ctx, ev, failurePassword, m.Username)
+		return perr(http.StatusForbidden, api.CodeInvalidCredentials, "the current password is wrong")
+	}
+
+	// Two-step verification, where it applies.
+	var required bool
+	err = s.store.Read(ctx, func(tx Tx) error {
+		var st Settings
+		var err error
+		if required, st, err = memberRequired(tx, m); err != nil || !required {
+			return err
+		}
+		factors, err := tx.Factors(m.ID)
+		if err != nil {
+			return err
+		}
+		e := summarize(factors)
+		switch {
+		case e.reset || len(e.active) == 0:
+			return perr(http.StatusForbidden, api.CodeTwoStepSetupRequired, "set up two-step verification before changing the password")
+		case req.StepUpToken == "":
+			he := perr(http.StatusForbidden, api.CodeStepUpRequired, "verify it is you with two-step verification first")
+			he.p.Methods, he.p.PrimaryMethod = methodOptions(e.active), st.PrimaryMethod
+			return he
+		}
+		return s.checkStepUp(tx, p, req.StepUpToken, api.PurposePasswordChange)
+	})
+	if err != nil {
+		var he *httpError
+		if errors.As(err, &he) && he.p.Code == api.CodeInvalidStepUp {
+			ev.Kind, ev.Detail = auditStepUpRefused, "password change"
+			s.auditAlone(ctx, ev)
+		}
+		return err
+	}
+
+	hash, err := s.hash.Hash(ctx, req.NewPassword)
+	if err != nil {
+		return err
+	}
+	err = s.store.Write(ctx, func(tx Tx) error {
+		cur, err := tx.Member(m.ID)
+		if err != nil {
+			return err
+		}
+		if cur.PasswordHash != m.PasswordHash {
+			return perr(http.StatusConflict, api.CodeConflict, "the password was changed meanwhile; sign in again")
+		}
+		if err := s.stillValid(tx, p); err != nil {
+			return err
+		}
+		if required {
+			if err := s.checkStepUp(tx, p, req.StepUpToken, api.PurposePasswordChange); err != nil {
+				return err
+			}
+			if err := tx.UseStepUpToken(hashToken(req.StepUpToken), s.now()); err != nil {
+				return err
+			}
+		}
+		cur.PasswordHash = hash
+		if err := tx.UpdateMember(cur); err != nil {
+			return err
+		}
+		if err := tx.RevokeOtherSessions(m.ID, p.Session.ID, s.now(), "password changed"); err != nil {
+			return err
+		}
+		ev := memberEvent(auditPasswordChanged, m)
+		if required {
+			ev.Detail = "with step-up"
+		}
+		return s.audit(ctx, tx, ev)
+	})
+	if err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

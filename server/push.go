@@ -1,0 +1,181 @@
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"math/big"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// App notifications (pushes): the console starts an app_notification
+// challenge and shows its two-digit number; the member's phone sees the push
+// (never the number), and the member types the number there to approve. The
+// console's long-poll returns the moment the phone answers.
+
+// Push numbers (DESIGN section 6).
+const (
+	pushTTL     = 60 * time.Second
+	maxOpenPush = 3
+)
+
+// preparePush fills in a new push challenge: its number and its 60-second
+// life; a member with 3 open pushes already gets 429 too_many_pushes.
+func (s *Server) preparePush(ctx context.Context, tx Tx, p principal, ch *Challenge) error {
+	now := s.now()
+	open, err := tx.OpenPushes(p.Member.ID, now)
+	if err != nil {
+		return err
+	}
+	if len(open) >= maxOpenPush {
+		wait := open[0].ExpiresAt.Sub(now)
+		if err := s.audit(ctx, tx, auditEvent{Kind: auditPushRefused, MemberID: p.Member.ID, Username: p.Member.Username,
+			Detail: strconv.Itoa(len(open)) + " pushes open"}); err != nil {
+			return err
+		}
+		secs := int((wait + time.Second - 1) / time.Second)
+		return perr(http.StatusTooManyRequests, api.CodeTooManyPushes,
+			"three notifications are already waiting on the phone; answer or let them expire").withRetryAfter(secs)
+	}
+	ch.MatchNumber = newMatchNumber()
+	if exp := now.Add(pushTTL); exp.Before(ch.ExpiresAt) {
+		ch.ExpiresAt = exp
+	}
+	return nil
+}
+
+// newMatchNumber is a two-digit number from 10 to 99, from crypto/rand.
+func newMatchNumber() string {
+	n, err := rand.Int(rand.Reader, big.NewInt(90))
+	if err != nil {
+		panic("crypto/rand: " + err.Error())
+	}
+	return strconv.Itoa(int(n.Int64()) + 10)
+}
+
+// challengeOutcome is what a passed challenge hands out: a session for a
+// sign-in (its mfa_token used up), a step-up token for a password change.
+func (s *Server) challengeOutcome(ctx context.Context, tx Tx, p principal, ch Challenge) (api.AuthResponse, error) {
+	if ch.Purpose == api.PurposePasswordChange {
+		return s.issueStepUp(ctx, tx, p, ch)
+	}
+	if err := tx.UseMFAToken(p.TokenHash, s.now()); err != nil {
+		return api.AuthResponse{}, err
+	}
+	m, err := tx.Member(p.Member.ID)
+	if err != nil {
+		return api.AuthResponse{}, err
+	}
+	return s.startSession(ctx, tx, m, true)
+}
+
+// waitParam reads ?wait=N (0..api.MaxWait seconds).
+func waitParam(r *http.Request) (time.Duration, error) {
+	v := r.URL.Query().Get("wait")
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || n > api.MaxWait {
+		return 0, validation("wait must be a whole number of seconds from 0 to " + strconv.Itoa(api.MaxWait))
+	}
+	return time.Duration(n) * time.Second, nil
+}
+
+// handleChallengeStatus: GET /auth/challenges/{id}?wait=N. For a push it
+// waits (at most N seconds) until the phone answers, the push expires or
+// the challenge is cancelled; an approved challenge hands out its verify
+// answer here, once. Code challenges change only through verify and answer
+// at once.
+func (s *Server) handleChallengeStatus(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	p, err := s.lookupBearer(ctx, r, true, challengeBearers...)
+	if err != nil {
+		return err
+	}
+	wait, err := waitParam(r)
+	if err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if !validID(id, prefixChallenge) {
+		return notFound("challenge")
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		woken, release := s.hub.subscribe(challengeKey(id))
+		st, final, expiresAt, err := s.challengeState(ctx, p, id)
+		if err != nil {
+			release()
+			return err
+		}
+		left := time.Until(deadline)
+		if final || left <= 0 {
+			release()
+			writeJSON(w, http.StatusOK, st)
+			return nil
+		}
+		// Wake at the deadline, at the push's expiry, or when the phone answers.
+		if untilExpiry := expiresAt.Sub(s.now()); untilExpiry < left {
+			left = max(untilExpiry, 0) + 10*time.Millisecond
+		}
+		timer := time.NewTimer(left)
+		select {
+		case <-woken:
+		case <-timer.C:
+		case <-ctx.Done():
+		}
+		timer.Stop()
+		release()
+		if ctx.Err() != nil {
+			return nil // the console went away
+		}
+	}
+}
+
+// challengeState reads one challenge for its long-poll. final says the
+// answer will not change any more (everything but a pending push); an
+// approved push is collected here: moved to passed and its outcome added.
+func (s *Server) challengeState(ctx context.Context, p principal, id string) (api.ChallengeStatus, bool, time.Time, error) {
+	var st api.ChallengeStatus
+	var final bool
+	var expiresAt time.Time
+	err := s.store.Write(ctx, func(tx Tx) error {
+		ch, err := s.ownChallenge(tx, p, id)
+		if err != nil {
+			return err
+		}
+		wasPending := ch.Status == ChallengeStatusPending
+		if err := s.expireIfDue(tx, &ch); err != nil {
+			return err
+		}
+		if wasPending && ch.Status == ChallengeStatusExpired && ch.Method == api.MethodAppNotification {
+			if err := s.audit(ctx, tx, auditEvent{Kind: auditPushExpired, MemberID: p.Member.ID, Username: p.Member.Username}); err != nil {
+				return err
+			}
+		}
+		st.Status, expiresAt = wireStatus(ch.Status), ch.ExpiresAt
+		final = ch.Status != ChallengeStatusPending || ch.Method != api.MethodAppNotification
+		if ch.Status != ChallengeStatusApproved {
+			return nil
+		}
+		// Approved on the phone: hand the outcome out exactly once.
+		if err := s.stillValid(tx, p); err != nil {
+			return err
+		}
+		ch.Status, ch.ClosedAt = ChallengeStatusPassed, s.now()
+		if err := tx.UpdateChallenge(ch); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, auditEvent{Kind: auditChallengePassed, MemberID: p.Member.ID, Username: p.Member.Username,
+			Detail: string(ch.Method) + " " + string(ch.Purpose)}); err != nil {
+			return err
+		}
+		st.AuthResponse, err = s.challengeOutcome(ctx, tx, p, ch)
+		return err
+	})
+	return st, final, expiresAt, err
+}

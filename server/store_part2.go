@@ -1,0 +1,47 @@
+package server
+
+import (
+	"time"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// ChallengeStatusApproved is a push approved on the phone whose tokens the
+// console has not collected yet; collecting them moves it to passed, once.
+const ChallengeStatusApproved = "approved"
+
+// StepUpToken is the single-use proof that a member passed a fresh
+// challenge for purpose (password_change) in one session.
+type StepUpToken struct {
+	Hash        string
+	MemberID    string
+	SessionID   string
+	Purpose     api.Purpose
+	ChallengeID string
+	ExpiresAt   time.Time
+	UsedAt      time.Time
+}
+
+// Failure kinds counted by the throttle.
+const (
+	failurePassword  = "password"   // a wrong password (sign-in or password change), known username or not
+	failureCode      = "code"       // a wrong code or push number
+	failurePushToken = "push_token" // an unknown, used or expired registration token
+)
+
+// Failure is one failed attempt. Subject is the username typed (passwords)
+// or the member id (codes) or the client address (push tokens).
+type Failure struct {
+	At            time.Time
+	Kind          string
+	Subject       string
+	ClientAddress string
+}
+
+// FailureFilter selects failures: by subject and kind, or (Subject empty)
+// every failure from ClientAddress.
+type FailureFilter struct {
+	Subject       string
+	Kind          string
+	ClientAddress string
+}

@@ -1,0 +1,69 @@
+package server
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// Step-up tokens and throttling failures.
+
+func (t *sqliteTx) InsertStepUpToken(s StepUpToken) error {
+	_, err := t.exec(`INSERT INTO step_up_tokens (token_hash, member_id, session_id, purpose, challenge_id, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		s.Hash, s.MemberID, s.SessionID, string(s.Purpose), s.ChallengeID, ms(s.ExpiresAt), ms(s.UsedAt))
+	if err != nil {
+		return fmt.Errorf("insert step-up token: %w", err)
+	}
+	return nil
+}
+
+func (t *sqliteTx) StepUpToken(hash string) (StepUpToken, error) {
+	var s StepUpToken
+	var purpose string
+	var exp, used int64
+	err := t.tx.QueryRowContext(t.ctx, `SELECT token_hash, member_id, session_id, purpose, challenge_id, expires_at, used_at FROM step_up_tokens WHERE token_hash = ?`, hash).
+		Scan(&s.Hash, &s.MemberID, &s.SessionID, &purpose, &s.ChallengeID, &exp, &used)
+	if err != nil {
+		return s, noRows("step-up token", err)
+	}
+	s.Purpose, s.ExpiresAt, s.UsedAt = api.Purpose(purpose), fromMS(exp), fromMS(used)
+	return s, nil
+}
+
+func (t *sqliteTx) UseStepUpToken(hash string, at time.Time) error {
+	return t.execOne("use step-up token", `UPDATE step_up_tokens SET used_at = ? WHERE token_hash = ? AND used_at = 0`, ms(at), hash)
+}
+
+func (t *sqliteTx) InsertFailure(f Failure) error {
+	_, err := t.exec(`INSERT INTO failures (at, kind, subject, client_address) VALUES (?, ?, ?, ?)`, ms(f.At), f.Kind, f.Subject, f.ClientAddress)
+	if err != nil {
+		return fmt.Errorf("insert failure: %w", err)
+	}
+	return nil
+}
+
+// RecentFailures returns the times of at most limit failures after since,
+// newest first.
+func (t *sqliteTx) RecentFailures(f FailureFilter, since time.Time, limit int) ([]time.Time, error) {
+	q := `SELECT at FROM failures WHERE subject = ? AND kind = ? AND at > ? ORDER BY at DESC LIMIT ?`
+	args := []any{f.Subject, f.Kind, ms(since), limit}
+	if f.Subject == "" {
+		q = `SELECT at FROM failures WHERE client_address = ? AND at > ? ORDER BY at DESC LIMIT ?`
+		args = []any{f.ClientAddress, ms(since), limit}
+	}
+	rows, err := t.tx.QueryContext(t.ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("recent failures: %w", err)
+	}
+	defer rows.Close()
+	var out []time.Time
+	for rows.Next() {
+		var at int64
+		if err := rows.Scan(&at); err != nil {
+			return nil, fmt.Errorf("recent failures: %w", err)
+		}
+		out = append(out, fromMS(at))
+	}
+	return out, rows.Err()
+}

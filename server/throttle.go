@@ -1,0 +1,107 @@
+package server
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// Throttling (DESIGN section 6), counted in the database so that every
+// replica sees the same numbers: per member 10 failed passwords and 10
+// failed codes per 15 minutes, per client address 100 failures of any kind.
+// A password failure counts against the username typed, known or not, so an
+// unknown username is throttled exactly like a real one.
+const (
+	throttleWindow       = 15 * time.Minute
+	maxPasswordFailures  = 10
+	maxCodeFailures      = 10
+	maxPushTokenFailures = 10
+	maxAddressFailures   = 100
+)
+
+// limit is one throttle: at most max failures matching f in the window.
+type limit struct {
+	f   FailureFilter
+	max int
+}
+
+func passwordLimit(username string) limit {
+	return limit{FailureFilter{Subject: username, Kind: failurePassword}, maxPasswordFailures}
+}
+
+func codeLimit(memberID string) limit {
+	return limit{FailureFilter{Subject: memberID, Kind: failureCode}, maxCodeFailures}
+}
+
+func pushTokenLimit(addr string) limit {
+	return limit{FailureFilter{Subject: addr, Kind: failurePushToken}, maxPushTokenFailures}
+}
+
+func addressLimit(addr string) limit {
+	return limit{FailureFilter{ClientAddress: addr}, maxAddressFailures}
+}
+
+// throttled returns a 429 too_many_attempts answer when any limit is
+// reached, saying when the last of them lifts; nil otherwise.
+func (s *Server) throttled(tx Tx, limits ...limit) (*httpError, error) {
+	now := s.now()
+	var wait time.Duration
+	for _, l := range limits {
+		times, err := tx.RecentFailures(l.f, now.Add(-throttleWindow), l.max)
+		if err != nil {
+			return nil, err
+		}
+		if len(times) < l.max {
+			continue
+		}
+		// The limit lifts when the max-th newest failure leaves the window.
+		if d := times[l.max-1].Add(throttleWindow).Sub(now); d > wait {
+			wait = d
+		}
+	}
+	if wait <= 0 {
+		return nil, nil
+	}
+	secs := int((wait + time.Second - 1) / time.Second)
+	return perr(http.StatusTooManyRequests, api.CodeTooManyAttempts, "too many failed attempts; try again later").withRetryAfter(secs), nil
+}
+
+// checkThrottle runs throttled in a read transaction and audits a refusal.
+func (s *Server) checkThrottle(ctx context.Context, ev auditEvent, limits ...limit) error {
+	var he *httpError
+	err := s.store.Read(ctx, func(tx Tx) error {
+		var err error
+		he, err = s.throttled(tx, limits...)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if he != nil {
+		ev.Kind = auditThrottled
+		s.auditAlone(ctx, ev)
+		return he
+	}
+	return nil
+}
+
+// recordFailure counts one failed attempt from the request's address.
+func (s *Server) recordFailure(ctx context.Context, tx Tx, kind, subject string) error {
+	return tx.InsertFailure(Failure{At: s.now(), Kind: kind, Subject: subject, ClientAddress: info(ctx).ClientAddress})
+}
+
+// failedAttempt records a failure and its audit event in a transaction of
+// their own (the request's answer is an error).
+func (s *Server) failedAttempt(ctx context.Context, ev auditEvent, kind, subject string) {
+	err := s.store.Write(context.WithoutCancel(ctx), func(tx Tx) error {
+		if err := s.recordFailure(ctx, tx, kind, subject); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, ev)
+	})
+	if err != nil {
+		s.log.Error("recording a failed attempt", "kind", ev.Kind, "err", err)
+	}
+}
