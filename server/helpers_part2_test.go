@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"net/http"
 	"net/url"
 	"testing"
@@ -46,4 +48,11 @@ func pushToken(t testing.TB, otpauthURI string) string {
 		t.Fatalf("pairing URI without push_url/push_token")
 	}
 	return tok
+}
+
+// hashOf is how the server stores a token (SHA-256, hex), for tests that
+// reach into the store.
+func hashOf(tok string) string {
+	sum := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(sum[:])
 }
