@@ -1,0 +1,91 @@
+package app
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// MethodChoice is how this console version handles a member's enrolled methods.
+type MethodChoice struct {
+	// First is the method asked first; "" when no usable method is left.
+	First api.Method
+	// Usable are the enrolled methods this version can use, in its order.
+	Usable []api.Method
+	// Unsupported are enrolled methods this version cannot use (email on legacy).
+	Unsupported []api.Method
+	// Message explains, when First is "", why and what to do next.
+	Message string
+}
+
+// ChooseMethods decides the first method and the usable ones for a member
+// enrolled in enrolled whose administrator chose primary.
+func (c Capabilities) ChooseMethods(primary api.Method, enrolled []api.Method) MethodChoice {
+	var ch MethodChoice
+	for _, m := range c.Order(primary) {
+		if slices.Contains(enrolled, m) {
+			ch.Usable = append(ch.Usable, m)
+		}
+	}
+	for _, m := range api.Methods {
+		if slices.Contains(enrolled, m) && !c.Supports(m) {
+			ch.Unsupported = append(ch.Unsupported, m)
+		}
+	}
+	if len(ch.Usable) > 0 {
+		ch.First = ch.Usable[0]
+		return ch
+	}
+	ch.Message = c.noMethodMessage(ch.Unsupported)
+	return ch
+}
+
+// Others are the "Use another method" options while current is on screen:
+// on newer consoles every other usable method in order; on legacy consoles the
+// next usable method in the fixed order (wrapping round to the first).
+func (c Capabilities) Others(current, primary api.Method, enrolled []api.Method) []api.Method {
+	usable := c.ChooseMethods(primary, enrolled).Usable
+	i := slices.Index(usable, current)
+	if c.AnyOtherMethod || i < 0 {
+		out := make([]api.Method, 0, len(usable))
+		for _, m := range usable {
+			if m != current {
+				out = append(out, m)
+			}
+		}
+		if !c.AnyOtherMethod && len(out) > 1 {
+			out = out[:1]
+		}
+		return out
+	}
+	if len(usable) < 2 {
+		return nil
+	}
+	return []api.Method{usable[(i+1)%len(usable)]}
+}
+
+func (c Capabilities) noMethodMessage(unsupported []api.Method) string {
+	if slices.Contains(unsupported, api.MethodEmail) {
+		return fmt.Sprintf("Console %s cannot use email codes: consoles %s and earlier support only app notifications, authenticator apps and text messages, "+
+			"and email is the only two-step verification method set up for your account. "+
+			"Ask your administrator to reset your two-step verification so that you can set up the mobile app and text messages, or switch to a newer console.",
+			c.Version, api.LastLegacyVersion)
+	}
+	return "No two-step verification method is set up for your account. Ask your administrator to reset your two-step verification, then sign in again to set it up."
+}
+
+// BackupOptions are the backup methods setup offers on this version (text
+// message always, email only after 7.50.3572) and the one pre-selected: the
+// primary method when it is one of them, otherwise text message.
+func (c Capabilities) BackupOptions(primary api.Method) (options []api.Method, preselected api.Method) {
+	options = []api.Method{api.MethodSMS}
+	if c.EmailSupported {
+		options = append(options, api.MethodEmail)
+	}
+	preselected = api.MethodSMS
+	if slices.Contains(options, primary) {
+		preselected = primary
+	}
+	return options, preselected
+}

@@ -1,0 +1,275 @@
+package app
+
+import (
+	"strings"
+	"time"
+
+	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/client"
+)
+
+// loadSetup reads the member's factors and shows "Protect your account" in
+// phase (the overview, or the backup entry after the authenticator).
+func (c *Controller) loadSetup(o *op, reset bool, phase SetupPhase, notice string) {
+	ss := o.session()
+	o.busy("Loading your two-step verification…")
+	status, err := ss.cl.TwoStep(o.ctx, ss.setupBearer)
+	if err != nil {
+		c.setupFailed(o, err)
+		return
+	}
+	caps := o.caps()
+	primary := status.PrimaryMethod
+	if primary == "" {
+		primary = ss.primary
+	}
+	auth, backup := pickFactors(status.Factors)
+	options, pre := caps.BackupOptions(primary)
+	if backup != nil && containsMethod(options, backup.Method) {
+		pre = backup.Method
+	}
+	view := &SetupView{
+		Reset: reset || status.Reset, Phase: phase, Primary: primary,
+		Authenticator: auth, Backup: backup, BackupOptions: options, BackupMethod: pre,
+		CanActivate: isActive(auth) && isActive(backup),
+	}
+	if phase == SetupBackupEntry && isActive(backup) {
+		view.Phase = SetupOverview
+	}
+	o.update(func(s *State, ss *session) {
+		ss.primary = primary
+		s.Step, s.Setup, s.Challenge, s.Alert, s.Notice = StepSetup, view, nil, nil, notice
+	})
+}
+
+// pickFactors finds the authenticator and the backup to show: active first,
+// then reset, then pending.
+func pickFactors(fs []api.Factor) (auth, backup *api.Factor) {
+	rank := map[api.FactorStatus]int{api.FactorActive: 3, api.FactorReset: 2, api.FactorPending: 1}
+	for i := range fs {
+		f := fs[i]
+		switch f.Method {
+		case api.MethodAuthenticatorApp:
+			if auth == nil || rank[f.Status] > rank[auth.Status] {
+				auth = &f
+			}
+		case api.MethodSMS, api.MethodEmail:
+			if backup == nil || rank[f.Status] > rank[backup.Status] {
+				backup = &f
+			}
+		}
+	}
+	return auth, backup
+}
+
+func isActive(f *api.Factor) bool { return f != nil && f.Status == api.FactorActive }
+
+// setupFailed shows a setup error, or ends the sign-in when its token expired.
+func (c *Controller) setupFailed(o *op, err error) {
+	if endsSession(err) {
+		c.sessionEnded(o, err, "Your sign-in expired before setup was finished. Sign in again to go on.")
+		return
+	}
+	o.fail(err)
+}
+
+func (c *Controller) inSetup(o *op) (session, bool) {
+	ss := o.session()
+	if o.c.State().Step != StepSetup || ss.setupBearer == "" || ss.cl == nil {
+		o.update(func(*State, *session) {})
+		return ss, false
+	}
+	return ss, true
+}
+
+// StartPairing starts pairing the mobile app (again): a new secret as a QR
+// code and a key.
+func (c *Controller) StartPairing() {
+	c.startIfNotWaiting("Preparing the QR code…", func(o *op) {
+		ss, ok := c.inSetup(o)
+		if !ok {
+			return
+		}
+		setup, err := ss.cl.StartAuthenticator(o.ctx, ss.setupBearer)
+		if err != nil {
+			c.setupFailed(o, err)
+			return
+		}
+		png, err := client.QRCode(setup)
+		if err != nil {
+			o.fail(err)
+			return
+		}
+		o.update(func(s *State, _ *session) {
+			s.Setup.Phase = SetupPairing
+			s.Setup.Pairing = &Pairing{FactorID: setup.FactorID, Secret: setup.Secret, OTPAuthURI: setup.OTPAuthURI, QRPNG: png}
+			s.Alert = nil
+		})
+	})
+}
+
+// ConfirmAuthenticator confirms the new authenticator with a code from it.
+func (c *Controller) ConfirmAuthenticator(code string) {
+	code = normalizeCode(code)
+	c.startIfNotWaiting("Checking the code…", func(o *op) {
+		ss, ok := c.inSetup(o)
+		if !ok {
+			return
+		}
+		st := o.c.State()
+		if st.Setup == nil || st.Setup.Pairing == nil {
+			o.update(func(s *State, _ *session) {
+				s.Alert = localAlert(AlertError, "Start pairing the mobile app first.")
+			})
+			return
+		}
+		if !validCode(code) {
+			o.update(func(s *State, _ *session) {
+				s.Alert = localAlert(AlertInvalidCode, "Enter the 6-digit code from the app.")
+			})
+			return
+		}
+		if _, err := ss.cl.ConfirmFactor(o.ctx, ss.setupBearer, st.Setup.Pairing.FactorID, code); err != nil {
+			c.setupFailed(o, err)
+			return
+		}
+		c.log.Info("authenticator confirmed")
+		c.loadSetup(o, st.Setup.Reset, SetupBackupEntry, "The mobile app is set up.")
+	})
+}
+
+// EditBackup shows the backup entry (change the number or address, or the method).
+func (c *Controller) EditBackup() {
+	c.startIfNotWaiting("", func(o *op) {
+		if _, ok := c.inSetup(o); !ok {
+			return
+		}
+		o.update(func(s *State, ss *session) {
+			ss.backupFactorID = ""
+			s.Setup.Phase, s.Setup.Pairing, s.Setup.BackupSentTo, s.Alert = SetupBackupEntry, nil, "", nil
+		})
+	})
+}
+
+// StartSMS sends a code to a new backup phone number.
+func (c *Controller) StartSMS(phone string) { c.StartBackup(api.MethodSMS, phone) }
+
+// StartEmail sends a code to a new backup email address (newer consoles only).
+func (c *Controller) StartEmail(email string) { c.StartBackup(api.MethodEmail, email) }
+
+// StartBackup sends a code to a new backup of method (sms or email).
+func (c *Controller) StartBackup(method api.Method, destination string) {
+	destination = strings.TrimSpace(destination)
+	c.startIfNotWaiting("Sending a code…", func(o *op) {
+		ss, ok := c.inSetup(o)
+		if !ok {
+			return
+		}
+		caps := o.caps()
+		options, _ := caps.BackupOptions(ss.primary)
+		if !containsMethod(options, method) {
+			o.update(func(s *State, _ *session) {
+				s.Alert = localAlert(AlertError, "Console "+caps.Version.String()+" cannot set up "+method.Label()+" as a backup. Use a text message, or switch to a newer console.")
+			})
+			return
+		}
+		if destination == "" {
+			msg := "Enter your mobile phone number."
+			if method == api.MethodEmail {
+				msg = "Enter your email address."
+			}
+			o.update(func(s *State, _ *session) { s.Alert = localAlert(AlertError, msg) })
+			return
+		}
+		var sent *api.CodeSent
+		var err error
+		if method == api.MethodEmail {
+			sent, err = ss.cl.StartEmail(o.ctx, ss.setupBearer, destination)
+		} else {
+			sent, err = ss.cl.StartSMS(o.ctx, ss.setupBearer, destination)
+		}
+		if err != nil {
+			c.setupFailed(o, err)
+			return
+		}
+		o.update(func(s *State, ss *session) {
+			ss.backupFactorID = sent.FactorID
+			s.Setup.Phase, s.Setup.BackupMethod, s.Setup.BackupSentTo = SetupBackupCode, method, sent.SentTo
+			s.Setup.BackupResendAt = time.Time{}
+			if sent.ResendAfter != nil {
+				s.Setup.BackupResendAt = *sent.ResendAfter
+			}
+			s.Alert = nil
+		})
+	})
+}
+
+func (c *Controller) resendBackup(o *op, ss session) {
+	sent, err := ss.cl.SendFactorCode(o.ctx, ss.setupBearer, ss.backupFactorID)
+	if err != nil {
+		if endsSession(err) {
+			c.setupFailed(o, err)
+			return
+		}
+		o.update(func(s *State, _ *session) {
+			s.Alert = alertFor(err, c.now())
+			if s.Alert.Kind == AlertResendTooSoon && s.Setup != nil {
+				s.Setup.BackupResendAt = s.Alert.RetryAt
+			}
+		})
+		return
+	}
+	o.update(func(s *State, _ *session) {
+		s.Alert, s.Notice = nil, "A new code was sent."
+		if sent.ResendAfter != nil && s.Setup != nil {
+			s.Setup.BackupResendAt = *sent.ResendAfter
+		}
+	})
+}
+
+// ConfirmBackup confirms the backup with the code it received.
+func (c *Controller) ConfirmBackup(code string) {
+	code = normalizeCode(code)
+	c.startIfNotWaiting("Checking the code…", func(o *op) {
+		ss, ok := c.inSetup(o)
+		if !ok {
+			return
+		}
+		if ss.backupFactorID == "" {
+			o.update(func(s *State, _ *session) { s.Alert = localAlert(AlertError, "Send a code to your backup first.") })
+			return
+		}
+		if !validCode(code) {
+			o.update(func(s *State, _ *session) { s.Alert = localAlert(AlertInvalidCode, "Enter the 6-digit code.") })
+			return
+		}
+		if _, err := ss.cl.ConfirmFactor(o.ctx, ss.setupBearer, ss.backupFactorID, code); err != nil {
+			c.setupFailed(o, err)
+			return
+		}
+		o.update(func(_ *State, ss *session) { ss.backupFactorID = "" })
+		c.log.Info("backup confirmed")
+		c.loadSetup(o, o.c.State().Setup.Reset, SetupOverview, "Your backup is set up.")
+	})
+}
+
+// Activate finishes setup and signs in ("Activate", then "Continue" after a reset).
+func (c *Controller) Activate() {
+	c.startIfNotWaiting("Activating two-step verification…", func(o *op) {
+		ss, ok := c.inSetup(o)
+		if !ok {
+			return
+		}
+		resp, err := ss.cl.Activate(o.ctx, ss.setupBearer)
+		if err != nil {
+			c.setupFailed(o, err)
+			return
+		}
+		c.log.Info("two-step verification activated")
+		if resp.State != api.StateAuthenticated {
+			c.handleAuth(o, resp, api.PurposeLogin)
+			return
+		}
+		c.signedIn(o, resp.Tokens, resp.User, "Two-step verification is on.")
+	})
+}

@@ -1,0 +1,87 @@
+package client_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/servertest"
+)
+
+// TestAdminAPI drives the Admin Center calls as the master administrator.
+func TestAdminAPI(t *testing.T) {
+	srv := servertest.Start(t)
+	ctx := context.Background()
+	c := newClient(t, srv.URL)
+	login, err := c.Login(ctx, "admin", srv.AdminPassword)
+	if err != nil || login.State != api.StateAuthenticated {
+		t.Fatalf("admin login: %+v %v", login, err)
+	}
+	tok := login.Tokens.AccessToken
+	st, err := c.Settings(ctx, tok)
+	if err != nil || st.PrimaryMethod != api.MethodAppNotification || st.Technicians != api.TechniciansSelectedGroups {
+		t.Fatalf("settings: %+v %v", st, err)
+	}
+	groups, err := c.Groups(ctx, tok)
+	if err != nil || len(groups) != 3 {
+		t.Fatalf("groups: %+v %v", groups, err)
+	}
+	on := true
+	name := "Night Shift"
+	g, err := c.CreateGroup(ctx, tok, api.GroupRequest{Name: &name, EnforceTwoStep: &on})
+	if err != nil || !g.EnforceTwoStep {
+		t.Fatalf("create group: %+v %v", g, err)
+	}
+	off := false
+	if g, err = c.UpdateGroup(ctx, tok, g.ID, api.GroupRequest{EnforceTwoStep: &off}); err != nil || g.EnforceTwoStep {
+		t.Fatalf("update group: %+v %v", g, err)
+	}
+	members, err := c.Members(ctx, tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var bobID string
+	for _, m := range members {
+		if m.Username == "bob" {
+			bobID = m.ID
+		}
+	}
+	if bobID == "" {
+		t.Fatalf("bob not among %d members", len(members))
+	}
+	if m, err := c.Member(ctx, tok, bobID); err != nil || m.Username != "bob" {
+		t.Fatalf("member: %+v %v", m, err)
+	}
+	uname, pw, roles := "ivan", "Ivan-Pass-2026!", []api.Role{api.RoleTechnician}
+	m, err := c.CreateMember(ctx, tok, api.MemberRequest{Username: &uname, Password: &pw, DisplayName: &uname, Roles: &roles, GroupID: &g.ID})
+	if err != nil || m.Username != "ivan" {
+		t.Fatalf("create member: %+v %v", m, err)
+	}
+	phone := "555-0150"
+	if m, err = c.UpdateMember(ctx, tok, m.ID, api.MemberRequest{Phone: &phone}); err != nil || m.Phone != phone {
+		t.Fatalf("update member: %+v %v", m, err)
+	}
+	if err := c.ResetTwoStep(ctx, tok, bobID); err != nil {
+		t.Fatal(err)
+	}
+	bobLogin, err := c.Login(ctx, "bob", "Demo-Pass-2026")
+	if err != nil || bobLogin.State != api.StateMFASetupRequired || !bobLogin.Reset {
+		t.Fatalf("bob after reset: %+v %v", bobLogin, err)
+	}
+	events, err := c.Audit(ctx, tok, 5)
+	if err != nil || len(events) == 0 || len(events) > 5 {
+		t.Fatalf("audit: %d %v", len(events), err)
+	}
+	st.PrimaryMethod = api.MethodSMS
+	out, err := c.PutSettings(ctx, tok, *st)
+	if err != nil || out.ResetMembers == nil || *out.ResetMembers == 0 {
+		t.Fatalf("put settings: %+v %v", out, err)
+	}
+	// A technician is refused.
+	if _, err := c.Settings(ctx, bobLogin.MFAToken); err == nil {
+		t.Fatal("an mfa_token read the settings")
+	}
+	if _, err := c.Outbox(ctx, ""); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,116 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// Login sends the password: the answer's State is authenticated,
+// mfa_required or mfa_setup_required. Never retried.
+func (c *Client) Login(ctx context.Context, username, password string) (*api.AuthResponse, error) {
+	var out api.AuthResponse
+	err := c.do(ctx, call{method: http.MethodPost, path: api.PathLogin,
+		body: api.LoginRequest{Username: username, Password: password}, result: &out})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// StartChallenge starts a challenge with the mfa_token of mfa_required (or an
+// access token for a step-up with purpose password_change).
+func (c *Client) StartChallenge(ctx context.Context, bearer string, req api.ChallengeRequest) (*api.Challenge, error) {
+	var out api.Challenge
+	if err := c.do(ctx, call{method: http.MethodPost, path: api.PathChallenges, bearer: bearer, body: req, result: &out}); err != nil {
+		return nil, err
+	}
+	if out.ChallengeID == "" {
+		return nil, errEmpty("POST "+api.PathChallenges, "challenge_id")
+	}
+	return &out, nil
+}
+
+// Verify answers a challenge with a code. Never retried.
+func (c *Client) Verify(ctx context.Context, bearer, challengeID, code string) (*api.AuthResponse, error) {
+	var out api.AuthResponse
+	err := c.do(ctx, call{method: http.MethodPost, path: api.PathChallengeVerify(challengeID), bearer: bearer,
+		body: api.VerifyRequest{Code: code}, result: &out})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// WaitChallenge long-polls a challenge for up to wait (at most api.MaxWait
+// seconds): the status, and the verify answer once approved. Cancel ctx to
+// stop waiting.
+func (c *Client) WaitChallenge(ctx context.Context, bearer, challengeID string, wait time.Duration) (*api.ChallengeStatus, error) {
+	secs := min(max(int(wait/time.Second), 0), api.MaxWait)
+	var out api.ChallengeStatus
+	err := c.do(ctx, call{method: http.MethodGet, path: api.PathChallenge(challengeID), bearer: bearer,
+		query: url.Values{"wait": {strconv.Itoa(secs)}}, result: &out, wait: time.Duration(secs) * time.Second})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// Resend sends a new SMS or email code; the old one stops working.
+func (c *Client) Resend(ctx context.Context, bearer, challengeID string) (*api.Challenge, error) {
+	var out api.Challenge
+	if err := c.do(ctx, call{method: http.MethodPost, path: api.PathChallengeResend(challengeID), bearer: bearer, result: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// CancelChallenge ends a challenge.
+func (c *Client) CancelChallenge(ctx context.Context, bearer, challengeID string) error {
+	return c.do(ctx, call{method: http.MethodDelete, path: api.PathChallenge(challengeID), bearer: bearer})
+}
+
+// Refresh trades a refresh token for new tokens (the old one is used up).
+// Never retried: a retried refresh would look like reuse and end the session.
+func (c *Client) Refresh(ctx context.Context, refreshToken string) (*api.Tokens, error) {
+	var out api.Tokens
+	err := c.do(ctx, call{method: http.MethodPost, path: api.PathRefresh,
+		body: api.RefreshRequest{RefreshToken: refreshToken}, result: &out})
+	if err != nil {
+		return nil, err
+	}
+	if out.AccessToken == "" || out.RefreshToken == "" {
+		return nil, errEmpty("POST "+api.PathRefresh, "tokens")
+	}
+	return &out, nil
+}
+
+// Logout ends the access token's session and, when refreshToken is set, that
+// refresh token's family too.
+func (c *Client) Logout(ctx context.Context, accessToken, refreshToken string) error {
+	var body any
+	if refreshToken != "" {
+		body = api.RefreshRequest{RefreshToken: refreshToken}
+	}
+	return c.do(ctx, call{method: http.MethodPost, path: api.PathLogout, bearer: accessToken, body: body})
+}
+
+// Me returns the signed-in member.
+func (c *Client) Me(ctx context.Context, accessToken string) (*api.User, error) {
+	var out api.User
+	if err := c.do(ctx, call{method: http.MethodGet, path: api.PathMe, bearer: accessToken, result: &out}); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// ChangePassword changes the member's password. Where two-step verification
+// applies, the first try answers 403 step_up_required (methods and primary in
+// the *Error's Problem); try again with the step-up token of the challenge.
+func (c *Client) ChangePassword(ctx context.Context, accessToken string, req api.PasswordChangeRequest) error {
+	return c.do(ctx, call{method: http.MethodPost, path: api.PathPassword, bearer: accessToken, body: req})
+}
