@@ -155,3 +155,10 @@ func (p *Peer) With(key, value string) *Peer {
 	q.Header[key] = value
 	return &q
 }
+
+func jsonUnmarshal(b []byte, v any) error {
+	if err := json.Unmarshal(b, v); err != nil {
+		return fmt.Errorf("decode %.200s: %w", b, err)
+	}
+	return nil
+}
