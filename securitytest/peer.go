@@ -162,3 +162,8 @@ func jsonUnmarshal(b []byte, v any) error {
 	}
 	return nil
 }
+
+// jsonHas reports whether a JSON body has the key anywhere (a cheap leak check).
+func jsonHas(b []byte, key string) bool {
+	return bytes.Contains(b, []byte(`"`+key+`"`))
+}
