@@ -31,9 +31,11 @@ func public(rt server.Route) bool {
 
 func isChallengeCall(rt server.Route) bool { return strings.HasPrefix(rt.Path, api.PathChallenges) }
 func isSetupCall(rt server.Route) bool     { return strings.HasPrefix(rt.Path, api.PathTwoStep) }
-func isDeviceCall(rt server.Route) bool    { return strings.HasPrefix(rt.Path, api.PathDeviceNotification) }
-func isAdminCall(rt server.Route) bool     { return strings.HasPrefix(rt.Path, api.Prefix+"/admin/") }
-func none(server.Route) bool               { return false }
+func isDeviceCall(rt server.Route) bool {
+	return strings.HasPrefix(rt.Path, api.PathDeviceNotification)
+}
+func isAdminCall(rt server.Route) bool { return strings.HasPrefix(rt.Path, api.Prefix+"/admin/") }
+func none(server.Route) bool           { return false }
 
 // ids are real identifiers to put into {id} paths.
 type ids struct {
