@@ -124,4 +124,3 @@ func waitUp(ctx context.Context, peer *Peer) error {
 		}
 	}
 }
-
