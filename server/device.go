@@ -6,128 +6,13 @@ import (
 	"net/http"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/remotesupport/techconsole/api"
 )
 
-// The device API: the phone side of app notifications. A phone registers
-// with the single-use push_token of a pairing URI and then long-polls its
-// pending pushes with its device token, approving (with the number the
-// member typed) or denying each.
-
-const maxDeviceName = 64
-
-// handleDeviceRegister: POST /device/register {push_token, device_name}.
-// The push token is single use and bound to the authenticator factor it was
-// issued with; registering creates the member's app_notification factor
-// (active with the authenticator, or pending until it is confirmed).
-// Failed registrations are throttled per client address.
-func (s *Server) handleDeviceRegister(w http.ResponseWriter, r *http.Request) error {
-	var req api.DeviceRegisterRequest
-	if err := decode(w, r, &req); err != nil {
-		return err
-	}
-	name, err := checkDeviceName(req.DeviceName)
-	if err != nil {
-		return err
-	}
-	ctx := r.Context()
-	addr := info(ctx).ClientAddress
-	if err := s.checkThrottle(ctx, auditEvent{Detail: "device registration"}, pushTokenLimit(addr), addressLimit(addr)); err != nil {
-		return err
-	}
-	if req.PushToken == "" || len(req.PushToken) > 256 {
-		s.failedAttempt(ctx, auditEvent{Kind: auditDeviceRegFailed, Detail: "malformed push token"}, failurePushToken, addr)
-		return invalidPushToken()
-	}
-	now := s.now()
-	deviceToken := newToken()
-	var out api.DeviceRegistration
-	var refused bool
-	err = s.store.Write(ctx, func(tx Tx) error {
-		pt, err := tx.PushToken(hashToken(req.PushToken))
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return err
-		}
-		var auth Factor
-		usable := err == nil && pt.UsedAt.IsZero() && now.Before(pt.ExpiresAt)
-		if usable {
-			auth, err = tx.Factor(pt.FactorID)
-			if err != nil && !errors.Is(err, ErrNotFound) {
-				return err
-			}
-			usable = err == nil && auth.Method == api.MethodAuthenticatorApp &&
-				(auth.Status == api.FactorPending || auth.Status == api.FactorActive)
-		}
-		if !usable {
-			refused = true
-			if err := s.recordFailure(ctx, tx, failurePushToken, addr); err != nil {
-				return err
-			}
-			return s.audit(ctx, tx, auditEvent{Kind: auditDeviceRegFailed, MemberID: pt.MemberID, Detail: "unknown, used or expired push token"})
-		}
-		if err := tx.UsePushToken(pt.Hash, now); err != nil {
-			return err
-		}
-		m, err := tx.Member(pt.MemberID)
-		if err != nil {
-			return err
-		}
-		// One phone per authenticator: a new registration replaces the old.
-		factors, err := tx.Factors(m.ID)
-		if err != nil {
-			return err
-		}
-		for _, f := range factors {
-			if f.Method == api.MethodAppNotification && f.ParentID == auth.ID {
-				if err := s.deleteFactor(tx, f); err != nil {
-					return err
-				}
-			}
-		}
-		f := Factor{ID: newID(prefixFactor), MemberID: m.ID, Method: api.MethodAppNotification, Status: auth.Status,
-			ParentID: auth.ID, CreatedAt: now}
-		if f.Status == api.FactorActive {
-			f.Confirmed = now
-		}
-		if err := tx.InsertFactor(f); err != nil {
-			return err
-		}
-		dev := Device{ID: newID(prefixDevice), MemberID: m.ID, FactorID: f.ID, Name: name, TokenHash: hashToken(deviceToken), CreatedAt: now}
-		if err := tx.InsertDevice(dev); err != nil {
-			return err
-		}
-		out = api.DeviceRegistration{DeviceID: dev.ID, DeviceToken: deviceToken}
-		return s.audit(ctx, tx, auditEvent{Kind: auditDeviceRegistered, MemberID: m.ID, Username: m.Username, Detail: dev.ID + " " + string(f.Status)})
-	})
-	if err != nil {
-		return err
-	}
-	if refused {
-		return invalidPushToken()
-	}
-	writeJSON(w, http.StatusCreated, out)
-	return nil
-}
-
-func invalidPushToken() *httpError {
-	return perr(http.StatusUnauthorized, api.CodeInvalidPushToken, "the pairing code is unknown, used or expired; start pairing again")
-}
-
-func checkDeviceName(n string) (string, error) {
-	n = strings.TrimSpace(n)
-	if n == "" || len(n) > maxDeviceName || !utf8.ValidString(n) {
-		return "", validation("device_name must be 1 to 64 characters")
-	}
-	for _, r := range n {
-		if unicode.IsControl(r) {
-			return "", validation("device_name must not contain control characters")
-		}
-	}
-	return n, nil
-}
+// The device API: the phone side of app notifications. A registered phone
+// (device_register.go) long-polls its pending pushes with its device token
+// and approves (with the number the member typed) or denies each.
 
 // phone is a device speaking with its device token.
 type phone struct {
@@ -261,7 +146,10 @@ func (s *Server) handleDeviceDecision(w http.ResponseWriter, r *http.Request) er
 		if err != nil {
 			return err
 		}
-		if err := s.expireIfDue(tx, &ch); err != nil {
+		// The event carries the console's address and version (the sign-in
+		// it answers); the phone is named in the detail.
+		actx := context.WithValue(ctx, reqInfoKey, reqInfo{ClientAddress: ch.ClientAddress, ConsoleVersion: ch.ConsoleVersion})
+		if err := s.expireAndAudit(actx, tx, &ch, ph.Member); err != nil {
 			return err
 		}
 		switch ch.Status {
@@ -273,9 +161,6 @@ func (s *Server) handleDeviceDecision(w http.ResponseWriter, r *http.Request) er
 			answer = perr(http.StatusConflict, api.CodeAlreadyDecided, "the notification was already answered or cancelled")
 			return nil
 		}
-		// The event carries the console's address and version (the sign-in
-		// it answers); the phone is named in the detail.
-		actx := context.WithValue(ctx, reqInfoKey, reqInfo{ClientAddress: ch.ClientAddress, ConsoleVersion: ch.ConsoleVersion})
 		ev := auditEvent{Kind: auditPushDenied, MemberID: ph.Member.ID, Username: ph.Member.Username,
 			Detail: "denied on " + ph.Device.ID + " from " + info(ctx).ClientAddress}
 		ch.ClosedAt = s.now()
@@ -306,22 +191,5 @@ func (s *Server) handleDeviceDecision(w http.ResponseWriter, r *http.Request) er
 	}
 	s.hub.publish(challengeKey(id))
 	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-// activatePushFactors makes active the app notification factors registered
-// (pending) beside an authenticator that has just been confirmed.
-func (s *Server) activatePushFactors(tx Tx, auth Factor, factors []Factor) error {
-	if auth.Method != api.MethodAuthenticatorApp {
-		return nil
-	}
-	for _, o := range factors {
-		if o.Method == api.MethodAppNotification && o.ParentID == auth.ID && o.Status == api.FactorPending {
-			o.Status, o.Confirmed = api.FactorActive, s.now()
-			if err := tx.UpdateFactor(o); err != nil {
-				return err
-			}
-		}
-	}
 	return nil
 }

@@ -148,14 +148,8 @@ func (s *Server) challengeState(ctx context.Context, p principal, id string) (ap
 		if err != nil {
 			return err
 		}
-		wasPending := ch.Status == ChallengeStatusPending
-		if err := s.expireIfDue(tx, &ch); err != nil {
+		if err := s.expireAndAudit(ctx, tx, &ch, p.Member); err != nil {
 			return err
-		}
-		if wasPending && ch.Status == ChallengeStatusExpired && ch.Method == api.MethodAppNotification {
-			if err := s.audit(ctx, tx, auditEvent{Kind: auditPushExpired, MemberID: p.Member.ID, Username: p.Member.Username}); err != nil {
-				return err
-			}
 		}
 		st.Status, expiresAt = wireStatus(ch.Status), ch.ExpiresAt
 		final = ch.Status != ChallengeStatusPending || ch.Method != api.MethodAppNotification
@@ -178,4 +172,17 @@ func (s *Server) challengeState(ctx context.Context, p principal, id string) (ap
 		return err
 	})
 	return st, final, expiresAt, err
+}
+
+// expireAndAudit is expireIfDue that records a push's expiry in the audit
+// log (once: only the transition is recorded).
+func (s *Server) expireAndAudit(ctx context.Context, tx Tx, ch *Challenge, m Member) error {
+	wasPending := ch.Status == ChallengeStatusPending
+	if err := s.expireIfDue(tx, ch); err != nil {
+		return err
+	}
+	if wasPending && ch.Status == ChallengeStatusExpired && ch.Method == api.MethodAppNotification {
+		return s.audit(ctx, tx, auditEvent{Kind: auditPushExpired, MemberID: m.ID, Username: m.Username, Detail: string(ch.Purpose)})
+	}
+	return nil
 }

@@ -204,6 +204,17 @@ func TestPushDeniedWrongNumberExpiredCancelled(t *testing.T) {
 		}
 		c.fail("POST", api.PathNotification(ch.ChallengeID), phone, api.NotificationDecision{Decision: api.DecisionApprove, MatchNumber: ch.MatchNumber},
 			http.StatusGone, api.CodeChallengeExpired)
+		var events []api.AuditEvent
+		c.ok("GET", api.PathAdminAudit+"?limit=50", c.admin(), nil, http.StatusOK, &events)
+		expired := 0
+		for _, e := range events {
+			if e.Kind == "push.expired" && e.Username == "alice" {
+				expired++
+			}
+		}
+		if expired != 1 {
+			t.Errorf("%d push.expired events, want 1", expired)
+		}
 	})
 	t.Run("bad decisions change nothing", func(t *testing.T) {
 		c.t = t

@@ -24,8 +24,12 @@ var migrationFiles embed.FS
 // sqliteStore keeps everything in one SQLite file: one connection for writes
 // (BEGIN IMMEDIATE, so writers queue in order) and a pool for reads.
 type sqliteStore struct {
-	w *sql.DB
-	r *sql.DB
+	w      *sql.DB
+	r      *sql.DB
+	wStmts *stmtCache // prepared statements (store_sqlite_stmts.go)
+	rStmts *stmtCache
+	// stopCheckpoints ends the background WAL checkpoints (store_sqlite_checkpoint.go).
+	stopCheckpoints func()
 }
 
 // OpenSQLite opens (creating if needed) the database file and applies the
@@ -37,6 +41,7 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 		q.Add("_pragma", "synchronous(NORMAL)")
 		q.Add("_pragma", "busy_timeout(10000)")
 		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "wal_autocheckpoint("+strconv.Itoa(walBackstopPages)+")")
 		if txlock != "" {
 			q.Set("_txlock", txlock)
 		}
@@ -65,6 +70,8 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 	}
 	r.SetMaxOpenConns(max(2, runtime.NumCPU()))
 	s.r = r
+	s.wStmts, s.rStmts = newStmtCache(w), newStmtCache(r)
+	s.stopCheckpoints = startCheckpointer(r)
 	return s, nil
 }
 
@@ -121,8 +128,9 @@ func (s *sqliteStore) Read(ctx context.Context, fn func(Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin read: %w", err)
 	}
+	defer s.rStmts.prepareWanted(ctx)
 	defer tx.Rollback()
-	return fn(&sqliteTx{ctx: ctx, tx: tx})
+	return fn(&sqliteTx{ctx: ctx, tx: cachedTx{tx: tx, cache: s.rStmts}})
 }
 
 func (s *sqliteStore) Write(ctx context.Context, fn func(Tx) error) error {
@@ -130,7 +138,8 @@ func (s *sqliteStore) Write(ctx context.Context, fn func(Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin write: %w", err)
 	}
-	if err := fn(&sqliteTx{ctx: ctx, tx: tx}); err != nil {
+	defer s.wStmts.prepareWanted(ctx)
+	if err := fn(&sqliteTx{ctx: ctx, tx: cachedTx{tx: tx, cache: s.wStmts}}); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -142,6 +151,13 @@ func (s *sqliteStore) Write(ctx context.Context, fn func(Tx) error) error {
 
 func (s *sqliteStore) Close() error {
 	var errs []error
+	if s.stopCheckpoints != nil {
+		s.stopCheckpoints()
+	}
+	if s.wStmts != nil {
+		s.wStmts.close()
+		s.rStmts.close()
+	}
 	if s.r != nil {
 		errs = append(errs, s.r.Close())
 	}
@@ -151,7 +167,7 @@ func (s *sqliteStore) Close() error {
 
 type sqliteTx struct {
 	ctx context.Context
-	tx  *sql.Tx
+	tx  cachedTx
 }
 
 func (t *sqliteTx) exec(q string, args ...any) (sql.Result, error) {

@@ -35,10 +35,21 @@ func (t *sqliteTx) UseStepUpToken(hash string, at time.Time) error {
 	return t.execOne("use step-up token", `UPDATE step_up_tokens SET used_at = ? WHERE token_hash = ? AND used_at = 0`, ms(at), hash)
 }
 
+// failureRetention is how long failures are kept (the throttle looks back
+// 15 minutes; the audit log keeps the story).
+const failureRetention = 24 * time.Hour
+
+// InsertFailure records f and drops a few of the oldest failures past
+// failureRetention, so the table stays bounded at a constant cost per insert.
 func (t *sqliteTx) InsertFailure(f Failure) error {
 	_, err := t.exec(`INSERT INTO failures (at, kind, subject, client_address) VALUES (?, ?, ?, ?)`, ms(f.At), f.Kind, f.Subject, f.ClientAddress)
 	if err != nil {
 		return fmt.Errorf("insert failure: %w", err)
+	}
+	_, err = t.exec(`DELETE FROM failures WHERE id IN (SELECT id FROM (SELECT id, at FROM failures ORDER BY id LIMIT 16) WHERE at < ?)`,
+		ms(f.At.Add(-failureRetention)))
+	if err != nil {
+		return fmt.Errorf("prune failures: %w", err)
 	}
 	return nil
 }

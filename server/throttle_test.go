@@ -138,3 +138,37 @@ func TestUnknownUsernameAnswersLikeAWrongPassword(t *testing.T) {
 		t.Errorf("unknown username answered in %v, a wrong password in %v: the hash was skipped", unknown, known)
 	}
 }
+
+// TestOldFailuresArePruned: failures past a day go as new ones come.
+func TestOldFailuresArePruned(t *testing.T) {
+	c := start(t)
+	st := c.inst.Server.Store()
+	old := c.clock.Now().Add(-25 * time.Hour)
+	insert := func(at time.Time, n int) {
+		err := st.Write(context.Background(), func(tx server.Tx) error {
+			for range n {
+				if err := tx.InsertFailure(server.Failure{At: at, Kind: "password", Subject: "x", ClientAddress: "192.0.2.1"}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	insert(old, 20)
+	insert(c.clock.Now(), 2)
+	var left []time.Time
+	err := st.Read(context.Background(), func(tx server.Tx) error {
+		var err error
+		left, err = tx.RecentFailures(server.FailureFilter{ClientAddress: "192.0.2.1"}, old.Add(-time.Hour), 100)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(left) != 2 {
+		t.Errorf("%d failures left, want the 2 recent ones", len(left))
+	}
+}

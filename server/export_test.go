@@ -1,0 +1,8 @@
+package server
+
+// Exported for the benchmarks of package server_test: the very hash a
+// sign-in verifies, at the server's parameters.
+var (
+	VerifyPassword   = verifyPassword
+	DemoPasswordHash = demoPasswordHash
+)
