@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -311,4 +312,33 @@ func TestExpiryLandsInActionableStates(t *testing.T) {
 	// Signing in again works.
 	ctl.Login("bob", demoPassword, false)
 	rec.waitFor(t, "totp again", challengeWith(api.MethodAuthenticatorApp))
+}
+
+// TestCancelWhileSigningIn: a server that accepts but never answers; Cancel
+// gives the form back at once.
+func TestCancelWhileSigningIn(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	ctl, err := app.NewController(app.Config{ServerURL: "http://" + ln.Addr().String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ctl.Close()
+	rec := newRecorder()
+	ctl.Subscribe(rec.add)
+	ctl.Login("bob", demoPassword, false)
+	rec.waitFor(t, "busy", func(s app.State) bool { return s.Busy })
+	ctl.Cancel()
+	s := rec.waitFor(t, "form back", func(s app.State) bool { return !s.Busy })
+	if s.Step != app.StepSignedOut || s.Alert != nil {
+		t.Fatalf("after cancel: %s %+v", s.Step, s.Alert)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := ctl.Wait(ctx); err != nil {
+		t.Fatalf("the sign-in call was not cancelled: %v", err)
+	}
 }
