@@ -1,14 +1,12 @@
 package securitytest
 
 import (
-	"bytes"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/remotesupport/techconsole/api"
@@ -21,23 +19,6 @@ import (
 // TOTP secret appears in any answer (the pairing answer alone carries its new
 // secret), no token appears in any answer but the one that issued it, and
 // none of them appears in the server's log or in the audit log.
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 var tokenKeys = regexp.MustCompile(`"(access_token|refresh_token|mfa_token|step_up_token|device_token)":"([^"]+)"`)
 
