@@ -30,6 +30,8 @@ func (s *Server) handleOpenAPI(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
+// The document depends on no server's state (dev-only routes are in it
+// either way), so one copy serves every Server in the process.
 var (
 	openAPIOnce sync.Once
 	openAPIDoc  []byte

@@ -64,3 +64,22 @@ func TestPushTokenRaceAndExpiry(t *testing.T) {
 	c.clock.Advance(10*time.Minute + time.Second)
 	c.fail("POST", api.PathDeviceRegister, "", api.DeviceRegisterRequest{PushToken: late, DeviceName: "phone"}, http.StatusUnauthorized, api.CodeInvalidPushToken)
 }
+
+// TestLongPollWaitsOnlyForPushes: a pending push answers pending when the
+// wait runs out; a code challenge answers at once whatever the wait.
+func TestLongPollWaitsOnlyForPushes(t *testing.T) {
+	c := start(t)
+	r := c.loginState("alice", api.StateMFARequired)
+	push := c.startChallenge(r.MFAToken, api.MethodAppNotification)
+	p := c.poll(r.MFAToken, push.ChallengeID, 1)
+	if p.body.Status != api.ChallengePending || p.took < 900*time.Millisecond || p.took > 5*time.Second {
+		t.Errorf("pending push after wait=1: %s in %v", p.raw, p.took)
+	}
+	code := c.startChallenge(r.MFAToken, api.MethodAuthenticatorApp)
+	p = c.poll(r.MFAToken, code.ChallengeID, 25)
+	if p.body.Status != api.ChallengePending || p.took > 2*time.Second {
+		t.Errorf("code challenge long-poll: %s in %v", p.raw, p.took)
+	}
+	c.fail("GET", api.PathChallenge(push.ChallengeID)+"?wait=31", r.MFAToken, nil, http.StatusBadRequest, api.CodeValidation)
+	c.fail("GET", api.PathChallenge(push.ChallengeID)+"?wait=x", r.MFAToken, nil, http.StatusBadRequest, api.CodeValidation)
+}
