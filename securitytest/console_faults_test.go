@@ -222,7 +222,7 @@ func TestConsoleWorksWithoutKeychain(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Setenv("DBUS_SESSION_BUS_ADDRESS", tc.bus(t))
-			ctl := newController(t, proc.URL, app.OSKeychain{Timeout: 2 * time.Second})
+			ctl := newController(t, proc.URL, app.OSKeychain{Timeout: time.Second})
 			s := watch(t, ctl)
 			start := time.Now()
 			ctl.Login("grace", server.DemoPassword, true) // "Keep me signed in" ticked

@@ -23,9 +23,10 @@ type Peer struct {
 	Timeout time.Duration
 }
 
-var sharedClient = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{
-	MaxIdleConns: 512, MaxIdleConnsPerHost: 512, IdleConnTimeout: 30 * time.Second,
-}}
+var (
+	sharedTransport = &http.Transport{MaxIdleConns: 512, MaxIdleConnsPerHost: 512, IdleConnTimeout: 30 * time.Second}
+	sharedClient    = &http.Client{Timeout: 30 * time.Second, Transport: sharedTransport}
+)
 
 // Resp is one answer.
 type Resp struct {

@@ -30,6 +30,10 @@ func Start(t testing.TB, opts ...servertest.Option) *Rig {
 	t.Helper()
 	clock := servertest.NewClock(Epoch)
 	inst := servertest.Start(t, append([]servertest.Option{servertest.WithClock(clock)}, opts...)...)
+	// Before the server shuts down (cleanups run last first): connections the
+	// transport dialled for a race but never used look "new" to the server,
+	// whose graceful shutdown would wait 5 s for them.
+	t.Cleanup(sharedTransport.CloseIdleConnections)
 	return &Rig{Peer: &Peer{Base: inst.URL}, Inst: inst, Clock: clock}
 }
 
