@@ -170,6 +170,7 @@ func TestKillDuringSetups(t *testing.T) {
 	var mu sync.Mutex
 	activated := map[string]bool{}
 	confirmed := map[string][]string{} // member → factor ids whose confirmation was answered 200
+	firstDone := make(chan struct{}, n)
 	var wg sync.WaitGroup
 	for i, name := range names {
 		wg.Add(1)
@@ -214,10 +215,17 @@ func TestKillDuringSetups(t *testing.T) {
 				mu.Lock()
 				activated[name] = true
 				mu.Unlock()
+				firstDone <- struct{}{}
 			}
 		}()
 	}
-	pr.killAfter(time.Duration(150+rand.IntN(150)) * time.Millisecond)
+	// Kill the moment the first setup is activated: the others are mid-way.
+	select {
+	case <-firstDone:
+	case <-time.After(15 * time.Second):
+		t.Fatal("no setup finished")
+	}
+	pr.proc.Kill()
 	wg.Wait()
 	pr.restart()
 	admin := pr.admin()
