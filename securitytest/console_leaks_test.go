@@ -34,24 +34,43 @@ func TestConsoleFilesAndLogHoldNoSecret(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(ctl.Close)
-	s := watch(t, ctl)
+	// settle waits until the controller's action is over and returns its
+	// state. (A kept State shares its Setup and Challenge with the
+	// controller, which changes them in place: reading one while an action
+	// runs is a data race in package app, reported; settling avoids it.)
+	settle := func(step app.Step) app.State {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+		defer cancel()
+		if err := ctl.Wait(ctx); err != nil {
+			t.Fatalf("waiting for %s: %v", step, err)
+		}
+		st := ctl.State()
+		if st.Step != step || st.Busy {
+			t.Fatalf("state %s (busy %v, alert %+v), want %s", st.Step, st.Busy, st.Alert, step)
+		}
+		return st
+	}
 	secrets := []string{server.DemoPassword}
 
 	// Bob signs in with a code and stays signed in.
 	ctl.Login("bob", server.DemoPassword, true)
-	s.until(t, "code prompt", 15*time.Second, func(st app.State) bool { return st.Step == app.StepChallenge && !st.Busy })
+	settle(app.StepChallenge)
 	code := Code(t, Account(t, "bob").TOTPSecret, r.Now())
 	secrets = append(secrets, code, Account(t, "bob").TOTPSecret)
 	ctl.SubmitCode(code)
-	s.until(t, "bob signed in", 15*time.Second, func(st app.State) bool { return st.Step == app.StepSignedIn })
+	settle(app.StepSignedIn)
 	ctl.SignOut()
-	s.until(t, "signed out", 15*time.Second, func(st app.State) bool { return st.Step == app.StepSignedOut && !st.Busy })
+	settle(app.StepSignedOut)
 
 	// Erin sets up the mobile app and a text message backup, keeping the session.
 	ctl.Login("erin", server.DemoPassword, true)
-	s.until(t, "setup", 15*time.Second, func(st app.State) bool { return st.Step == app.StepSetup && !st.Busy })
+	settle(app.StepSetup)
 	ctl.StartPairing()
-	st := s.until(t, "pairing", 15*time.Second, func(st app.State) bool { return st.Setup != nil && st.Setup.Pairing != nil && !st.Busy })
+	st := settle(app.StepSetup)
+	if st.Setup == nil || st.Setup.Pairing == nil {
+		t.Fatalf("no pairing shown: %+v", st.Setup)
+	}
 	pairing := *st.Setup.Pairing
 	secrets = append(secrets, pairing.Secret)
 	// The virtual phone pairs from the QR code's URI (and registers for pushes).
@@ -65,19 +84,21 @@ func TestConsoleFilesAndLogHoldNoSecret(t *testing.T) {
 	code = Code(t, pairing.Secret, r.Now())
 	secrets = append(secrets, code)
 	ctl.ConfirmAuthenticator(code)
-	s.until(t, "backup entry", 15*time.Second, func(st app.State) bool {
-		return st.Setup != nil && st.Setup.Phase == app.SetupBackupEntry && !st.Busy
-	})
+	if st := settle(app.StepSetup); st.Setup.Phase != app.SetupBackupEntry {
+		t.Fatalf("after confirming the app: phase %s, alert %+v", st.Setup.Phase, st.Alert)
+	}
 	ctl.StartSMS("555-0177")
-	s.until(t, "backup code", 15*time.Second, func(st app.State) bool {
-		return st.Setup != nil && st.Setup.Phase == app.SetupBackupCode && !st.Busy
-	})
+	if st := settle(app.StepSetup); st.Setup.Phase != app.SetupBackupCode {
+		t.Fatalf("after the phone number: phase %s, alert %+v", st.Setup.Phase, st.Alert)
+	}
 	sms := r.LastCode(t, "555-0177")
 	secrets = append(secrets, sms)
 	ctl.ConfirmBackup(sms)
-	s.until(t, "can activate", 15*time.Second, func(st app.State) bool { return st.Setup != nil && st.Setup.CanActivate && !st.Busy })
+	if st := settle(app.StepSetup); !st.Setup.CanActivate {
+		t.Fatalf("after the SMS code: cannot activate, alert %+v", st.Alert)
+	}
 	ctl.Activate()
-	s.until(t, "erin signed in", 15*time.Second, func(st app.State) bool { return st.Step == app.StepSignedIn && !st.Busy })
+	settle(app.StepSignedIn)
 
 	// What the keychain holds is secret too: the refresh token and the phone's entries.
 	for _, svc := range []string{app.ServiceName(r.Base)} {
