@@ -3,6 +3,7 @@ package securitytest
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"strconv"
 	"sync"
@@ -102,12 +103,22 @@ func TestCodeGuessingLimitedAcrossSignIns(t *testing.T) {
 		t.Fatalf("%d wrong codes judged over fresh sign-ins, want 10 then 429 (last %s)", guesses, final)
 	}
 	wait := retryAfter(t, final)
+	// The attacker's best chance over a day, from the limits just measured:
+	// the guesses allowed per window (every guess here was made at the same
+	// server instant, so Retry-After is the whole window) times the windows
+	// in 24 hours, with 3 codes valid at a time (±1 step).
+	perDay := float64(guesses) * float64(24*time.Hour) / float64(wait)
+	p := 1 - math.Pow(1-3/1e6, perDay)
+	t.Logf("%d wrong codes per %s → %.0f guesses a day → p = %.3g of hitting a valid code", guesses, wait, perDay, p)
+	if perDay > 960 || p > 0.003 {
+		t.Fatalf("%.0f guesses a day (p=%.4f), want at most 960 (p ≤ 0.3%%)", perDay, p)
+	}
 	// The right code is refused too while the limit holds, on a new sign-in as well.
 	mfa := r.LoginState(t, "bob", api.StateMFARequired).MFAToken
 	r.NextStep()
 	ch := r.Challenge(t, mfa, api.ChallengeRequest{Method: api.MethodAuthenticatorApp})
 	retryAfter(t, r.Do(t, "POST", api.PathChallengeVerify(ch.ChallengeID), mfa, api.VerifyRequest{Code: Code(t, bob.TOTPSecret, r.Now())}))
-	// A step-up challenge counts against the same member.
+	// Once the window has passed, the member signs in again.
 	r.Clock.Advance(wait)
 	tok := r.SignIn(t, "bob")
 	if tok.AccessToken == "" {
