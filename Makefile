@@ -49,8 +49,9 @@ clean:
 SOAK_OUT ?= build/soak-results.md
 soak:
 	mkdir -p $(dir $(SOAK_OUT)) && rm -f $(SOAK_OUT)
-	SOAK_OUT=$(abspath $(SOAK_OUT)) $(GO) test -tags soak -run '^TestSoak' -count=1 -timeout 10m -v ./securitytest/ | grep -E '^(---|ok|FAIL|PASS)|soak_test'
-	@echo "figures in $(SOAK_OUT)"
+	SOAK_OUT=$(abspath $(SOAK_OUT)) $(GO) test -tags soak -run '^TestSoak' -count=1 -timeout 10m -v ./securitytest/ \
+		> $(SOAK_OUT).log 2>&1; rc=$$?; grep -E '^(---|ok|FAIL|PASS)|soak_test' $(SOAK_OUT).log; \
+		echo "figures in $(SOAK_OUT), full output in $(SOAK_OUT).log"; exit $$rc
 
 # Each fuzz target of the attack suite for FUZZTIME (Go runs one target at a time).
 FUZZTIME ?= 30s
