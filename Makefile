@@ -8,7 +8,7 @@ GOFLAGS  := -tags $(TAGS)
 BIN      := build/bin
 FYNE_CLI := fyne.io/tools/cmd/fyne@v1.7.4
 
-.PHONY: all run test deps build bench lint package clean screenshots screenshots-admin bench-startup
+.PHONY: all run test deps build bench lint package clean screenshots screenshots-admin bench-startup soak fuzz
 
 all: build
 
@@ -59,3 +59,21 @@ package: deps
 
 clean:
 	rm -rf build
+
+# The attack suite's statistical and long part (securitytest, build tag soak):
+# 24 h brute-force budget, enumeration timing, push latency, slow bodies and
+# 200 members signing in for 60 s. About three minutes; figures go to SOAK_OUT.
+SOAK_OUT ?= build/soak-results.md
+soak:
+	mkdir -p $(dir $(SOAK_OUT)) && rm -f $(SOAK_OUT)
+	SOAK_OUT=$(abspath $(SOAK_OUT)) $(GO) test -tags soak -run '^TestSoak' -count=1 -timeout 10m -v ./securitytest/ \
+		> $(SOAK_OUT).log 2>&1; rc=$$?; grep -E '^(---|ok|FAIL|PASS)|soak_test' $(SOAK_OUT).log; \
+		echo "figures in $(SOAK_OUT), full output in $(SOAK_OUT).log"; exit $$rc
+
+# Each fuzz target of the attack suite for FUZZTIME (Go runs one target at a time).
+FUZZTIME ?= 30s
+FUZZ_TARGETS := FuzzJSONHandlers FuzzParseConsoleVersion FuzzProblemDecoder FuzzPhoneParseURI
+fuzz:
+	for f in $(FUZZ_TARGETS); do \
+		$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -parallel 2 ./securitytest/ || exit 1; \
+	done

@@ -1,0 +1,126 @@
+package securitytest
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Proc is a real authserver process built from cmd/authserver, for fault
+// tests that kill it with SIGKILL (kill -9) and start it again on the same
+// database.
+type Proc struct {
+	URL string
+	cmd *exec.Cmd
+	log *syncBuffer
+}
+
+var (
+	buildOnce sync.Once
+	buildPath string
+	buildErr  error
+)
+
+// AuthserverBinary builds cmd/authserver once per test binary run.
+func AuthserverBinary(t testing.TB) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "securitytest-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		buildPath = filepath.Join(dir, "authserver")
+		gobin := os.Getenv("GO")
+		if gobin == "" {
+			gobin = "go"
+		}
+		cmd := exec.Command(gobin, "build", "-o", buildPath, "github.com/remotesupport/techconsole/cmd/authserver")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build cmd/authserver: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return buildPath
+}
+
+var listening = regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+)`)
+
+// StartProc runs authserver on a free loopback port with the database,
+// demo organisation, dev outbox and admin password, and waits until it
+// listens. The test's cleanup kills it if it still runs.
+func StartProc(t testing.TB, db, adminPassword string, extra ...string) *Proc {
+	t.Helper()
+	args := append([]string{"--addr", "127.0.0.1:0", "--db", db, "--dev", "--demo", "--admin-password", adminPassword}, extra...)
+	cmd := exec.Command(AuthserverBinary(t), args...)
+	cmd.Stdout = io.Discard
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start authserver: %v", err)
+	}
+	p := &Proc{cmd: cmd, log: &syncBuffer{}}
+	t.Cleanup(func() { p.Kill() })
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			line := sc.Text()
+			p.log.Write([]byte(line + "\n"))
+			if m := listening.FindStringSubmatch(line); m != nil {
+				select {
+				case found <- m[1]:
+				default:
+				}
+			}
+		}
+	}()
+	select {
+	case p.URL = <-found:
+	case <-time.After(20 * time.Second):
+		t.Fatalf("authserver did not start:\n%s", p.log.String())
+	}
+	return p
+}
+
+// Kill sends SIGKILL, as kill -9 does, and waits for the process to end.
+func (p *Proc) Kill() {
+	if p.cmd.ProcessState != nil {
+		return
+	}
+	_ = p.cmd.Process.Kill()
+	_ = p.cmd.Wait()
+}
+
+// Log is what the process wrote to stderr.
+func (p *Proc) Log() string { return p.log.String() }
+
+// Peer talks to the process.
+func (p *Proc) Peer() *Peer { return &Peer{Base: p.URL} }
+
+// waitUp polls until the server answers (used after a start).
+func waitUp(ctx context.Context, peer *Peer) error {
+	for {
+		res, err := peer.Send(ctx, "GET", "/api/v1/openapi.json", "", nil)
+		if err == nil && res.Status == 200 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("server not up: %v", err)
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
