@@ -139,7 +139,7 @@ func NewController(cfg Config) (*Controller, error) {
 func (c *Controller) State() State {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.st
+	return c.st.clone()
 }
 
 // Subscribe calls fn with the current state and then with every change, in
@@ -152,7 +152,7 @@ func (c *Controller) Subscribe(fn func(State)) (unsubscribe func()) {
 	id := c.nextSub
 	c.nextSub++
 	c.subs[id] = fn
-	c.queue = append(c.queue, delivery{state: c.st, only: id, one: true})
+	c.queue = append(c.queue, delivery{state: c.st.clone(), only: id, one: true})
 	c.subMu.Unlock()
 	c.mu.Unlock()
 	c.kick()
@@ -355,7 +355,7 @@ func (o *op) session() session {
 func (c *Controller) publishLocked() {
 	c.st.Seq++
 	c.st.NextVersion = c.version
-	s := c.st
+	s := c.st.clone()
 	c.subMu.Lock()
 	c.queue = append(c.queue, delivery{state: s})
 	c.subMu.Unlock()
