@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"errors"
 	"os"
 	"sync"
 	"testing"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
-	"github.com/remotesupport/techconsole/client"
 	"github.com/remotesupport/techconsole/server/servertest"
 )
 
@@ -144,5 +142,3 @@ func osKeychain(t *testing.T) app.Keychain {
 	}
 	return kc
 }
-
-func isUnreachable(err error) bool { return errors.Is(err, client.ErrUnreachable) }
