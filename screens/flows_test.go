@@ -3,6 +3,7 @@ package screens
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -72,7 +73,7 @@ func TestSignInWithEachCodeMethod(t *testing.T) {
 					offered = append(offered, m)
 				}
 			}
-			if !equalMethods(offered, tc.offered) {
+			if !slices.Equal(offered, tc.offered) {
 				t.Errorf("\"Use another method\" offers %v, want %v", offered, tc.offered)
 			}
 			if tc.via != "" {
@@ -86,18 +87,6 @@ func TestSignInWithEachCodeMethod(t *testing.T) {
 			}
 		})
 	}
-}
-
-func equalMethods(a, b []api.Method) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestAppNotificationShowsNumberAndSignsInWhenApproved(t *testing.T) {
