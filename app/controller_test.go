@@ -143,7 +143,8 @@ func TestErrorsLandInActionableStates(t *testing.T) {
 
 }
 
-// TestLockout needs the server's throttling (server issue 4).
+// TestLockout: wrong passwords until the server's per-member limit answers
+// 429, which the console shows as a lockout with the time to wait.
 func TestLockout(t *testing.T) {
 	e := newEnv(t)
 	ctl, rec := e.controller(t, currentV)

@@ -219,11 +219,7 @@ func TestFirstTimeSetup(t *testing.T) {
 					return h.con.tester.phoneMsg.Text() != "" && strings.HasPrefix(h.con.tester.phoneMsg.Text(), "Could not")
 				})
 				if msg := h.con.tester.phoneMsg.Text(); strings.HasPrefix(msg, "Could not") {
-					if !strings.Contains(msg, "(not_found)") {
-						t.Fatalf("virtual phone: %s", msg)
-					}
-					// a server build without the device API (server part 2 not merged)
-					t.Logf("virtual phone could not register: %s; using the key instead", msg)
+					t.Fatalf("virtual phone: %s", msg)
 				}
 				test.Tap(h.con.toggle)
 			}
