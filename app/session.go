@@ -40,12 +40,7 @@ func (c *Controller) Resume() {
 		}
 		tokens, err := cl.Refresh(o.ctx, refresh)
 		if err != nil {
-			if endsSession(err) {
-				c.forget(o.ctx, server, username)
-				c.sessionEnded(o, err, "Your saved session has ended. Sign in again.")
-				return
-			}
-			o.fail(err)
+			c.resumeFailed(o, err, server, username)
 			return
 		}
 		// The old refresh token is used up: keep the new one before anything else.
@@ -55,12 +50,7 @@ func (c *Controller) Resume() {
 		}
 		user, err := cl.Me(o.ctx, tokens.AccessToken)
 		if err != nil {
-			if endsSession(err) {
-				c.forget(o.ctx, server, username)
-				c.sessionEnded(o, err, "Your saved session has ended. Sign in again.")
-				return
-			}
-			o.fail(err)
+			c.resumeFailed(o, err, server, username)
 			return
 		}
 		c.log.Info("session resumed", "user", user.Username)
@@ -69,6 +59,17 @@ func (c *Controller) Resume() {
 			s.Step, s.User, s.Username, s.Alert, s.Notice = StepSignedIn, user, user.Username, warn, ""
 		})
 	})
+}
+
+// resumeFailed ends Resume after a failed refresh or lookup: a session the
+// server no longer honours is forgotten, anything else is shown as it is.
+func (c *Controller) resumeFailed(o *op, err error, server, username string) {
+	if endsSession(err) {
+		c.forget(o.ctx, server, username)
+		c.sessionEnded(o, err, "Your saved session has ended. Sign in again.")
+		return
+	}
+	o.fail(err)
 }
 
 // forget deletes the member's keychain entry, best effort.
