@@ -129,16 +129,14 @@ func (c *Controller) ChangePassword(current, newPassword string) {
 	c.startIfNotWaiting("Changing your password…", func(o *op) {
 		ss := o.session()
 		if ss.tokens == nil || ss.cl == nil {
-			o.update(func(s *State, _ *session) { s.Alert = localAlert(AlertSessionEnded, "Sign in first.") })
+			o.refuse(AlertSessionEnded, "Sign in first.")
 			return
 		}
 		o.update(func(s *State, _ *session) {
 			s.Step, s.Busy, s.Activity, s.Alert = StepChangePassword, true, "Changing your password…", nil
 		})
 		if current == "" || newPassword == "" {
-			o.update(func(s *State, _ *session) {
-				s.Alert = localAlert(AlertWeakPassword, "Enter your current password and a new one.")
-			})
+			o.refuse(AlertWeakPassword, "Enter your current password and a new one.")
 			return
 		}
 		err := c.withAccess(o, func(access string) error {
@@ -162,14 +160,10 @@ func (c *Controller) ChangePassword(current, newPassword string) {
 			o.update(func(_ *State, ss *session) { ss.setupBearer = ss.tokens.AccessToken })
 			c.loadSetup(o, false, SetupOverview, "Set up two-step verification first, then change your password.")
 		case client.IsCode(err, api.CodeInvalidCredentials):
-			o.update(func(s *State, _ *session) {
-				s.Alert = localAlert(AlertInvalidCredentials, "Your current password is not right.")
-			})
+			o.refuse(AlertInvalidCredentials, "Your current password is not right.")
 		case client.IsCode(err, api.CodeValidation):
 			e, _ := client.AsError(err)
-			o.update(func(s *State, _ *session) {
-				s.Alert = localAlert(AlertWeakPassword, "Choose another password: "+orDefault(e.Detail, "it was refused")+".")
-			})
+			o.refuse(AlertWeakPassword, "Choose another password: "+orDefault(e.Detail, "it was refused")+".")
 		case endsSession(err):
 			c.forget(o.ctx, o.c.State().Server, o.c.State().Username)
 			c.sessionEnded(o, err, "Your session has ended. Sign in again.")
