@@ -134,10 +134,8 @@ func TestPairingRegistersForPush(t *testing.T) {
 // step-up; the console runs the challenge and retries with its token.
 func TestChangePasswordWithStepUp(t *testing.T) {
 	e := newEnv(t)
-	e.kc = osKeychain(t)
+	service := e.useOSKeychain(t, "bob")
 	ctx := context.Background()
-	service := app.ServiceName(e.srv.URL)
-	t.Cleanup(func() { e.kc.Delete(ctx, service, "bob") })
 	ctl, rec := e.controller(t, currentV)
 	signInBob(t, ctl, rec, true)
 	before, _ := e.kc.Get(ctx, service, "bob")
