@@ -44,18 +44,22 @@ lint:
 	$(GO) vet $(GOFLAGS) ./...
 
 # The Admin Center's browser test, saving a PNG of every page it visits.
-SCREENSHOTS_DIR ?= build/screenshots
 screenshots-admin: deps
 	SCREENSHOTS_DIR=$(abspath $(SCREENSHOTS_DIR)) $(GO) test $(GOFLAGS) -count=1 -run TestAdminCenterInBrowser ./server/adminweb/
 	@echo "screenshots in $(abspath $(SCREENSHOTS_DIR))"
 
-# fyne package rewrites FyneApp.toml (it bumps Build), so it runs on a copy.
+# fyne package rewrites FyneApp.toml (it bumps Build), so it runs on a copy in
+# a staging folder whose leading _ keeps it out of ./... (lint, test); the
+# package (a .tar.xz) lands in build/.
+PKG_STAGE := build/_package
 package: deps
-	rm -rf build/package && mkdir -p build/package
-	cp -r cmd/techconsole/. build/package/
-	cp FyneApp.toml build/package/ && cp assets/icon.png build/package/icon.png
-	sed -i 's#^  Icon = .*#  Icon = "icon.png"#' build/package/FyneApp.toml
-	cd build/package && $(GO) run $(FYNE_CLI) package --os linux --tags $(TAGS) --release
+	rm -rf $(PKG_STAGE) && mkdir -p $(PKG_STAGE)
+	cp -r cmd/techconsole/. $(PKG_STAGE)/
+	cp FyneApp.toml $(PKG_STAGE)/ && cp assets/icon.png $(PKG_STAGE)/icon.png
+	sed -i 's#^  Icon = .*#  Icon = "icon.png"#' $(PKG_STAGE)/FyneApp.toml
+	cd $(PKG_STAGE) && $(GO) run $(FYNE_CLI) package --os linux --tags $(TAGS) --release
+	mv $(PKG_STAGE)/*.tar.xz build/ && rm -rf $(PKG_STAGE)
+	@ls build/*.tar.xz
 
 clean:
 	rm -rf build

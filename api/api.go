@@ -117,6 +117,19 @@ func (r Role) Valid() bool {
 	return r == RoleMasterAdministrator || r == RoleAdministrator || r == RoleTechnician
 }
 
+// Label is the role as people read it; an unknown role is shown as it is.
+func (r Role) Label() string {
+	switch r {
+	case RoleMasterAdministrator:
+		return "Master administrator"
+	case RoleAdministrator:
+		return "Administrator"
+	case RoleTechnician:
+		return "Technician"
+	}
+	return string(r)
+}
+
 // TechnicianPolicy says which technicians must use two-step verification.
 type TechnicianPolicy string
 

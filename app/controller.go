@@ -338,13 +338,6 @@ func (o *op) busy(activity string) {
 	o.update(func(s *State, _ *session) { s.Busy, s.Activity = true, activity })
 }
 
-// current reports whether o is still the running action.
-func (o *op) current() bool {
-	o.c.mu.Lock()
-	defer o.c.mu.Unlock()
-	return o.gen == o.c.gen && !o.c.closed
-}
-
 // session returns a copy of the session (safe: actions run one at a time).
 func (o *op) session() session {
 	o.c.mu.Lock()

@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"errors"
 	"os"
 	"sync"
 	"testing"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
-	"github.com/remotesupport/techconsole/client"
 	"github.com/remotesupport/techconsole/server/servertest"
 )
 
@@ -87,6 +85,17 @@ func newEnv(t *testing.T, opts ...servertest.Option) *env {
 	return &env{srv: servertest.Start(t, opts...), prefs: app.NewPreferences(app.NewMemoryPrefs()), kc: &app.MemoryKeychain{}}
 }
 
+// useOSKeychain makes e's controllers keep refresh tokens in the real OS
+// keychain, deletes username's entry when the test ends, and returns the
+// keychain service of e's server.
+func (e *env) useOSKeychain(t *testing.T, username string) string {
+	t.Helper()
+	e.kc = osKeychain(t)
+	service := app.ServiceName(e.srv.URL)
+	t.Cleanup(func() { e.kc.Delete(context.Background(), service, username) })
+	return service
+}
+
 func (e *env) controller(t *testing.T, v api.ConsoleVersion, extra ...func(*app.Config)) (*app.Controller, *recorder) {
 	t.Helper()
 	cfg := app.Config{ServerURL: e.srv.URL, Version: v, Prefs: e.prefs, Keychain: e.kc}
@@ -144,5 +153,3 @@ func osKeychain(t *testing.T) app.Keychain {
 	}
 	return kc
 }
-
-func isUnreachable(err error) bool { return errors.Is(err, client.ErrUnreachable) }

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -63,7 +64,7 @@ func TestPushDeniedThenAnotherMethod(t *testing.T) {
 	ctl, rec := e.controller(t, legacyV)
 	ctl.Login("alice", demoPassword, false)
 	s := rec.waitFor(t, "push challenge", challengeWith(api.MethodAppNotification))
-	if !equalMethods(s.Challenge.Others, []api.Method{api.MethodAuthenticatorApp}) {
+	if !slices.Equal(s.Challenge.Others, []api.Method{api.MethodAuthenticatorApp}) {
 		t.Fatalf("legacy others from push: %v", s.Challenge.Others)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
@@ -133,10 +134,8 @@ func TestPairingRegistersForPush(t *testing.T) {
 // step-up; the console runs the challenge and retries with its token.
 func TestChangePasswordWithStepUp(t *testing.T) {
 	e := newEnv(t)
-	e.kc = osKeychain(t)
+	service := e.useOSKeychain(t, "bob")
 	ctx := context.Background()
-	service := app.ServiceName(e.srv.URL)
-	t.Cleanup(func() { e.kc.Delete(ctx, service, "bob") })
 	ctl, rec := e.controller(t, currentV)
 	signInBob(t, ctl, rec, true)
 	before, _ := e.kc.Get(ctx, service, "bob")

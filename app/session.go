@@ -40,12 +40,7 @@ func (c *Controller) Resume() {
 		}
 		tokens, err := cl.Refresh(o.ctx, refresh)
 		if err != nil {
-			if endsSession(err) {
-				c.forget(o.ctx, server, username)
-				c.sessionEnded(o, err, "Your saved session has ended. Sign in again.")
-				return
-			}
-			o.fail(err)
+			c.resumeFailed(o, err, server, username)
 			return
 		}
 		// The old refresh token is used up: keep the new one before anything else.
@@ -55,12 +50,7 @@ func (c *Controller) Resume() {
 		}
 		user, err := cl.Me(o.ctx, tokens.AccessToken)
 		if err != nil {
-			if endsSession(err) {
-				c.forget(o.ctx, server, username)
-				c.sessionEnded(o, err, "Your saved session has ended. Sign in again.")
-				return
-			}
-			o.fail(err)
+			c.resumeFailed(o, err, server, username)
 			return
 		}
 		c.log.Info("session resumed", "user", user.Username)
@@ -69,6 +59,17 @@ func (c *Controller) Resume() {
 			s.Step, s.User, s.Username, s.Alert, s.Notice = StepSignedIn, user, user.Username, warn, ""
 		})
 	})
+}
+
+// resumeFailed ends Resume after a failed refresh or lookup: a session the
+// server no longer honours is forgotten, anything else is shown as it is.
+func (c *Controller) resumeFailed(o *op, err error, server, username string) {
+	if endsSession(err) {
+		c.forget(o.ctx, server, username)
+		c.sessionEnded(o, err, "Your saved session has ended. Sign in again.")
+		return
+	}
+	o.fail(err)
 }
 
 // forget deletes the member's keychain entry, best effort.
@@ -128,16 +129,14 @@ func (c *Controller) ChangePassword(current, newPassword string) {
 	c.startIfNotWaiting("Changing your password…", func(o *op) {
 		ss := o.session()
 		if ss.tokens == nil || ss.cl == nil {
-			o.update(func(s *State, _ *session) { s.Alert = localAlert(AlertSessionEnded, "Sign in first.") })
+			o.refuse(AlertSessionEnded, "Sign in first.")
 			return
 		}
 		o.update(func(s *State, _ *session) {
 			s.Step, s.Busy, s.Activity, s.Alert = StepChangePassword, true, "Changing your password…", nil
 		})
 		if current == "" || newPassword == "" {
-			o.update(func(s *State, _ *session) {
-				s.Alert = localAlert(AlertWeakPassword, "Enter your current password and a new one.")
-			})
+			o.refuse(AlertWeakPassword, "Enter your current password and a new one.")
 			return
 		}
 		err := c.withAccess(o, func(access string) error {
@@ -161,14 +160,10 @@ func (c *Controller) ChangePassword(current, newPassword string) {
 			o.update(func(_ *State, ss *session) { ss.setupBearer = ss.tokens.AccessToken })
 			c.loadSetup(o, false, SetupOverview, "Set up two-step verification first, then change your password.")
 		case client.IsCode(err, api.CodeInvalidCredentials):
-			o.update(func(s *State, _ *session) {
-				s.Alert = localAlert(AlertInvalidCredentials, "Your current password is not right.")
-			})
+			o.refuse(AlertInvalidCredentials, "Your current password is not right.")
 		case client.IsCode(err, api.CodeValidation):
 			e, _ := client.AsError(err)
-			o.update(func(s *State, _ *session) {
-				s.Alert = localAlert(AlertWeakPassword, "Choose another password: "+orDefault(e.Detail, "it was refused")+".")
-			})
+			o.refuse(AlertWeakPassword, "Choose another password: "+orDefault(e.Detail, "it was refused")+".")
 		case endsSession(err):
 			c.forget(o.ctx, o.c.State().Server, o.c.State().Username)
 			c.sessionEnded(o, err, "Your session has ended. Sign in again.")

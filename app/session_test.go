@@ -32,10 +32,8 @@ func signInBob(t *testing.T, ctl *app.Controller, rec *recorder, keep bool) {
 
 func TestResumeFromKeychainAndSignOut(t *testing.T) {
 	e := newEnv(t)
-	e.kc = osKeychain(t)
+	service := e.useOSKeychain(t, "bob")
 	ctx := context.Background()
-	service := app.ServiceName(e.srv.URL)
-	t.Cleanup(func() { e.kc.Delete(ctx, service, "bob") })
 
 	ctl, rec := e.controller(t, currentV)
 	signInBob(t, ctl, rec, true)
@@ -111,9 +109,8 @@ func (c *capture) RoundTrip(r *http.Request) (*http.Response, error) {
 // preferences file, the config folder and the log: only the keychain may hold one.
 func TestNoSecretLeaves(t *testing.T) {
 	e := newEnv(t)
-	e.kc = osKeychain(t)
+	e.useOSKeychain(t, "erin")
 	ctx := context.Background()
-	t.Cleanup(func() { e.kc.Delete(ctx, app.ServiceName(e.srv.URL), "erin") })
 
 	configDir := t.TempDir()
 	jp, err := app.OpenJSONPrefs(filepath.Join(configDir, "preferences.json"))

@@ -118,15 +118,11 @@ func (c *Controller) ConfirmAuthenticator(code string) {
 		}
 		st := o.c.State()
 		if st.Setup == nil || st.Setup.Pairing == nil {
-			o.update(func(s *State, _ *session) {
-				s.Alert = localAlert(AlertError, "Start pairing the mobile app first.")
-			})
+			o.refuse(AlertError, "Start pairing the mobile app first.")
 			return
 		}
 		if !validCode(code) {
-			o.update(func(s *State, _ *session) {
-				s.Alert = localAlert(AlertInvalidCode, "Enter the 6-digit code from the app.")
-			})
+			o.refuse(AlertInvalidCode, "Enter the 6-digit code from the app.")
 			return
 		}
 		if _, err := ss.cl.ConfirmFactor(o.ctx, ss.setupBearer, st.Setup.Pairing.FactorID, code); err != nil {
@@ -168,9 +164,7 @@ func (c *Controller) StartBackup(method api.Method, destination string) {
 		caps := o.caps()
 		options, _ := caps.BackupOptions(ss.primary)
 		if !containsMethod(options, method) {
-			o.update(func(s *State, _ *session) {
-				s.Alert = localAlert(AlertError, "Console "+caps.Version.String()+" cannot set up "+method.Label()+" as a backup. Use a text message, or switch to a newer console.")
-			})
+			o.refuse(AlertError, "Console "+caps.Version.String()+" cannot set up "+method.Label()+" as a backup. Use a text message, or switch to a newer console.")
 			return
 		}
 		if destination == "" {
@@ -178,7 +172,7 @@ func (c *Controller) StartBackup(method api.Method, destination string) {
 			if method == api.MethodEmail {
 				msg = "Enter your email address."
 			}
-			o.update(func(s *State, _ *session) { s.Alert = localAlert(AlertError, msg) })
+			o.refuse(AlertError, msg)
 			return
 		}
 		var sent *api.CodeSent
@@ -236,11 +230,11 @@ func (c *Controller) ConfirmBackup(code string) {
 			return
 		}
 		if ss.backupFactorID == "" {
-			o.update(func(s *State, _ *session) { s.Alert = localAlert(AlertError, "Send a code to your backup first.") })
+			o.refuse(AlertError, "Send a code to your backup first.")
 			return
 		}
 		if !validCode(code) {
-			o.update(func(s *State, _ *session) { s.Alert = localAlert(AlertInvalidCode, "Enter the 6-digit code.") })
+			o.refuse(AlertInvalidCode, "Enter the 6-digit code.")
 			return
 		}
 		if _, err := ss.cl.ConfirmFactor(o.ctx, ss.setupBearer, ss.backupFactorID, code); err != nil {

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -33,7 +34,7 @@ func TestFirstTimeSetup(t *testing.T) {
 			if s.Setup.Reset || s.Setup.Authenticator != nil || s.Setup.Backup != nil || s.Setup.CanActivate {
 				t.Fatalf("first-time setup view: %+v", s.Setup)
 			}
-			if !equalMethods(s.Setup.BackupOptions, tc.options) || s.Setup.BackupMethod != api.MethodSMS {
+			if !slices.Equal(s.Setup.BackupOptions, tc.options) || s.Setup.BackupMethod != api.MethodSMS {
 				t.Fatalf("backup options %v pre-selected %s", s.Setup.BackupOptions, s.Setup.BackupMethod)
 			}
 			ctl.Activate()

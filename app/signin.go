@@ -18,9 +18,7 @@ func (c *Controller) Login(username, password string, keep bool) {
 	username = strings.TrimSpace(username)
 	c.start("Signing in…", func(o *op) {
 		if username == "" || password == "" {
-			o.update(func(s *State, _ *session) {
-				s.Alert = localAlert(AlertInvalidCredentials, "Enter your username and password.")
-			})
+			o.refuse(AlertInvalidCredentials, "Enter your username and password.")
 			return
 		}
 		cl, version, server, err := c.newClient()
@@ -124,9 +122,7 @@ func (c *Controller) ChooseMethod(m api.Method) {
 		}
 		caps := st.Caps
 		if !caps.Supports(m) || !containsMethod(ss.enrolled, m) {
-			o.update(func(s *State, _ *session) {
-				s.Alert = localAlert(AlertError, "Console "+caps.Version.String()+" cannot use "+m.Label()+" for your account. Choose another method.")
-			})
+			o.refuse(AlertError, "Console "+caps.Version.String()+" cannot use "+m.Label()+" for your account. Choose another method.")
 			return
 		}
 		c.dropChallenge(o, ss)
@@ -280,15 +276,11 @@ func (c *Controller) SubmitCode(code string) {
 		ss := o.session()
 		st := o.c.State()
 		if st.Step != StepChallenge || ss.challengeID == "" {
-			o.update(func(s *State, _ *session) {
-				s.Alert = localAlert(AlertExpired, "There is no open verification request. Send a new one.")
-			})
+			o.refuse(AlertExpired, "There is no open verification request. Send a new one.")
 			return
 		}
 		if !validCode(code) {
-			o.update(func(s *State, _ *session) {
-				s.Alert = localAlert(AlertInvalidCode, "Enter the 6-digit code.")
-			})
+			o.refuse(AlertInvalidCode, "Enter the 6-digit code.")
 			return
 		}
 		resp, err := ss.cl.Verify(o.ctx, ss.bearer(ss.purpose), ss.challengeID, code)
@@ -451,6 +443,13 @@ func (c *Controller) sessionEnded(o *op, err error, msg string) {
 	a := alertFor(err, c.now())
 	a.Kind, a.Message = AlertSessionEnded, msg
 	c.toSignedOut(o, a, "")
+}
+
+// refuse shows an alert worded by the console itself on the current step (an
+// empty field, a code of the wrong length, a step out of order, a refusal the
+// console words better than the server's detail).
+func (o *op) refuse(kind AlertKind, msg string) {
+	o.update(func(s *State, _ *session) { s.Alert = localAlert(kind, msg) })
 }
 
 // fail shows err on the current step.

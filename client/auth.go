@@ -3,8 +3,6 @@ package client
 import (
 	"context"
 	"net/http"
-	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
@@ -13,60 +11,39 @@ import (
 // Login sends the password: the answer's State is authenticated,
 // mfa_required or mfa_setup_required. Never retried.
 func (c *Client) Login(ctx context.Context, username, password string) (*api.AuthResponse, error) {
-	var out api.AuthResponse
-	err := c.do(ctx, call{method: http.MethodPost, path: api.PathLogin,
-		body: api.LoginRequest{Username: username, Password: password}, result: &out})
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return fetch[api.AuthResponse](ctx, c, call{method: http.MethodPost, path: api.PathLogin,
+		body: api.LoginRequest{Username: username, Password: password}})
 }
 
 // StartChallenge starts a challenge with the mfa_token of mfa_required (or an
 // access token for a step-up with purpose password_change).
 func (c *Client) StartChallenge(ctx context.Context, bearer string, req api.ChallengeRequest) (*api.Challenge, error) {
-	var out api.Challenge
-	if err := c.do(ctx, call{method: http.MethodPost, path: api.PathChallenges, bearer: bearer, body: req, result: &out}); err != nil {
+	out, err := fetch[api.Challenge](ctx, c, call{method: http.MethodPost, path: api.PathChallenges, bearer: bearer, body: req})
+	if err != nil {
 		return nil, err
 	}
 	if out.ChallengeID == "" {
 		return nil, errEmpty("POST "+api.PathChallenges, "challenge_id")
 	}
-	return &out, nil
+	return out, nil
 }
 
 // Verify answers a challenge with a code. Never retried.
 func (c *Client) Verify(ctx context.Context, bearer, challengeID, code string) (*api.AuthResponse, error) {
-	var out api.AuthResponse
-	err := c.do(ctx, call{method: http.MethodPost, path: api.PathChallengeVerify(challengeID), bearer: bearer,
-		body: api.VerifyRequest{Code: code}, result: &out})
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return fetch[api.AuthResponse](ctx, c, call{method: http.MethodPost, path: api.PathChallengeVerify(challengeID), bearer: bearer,
+		body: api.VerifyRequest{Code: code}})
 }
 
 // WaitChallenge long-polls a challenge for up to wait (at most api.MaxWait
 // seconds): the status, and the verify answer once approved. Cancel ctx to
 // stop waiting.
 func (c *Client) WaitChallenge(ctx context.Context, bearer, challengeID string, wait time.Duration) (*api.ChallengeStatus, error) {
-	secs := min(max(int(wait/time.Second), 0), api.MaxWait)
-	var out api.ChallengeStatus
-	err := c.do(ctx, call{method: http.MethodGet, path: api.PathChallenge(challengeID), bearer: bearer,
-		query: url.Values{"wait": {strconv.Itoa(secs)}}, result: &out, wait: time.Duration(secs) * time.Second})
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return fetch[api.ChallengeStatus](ctx, c, longPoll(call{method: http.MethodGet, path: api.PathChallenge(challengeID), bearer: bearer}, wait))
 }
 
 // Resend sends a new SMS or email code; the old one stops working.
 func (c *Client) Resend(ctx context.Context, bearer, challengeID string) (*api.Challenge, error) {
-	var out api.Challenge
-	if err := c.do(ctx, call{method: http.MethodPost, path: api.PathChallengeResend(challengeID), bearer: bearer, result: &out}); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return fetch[api.Challenge](ctx, c, call{method: http.MethodPost, path: api.PathChallengeResend(challengeID), bearer: bearer})
 }
 
 // CancelChallenge ends a challenge.
@@ -77,16 +54,15 @@ func (c *Client) CancelChallenge(ctx context.Context, bearer, challengeID string
 // Refresh trades a refresh token for new tokens (the old one is used up).
 // Never retried: a retried refresh would look like reuse and end the session.
 func (c *Client) Refresh(ctx context.Context, refreshToken string) (*api.Tokens, error) {
-	var out api.Tokens
-	err := c.do(ctx, call{method: http.MethodPost, path: api.PathRefresh,
-		body: api.RefreshRequest{RefreshToken: refreshToken}, result: &out})
+	out, err := fetch[api.Tokens](ctx, c, call{method: http.MethodPost, path: api.PathRefresh,
+		body: api.RefreshRequest{RefreshToken: refreshToken}})
 	if err != nil {
 		return nil, err
 	}
 	if out.AccessToken == "" || out.RefreshToken == "" {
 		return nil, errEmpty("POST "+api.PathRefresh, "tokens")
 	}
-	return &out, nil
+	return out, nil
 }
 
 // Logout ends the access token's session and, when refreshToken is set, that
@@ -101,11 +77,7 @@ func (c *Client) Logout(ctx context.Context, accessToken, refreshToken string) e
 
 // Me returns the signed-in member.
 func (c *Client) Me(ctx context.Context, accessToken string) (*api.User, error) {
-	var out api.User
-	if err := c.do(ctx, call{method: http.MethodGet, path: api.PathMe, bearer: accessToken, result: &out}); err != nil {
-		return nil, err
-	}
-	return &out, nil
+	return fetch[api.User](ctx, c, call{method: http.MethodGet, path: api.PathMe, bearer: accessToken})
 }
 
 // ChangePassword changes the member's password. Where two-step verification

@@ -3,8 +3,6 @@ package client
 import (
 	"context"
 	"net/http"
-	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
@@ -13,28 +11,20 @@ import (
 // RegisterDevice registers a phone for pushes with the push_token of a
 // pairing URI; the member then has app_notification.
 func (c *Client) RegisterDevice(ctx context.Context, pushToken, deviceName string) (*api.DeviceRegistration, error) {
-	var out api.DeviceRegistration
-	err := c.do(ctx, call{method: http.MethodPost, path: api.PathDeviceRegister,
-		body: api.DeviceRegisterRequest{PushToken: pushToken, DeviceName: deviceName}, result: &out})
+	out, err := fetch[api.DeviceRegistration](ctx, c, call{method: http.MethodPost, path: api.PathDeviceRegister,
+		body: api.DeviceRegisterRequest{PushToken: pushToken, DeviceName: deviceName}})
 	if err != nil {
 		return nil, err
 	}
 	if out.DeviceToken == "" {
 		return nil, errEmpty("POST "+api.PathDeviceRegister, "device_token")
 	}
-	return &out, nil
+	return out, nil
 }
 
 // Notifications long-polls the phone's pending pushes for up to wait.
 func (c *Client) Notifications(ctx context.Context, deviceToken string, wait time.Duration) ([]api.Notification, error) {
-	secs := min(max(int(wait/time.Second), 0), api.MaxWait)
-	var out []api.Notification
-	err := c.do(ctx, call{method: http.MethodGet, path: api.PathDeviceNotification, bearer: deviceToken,
-		query: url.Values{"wait": {strconv.Itoa(secs)}}, result: &out, wait: time.Duration(secs) * time.Second})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return fetchList[api.Notification](ctx, c, longPoll(call{method: http.MethodGet, path: api.PathDeviceNotification, bearer: deviceToken}, wait))
 }
 
 // DecideNotification approves (with the number the member typed) or denies a

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
@@ -104,4 +105,33 @@ func (c *Client) once(ctx context.Context, k call) (err error, retryable bool) {
 // errEmpty reports a success answer that lacks what the contract promises.
 func errEmpty(op, what string) error {
 	return errors.New(op + ": the server's answer has no " + what)
+}
+
+// fetch runs k and returns the answer decoded into a T.
+func fetch[T any](ctx context.Context, c *Client, k call) (*T, error) {
+	var out T
+	k.result = &out
+	if err := c.do(ctx, k); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// fetchList runs k and returns the answer decoded into a list of T.
+func fetchList[T any](ctx context.Context, c *Client, k call) ([]T, error) {
+	var out []T
+	k.result = &out
+	if err := c.do(ctx, k); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// longPoll asks the server to wait up to wait for a change (whole seconds,
+// 0 to api.MaxWait) and gives the call that much more time.
+func longPoll(k call, wait time.Duration) call {
+	secs := min(max(int(wait/time.Second), 0), api.MaxWait)
+	k.query = url.Values{"wait": {strconv.Itoa(secs)}}
+	k.wait = time.Duration(secs) * time.Second
+	return k
 }

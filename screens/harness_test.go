@@ -77,7 +77,6 @@ type harness struct {
 	q     *uiQueue
 	prefs *app.Preferences
 	phone *phone.Phone
-	now   func() time.Time
 }
 
 type harnessOption func(*harness, *Options)

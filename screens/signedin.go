@@ -105,16 +105,7 @@ func (s *signedInScreen) update(st app.State) {
 func roleText(roles []api.Role) string {
 	names := make([]string, 0, len(roles))
 	for _, r := range roles {
-		switch r {
-		case api.RoleMasterAdministrator:
-			names = append(names, "Master administrator")
-		case api.RoleAdministrator:
-			names = append(names, "Administrator")
-		case api.RoleTechnician:
-			names = append(names, "Technician")
-		default:
-			names = append(names, string(r))
-		}
+		names = append(names, r.Label())
 	}
 	if len(names) == 0 {
 		return "—"

@@ -1,7 +1,7 @@
 package server
 
 // Audit event kinds of pushes, devices, password change, step-up,
-// throttling and policy (part 2). Never a secret, code or match number.
+// throttling and policy. Never a secret, code or match number.
 const (
 	auditPushApproved       = "push.approved"
 	auditPushDenied         = "push.denied"

@@ -94,13 +94,7 @@ func (s *Server) handleDeviceNotifications(w http.ResponseWriter, r *http.Reques
 			writeJSON(w, http.StatusOK, list)
 			return nil
 		}
-		timer := time.NewTimer(left)
-		select {
-		case <-woken:
-		case <-timer.C:
-		case <-ctx.Done():
-		}
-		timer.Stop()
+		sleep(ctx, woken, left)
 		release()
 		if ctx.Err() != nil {
 			return nil

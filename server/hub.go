@@ -1,6 +1,10 @@
 package server
 
-import "sync"
+import (
+	"context"
+	"sync"
+	"time"
+)
 
 // hub wakes long-polls in this process when something they wait on changes.
 // It carries no state of its own: a woken waiter reads the database, which
@@ -54,6 +58,18 @@ func (h *hub) publish(keys ...string) {
 			close(t.ch)
 			delete(h.topics, key)
 		}
+	}
+}
+
+// sleep is a long-poll's wait: until woken is closed, d has passed or ctx
+// ends, whichever comes first.
+func sleep(ctx context.Context, woken <-chan struct{}, d time.Duration) {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-woken:
+	case <-timer.C:
+	case <-ctx.Done():
 	}
 }
 

@@ -122,13 +122,7 @@ func (s *Server) handleChallengeStatus(w http.ResponseWriter, r *http.Request) e
 		if untilExpiry := expiresAt.Sub(s.now()); untilExpiry < left {
 			left = max(untilExpiry, 0) + 10*time.Millisecond
 		}
-		timer := time.NewTimer(left)
-		select {
-		case <-woken:
-		case <-timer.C:
-		case <-ctx.Done():
-		}
-		timer.Stop()
+		sleep(ctx, woken, left)
 		release()
 		if ctx.Err() != nil {
 			return nil // the console went away

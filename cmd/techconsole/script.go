@@ -107,6 +107,14 @@ func (s *shooter) wait(what string, ok func(app.State) bool) (app.State, error) 
 	return st, nil
 }
 
+// waitShot waits for what and then writes name.png.
+func (s *shooter) waitShot(what string, ok func(app.State) bool, name string) error {
+	if _, err := s.wait(what, ok); err != nil {
+		return err
+	}
+	return s.shot(name)
+}
+
 func idle(step app.Step) func(app.State) bool {
 	return func(st app.State) bool { return st.Step == step && !st.Busy }
 }
@@ -136,10 +144,7 @@ func (s *shooter) version(v api.ConsoleVersion) {
 
 func (s *shooter) signIn() error {
 	s.version(current)
-	if _, err := s.wait("sign-in form", idle(app.StepSignedOut)); err != nil {
-		return err
-	}
-	return s.shot("sign-in")
+	return s.waitShot("sign-in form", idle(app.StepSignedOut), "sign-in")
 }
 
 func (s *shooter) push() error {
@@ -154,16 +159,7 @@ func (s *shooter) push() error {
 		return err
 	}
 	if !st.Challenge.Waiting {
-		// a server build without pushes: show the panel, sign in as grace
-		fmt.Fprintln(os.Stderr, "screenshots: the server did not send the push:", st.Alert)
-		if err := s.testerShot(); err != nil {
-			return err
-		}
-		if err := s.back(); err != nil {
-			return err
-		}
-		s.login("grace")
-		return s.signedInAndPassword()
+		return fmt.Errorf("the server did not send the push: %v", st.Alert)
 	}
 	if err := s.testerShot(); err != nil {
 		return err
@@ -181,10 +177,7 @@ func (s *shooter) push() error {
 }
 
 func (s *shooter) signedInAndPassword() error {
-	if _, err := s.wait("signed in", idle(app.StepSignedIn)); err != nil {
-		return err
-	}
-	if err := s.shot("signed-in"); err != nil {
+	if err := s.waitShot("signed in", idle(app.StepSignedIn), "signed-in"); err != nil {
 		return err
 	}
 	s.ctl.Dispatch(app.OpenChangePassword{})
@@ -228,21 +221,15 @@ func (s *shooter) testerShot() error {
 
 func (s *shooter) authenticatorAndSMS() error {
 	s.login("bob")
-	if _, err := s.wait("authenticator prompt", func(st app.State) bool {
+	if err := s.waitShot("authenticator prompt", func(st app.State) bool {
 		return st.Step == app.StepChallenge && st.Challenge.Method == api.MethodAuthenticatorApp && !st.Busy
-	}); err != nil {
-		return err
-	}
-	if err := s.shot("prompt-authenticator-app"); err != nil {
+	}, "prompt-authenticator-app"); err != nil {
 		return err
 	}
 	s.ctl.Dispatch(app.ChooseMethod{Method: api.MethodSMS})
-	if _, err := s.wait("text message prompt", func(st app.State) bool {
+	if err := s.waitShot("text message prompt", func(st app.State) bool {
 		return st.Step == app.StepChallenge && st.Challenge.Method == api.MethodSMS && st.Challenge.SentTo != "" && !st.Busy
-	}); err != nil {
-		return err
-	}
-	if err := s.shot("prompt-sms"); err != nil {
+	}, "prompt-sms"); err != nil {
 		return err
 	}
 	return s.back()
@@ -254,12 +241,9 @@ func (s *shooter) email() error {
 		return err
 	}
 	s.ctl.Dispatch(app.ChooseMethod{Method: api.MethodEmail})
-	if _, err := s.wait("email prompt", func(st app.State) bool {
+	if err := s.waitShot("email prompt", func(st app.State) bool {
 		return st.Step == app.StepChallenge && st.Challenge.Method == api.MethodEmail && st.Challenge.SentTo != "" && !st.Busy
-	}); err != nil {
-		return err
-	}
-	if err := s.shot("prompt-email"); err != nil {
+	}, "prompt-email"); err != nil {
 		return err
 	}
 	return s.back()
@@ -268,10 +252,7 @@ func (s *shooter) email() error {
 func (s *shooter) legacyEmailOnly() error {
 	s.version(legacy)
 	s.login("dave")
-	if _, err := s.wait("legacy email-only message", idle(app.StepNoMethod)); err != nil {
-		return err
-	}
-	if err := s.shot("legacy-email-only"); err != nil {
+	if err := s.waitShot("legacy email-only message", idle(app.StepNoMethod), "legacy-email-only"); err != nil {
 		return err
 	}
 	if err := s.back(); err != nil {
@@ -283,12 +264,9 @@ func (s *shooter) legacyEmailOnly() error {
 
 func (s *shooter) firstTimeSetup() error {
 	s.login("erin")
-	if _, err := s.wait("setup overview", func(st app.State) bool {
+	if err := s.waitShot("setup overview", func(st app.State) bool {
 		return st.Step == app.StepSetup && st.Setup.Phase == app.SetupOverview && !st.Busy
-	}); err != nil {
-		return err
-	}
-	if err := s.shot("setup-first-time"); err != nil {
+	}, "setup-first-time"); err != nil {
 		return err
 	}
 	s.ctl.Dispatch(app.StartPairing{})
@@ -327,12 +305,9 @@ func (s *shooter) firstTimeSetup() error {
 
 func (s *shooter) resetSetup() error {
 	s.login("frank")
-	if _, err := s.wait("setup after reset", func(st app.State) bool {
+	if err := s.waitShot("setup after reset", func(st app.State) bool {
 		return st.Step == app.StepSetup && st.Setup.Reset && st.Setup.Phase == app.SetupOverview && !st.Busy
-	}); err != nil {
-		return err
-	}
-	if err := s.shot("setup-after-reset"); err != nil {
+	}, "setup-after-reset"); err != nil {
 		return err
 	}
 	return s.back()

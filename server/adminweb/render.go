@@ -29,11 +29,11 @@ type view struct {
 
 var funcs = template.FuncMap{
 	"methodLabel": func(m api.Method) string { return m.Label() },
-	"roleLabel":   roleLabel,
+	"roleLabel":   func(r api.Role) string { return r.Label() },
 	"roles": func(rs []api.Role) string {
 		out := make([]string, 0, len(rs))
 		for _, r := range rs {
-			out = append(out, roleLabel(r))
+			out = append(out, r.Label())
 		}
 		return strings.Join(out, ", ")
 	},
@@ -56,18 +56,6 @@ var funcs = template.FuncMap{
 		return string(s)
 	},
 	"weak": func(m api.Method) bool { return m == api.MethodSMS || m == api.MethodEmail },
-}
-
-func roleLabel(r api.Role) string {
-	switch r {
-	case api.RoleMasterAdministrator:
-		return "Master administrator"
-	case api.RoleAdministrator:
-		return "Administrator"
-	case api.RoleTechnician:
-		return "Technician"
-	}
-	return string(r)
 }
 
 // mustParsePages parses every page in templates/ with the layout.

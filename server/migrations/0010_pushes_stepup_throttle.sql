@@ -1,4 +1,4 @@
--- Part 2: step-up tokens, throttling failures, open pushes.
+-- Step-up tokens, throttling failures, open pushes.
 
 -- Single-use tokens handed out when a password_change challenge is passed:
 -- bound to the member, the session and the purpose; short-lived.
