@@ -1,8 +1,10 @@
 package screens
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image/png"
 	"slices"
 	"strings"
 	"testing"
@@ -200,6 +202,13 @@ func TestFirstTimeSetup(t *testing.T) {
 			})
 			if qr == nil || qr.Resource == nil || len(qr.Resource.Content()) == 0 {
 				t.Fatal("no QR code image on the pairing screen")
+			}
+			// Scaled by a fraction, a QR code's modules blur and cameras fail
+			// to read it: it must be shown at the size it was drawn.
+			if cfg, err := png.DecodeConfig(bytes.NewReader(qr.Resource.Content())); err != nil {
+				t.Fatalf("QR code image: %v", err)
+			} else if want := fyne.NewSize(float32(cfg.Width), float32(cfg.Height)); qr.MinSize() != want || qr.ScaleMode != canvas.ImageScalePixels {
+				t.Errorf("QR code shown at %v (scale mode %v), want %v pixel for pixel", qr.MinSize(), qr.ScaleMode, want)
 			}
 			if !strings.Contains(labelTexts(root), groupKey(pairing.Secret)) {
 				t.Error("the key is not shown as text")

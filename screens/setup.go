@@ -196,7 +196,9 @@ func (s *setupScreen) buildPairing(st app.State) fyne.CanvasObject {
 		img := canvas.NewImageFromResource(fyne.NewStaticResource("pairing-qr.png", p.QRPNG))
 		img.FillMode = canvas.ImageFillContain
 		img.ScaleMode = canvas.ImageScalePixels
-		img.SetMinSize(fyne.NewSize(200, 200))
+		// The server draws the code at 256 px: shown 1:1, every module stays sharp
+		// enough for a phone camera (and for `authenticator pair --qr` on a screenshot).
+		img.SetMinSize(fyne.NewSize(256, 256))
 		qr = img
 		key = groupKey(p.Secret)
 	}

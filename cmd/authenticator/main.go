@@ -55,13 +55,25 @@ func (e usageError) Error() string { return e.msg + "\n" + usage }
 
 const usage = `usage:
   authenticator [--accounts FILE] pair OTPAUTH_URI
+  authenticator [--accounts FILE] pair --qr FILE.png
   authenticator [--accounts FILE] import-device OTPAUTH_URI --server URL   (device token on stdin)
   authenticator [--accounts FILE] list
   authenticator [--accounts FILE] code ACCOUNT
   authenticator [--accounts FILE] approve ACCOUNT --number N [--timeout 2m]
   authenticator [--accounts FILE] deny ACCOUNT [--timeout 2m]
-  authenticator [--accounts FILE] remove ACCOUNT
-(--qr FILE.png is not supported: no QR decoder among the project's dependencies; pass the URI.)`
+  authenticator [--accounts FILE] remove ACCOUNT`
+
+// pairingURI is the otpauth URI to pair: the one argument, or the text of
+// the QR code image given with --qr.
+func pairingURI(qrFile string, args []string) (string, error) {
+	switch {
+	case qrFile != "" && len(args) == 0:
+		return readQR(qrFile)
+	case qrFile == "" && len(args) == 1:
+		return args[0], nil
+	}
+	return "", usageError{"pair takes an otpauth URI or --qr FILE.png"}
+}
 
 func run(ctx context.Context, args []string, d deps) error {
 	global := flag.NewFlagSet("authenticator", flag.ContinueOnError)
@@ -84,7 +96,7 @@ func run(ctx context.Context, args []string, d deps) error {
 	number := fs.String("number", "", "the number shown on the console")
 	timeout := fs.Duration("timeout", 2*time.Minute, "how long to wait for a push")
 	server := fs.String("server", "", "server URL (import-device)")
-	qr := fs.String("qr", "", "QR code PNG (not supported)")
+	qr := fs.String("qr", "", "image (PNG or JPEG) of the pairing QR code, instead of the URI")
 	pos, err := parseInterspersed(fs, rest)
 	if err != nil {
 		return usageError{err.Error()}
@@ -98,10 +110,7 @@ func run(ctx context.Context, args []string, d deps) error {
 
 	switch cmd {
 	case "pair":
-		if *qr != "" {
-			return errors.New("--qr is not supported (no QR decoder among the project's dependencies): pass the otpauth URI instead")
-		}
-		uri, err := one()
+		uri, err := pairingURI(*qr, pos)
 		if err != nil {
 			return err
 		}

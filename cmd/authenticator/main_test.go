@@ -45,7 +45,7 @@ func TestPairListCode(t *testing.T) {
 	if err != nil || !strings.HasPrefix(out, want) && !strings.Contains(out, "(1s left)") && !strings.Contains(out, "(0s left)") {
 		t.Fatalf("code: %q %v, want %s", out, err, want)
 	}
-	for _, args := range [][]string{{}, {"frobnicate"}, {"code"}, {"approve", "bob"}, {"pair", "https://x"}, {"pair", "--qr", "x.png"}} {
+	for _, args := range [][]string{{}, {"frobnicate"}, {"code"}, {"approve", "bob"}, {"pair", "https://x"}, {"pair", "--qr", "missing.png"}} {
 		if _, err := c.run("", args...); err == nil {
 			t.Errorf("%v: no error", args)
 		}
