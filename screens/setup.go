@@ -1,7 +1,9 @@
 package screens
 
 import (
+	"bytes"
 	"fmt"
+	"image/png"
 	"strings"
 	"time"
 
@@ -196,9 +198,7 @@ func (s *setupScreen) buildPairing(st app.State) fyne.CanvasObject {
 		img := canvas.NewImageFromResource(fyne.NewStaticResource("pairing-qr.png", p.QRPNG))
 		img.FillMode = canvas.ImageFillContain
 		img.ScaleMode = canvas.ImageScalePixels
-		// The server draws the code at 256 px: shown 1:1, every module stays sharp
-		// enough for a phone camera (and for `authenticator pair --qr` on a screenshot).
-		img.SetMinSize(fyne.NewSize(256, 256))
+		img.SetMinSize(qrSize(p.QRPNG))
 		qr = img
 		key = groupKey(p.Secret)
 	}
@@ -388,4 +388,15 @@ func (s *setupScreen) buildBackupCode(st app.State) fyne.CanvasObject {
 		widget.NewForm(widget.NewFormItem("Code", code)),
 		container.NewHBox(resend, change, layoutSpacer(), finish),
 	)
+}
+
+// qrSize is the size the server drew the QR code at. Shown 1:1 every module
+// stays sharp enough for a phone camera (and for `authenticator pair --qr` on
+// a screenshot); scaled by a fraction, modules blur and cameras fail.
+func qrSize(pngData []byte) fyne.Size {
+	cfg, err := png.DecodeConfig(bytes.NewReader(pngData))
+	if err != nil {
+		return fyne.NewSize(256, 256)
+	}
+	return fyne.NewSize(float32(cfg.Width), float32(cfg.Height))
 }
