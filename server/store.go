@@ -94,7 +94,10 @@ type Tx interface {
 	InsertStepUpToken(StepUpToken) error
 	StepUpToken(hash string) (StepUpToken, error)
 	UseStepUpToken(hash string, at time.Time) error
-	InsertFailure(Failure) error
+	// InsertFailure records a failure and returns its id.
+	InsertFailure(Failure) (int64, error)
+	// DeleteFailure removes a failure recorded provisionally.
+	DeleteFailure(id int64) error
 	RecentFailures(f FailureFilter, since time.Time, limit int) ([]time.Time, error)
 }
 
