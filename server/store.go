@@ -89,6 +89,9 @@ type Tx interface {
 	UsePushToken(hash string, at time.Time) error
 	DeviceByToken(hash string) (Device, error)
 	OpenPushes(memberID string, now time.Time) ([]Challenge, error)
+	// RecentPushes returns when at most limit of the member's pushes were
+	// sent after since (whatever became of them), newest first.
+	RecentPushes(memberID string, since time.Time, limit int) ([]time.Time, error)
 	FactorPushes(factorID string, now time.Time) ([]Challenge, error)
 	RevokeOtherSessions(memberID, keepSessionID string, at time.Time, reason string) error
 	InsertStepUpToken(StepUpToken) error
