@@ -101,19 +101,19 @@ func (s *Server) loginState(ctx context.Context, tx Tx, m Member) (api.AuthRespo
 		return api.AuthResponse{}, err
 	}
 	e := summarize(factors)
-	if e.reset || len(e.active) == 0 {
+	if setup, reset := needsSetup(m, e); setup {
 		tok, err := s.newMFAToken(ctx, tx, m, MFAKindSetup)
 		if err != nil {
 			return api.AuthResponse{}, err
 		}
 		ev := memberEvent(auditSignInSetup, m)
-		if e.reset {
+		if reset {
 			ev.Detail = "after a reset"
 		}
 		if err := s.audit(ctx, tx, ev); err != nil {
 			return api.AuthResponse{}, err
 		}
-		return api.AuthResponse{State: api.StateMFASetupRequired, MFAToken: tok, PrimaryMethod: st.PrimaryMethod, Reset: e.reset}, nil
+		return api.AuthResponse{State: api.StateMFASetupRequired, MFAToken: tok, PrimaryMethod: st.PrimaryMethod, Reset: reset}, nil
 	}
 	tok, err := s.newMFAToken(ctx, tx, m, MFAKindChallenge)
 	if err != nil {

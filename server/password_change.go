@@ -64,8 +64,9 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) er
 			return err
 		}
 		e := summarize(factors)
+		setup, _ := needsSetup(m, e)
 		switch {
-		case e.reset || len(e.active) == 0:
+		case setup:
 			return perr(http.StatusForbidden, api.CodeTwoStepSetupRequired, "set up two-step verification before changing the password")
 		case req.StepUpToken == "":
 			he := perr(http.StatusForbidden, api.CodeStepUpRequired, "verify it is you with two-step verification first")

@@ -43,6 +43,9 @@ type Tx interface {
 	MemberByUsername(username string) (Member, error)
 	InsertMember(Member) error
 	UpdateMember(Member) error
+	// SetTwoStep records where a member stands with two-step verification
+	// (UpdateMember does not change it).
+	SetTwoStep(memberID string, st TwoStepState) error
 
 	Factors(memberID string) ([]Factor, error)
 	Factor(id string) (Factor, error)
@@ -134,6 +137,9 @@ type Member struct {
 	LastSignInAt       time.Time
 	LastConsoleVersion string
 	CreatedAt          time.Time
+	// TwoStep is set by Activate and by the resets, never by confirming a
+	// factor (see TwoStepState).
+	TwoStep TwoStepState
 }
 
 // HasRole reports whether the member holds r.
