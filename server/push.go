@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"math/big"
 	"net/http"
 	"strconv"
@@ -39,21 +40,19 @@ var pushRates = []struct {
 // preparePush fills in a new push challenge: its number and its 60-second
 // life; a member with 3 open pushes already, or past a rate of pushRates,
 // gets 429 too_many_pushes with Retry-After.
-func (s *Server) preparePush(ctx context.Context, tx Tx, p principal, ch *Challenge) error {
+func (s *Server) preparePush(tx Tx, p principal, ch *Challenge) error {
 	now := s.now()
 	open, err := tx.OpenPushes(p.Member.ID, now)
 	if err != nil {
 		return err
 	}
 	if len(open) >= maxOpenPush {
-		return s.refusePush(ctx, tx, p, open[0].ExpiresAt.Sub(now), strconv.Itoa(len(open))+" pushes open",
-			"three notifications are already waiting on the phone; answer or let them expire")
+		return refusePush(open[0].ExpiresAt.Sub(now), "three notifications are already waiting on the phone; answer or let them expire")
 	}
 	if wait, err := pushRateWait(tx, p.Member.ID, now); err != nil {
 		return err
 	} else if wait > 0 {
-		return s.refusePush(ctx, tx, p, wait, "push rate",
-			"too many notifications were sent to the phone; try again later or use another method")
+		return refusePush(wait, "too many notifications were sent to the phone; try again later or use another method")
 	}
 	ch.MatchNumber = newMatchNumber()
 	if exp := now.Add(pushTTL); exp.Before(ch.ExpiresAt) {
@@ -82,14 +81,20 @@ func pushRateWait(tx Tx, memberID string, now time.Time) (time.Duration, error) 
 	return wait, nil
 }
 
-// refusePush audits a refused push and answers 429 too_many_pushes.
-func (s *Server) refusePush(ctx context.Context, tx Tx, p principal, wait time.Duration, detail, msg string) error {
-	if err := s.audit(ctx, tx, auditEvent{Kind: auditPushRefused, MemberID: p.Member.ID, Username: p.Member.Username,
-		Detail: detail}); err != nil {
-		return err
-	}
+// refusePush answers 429 too_many_pushes. The refusal rolls the challenge's
+// transaction back, so the caller audits it afterwards (auditRefusedPush).
+func refusePush(wait time.Duration, msg string) error {
 	secs := max(int((wait+time.Second-1)/time.Second), 1)
 	return perr(http.StatusTooManyRequests, api.CodeTooManyPushes, msg).withRetryAfter(secs)
+}
+
+// auditRefusedPush records a push refused by preparePush, in a transaction
+// of its own.
+func (s *Server) auditRefusedPush(ctx context.Context, p principal, err error) {
+	var he *httpError
+	if errors.As(err, &he) && he.p.Code == api.CodeTooManyPushes {
+		s.auditAlone(ctx, auditEvent{Kind: auditPushRefused, MemberID: p.Member.ID, Username: p.Member.Username, Detail: he.p.Detail})
+	}
 }
 
 // newMatchNumber is a two-digit number from 10 to 99, from crypto/rand.

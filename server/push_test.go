@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -379,6 +380,7 @@ func TestPushRateCountsEveryPushSent(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			c := start(t)
+			admin := c.admin()
 			mfa := c.loginState("alice", api.StateMFARequired).MFAToken
 			for i := range tt.allowed {
 				if i > 0 {
@@ -395,6 +397,12 @@ func TestPushRateCountsEveryPushSent(t *testing.T) {
 			want := strconv.Itoa(tt.wantRetry)
 			if p.RetryAfter == nil || *p.RetryAfter != tt.wantRetry || h.Get("Retry-After") != want {
 				t.Fatalf("retry_after = %v, Retry-After = %q, want %d", p.RetryAfter, h.Get("Retry-After"), tt.wantRetry)
+			}
+			// The refusal is in the audit log.
+			var events []api.AuditEvent
+			c.ok("GET", api.PathAdminAudit+"?limit=5", admin, nil, http.StatusOK, &events)
+			if !slices.ContainsFunc(events, func(e api.AuditEvent) bool { return e.Kind == "push.too_many" && e.Username == "alice" }) {
+				t.Errorf("no push.too_many event for alice in %+v", events)
 			}
 			// Another sign-in of the member counts the same; other
 			// methods still work.
