@@ -164,6 +164,19 @@ const (
 	FactorReset   FactorStatus = "reset"
 )
 
+// TwoStepState is where a member stands with two-step verification, as the
+// Admin Center shows it: only Activate makes a member activated (confirming
+// factors during a setup that stops before Activate does not), and a
+// primary-method change or a forced reset makes an activated member reset.
+type TwoStepState string
+
+// Two-step states of a member.
+const (
+	TwoStepNotSetUp  TwoStepState = "not_set_up" // never activated (factors confirmed before Activate do not count)
+	TwoStepActivated TwoStepState = "activated"  // Activate passed since the last reset
+	TwoStepReset     TwoStepState = "reset"      // reset since: must set up again
+)
+
 // Login states.
 const (
 	StateAuthenticated    = "authenticated"
@@ -387,18 +400,19 @@ type GroupRequest struct {
 
 // Member is a member as the Admin Center shows them.
 type Member struct {
-	ID                 string     `json:"id"`
-	Username           string     `json:"username"`
-	DisplayName        string     `json:"display_name"`
-	Roles              []Role     `json:"roles"`
-	GroupID            string     `json:"group_id,omitempty"`
-	ManagedGroupIDs    []string   `json:"managed_group_ids"`
-	Phone              string     `json:"phone,omitempty"`
-	Email              string     `json:"email,omitempty"`
-	TwoStepRequired    bool       `json:"two_step_required"`
-	Factors            []Factor   `json:"factors"`
-	LastSignInAt       *time.Time `json:"last_sign_in_at,omitempty"`
-	LastConsoleVersion string     `json:"last_console_version,omitempty"`
+	ID                 string       `json:"id"`
+	Username           string       `json:"username"`
+	DisplayName        string       `json:"display_name"`
+	Roles              []Role       `json:"roles"`
+	GroupID            string       `json:"group_id,omitempty"`
+	ManagedGroupIDs    []string     `json:"managed_group_ids"`
+	Phone              string       `json:"phone,omitempty"`
+	Email              string       `json:"email,omitempty"`
+	TwoStepRequired    bool         `json:"two_step_required"`
+	TwoStepState       TwoStepState `json:"two_step_state"`
+	Factors            []Factor     `json:"factors"`
+	LastSignInAt       *time.Time   `json:"last_sign_in_at,omitempty"`
+	LastConsoleVersion string       `json:"last_console_version,omitempty"`
 }
 
 // MemberRequest creates or edits a member; nil fields are left as they are.

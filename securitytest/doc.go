@@ -13,7 +13,7 @@
 // `soak` and run with `make soak`, which appends its figures to the file
 // named by SOAK_OUT. `make fuzz` runs each fuzz target for FUZZTIME.
 //
-// Tests of reported findings that fail today carry the build tags
-// `issue4pending` (server issue 4 code) and `securityfindings` (the rest);
-// they are listed in BENCHMARKS.md.
+// A test of a reported finding that still fails (the console core's kept
+// State) carries the build tag `securityfindings`; the findings, and the
+// server ones now fixed, are listed in BENCHMARKS.md.
 package securitytest

@@ -128,3 +128,29 @@ func TestPushApprovedAndDeniedAtOnce(t *testing.T) {
 		r.Clock.Advance(31 * time.Second)
 	}
 }
+
+// Push bombing: "at most 3 open per member" is dodged by cancelling each
+// push and sending the next one: the phone was notified without limit.
+// Fixed in server/push.go: a rate of pushes sent (open or not) per member,
+// 3 per minute and 10 per 15 minutes.
+func TestPushesPerMinuteBoundedEvenWhenCancelled(t *testing.T) {
+	r := Start(t)
+	mfa := r.LoginState(t, "alice", api.StateMFARequired).MFAToken
+	sent := 0
+	for i := 0; i < 30; i++ {
+		res := r.Do(t, "POST", api.PathChallenges, mfa, api.ChallengeRequest{Method: api.MethodAppNotification})
+		if res.Status != http.StatusCreated {
+			break
+		}
+		sent++
+		var ch api.Challenge
+		if err := jsonUnmarshal(res.Body, &ch); err != nil {
+			t.Fatal(err)
+		}
+		r.OK(t, "DELETE", api.PathChallenge(ch.ChallengeID), mfa, nil, http.StatusNoContent, nil)
+		r.Clock.Advance(time.Second)
+	}
+	if sent > 3 {
+		t.Fatalf("%d pushes reached the phone within 30 s by cancelling each one", sent)
+	}
+}

@@ -171,3 +171,21 @@ func TestForwardedForIgnoredWithoutTrustedProxy(t *testing.T) {
 		t.Fatalf("another forwarded client blocked too: %s", a)
 	}
 }
+
+// The per-member limit of 10 wrong passwords per 15 minutes must hold when
+// the attacker sends the guesses at once. The limit was checked in one
+// transaction and the failure recorded in another after the hash, so every
+// guess that arrived before the first failure was recorded was judged: 40
+// parallel guesses were all answered 401. Fixed in server/password_guard.go:
+// the limit is checked and a provisional failure recorded in one write
+// transaction before the hash.
+func TestPasswordLimitHoldsUnderParallelGuesses(t *testing.T) {
+	r := Start(t)
+	rs := race(t, 40, func(i int) (Resp, error) {
+		return r.Send(context.Background(), "POST", api.PathLogin, "", api.LoginRequest{Username: "bob", Password: fmt.Sprint("guess-", i)})
+	})
+	c := countStatus(rs)
+	if c[http.StatusUnauthorized] > 10 {
+		t.Fatalf("40 parallel wrong passwords: %v; %d judged, the limit is 10", c, c[http.StatusUnauthorized])
+	}
+}

@@ -22,7 +22,7 @@ func memberView(tx Tx, m Member) (api.Member, error) {
 	v := api.Member{
 		ID: m.ID, Username: m.Username, DisplayName: m.DisplayName, Roles: m.Roles, GroupID: m.GroupID,
 		ManagedGroupIDs: m.ManagedGroupIDs, Phone: m.Phone, Email: m.Email, TwoStepRequired: required,
-		Factors: factorViews(factors), LastConsoleVersion: m.LastConsoleVersion,
+		TwoStepState: m.TwoStep.view(), Factors: factorViews(factors), LastConsoleVersion: m.LastConsoleVersion,
 	}
 	if v.Roles == nil {
 		v.Roles = []api.Role{}

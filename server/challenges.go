@@ -83,7 +83,7 @@ func (s *Server) handleStartChallenge(w http.ResponseWriter, r *http.Request) er
 			out.SentTo = sentTo(f)
 			out.ResendAfter = &ch.ResendAt
 		case api.MethodAppNotification:
-			if err := s.preparePush(ctx, tx, p, &ch); err != nil {
+			if err := s.preparePush(tx, p, &ch); err != nil {
 				return err
 			}
 			out.MatchNumber, pushTo = ch.MatchNumber, f.ID
@@ -98,6 +98,7 @@ func (s *Server) handleStartChallenge(w http.ResponseWriter, r *http.Request) er
 			Detail: string(f.Method) + " " + string(req.Purpose)})
 	})
 	if err != nil {
+		s.auditRefusedPush(ctx, p, err)
 		return err
 	}
 	if pushTo != "" {

@@ -99,6 +99,24 @@ var demoMembers = []demoMember{
 		factors: []demoFactor{authOn, smsOn}},
 }
 
+// twoStep is where the demo member stands, by the migration's rule for
+// existing members: a reset factor means a reset since Activate (frank,
+// whose authenticator was reset, sets up again "previously set up"); an
+// active SMS or email backup means activated (alice to dave, henry; dave is
+// the legacy email-only enrolment); nothing set up means first time.
+func (d demoMember) twoStep() TwoStepState {
+	st := TwoStepNone
+	for _, f := range d.factors {
+		switch {
+		case f.status == api.FactorReset:
+			return TwoStepReset
+		case f.status == api.FactorActive && (f.method == api.MethodSMS || f.method == api.MethodEmail):
+			st = TwoStepActivated
+		}
+	}
+	return st
+}
+
 // DemoAccounts lists the demo organisation's technicians and administrator
 // (the master administrator "admin" is not listed: its password is configured).
 func DemoAccounts() []DemoAccount {
@@ -147,6 +165,7 @@ func (s *Server) seedDemo(tx Tx, now time.Time) error {
 		for _, g := range d.manages {
 			m.ManagedGroupIDs = append(m.ManagedGroupIDs, groups[g])
 		}
+		m.TwoStep = d.twoStep()
 		if err := tx.InsertMember(m); err != nil {
 			return fmt.Errorf("demo member %s: %w", d.Username, err)
 		}

@@ -32,22 +32,18 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		return validation("password must be 1 to 1024 bytes")
 	}
 	ctx := r.Context()
-	ri := info(ctx)
-	if err := s.checkThrottle(ctx, auditEvent{Username: req.Username, Detail: "sign-in"},
-		passwordLimit(req.Username), addressLimit(ri.ClientAddress)); err != nil {
-		return err
-	}
 	var m Member
 	found := true
-	err := s.store.Read(ctx, func(tx Tx) error {
-		var err error
-		m, err = tx.MemberByUsername(req.Username)
-		if errors.Is(err, ErrNotFound) {
-			found = false
-			return nil
-		}
-		return err
-	})
+	failureID, err := s.beginPasswordCheck(ctx, auditEvent{Username: req.Username, Detail: "sign-in"}, req.Username,
+		func(tx Tx) error {
+			var err error
+			m, err = tx.MemberByUsername(req.Username)
+			if errors.Is(err, ErrNotFound) {
+				found = false
+				return nil
+			}
+			return err
+		})
 	if err != nil {
 		return err
 	}
@@ -57,21 +53,26 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	}
 	ok, err := s.hash.Verify(ctx, stored, req.Password)
 	if err != nil {
+		s.clearProvisionalFailure(ctx, failureID)
 		return err
 	}
 	if !ok || !found {
+		// The provisional failure stays.
 		e := auditEvent{Kind: auditSignInFailed, Username: req.Username, Detail: "wrong password"}
 		if found {
 			e.MemberID = m.ID
 		} else {
 			e.Detail = "unknown username"
 		}
-		s.failedAttempt(ctx, e, failurePassword, req.Username)
+		s.auditAlone(ctx, e)
 		return perr(http.StatusUnauthorized, api.CodeInvalidCredentials, "wrong username or password")
 	}
 
 	var resp api.AuthResponse
 	err = s.store.Write(ctx, func(tx Tx) error {
+		if err := tx.DeleteFailure(failureID); err != nil {
+			return err
+		}
 		m, err := tx.Member(m.ID) // fresh, inside the write lock
 		if err != nil {
 			return err
@@ -100,19 +101,19 @@ func (s *Server) loginState(ctx context.Context, tx Tx, m Member) (api.AuthRespo
 		return api.AuthResponse{}, err
 	}
 	e := summarize(factors)
-	if e.reset || len(e.active) == 0 {
+	if setup, reset := needsSetup(m, e); setup {
 		tok, err := s.newMFAToken(ctx, tx, m, MFAKindSetup)
 		if err != nil {
 			return api.AuthResponse{}, err
 		}
 		ev := memberEvent(auditSignInSetup, m)
-		if e.reset {
+		if reset {
 			ev.Detail = "after a reset"
 		}
 		if err := s.audit(ctx, tx, ev); err != nil {
 			return api.AuthResponse{}, err
 		}
-		return api.AuthResponse{State: api.StateMFASetupRequired, MFAToken: tok, PrimaryMethod: st.PrimaryMethod, Reset: e.reset}, nil
+		return api.AuthResponse{State: api.StateMFASetupRequired, MFAToken: tok, PrimaryMethod: st.PrimaryMethod, Reset: reset}, nil
 	}
 	tok, err := s.newMFAToken(ctx, tx, m, MFAKindChallenge)
 	if err != nil {

@@ -33,20 +33,23 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) er
 		return perr(http.StatusBadRequest, api.CodeWeakPassword, "the new password must differ from the current one")
 	}
 	m := p.Member
-	addr := info(ctx).ClientAddress
 	ev := memberEvent(auditPasswordFailed, m)
-	if err := s.checkThrottle(ctx, memberEvent("", m), passwordLimit(m.Username), addressLimit(addr)); err != nil {
+	failureID, err := s.beginPasswordCheck(ctx, memberEvent("", m), m.Username, nil)
+	if err != nil {
 		return err
 	}
 	ok, err := s.hash.Verify(ctx, m.PasswordHash, req.CurrentPassword)
 	if err != nil {
+		s.clearProvisionalFailure(ctx, failureID)
 		return err
 	}
 	if !ok {
 		ev.Detail = "wrong current password"
-		s.failedAttempt(ctx, ev, failurePassword, m.Username)
+		s.auditAlone(ctx, ev)
 		return perr(http.StatusForbidden, api.CodeInvalidCredentials, "the current password is wrong")
 	}
+	// Right: the provisional failure goes, whatever the rest decides.
+	s.clearProvisionalFailure(ctx, failureID)
 
 	// Two-step verification, where it applies.
 	var required bool
@@ -61,8 +64,9 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) er
 			return err
 		}
 		e := summarize(factors)
+		setup, _ := needsSetup(m, e)
 		switch {
-		case e.reset || len(e.active) == 0:
+		case setup:
 			return perr(http.StatusForbidden, api.CodeTwoStepSetupRequired, "set up two-step verification before changing the password")
 		case req.StepUpToken == "":
 			he := perr(http.StatusForbidden, api.CodeStepUpRequired, "verify it is you with two-step verification first")

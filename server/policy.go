@@ -40,6 +40,37 @@ func memberRequired(tx Tx, m Member) (bool, Settings, error) {
 	return twoStepRequired(m, st, group), st, nil
 }
 
+// TwoStepState is where a member stands with two-step verification. Only
+// Activate makes a member activated: confirming factors during a setup that
+// stops before Activate leaves the member where they were, so Activate's
+// rule (an authenticator plus an SMS or email backup) cannot be skipped.
+type TwoStepState string
+
+const (
+	TwoStepNone      TwoStepState = ""          // never activated
+	TwoStepActivated TwoStepState = "activated" // Activate passed since the last reset
+	TwoStepReset     TwoStepState = "reset"     // a reset since: set up again ("previously set up")
+)
+
+// view is the state as the Admin Center shows it.
+func (st TwoStepState) view() api.TwoStepState {
+	switch st {
+	case TwoStepActivated:
+		return api.TwoStepActivated
+	case TwoStepReset:
+		return api.TwoStepReset
+	}
+	return api.TwoStepNotSetUp
+}
+
+// needsSetup reports whether a member who must use two-step verification
+// has to go through setup at sign-in, and whether as "previously set up"
+// (after a reset).
+func needsSetup(m Member, e enrollment) (setup, reset bool) {
+	reset = e.reset || m.TwoStep == TwoStepReset
+	return reset || m.TwoStep != TwoStepActivated || len(e.active) == 0, reset
+}
+
 // enrollment summarises a member's factors for sign-in.
 type enrollment struct {
 	active []Factor // usable for a challenge, in the legacy order

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"math/big"
 	"net/http"
 	"strconv"
@@ -16,35 +17,84 @@ import (
 // (never the number), and the member types the number there to approve. The
 // console's long-poll returns the moment the phone answers.
 
-// Push numbers (DESIGN section 6).
+// Push numbers (DESIGN section 6). Besides "at most 3 open", the pushes
+// sent to a member are rate-limited whatever became of them (cancelled,
+// denied, expired), counted in the database (ASVS 5.0 6.6.4, push bombing):
+// at most 3 per minute, which is what "3 open" already allows when each push
+// lives its 60 s, and at most 10 per 15 minutes (the throttle's window).
+// A sign-in needs one or two (a denied push, then "send another").
 const (
 	pushTTL     = 60 * time.Second
 	maxOpenPush = 3
 )
 
+// pushRates are the limits on pushes sent per member.
+var pushRates = []struct {
+	window time.Duration
+	max    int
+}{
+	{time.Minute, 3},
+	{throttleWindow, 10},
+}
+
 // preparePush fills in a new push challenge: its number and its 60-second
-// life; a member with 3 open pushes already gets 429 too_many_pushes.
-func (s *Server) preparePush(ctx context.Context, tx Tx, p principal, ch *Challenge) error {
+// life; a member with 3 open pushes already, or past a rate of pushRates,
+// gets 429 too_many_pushes with Retry-After.
+func (s *Server) preparePush(tx Tx, p principal, ch *Challenge) error {
 	now := s.now()
 	open, err := tx.OpenPushes(p.Member.ID, now)
 	if err != nil {
 		return err
 	}
 	if len(open) >= maxOpenPush {
-		wait := open[0].ExpiresAt.Sub(now)
-		if err := s.audit(ctx, tx, auditEvent{Kind: auditPushRefused, MemberID: p.Member.ID, Username: p.Member.Username,
-			Detail: strconv.Itoa(len(open)) + " pushes open"}); err != nil {
-			return err
-		}
-		secs := int((wait + time.Second - 1) / time.Second)
-		return perr(http.StatusTooManyRequests, api.CodeTooManyPushes,
-			"three notifications are already waiting on the phone; answer or let them expire").withRetryAfter(secs)
+		return refusePush(open[0].ExpiresAt.Sub(now), "three notifications are already waiting on the phone; answer or let them expire")
+	}
+	if wait, err := pushRateWait(tx, p.Member.ID, now); err != nil {
+		return err
+	} else if wait > 0 {
+		return refusePush(wait, "too many notifications were sent to the phone; try again later or use another method")
 	}
 	ch.MatchNumber = newMatchNumber()
 	if exp := now.Add(pushTTL); exp.Before(ch.ExpiresAt) {
 		ch.ExpiresAt = exp
 	}
 	return nil
+}
+
+// pushRateWait is how long until every rate of pushRates allows one more
+// push to the member; zero when they all do.
+func pushRateWait(tx Tx, memberID string, now time.Time) (time.Duration, error) {
+	var wait time.Duration
+	for _, r := range pushRates {
+		sent, err := tx.RecentPushes(memberID, now.Add(-r.window), r.max)
+		if err != nil {
+			return 0, err
+		}
+		if len(sent) < r.max {
+			continue
+		}
+		// The rate allows one more when the max-th newest push leaves the window.
+		if d := sent[r.max-1].Add(r.window).Sub(now); d > wait {
+			wait = d
+		}
+	}
+	return wait, nil
+}
+
+// refusePush answers 429 too_many_pushes. The refusal rolls the challenge's
+// transaction back, so the caller audits it afterwards (auditRefusedPush).
+func refusePush(wait time.Duration, msg string) error {
+	secs := max(int((wait+time.Second-1)/time.Second), 1)
+	return perr(http.StatusTooManyRequests, api.CodeTooManyPushes, msg).withRetryAfter(secs)
+}
+
+// auditRefusedPush records a push refused by preparePush, in a transaction
+// of its own.
+func (s *Server) auditRefusedPush(ctx context.Context, p principal, err error) {
+	var he *httpError
+	if errors.As(err, &he) && he.p.Code == api.CodeTooManyPushes {
+		s.auditAlone(ctx, auditEvent{Kind: auditPushRefused, MemberID: p.Member.ID, Username: p.Member.Username, Detail: he.p.Detail})
+	}
 }
 
 // newMatchNumber is a two-digit number from 10 to 99, from crypto/rand.

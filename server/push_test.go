@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -360,4 +361,59 @@ func TestDeviceRegistrationIsThrottled(t *testing.T) {
 	tok = c.loginState("erin", api.StateMFASetupRequired).MFAToken // the first sign-in's token expired meanwhile
 	push = pushToken(t, c.startPairing(tok).OTPAuthURI)
 	c.ok("POST", api.PathDeviceRegister, "", api.DeviceRegisterRequest{PushToken: push, DeviceName: "Erin's phone"}, http.StatusCreated, nil)
+}
+
+// TestPushRateCountsEveryPushSent: pushes sent are limited per member
+// whatever became of them, so cancelling each one (or leaving them to
+// expire) does not dodge "3 open": 3 per minute, 10 per 15 minutes.
+func TestPushRateCountsEveryPushSent(t *testing.T) {
+	for _, tt := range []struct {
+		name      string
+		cancel    bool
+		spacing   time.Duration
+		allowed   int
+		wantRetry int // seconds until the limiting rate allows one more
+	}{
+		{"cancelled at once, 1 s apart: 3 per minute", true, time.Second, 3, 57},
+		{"cancelled at once, 30 s apart: 10 per 15 minutes", true, 30 * time.Second, 10, 600},
+		{"left open, 30 s apart: 10 per 15 minutes", false, 30 * time.Second, 10, 600},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := start(t)
+			admin := c.admin()
+			mfa := c.loginState("alice", api.StateMFARequired).MFAToken
+			for i := range tt.allowed {
+				if i > 0 {
+					c.clock.Advance(tt.spacing)
+				}
+				ch := c.startChallenge(mfa, api.MethodAppNotification)
+				if tt.cancel {
+					c.ok("DELETE", api.PathChallenge(ch.ChallengeID), mfa, nil, http.StatusNoContent, nil)
+				}
+			}
+			c.clock.Advance(tt.spacing)
+			status, h, data := c.raw("POST", api.PathChallenges, mfa, api.ChallengeRequest{Method: api.MethodAppNotification})
+			p := c.checkProblem("push past the rate", status, h, data, http.StatusTooManyRequests, api.CodeTooManyPushes)
+			want := strconv.Itoa(tt.wantRetry)
+			if p.RetryAfter == nil || *p.RetryAfter != tt.wantRetry || h.Get("Retry-After") != want {
+				t.Fatalf("retry_after = %v, Retry-After = %q, want %d", p.RetryAfter, h.Get("Retry-After"), tt.wantRetry)
+			}
+			// The refusal is in the audit log.
+			var events []api.AuditEvent
+			c.ok("GET", api.PathAdminAudit+"?limit=5", admin, nil, http.StatusOK, &events)
+			if !slices.ContainsFunc(events, func(e api.AuditEvent) bool { return e.Kind == "push.too_many" && e.Username == "alice" }) {
+				t.Errorf("no push.too_many event for alice in %+v", events)
+			}
+			// Another sign-in of the member counts the same; other
+			// methods still work.
+			r2 := c.loginState("alice", api.StateMFARequired)
+			c.fail("POST", api.PathChallenges, r2.MFAToken, api.ChallengeRequest{Method: api.MethodAppNotification},
+				http.StatusTooManyRequests, api.CodeTooManyPushes)
+			c.startChallenge(r2.MFAToken, api.MethodAuthenticatorApp)
+			// When the wait is over, one more push goes (from a new sign-in:
+			// the wait may outlive the mfa_token).
+			c.clock.Advance(time.Duration(tt.wantRetry) * time.Second)
+			c.startChallenge(c.loginState("alice", api.StateMFARequired).MFAToken, api.MethodAppNotification)
+		})
+	}
 }

@@ -6,8 +6,9 @@ import (
 	"github.com/remotesupport/techconsole/api"
 )
 
-// The two kinds of two-step reset. Both revoke the member's push devices
-// and sessions.
+// The two kinds of two-step reset. Both mark the member reset (they are no
+// longer activated: sign-in sends them through setup, "previously set
+// up") and revoke their push devices and sessions.
 
 // resetLostPhone is "Force two-step verification reset" (the lost-phone
 // reset): the authenticator (and the app notification beside it) becomes
@@ -18,7 +19,11 @@ func (s *Server) resetLostPhone(ctx context.Context, tx Tx, m Member, actor Memb
 		return err
 	}
 	now := s.now()
+	had := m.TwoStep != TwoStepNone // a member with nothing set up stays "first time"
 	for _, f := range factors {
+		if f.Status != api.FactorPending {
+			had = true
+		}
 		if f.Method != api.MethodAuthenticatorApp && f.Method != api.MethodAppNotification {
 			continue
 		}
@@ -30,6 +35,11 @@ func (s *Server) resetLostPhone(ctx context.Context, tx Tx, m Member, actor Memb
 		}
 		f.Status, f.CodeHash = api.FactorReset, ""
 		if err := tx.UpdateFactor(f); err != nil {
+			return err
+		}
+	}
+	if had {
+		if err := tx.SetTwoStep(m.ID, TwoStepReset); err != nil {
 			return err
 		}
 	}
@@ -72,6 +82,9 @@ func (s *Server) resetEveryone(ctx context.Context, tx Tx, actor Member) (int, e
 			if err := tx.UpdateFactor(f); err != nil {
 				return 0, err
 			}
+		}
+		if err := tx.SetTwoStep(m.ID, TwoStepReset); err != nil {
+			return 0, err
 		}
 		if err := tx.RevokeDevices(m.ID, now); err != nil {
 			return 0, err

@@ -42,7 +42,12 @@ func (s *Server) handleTwoStepStatus(w http.ResponseWriter, r *http.Request) err
 		if err != nil {
 			return err
 		}
-		out = api.TwoStepStatus{Required: required, PrimaryMethod: st.PrimaryMethod, Reset: summarize(factors).reset, Factors: factorViews(factors)}
+		m, err := tx.Member(p.Member.ID)
+		if err != nil {
+			return err
+		}
+		_, reset := needsSetup(m, summarize(factors))
+		out = api.TwoStepStatus{Required: required, PrimaryMethod: st.PrimaryMethod, Reset: reset, Factors: factorViews(factors)}
 		return nil
 	})
 	if err != nil {
@@ -471,6 +476,9 @@ func (s *Server) handleActivate(w http.ResponseWriter, r *http.Request) error {
 					return err
 				}
 			}
+		}
+		if err := tx.SetTwoStep(p.Member.ID, TwoStepActivated); err != nil {
+			return err
 		}
 		if err := s.audit(ctx, tx, memberEvent(auditSetupActivated, p.Member)); err != nil {
 			return err

@@ -43,6 +43,9 @@ type Tx interface {
 	MemberByUsername(username string) (Member, error)
 	InsertMember(Member) error
 	UpdateMember(Member) error
+	// SetTwoStep records where a member stands with two-step verification
+	// (UpdateMember does not change it).
+	SetTwoStep(memberID string, st TwoStepState) error
 
 	Factors(memberID string) ([]Factor, error)
 	Factor(id string) (Factor, error)
@@ -89,12 +92,18 @@ type Tx interface {
 	UsePushToken(hash string, at time.Time) error
 	DeviceByToken(hash string) (Device, error)
 	OpenPushes(memberID string, now time.Time) ([]Challenge, error)
+	// RecentPushes returns when at most limit of the member's pushes were
+	// sent after since (whatever became of them), newest first.
+	RecentPushes(memberID string, since time.Time, limit int) ([]time.Time, error)
 	FactorPushes(factorID string, now time.Time) ([]Challenge, error)
 	RevokeOtherSessions(memberID, keepSessionID string, at time.Time, reason string) error
 	InsertStepUpToken(StepUpToken) error
 	StepUpToken(hash string) (StepUpToken, error)
 	UseStepUpToken(hash string, at time.Time) error
-	InsertFailure(Failure) error
+	// InsertFailure records a failure and returns its id.
+	InsertFailure(Failure) (int64, error)
+	// DeleteFailure removes a failure recorded provisionally.
+	DeleteFailure(id int64) error
 	RecentFailures(f FailureFilter, since time.Time, limit int) ([]time.Time, error)
 }
 
@@ -128,6 +137,9 @@ type Member struct {
 	LastSignInAt       time.Time
 	LastConsoleVersion string
 	CreatedAt          time.Time
+	// TwoStep is set by Activate and by the resets, never by confirming a
+	// factor (see TwoStepState).
+	TwoStep TwoStepState
 }
 
 // HasRole reports whether the member holds r.

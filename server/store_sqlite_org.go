@@ -85,13 +85,13 @@ func (t *sqliteTx) UpdateGroup(g Group) error {
 	return t.execOne("update group", `UPDATE groups SET name = ?, enforce_two_step = ? WHERE id = ?`, g.Name, b2i(g.EnforceTwoStep), g.ID)
 }
 
-const memberCols = `id, username, display_name, password_hash, roles, COALESCE(group_id, ''), phone, email, last_sign_in_at, last_console_version, created_at`
+const memberCols = `id, username, display_name, password_hash, roles, COALESCE(group_id, ''), phone, email, last_sign_in_at, last_console_version, created_at, two_step`
 
 func scanMember(r scanner) (Member, error) {
 	var m Member
 	var roles string
 	var last, created int64
-	if err := r.Scan(&m.ID, &m.Username, &m.DisplayName, &m.PasswordHash, &roles, &m.GroupID, &m.Phone, &m.Email, &last, &m.LastConsoleVersion, &created); err != nil {
+	if err := r.Scan(&m.ID, &m.Username, &m.DisplayName, &m.PasswordHash, &roles, &m.GroupID, &m.Phone, &m.Email, &last, &m.LastConsoleVersion, &created, &m.TwoStep); err != nil {
 		return m, err
 	}
 	for _, r := range strings.Split(roles, ",") {
@@ -185,13 +185,19 @@ func nullable(s string) any {
 }
 
 func (t *sqliteTx) InsertMember(m Member) error {
-	_, err := t.exec(`INSERT INTO members (`+strings.ReplaceAll(memberCols, "COALESCE(group_id, '')", "group_id")+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(`INSERT INTO members (`+strings.ReplaceAll(memberCols, "COALESCE(group_id, '')", "group_id")+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.ID, m.Username, m.DisplayName, m.PasswordHash, rolesString(m.Roles), nullable(m.GroupID), m.Phone, m.Email,
-		ms(m.LastSignInAt), m.LastConsoleVersion, ms(m.CreatedAt))
+		ms(m.LastSignInAt), m.LastConsoleVersion, ms(m.CreatedAt), string(m.TwoStep))
 	if err != nil {
 		return fmt.Errorf("insert member: %w", err)
 	}
 	return t.putManaged(m)
+}
+
+// SetTwoStep records where the member stands with two-step verification.
+// UpdateMember leaves it alone: only Activate and the resets change it.
+func (t *sqliteTx) SetTwoStep(memberID string, st TwoStepState) error {
+	return t.execOne("set two-step state", `UPDATE members SET two_step = ? WHERE id = ?`, string(st), memberID)
 }
 
 func (t *sqliteTx) UpdateMember(m Member) error {

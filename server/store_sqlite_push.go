@@ -43,6 +43,26 @@ func (t *sqliteTx) OpenPushes(memberID string, now time.Time) ([]Challenge, erro
 	return t.pushes(`member_id = ?`, memberID, now)
 }
 
+// RecentPushes returns the send times of at most limit of the member's
+// pushes sent after since, whatever their status, newest first.
+func (t *sqliteTx) RecentPushes(memberID string, since time.Time, limit int) ([]time.Time, error) {
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT created_at FROM challenges WHERE member_id = ? AND method = ? AND created_at > ?
+		ORDER BY created_at DESC LIMIT ?`, memberID, string(api.MethodAppNotification), ms(since), limit)
+	if err != nil {
+		return nil, fmt.Errorf("recent pushes: %w", err)
+	}
+	defer rows.Close()
+	var out []time.Time
+	for rows.Next() {
+		var at int64
+		if err := rows.Scan(&at); err != nil {
+			return nil, fmt.Errorf("recent pushes: %w", err)
+		}
+		out = append(out, fromMS(at))
+	}
+	return out, rows.Err()
+}
+
 // FactorPushes are the pending, unexpired pushes sent to one app
 // notification factor (one phone), oldest first.
 func (t *sqliteTx) FactorPushes(factorID string, now time.Time) ([]Challenge, error) {

@@ -39,17 +39,31 @@ func (t *sqliteTx) UseStepUpToken(hash string, at time.Time) error {
 // 15 minutes; the audit log keeps the story).
 const failureRetention = 24 * time.Hour
 
-// InsertFailure records f and drops a few of the oldest failures past
-// failureRetention, so the table stays bounded at a constant cost per insert.
-func (t *sqliteTx) InsertFailure(f Failure) error {
-	_, err := t.exec(`INSERT INTO failures (at, kind, subject, client_address) VALUES (?, ?, ?, ?)`, ms(f.At), f.Kind, f.Subject, f.ClientAddress)
+// InsertFailure records f, returns its id and drops a few of the oldest
+// failures past failureRetention, so the table stays bounded at a constant
+// cost per insert.
+func (t *sqliteTx) InsertFailure(f Failure) (int64, error) {
+	res, err := t.exec(`INSERT INTO failures (at, kind, subject, client_address) VALUES (?, ?, ?, ?)`, ms(f.At), f.Kind, f.Subject, f.ClientAddress)
 	if err != nil {
-		return fmt.Errorf("insert failure: %w", err)
+		return 0, fmt.Errorf("insert failure: %w", err)
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, fmt.Errorf("insert failure: %w", err)
 	}
 	_, err = t.exec(`DELETE FROM failures WHERE id IN (SELECT id FROM (SELECT id, at FROM failures ORDER BY id LIMIT 16) WHERE at < ?)`,
 		ms(f.At.Add(-failureRetention)))
 	if err != nil {
-		return fmt.Errorf("prune failures: %w", err)
+		return 0, fmt.Errorf("prune failures: %w", err)
+	}
+	return id, nil
+}
+
+// DeleteFailure removes one failure (a provisional one whose attempt
+// turned out right). A failure already pruned is not an error.
+func (t *sqliteTx) DeleteFailure(id int64) error {
+	if _, err := t.exec(`DELETE FROM failures WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("delete failure: %w", err)
 	}
 	return nil
 }

@@ -89,7 +89,8 @@ func (s *Server) checkThrottle(ctx context.Context, ev auditEvent, limits ...lim
 
 // recordFailure counts one failed attempt from the request's address.
 func (s *Server) recordFailure(ctx context.Context, tx Tx, kind, subject string) error {
-	return tx.InsertFailure(Failure{At: s.now(), Kind: kind, Subject: subject, ClientAddress: info(ctx).ClientAddress})
+	_, err := tx.InsertFailure(Failure{At: s.now(), Kind: kind, Subject: subject, ClientAddress: info(ctx).ClientAddress})
+	return err
 }
 
 // failedAttempt records a failure and its audit event in a transaction of

@@ -87,7 +87,7 @@ func TestAddressThrottle(t *testing.T) {
 	fill := func(t *testing.T, inst *servertest.Instance, addr string, n int, at time.Time) {
 		err := inst.Server.Store().Write(context.Background(), func(tx server.Tx) error {
 			for i := range n {
-				if err := tx.InsertFailure(server.Failure{At: at, Kind: "password", Subject: "user" + strconv.Itoa(i), ClientAddress: addr}); err != nil {
+				if _, err := tx.InsertFailure(server.Failure{At: at, Kind: "password", Subject: "user" + strconv.Itoa(i), ClientAddress: addr}); err != nil {
 					return err
 				}
 			}
@@ -158,7 +158,7 @@ func TestOldFailuresArePruned(t *testing.T) {
 	insert := func(at time.Time, n int) {
 		err := st.Write(context.Background(), func(tx server.Tx) error {
 			for range n {
-				if err := tx.InsertFailure(server.Failure{At: at, Kind: "password", Subject: "x", ClientAddress: "192.0.2.1"}); err != nil {
+				if _, err := tx.InsertFailure(server.Failure{At: at, Kind: "password", Subject: "x", ClientAddress: "192.0.2.1"}); err != nil {
 					return err
 				}
 			}

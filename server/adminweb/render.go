@@ -55,6 +55,15 @@ var funcs = template.FuncMap{
 		}
 		return string(s)
 	},
+	"twoStepLabel": func(s api.TwoStepState) string {
+		switch s {
+		case api.TwoStepActivated:
+			return "activated"
+		case api.TwoStepReset:
+			return "reset: must set up again"
+		}
+		return "not activated" // never, even if some factors were confirmed before stopping
+	},
 	"weak": func(m api.Method) bool { return m == api.MethodSMS || m == api.MethodEmail },
 }
 

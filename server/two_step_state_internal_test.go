@@ -1,0 +1,101 @@
+package server
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// TestMigrationSetsTwoStepState: a database from before migration 0011
+// gets each member's state from their factors: a reset factor means reset,
+// an active SMS or email backup means activated (what Activate always
+// needed, and the legacy backup-only enrolments), anything else (nothing,
+// or the authenticator alone: a setup stopped before Activate) not.
+func TestMigrationSetsTwoStepState(t *testing.T) {
+	type f struct {
+		m  api.Method
+		st api.FactorStatus
+	}
+	auth, push, sms, mail := api.MethodAuthenticatorApp, api.MethodAppNotification, api.MethodSMS, api.MethodEmail
+	on, reset, pending := api.FactorActive, api.FactorReset, api.FactorPending
+	cases := []struct {
+		name    string
+		factors []f
+		want    TwoStepState
+	}{
+		{"authenticator and SMS", []f{{auth, on}, {sms, on}}, TwoStepActivated},
+		{"authenticator, push and email", []f{{auth, on}, {push, on}, {mail, on}}, TwoStepActivated},
+		{"legacy email only", []f{{mail, on}}, TwoStepActivated},
+		{"legacy SMS only", []f{{sms, on}}, TwoStepActivated},
+		{"setup stopped after the authenticator", []f{{auth, on}}, TwoStepNone},
+		{"setup stopped after the authenticator and its push", []f{{auth, on}, {push, on}}, TwoStepNone},
+		{"setup stopped with a pending SMS", []f{{auth, on}, {sms, pending}}, TwoStepNone},
+		{"pending authenticator only", []f{{auth, pending}}, TwoStepNone},
+		{"nothing", nil, TwoStepNone},
+		{"lost-phone reset", []f{{auth, reset}, {sms, on}}, TwoStepReset},
+		{"primary method reset", []f{{auth, reset}, {push, reset}, {mail, reset}}, TwoStepReset},
+	}
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "old.db")
+	st, err := OpenSQLite(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	ids := map[string]string{}
+	err = st.Write(ctx, func(tx Tx) error {
+		for i, c := range cases {
+			m := Member{ID: newID(prefixMember), Username: "m" + string(rune('a'+i)), DisplayName: c.name, CreatedAt: now}
+			if err := tx.InsertMember(m); err != nil {
+				return err
+			}
+			ids[c.name] = m.ID
+			for _, x := range c.factors {
+				if err := tx.InsertFactor(Factor{ID: newID(prefixFactor), MemberID: m.ID, Method: x.m, Status: x.st, CreatedAt: now}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	// Back to the schema before 0011.
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`ALTER TABLE members DROP COLUMN two_step`, `DELETE FROM schema_migrations WHERE version = 11`} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+
+	st, err = OpenSQLite(ctx, path)
+	if err != nil {
+		t.Fatalf("migrating: %v", err)
+	}
+	defer st.Close()
+	err = st.Read(ctx, func(tx Tx) error {
+		for _, c := range cases {
+			m, err := tx.Member(ids[c.name])
+			if err != nil {
+				return err
+			}
+			if m.TwoStep != c.want {
+				t.Errorf("%s: state %q, want %q", c.name, m.TwoStep, c.want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
