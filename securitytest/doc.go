@@ -13,7 +13,6 @@
 // `soak` and run with `make soak`, which appends its figures to the file
 // named by SOAK_OUT. `make fuzz` runs each fuzz target for FUZZTIME.
 //
-// A test of a reported finding that still fails (the console core's kept
-// State) carries the build tag `securityfindings`; the findings, and the
-// server ones now fixed, are listed in BENCHMARKS.md.
+// The findings of this suite, all fixed, are listed in BENCHMARKS.md; their
+// tests run in the normal build.
 package securitytest

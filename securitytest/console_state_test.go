@@ -1,10 +1,4 @@
-//go:build securityfindings
-
 package securitytest
-
-// A finding in the console core (package app) that is reported rather than
-// fixed here; the lead fixes it in app/. Run with
-// `go test -tags securityfindings ./securitytest/`.
 
 import (
 	"context"
@@ -15,12 +9,12 @@ import (
 	"github.com/remotesupport/techconsole/server"
 )
 
-// Package app (console core) documents State as "a plain value: subscribers
-// get their own copy and may keep it", but the copy is shallow: Setup,
-// Challenge, Alert and User point into the controller's own state, which the
-// next action changes in place. A screen (or test) that keeps a State sees it
-// change under its feet, and reading it while an action runs is a data race
-// (`go test -race` flags it). Found through TestConsoleFilesAndLogHoldNoSecret.
+// Package app documents State as "a plain value: subscribers get their own
+// copy and may keep it". A shallow copy would let Setup, Challenge, Alert and
+// User point into the controller's own state, which the next action changes
+// in place: a kept State would change under its reader's feet, and reading it
+// while an action runs would be a data race. (Found through
+// TestConsoleFilesAndLogHoldNoSecret under -race; app.State.clone fixes it.)
 func TestKeptStateDoesNotChangeLater(t *testing.T) {
 	r := Start(t)
 	ctl, err := app.NewController(app.Config{ServerURL: r.Base})
