@@ -21,8 +21,11 @@ build: deps
 run: deps
 	$(GO) run $(GOFLAGS) ./cmd/techconsole $(ARGS)
 
+# The benchmarks also run once each (-benchtime 1x, about 10 s), so that a
+# change that breaks one fails here rather than at the next `make bench`.
 test: deps
 	scripts/test-env.sh $(GO) test $(GOFLAGS) -count=1 -timeout 30m ./...
+	$(GO) test $(GOFLAGS) -count=1 -run '^$$' -bench . -benchtime 1x ./server/
 
 bench: deps
 	scripts/test-env.sh $(GO) test $(GOFLAGS) -run '^$$' -bench . -benchmem -count=1 ./...
