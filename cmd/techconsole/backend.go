@@ -1,10 +1,12 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -32,7 +34,12 @@ type backend struct {
 	embedded  bool
 	serverURL string
 	dataDir   string
-	console   *screens.Console
+	// adminPassword opens the embedded server's Admin Center; "" keeps it
+	// closed (a random password nobody sees).
+	adminPassword string
+	// adminOut is told where the Admin Center is (stderr; a buffer in tests).
+	adminOut io.Writer
+	console  *screens.Console
 
 	mu     sync.Mutex
 	ctl    *app.Controller
@@ -125,12 +132,10 @@ func (b *backend) startServer() (string, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := server.Open(ctx, server.Config{
-		DBPath: filepath.Join(dir, "auth.db"),
-		Dev:    true,
-		Demo:   true,
-		// a random master administrator password that is never shown: the
-		// embedded server is for technicians and testers, not the Admin Center
-		AdminPassword: rand.Text(),
+		DBPath:        filepath.Join(dir, "auth.db"),
+		Dev:           true,
+		Demo:          true,
+		AdminPassword: cmp.Or(b.adminPassword, rand.Text()),
 		Logger:        b.log,
 	})
 	if err != nil {
@@ -148,7 +153,12 @@ func (b *backend) startServer() (string, error) {
 	b.mu.Lock()
 	b.srv, b.stop, b.served = srv, cancel, served
 	b.mu.Unlock()
-	return "http://" + ln.Addr().String(), nil
+	url := "http://" + ln.Addr().String()
+	if b.adminPassword != "" && b.adminOut != nil {
+		// where, never the password: it is the one the tester chose
+		fmt.Fprintf(b.adminOut, "Admin Center: %s/admin/ (user admin, the password given with --admin-password)\n", url)
+	}
+	return url, nil
 }
 
 // releaseHashMemory returns the embedded server's password-hashing scratch

@@ -29,6 +29,7 @@ type flags struct {
 	server         string
 	version        string
 	dataDir        string
+	adminPassword  string
 	script         string
 	shotsDir       string
 	measureStartup bool
@@ -40,6 +41,8 @@ func parseFlags() flags {
 	flag.StringVar(&f.server, "server", "", "URL of a standalone authserver (default: run the reference server in-process)")
 	flag.StringVar(&f.version, "console-version", "", "emulated console version major.minor.build (default: the remembered one, else "+client.DefaultVersion.String()+")")
 	flag.StringVar(&f.dataDir, "data-dir", "", "folder of the embedded server's database (default: the user's config folder + techconsole)")
+	flag.StringVar(&f.adminPassword, "admin-password", os.Getenv("AUTHSERVER_ADMIN_PASSWORD"),
+		"embedded server only: password of the master administrator \"admin\", to use the Admin Center at /admin (default $AUTHSERVER_ADMIN_PASSWORD; unset: random, never shown)")
 	flag.StringVar(&f.script, "script", "", "drive the window through a script and exit: screenshots")
 	flag.StringVar(&f.shotsDir, "screenshots-dir", "build/screenshots", "where --script screenshots writes its PNGs")
 	flag.BoolVar(&f.measureStartup, "measure-startup", false, "print the time to the first drawn sign-in window and the memory after sign-in as JSON, then exit")
@@ -78,7 +81,7 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 		defer os.RemoveAll(dir)
 		f.dataDir = dir
 	}
-	b := &backend{prefs: prefs, version: version, log: log, embedded: f.server == "", serverURL: f.server, dataDir: f.dataDir}
+	b := &backend{prefs: prefs, version: version, log: log, embedded: f.server == "", serverURL: f.server, dataDir: f.dataDir, adminPassword: f.adminPassword, adminOut: os.Stderr}
 	opts := screens.Options{
 		Embedded:  b.embedded,
 		ServerURL: f.server,

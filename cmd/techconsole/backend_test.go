@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/remotesupport/techconsole/api"
+)
+
+// TestEmbeddedAdminCenter: with --admin-password the embedded server's master
+// administrator signs in with it and the console says where the Admin Center
+// is, without repeating the password; without it nobody can sign in as admin.
+func TestEmbeddedAdminCenter(t *testing.T) {
+	const password = "Embedded-Admin-2026"
+	for _, tt := range []struct {
+		name      string
+		password  string
+		wantState string
+		wantSaid  bool
+	}{
+		{"with --admin-password", password, api.StateAuthenticated, true},
+		{"without", "", "", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var said bytes.Buffer
+			b := &backend{dataDir: t.TempDir(), adminPassword: tt.password, adminOut: &said,
+				log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+			url, err := b.startServer()
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(b.close)
+
+			body, _ := json.Marshal(api.LoginRequest{Username: "admin", Password: password})
+			resp, err := http.Post(url+api.PathLogin, "application/json", bytes.NewReader(body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var got api.AuthResponse
+			_ = json.NewDecoder(resp.Body).Decode(&got)
+			if got.State != tt.wantState {
+				t.Errorf("admin sign-in: HTTP %d state %q, want %q", resp.StatusCode, got.State, tt.wantState)
+			}
+			if tt.wantState == "" && resp.StatusCode != http.StatusUnauthorized {
+				t.Errorf("admin sign-in without --admin-password: HTTP %d, want 401", resp.StatusCode)
+			}
+			if gotSaid := strings.Contains(said.String(), url+"/admin/"); gotSaid != tt.wantSaid {
+				t.Errorf("console said %q; want the Admin Center URL: %v", said.String(), tt.wantSaid)
+			}
+			if strings.Contains(said.String(), password) {
+				t.Error("the console repeated the admin password")
+			}
+		})
+	}
+}
