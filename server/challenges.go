@@ -231,6 +231,23 @@ func closedError(ch Challenge) *httpError {
 }
 
 // expireIfDue marks a pending challenge past its time as expired.
+// pendingChallenge loads the caller's challenge and expires it if its time
+// is up. One that is no longer pending comes back with closed set: the answer
+// to give, which must not roll back the expiry just recorded.
+func (s *Server) pendingChallenge(tx Tx, p principal, id string) (ch Challenge, closed error, err error) {
+	ch, err = s.ownChallenge(tx, p, id)
+	if err != nil {
+		return ch, nil, err
+	}
+	if err := s.expireIfDue(tx, &ch); err != nil {
+		return ch, nil, err
+	}
+	if ch.Status != ChallengeStatusPending {
+		return ch, closedError(ch), nil
+	}
+	return ch, nil, nil
+}
+
 func (s *Server) expireIfDue(tx Tx, ch *Challenge) error {
 	if ch.Status == ChallengeStatusPending && !s.now().Before(ch.ExpiresAt) {
 		ch.Status, ch.ClosedAt, ch.CodeHash = ChallengeStatusExpired, s.now(), ""
@@ -257,16 +274,10 @@ func (s *Server) handleVerifyChallenge(w http.ResponseWriter, r *http.Request) e
 	var resp api.AuthResponse
 	var answer error // an answer that must not roll back what the transaction recorded
 	err = s.store.Write(ctx, func(tx Tx) error {
-		ch, err := s.ownChallenge(tx, p, r.PathValue("id"))
-		if err != nil {
+		ch, closed, err := s.pendingChallenge(tx, p, r.PathValue("id"))
+		if err != nil || closed != nil {
+			answer = closed
 			return err
-		}
-		if err := s.expireIfDue(tx, &ch); err != nil {
-			return err
-		}
-		if ch.Status != ChallengeStatusPending {
-			answer = closedError(ch)
-			return nil
 		}
 		if ch.Method == api.MethodAppNotification {
 			return validation("an app notification is answered on the phone")
@@ -413,16 +424,10 @@ func (s *Server) handleResendChallenge(w http.ResponseWriter, r *http.Request) e
 	var out api.Challenge
 	var answer error
 	err = s.store.Write(ctx, func(tx Tx) error {
-		ch, err := s.ownChallenge(tx, p, r.PathValue("id"))
-		if err != nil {
+		ch, closed, err := s.pendingChallenge(tx, p, r.PathValue("id"))
+		if err != nil || closed != nil {
+			answer = closed
 			return err
-		}
-		if err := s.expireIfDue(tx, &ch); err != nil {
-			return err
-		}
-		if ch.Status != ChallengeStatusPending {
-			answer = closedError(ch)
-			return nil
 		}
 		if err := s.stillValid(tx, p); err != nil {
 			return err
