@@ -38,12 +38,13 @@ func (c *Controller) Login(username, password string, keep bool) {
 		}
 		c.prefs.SetLastUsername(username)
 		c.prefs.SetKeepSignedIn(keep)
-		resp, err := cl.Login(o.ctx, username, password)
+		resp, err := cl.LoginWithDeviceCookie(o.ctx, username, password, c.deviceCookie(o.ctx, server, username))
 		if err != nil {
 			c.log.Info("sign-in refused", "user", username, "err", errCode(err))
 			o.fail(err)
 			return
 		}
+		c.keepDeviceCookie(o.ctx, server, username, resp.DeviceCookie)
 		c.handleAuth(o, resp, api.PurposeLogin)
 	})
 }

@@ -20,7 +20,7 @@ import (
 // secret), no token appears in any answer but the one that issued it, and
 // none of them appears in the server's log or in the audit log.
 
-var tokenKeys = regexp.MustCompile(`"(access_token|refresh_token|mfa_token|step_up_token|device_token)":"([^"]+)"`)
+var tokenKeys = regexp.MustCompile(`"(access_token|refresh_token|mfa_token|step_up_token|device_token|device_cookie)":"([^"]+)"`)
 
 func TestNoSecretLeaks(t *testing.T) {
 	var logs syncBuffer

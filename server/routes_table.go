@@ -45,7 +45,7 @@ func (s *Server) routeTable() []route {
 	idPath := func(base, rest string) string { return base + "/{id}" + rest }
 	return []route{
 		// Sign-in and sessions.
-		{method: "POST", path: api.PathLogin, handler: s.handleLogin, doc: opDoc{tag: "auth", summary: "Sign in with username and password",
+		{method: "POST", path: api.PathLogin, handler: s.handleLogin, doc: opDoc{tag: "auth", summary: "Sign in with username and password (and the device cookie of an earlier sign-in); a right password earns a fresh device cookie",
 			body: api.LoginRequest{}, status: 200, answer: api.AuthResponse{}, errs: "401:invalid_credentials 429:too_many_attempts 503:busy"}},
 		{method: "POST", path: api.PathRefresh, handler: s.handleRefresh, doc: opDoc{tag: "auth", summary: "Rotate the refresh token",
 			body: api.RefreshRequest{}, status: 200, answer: api.Tokens{}, errs: "401:invalid_token,mfa_required"}},

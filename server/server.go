@@ -38,6 +38,7 @@ type Server struct {
 	now    func() time.Time
 	store  Store
 	seal   *sealer
+	device deviceCookies // signs and checks device cookies
 	hash   *hasher
 	hub    *hub // wakes long-polls (pushes)
 	routes http.Handler
@@ -86,6 +87,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if s.seal, err = newSealer(key); err != nil {
 		return nil, err
 	}
+	s.device = newDeviceCookies(key)
 	if s.store, err = OpenSQLite(ctx, cfg.DBPath); err != nil {
 		return nil, err
 	}

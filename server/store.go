@@ -102,9 +102,15 @@ type Tx interface {
 	UseStepUpToken(hash string, at time.Time) error
 	// InsertFailure records a failure and returns its id.
 	InsertFailure(Failure) (int64, error)
+	// ConfirmFailure turns a provisional failure into a counted one at at.
+	ConfirmFailure(id int64, at time.Time) error
 	// DeleteFailure removes a failure recorded provisionally.
 	DeleteFailure(id int64) error
-	RecentFailures(f FailureFilter, since time.Time, limit int) ([]time.Time, error)
+	// RecentFailures returns the failures matching f after since: at most
+	// limit counted ones (confirmed, or provisional ones recorded before
+	// staleBefore, whose check never came back), and how many provisional
+	// ones are still in flight (at most limit).
+	RecentFailures(f FailureFilter, since, staleBefore time.Time, limit int) (FailureWindow, error)
 }
 
 // Settings is Admin Center > Global Settings > Two-step verification.

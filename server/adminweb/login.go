@@ -33,13 +33,14 @@ func (h *Handler) loginSubmit(q *req) error {
 	}
 	var resp api.AuthResponse
 	err := h.call(q.r.Context(), q.r, apiCall{method: http.MethodPost, path: api.PathLogin,
-		in: api.LoginRequest{Username: username, Password: password}, out: &resp})
+		in: api.LoginRequest{Username: username, Password: password, DeviceCookie: h.deviceCookie(q.r, username)}, out: &resp})
 	if p, ok := asProblem(err); ok {
 		return again(p)
 	}
 	if err != nil {
 		return err
 	}
+	h.keepDeviceCookie(q.w, q.r, username, resp.DeviceCookie)
 	q.s.Login = nil
 	q.dirty = true
 	switch resp.State {
