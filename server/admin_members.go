@@ -320,11 +320,7 @@ func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) erro
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	f, err := checkMemberRequest(req)
-	if err != nil {
-		return err
-	}
-	// Check permission and the password before paying for a hash.
+	// Check permission, then the fields and the password, before paying for a hash.
 	var target Member
 	err = s.store.Read(ctx, func(tx Tx) error {
 		target, err = loadAuthorized(tx, p.Member.ID, r.PathValue("id"), actChange)
@@ -334,6 +330,10 @@ func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	if err := checkFieldsAllowed(p.Member, req); err != nil {
+		return err
+	}
+	f, err := checkMemberRequest(req)
+	if err != nil {
 		return err
 	}
 	var newHash string
