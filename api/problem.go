@@ -43,6 +43,11 @@ const (
 	CodeInternal             = "internal_error"
 )
 
+// CodeUseSelfService refuses an administrator's change of their own account
+// through the admin API: members change their own password and two-step
+// verification through /me/* and its rules.
+const CodeUseSelfService = "use_self_service"
+
 // What a setup_incomplete answer lists in Missing.
 const (
 	// MissingAuthenticatorApp: no active authenticator_app factor yet.

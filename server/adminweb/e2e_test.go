@@ -362,6 +362,32 @@ func TestAdminCenterInBrowser(t *testing.T) {
 	c.click(`form[action="/admin/login/setup/confirm"] button`, "The backup method is set up.")
 	c.shot("26-setup-ready")
 	c.click(`form[action="/admin/login/setup/activate"] button`, "Signed in as Master Administrator")
+
+	// His own row offers no password field, only "Change my password", which
+	// asks for two-step verification again (now required of him).
+	c.open("/admin/members/" + ids["admin"])
+	c.waitText("This is your own account")
+	if n := c.eval(`document.querySelectorAll('input[name=password]').length`); n != 0 {
+		t.Errorf("the administrator's own member page has %d password fields", n)
+	}
+	c.shot("27-member-own")
+	c.click(`main a[href="/admin/password"]`, "Current password")
+	next := "Admin-Next-Pass-2026"
+	c.typeIn("#current_password", inst.AdminPassword)
+	c.typeIn("#new_password", next)
+	c.typeIn("#confirm_password", next)
+	c.shot("28-password")
+	c.click(`form[action="/admin/password"] button`, "Two-step verification is required to change the password of admin")
+	c.shot("29-password-verify-choose")
+	c.do("choose the text message", chromedp.Click(chromedp.CSS(`input[name=factor][value="`+factorID(t, c, "Text message")+`"]`)))
+	c.click(`form[action="/admin/password/challenge"] button`, "We sent a 6-digit code to")
+	c.shot("30-password-verify-sms")
+	c.typeIn("#code", inst.LastCode(t, "555-0199"))
+	c.click(`form[action="/admin/password/verify"] button`, "Your password is changed.")
+	c.shot("31-password-changed")
+	if r := login(t, inst, "admin", next); r.State != api.StateMFARequired {
+		t.Errorf("admin with the new password: state %s, want mfa_required", r.State)
+	}
 }
 
 // factorID reads the id of the method labelled label on the choice page.

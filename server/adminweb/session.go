@@ -13,8 +13,6 @@ import (
 	"fmt"
 	"net/http"
 	"time"
-
-	"github.com/remotesupport/techconsole/api"
 )
 
 // The web session lives entirely in one cookie: the API's tokens (and a
@@ -37,17 +35,17 @@ type session struct {
 	Refresh string    `json:"refresh,omitempty"`
 	Login   *pending  `json:"login,omitempty"`
 	Flash   string    `json:"flash,omitempty"`
+	// Password is a change of one's own password waiting for its step-up.
+	Password *passwordChange `json:"password,omitempty"`
 }
 
 // pending is a sign-in between the password and the second step.
 type pending struct {
-	Username  string             `json:"username"`
-	MFAToken  string             `json:"mfa_token"`
-	Setup     bool               `json:"setup,omitempty"`
-	Reset     bool               `json:"reset,omitempty"`
-	Primary   api.Method         `json:"primary,omitempty"`
-	Methods   []api.MethodOption `json:"methods,omitempty"`
-	Challenge *api.Challenge     `json:"challenge,omitempty"`
+	Username string `json:"username"`
+	MFAToken string `json:"mfa_token"`
+	Setup    bool   `json:"setup,omitempty"`
+	Reset    bool   `json:"reset,omitempty"`
+	challengeState
 }
 
 func (s *session) signedIn() bool { return s.Access != "" }

@@ -122,7 +122,7 @@ func (h *Handler) setupApp(q *req) error {
 		return q.redirect(Root + "/login")
 	}
 	var s api.AuthenticatorSetup
-	if err := q.setupCall(apiCall{method: http.MethodPost, path: api.PathTwoStepAuth, out: &s}); err != nil {
+	if err := q.setupCall(apiCall{method: http.MethodPost, path: api.PathTwoStepAuth, want: http.StatusCreated, out: &s}); err != nil {
 		return q.setupProblem(err, setupData{})
 	}
 	return q.renderApp(http.StatusOK, s, nil)
@@ -158,9 +158,9 @@ func (h *Handler) setupBackup(q *req) error {
 	var c apiCall
 	switch d.Method {
 	case api.MethodSMS:
-		c = apiCall{method: http.MethodPost, path: api.PathTwoStepSMS, in: api.SMSSetupRequest{Phone: d.Phone}}
+		c = apiCall{method: http.MethodPost, path: api.PathTwoStepSMS, want: http.StatusCreated, in: api.SMSSetupRequest{Phone: d.Phone}}
 	case api.MethodEmail:
-		c = apiCall{method: http.MethodPost, path: api.PathTwoStepEmail, in: api.EmailSetupRequest{Email: d.Email}}
+		c = apiCall{method: http.MethodPost, path: api.PathTwoStepEmail, want: http.StatusCreated, in: api.EmailSetupRequest{Email: d.Email}}
 	default:
 		return q.renderSetup(http.StatusBadRequest, d, &api.Problem{Status: http.StatusBadRequest, Code: api.CodeValidation, Detail: "Choose text message or email."})
 	}
