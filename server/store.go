@@ -105,6 +105,11 @@ type Tx interface {
 	// DeleteFailure removes a failure recorded provisionally.
 	DeleteFailure(id int64) error
 	RecentFailures(f FailureFilter, since time.Time, limit int) ([]time.Time, error)
+
+	// Backup verifications of setups after a reset (store_sqlite_backup.go).
+	// InsertBackupCheck records (or renews) the one of a setup mfa_token.
+	InsertBackupCheck(BackupCheck) error
+	BackupCheck(mfaTokenHash string) (BackupCheck, error)
 }
 
 // Settings is Admin Center > Global Settings > Two-step verification.
@@ -283,4 +288,15 @@ type RefreshToken struct {
 	SessionID string
 	CreatedAt time.Time
 	UsedAt    time.Time
+}
+
+// BackupCheck records that a setup (one setup mfa_token) confirmed a code
+// sent to the member's backup: after a reset that left the backup active,
+// only such a setup may pair a new authenticator, change the backup or
+// activate.
+type BackupCheck struct {
+	MFATokenHash string
+	MemberID     string
+	FactorID     string
+	VerifiedAt   time.Time
 }
