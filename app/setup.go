@@ -38,7 +38,7 @@ func (c *Controller) loadSetup(o *op, reset bool, phase SetupPhase, notice strin
 	}
 	if b := status.BackupToVerify; b != nil {
 		view.Phase = SetupVerifyBackup
-		view.VerifyBackup = &BackupCheck{FactorID: b.FactorID, Method: b.Method, SentTo: b.SentTo, Supported: caps.Supports(b.Method)}
+		view.VerifyBackup = backupCheck(*b, caps, status.Factors)
 	}
 	o.update(func(s *State, ss *session) {
 		ss.primary = primary

@@ -64,9 +64,25 @@ func (c *Controller) toVerifyBackup(o *op, b api.BackupToVerify, alert *Alert) {
 		}
 		ss.backupFactorID = ""
 		s.Setup.Phase, s.Setup.Pairing = SetupVerifyBackup, nil
-		s.Setup.VerifyBackup = &BackupCheck{FactorID: b.FactorID, Method: b.Method, SentTo: b.SentTo, Supported: caps.Supports(b.Method)}
+		var known []api.Factor
+		if s.Setup.Backup != nil {
+			known = append(known, *s.Setup.Backup)
+		}
+		s.Setup.VerifyBackup = backupCheck(b, caps, known)
 		s.Alert = alert
 	})
+}
+
+// backupCheck is the view of the backup to verify; its label is the
+// server's label of that factor when known.
+func backupCheck(b api.BackupToVerify, caps Capabilities, factors []api.Factor) *BackupCheck {
+	label := b.Method.Label() + " (" + b.SentTo + ")"
+	for _, f := range factors {
+		if f.ID == b.FactorID && f.Label != "" {
+			label = f.Label
+		}
+	}
+	return &BackupCheck{FactorID: b.FactorID, Method: b.Method, SentTo: b.SentTo, Label: label, Supported: caps.Supports(b.Method)}
 }
 
 func backupName(b BackupCheck) string {

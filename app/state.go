@@ -180,6 +180,8 @@ type BackupCheck struct {
 	FactorID string
 	Method   api.Method
 	SentTo   string // masked by the server
+	// Label describes the backup as the server does ("Text message to ***0106").
+	Label string
 	// Supported is false when this console version cannot use the method
 	// (email on 7.50.3572 and earlier): the message says what to do instead.
 	Supported bool
