@@ -316,6 +316,9 @@ type TwoStepStatus struct {
 	PrimaryMethod Method   `json:"primary_method"`
 	Reset         bool     `json:"reset"`
 	Factors       []Factor `json:"factors"`
+	// BackupToVerify is set while this setup must first verify the member's
+	// surviving backup by code (after a lost-phone reset).
+	BackupToVerify *BackupToVerify `json:"backup_to_verify,omitempty"`
 }
 
 // AuthenticatorSetup is the answer of POST /me/two-step/authenticator.

@@ -363,7 +363,15 @@ func (c *Controller) Cancel() {
 			}
 			c.toSignedOut(o, nil, "Sign-in cancelled.")
 		case StepSetup:
-			if st.Setup != nil && st.Setup.Phase != SetupOverview {
+			if st.Setup != nil && st.Setup.Phase == SetupVerifyBackupCode {
+				o.update(func(s *State, ss *session) {
+					ss.backupFactorID = ""
+					s.Setup.Phase, s.Alert = SetupVerifyBackup, nil
+				})
+				return
+			}
+			// The backup check comes before everything else: leaving it leaves setup.
+			if st.Setup != nil && st.Setup.Phase != SetupOverview && st.Setup.Phase != SetupVerifyBackup {
 				o.update(func(s *State, ss *session) {
 					ss.backupFactorID = ""
 					s.Setup.Phase, s.Setup.Pairing, s.Alert = SetupOverview, nil, nil

@@ -88,6 +88,8 @@ func (h *Handler) routes() *http.ServeMux {
 	public("POST "+Root+"/login/setup/confirm", h.setupConfirm)
 	public("POST "+Root+"/login/setup/resend", h.setupResend)
 	public("POST "+Root+"/login/setup/activate", h.setupActivate)
+	public("POST "+Root+"/login/setup/verify/send", h.setupVerifySend)
+	public("POST "+Root+"/login/setup/verify", h.setupVerify)
 	public("POST "+Root+"/logout", h.logout)
 
 	member("GET "+Root+"/settings", h.settingsPage)

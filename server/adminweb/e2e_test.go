@@ -465,3 +465,28 @@ func totpFromPage(t *testing.T, c *chrome) string {
 	}
 	return code
 }
+
+// An administrator's own setup after a forced reset that kept the SMS
+// backup, in the browser: verify the backup, pair the app again, activate.
+func TestAdminSetupAfterResetInBrowser(t *testing.T) {
+	inst := servertest.Start(t)
+	admin := login(t, inst, "admin", inst.AdminPassword)
+	if st := apiJSON(t, inst, http.MethodPost, api.PathAdminMemberReset(memberIDs(t, inst)["henry"]), admin.Tokens.AccessToken, nil, nil); st != http.StatusNoContent {
+		t.Fatalf("reset henry: HTTP %d", st)
+	}
+	c := startChrome(t, inst.URL)
+	c.signIn("henry", server.DemoPassword)
+	page := c.click(`form[action="/admin/login"] button`, "Verify your backup method")
+	if !strings.Contains(page, "Text message to ***0108") || strings.Contains(page, "Start pairing again") {
+		t.Errorf("the backup check does not come first with the masked backup:\n%s", page)
+	}
+	c.shot("27-setup-verify-backup")
+	c.click(`form[action="/admin/login/setup/verify/send"] button`, "We sent a 6-digit code to ***0108.")
+	c.typeIn("#verify-code", inst.LastCode(t, "555-0108"))
+	c.click(`form[action="/admin/login/setup/verify"] button`, "Your backup is verified.")
+	c.shot("28-setup-backup-verified")
+	c.click(`form[action="/admin/login/setup/app"] button`, "Scan the QR code")
+	c.typeIn("#code", totpFromPage(t, c))
+	c.click(`form[action="/admin/login/setup/app/confirm"] button`, "The mobile app is set up.")
+	c.click(`form[action="/admin/login/setup/activate"] button`, "Signed in as Henry Hughes")
+}
