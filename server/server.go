@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
@@ -29,6 +30,11 @@ type Config struct {
 	TrustedProxy  bool   // believe X-Forwarded-For
 	Logger        *slog.Logger
 	Now           func() time.Time // clock, for tests; nil = time.Now
+
+	// PublicURL is where members' phones reach this server (scheme, host and
+	// any path prefix), handed out in pairing URIs; "" = http:// and the
+	// address Serve listens on.
+	PublicURL string
 }
 
 // Server is one reference auth server over one store.
@@ -41,6 +47,8 @@ type Server struct {
 	hash   *hasher
 	hub    *hub // wakes long-polls (pushes)
 	routes http.Handler
+	// publicURL: Config.PublicURL, else set by Serve from its listener.
+	publicURL atomic.Pointer[string]
 }
 
 // Lifetimes (DESIGN section 6).
@@ -79,6 +87,13 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	if cfg.PublicURL != "" {
+		u, err := parsePublicURL(cfg.PublicURL)
+		if err != nil {
+			return nil, err
+		}
+		s.publicURL.Store(&u)
+	}
 	key, err := loadKey(cfg.KeyPath)
 	if err != nil {
 		return nil, err
@@ -102,6 +117,7 @@ func (s *Server) Handler() http.Handler { return s.routes }
 
 // Serve answers on ln until ctx ends, then shuts down gracefully.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	s.listenerURL(ln)
 	hs := &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: readHeaderTimeout,

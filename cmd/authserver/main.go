@@ -37,6 +37,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	adminPassword := fs.String("admin-password", os.Getenv("AUTHSERVER_ADMIN_PASSWORD"),
 		"password of the master administrator \"admin\" (default $AUTHSERVER_ADMIN_PASSWORD; random and printed once when unset)")
 	trustedProxy := fs.Bool("trusted-proxy", false, "believe X-Forwarded-For (only behind a proxy you run)")
+	publicURL := fs.String("public-url", "", "URL at which phones reach this server, put in pairing QR codes (default: http:// and the listen address)")
 	verbose := fs.Bool("v", false, "log debug messages")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -52,7 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	srv, err := server.Open(ctx, server.Config{
 		DBPath: *db, KeyPath: *key, Dev: *dev, Demo: *demo,
-		AdminPassword: *adminPassword, TrustedProxy: *trustedProxy, Logger: logger,
+		AdminPassword: *adminPassword, TrustedProxy: *trustedProxy, Logger: logger, PublicURL: *publicURL,
 	})
 	if err != nil {
 		return err

@@ -66,7 +66,8 @@ func TestRunServesUntilCancelled(t *testing.T) {
 }
 
 func TestRunRefusesBadArguments(t *testing.T) {
-	for _, args := range [][]string{{"--no-such-flag"}, {"extra"}} {
+	db := filepath.Join(t.TempDir(), "auth.db")
+	for _, args := range [][]string{{"--no-such-flag"}, {"extra"}, {"--db", db, "--public-url", "ftp://auth.example.test"}, {"--db", db, "--public-url", "auth.example.test"}} {
 		var out bytes.Buffer
 		if err := run(context.Background(), args, &out, &out); err == nil {
 			t.Errorf("run(%v) = nil, want an error", args)

@@ -130,6 +130,11 @@ func (b *backend) startServer() (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("create %s: %w", dir, err)
 	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("listen: %w", err)
+	}
+	url := "http://" + ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := server.Open(ctx, server.Config{
 		DBPath:        filepath.Join(dir, "auth.db"),
@@ -137,23 +142,18 @@ func (b *backend) startServer() (string, error) {
 		Demo:          true,
 		AdminPassword: cmp.Or(b.adminPassword, rand.Text()),
 		Logger:        b.log,
+		PublicURL:     url,
 	})
 	if err != nil {
 		cancel()
+		ln.Close()
 		return "", fmt.Errorf("open server: %w", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		cancel()
-		srv.Close()
-		return "", fmt.Errorf("listen: %w", err)
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ctx, ln) }()
 	b.mu.Lock()
 	b.srv, b.stop, b.served = srv, cancel, served
 	b.mu.Unlock()
-	url := "http://" + ln.Addr().String()
 	if b.adminPassword != "" && b.adminOut != nil {
 		// where, never the password: it is the one the tester chose
 		fmt.Fprintf(b.adminOut, "Admin Center: %s/admin/ (user admin, the password given with --admin-password)\n", url)
