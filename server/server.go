@@ -49,6 +49,8 @@ type Server struct {
 	routes http.Handler
 	// publicURL: Config.PublicURL, else set by Serve from its listener.
 	publicURL atomic.Pointer[string]
+	// demoDevices: the demo push devices' tokens, when this Open seeded them.
+	demoDevices map[string]string
 }
 
 // Lifetimes (DESIGN section 6).
@@ -181,9 +183,11 @@ func (s *Server) bootstrap(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("bootstrap: %w", err)
 		}
-		if err := s.store.Write(ctx, func(tx Tx) error { return s.seed(tx, hash) }); err != nil {
+		var devices map[string]string
+		if err := s.store.Write(ctx, func(tx Tx) (err error) { devices, err = s.seed(tx, hash); return err }); err != nil {
 			return fmt.Errorf("bootstrap: %w", err)
 		}
+		s.demoDevices = devices
 		if generated {
 			// Shown once, on purpose: the operator has no other way to learn it.
 			s.log.Warn("created the master administrator with a random password; set --admin-password to choose one",
@@ -217,25 +221,26 @@ func (s *Server) bootstrap(ctx context.Context) error {
 const adminUsername = "admin"
 
 // seed writes the default settings, the master administrator and (with Demo)
-// the demo organisation into an empty database.
-func (s *Server) seed(tx Tx, adminHash string) error {
+// the demo organisation into an empty database; it returns the demo's device
+// tokens (nil without Demo).
+func (s *Server) seed(tx Tx, adminHash string) (map[string]string, error) {
 	now := s.now()
 	settings := Settings{Technicians: api.TechniciansNone, PrimaryMethod: api.MethodAppNotification}
 	if s.cfg.Demo {
 		settings = demoSettings
 	}
 	if err := tx.PutSettings(settings); err != nil {
-		return err
+		return nil, err
 	}
 	admin := Member{
 		ID: newID(prefixMember), Username: adminUsername, DisplayName: "Master Administrator",
 		PasswordHash: adminHash, Roles: []api.Role{api.RoleMasterAdministrator}, CreatedAt: now,
 	}
 	if err := tx.InsertMember(admin); err != nil {
-		return err
+		return nil, err
 	}
 	if s.cfg.Demo {
 		return s.seedDemo(tx, now)
 	}
-	return nil
+	return nil, nil
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -59,6 +60,9 @@ func TestRunServesUntilCancelled(t *testing.T) {
 		if a.OTPAuthURI != "" && !strings.Contains(out, a.OTPAuthURI) {
 			t.Errorf("the demo URI of %s was not printed", a.Username)
 		}
+	}
+	if m := regexp.MustCompile(`device token \(shown once\): (\S+)`).FindStringSubmatch(out); m == nil || len(m[1]) < 43 {
+		t.Errorf("the demo phone's device token was not printed:\n%s", out)
 	}
 	if strings.Contains(stderr.String(), "Cmd-Admin-Pass-2026") {
 		t.Errorf("the admin password was logged")
