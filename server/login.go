@@ -34,7 +34,8 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	var m Member
 	found := true
-	failureID, err := s.beginPasswordCheck(ctx, auditEvent{Username: req.Username, Detail: "sign-in"}, req.Username,
+	// Case and width variants of a name are one member and one throttle subject.
+	failureID, err := s.beginPasswordCheck(ctx, auditEvent{Username: req.Username, Detail: "sign-in"}, usernameSubject(req.Username),
 		func(tx Tx) error {
 			var err error
 			m, err = tx.MemberByUsername(req.Username)

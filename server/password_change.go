@@ -34,7 +34,7 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) er
 	}
 	m := p.Member
 	ev := memberEvent(auditPasswordFailed, m)
-	failureID, err := s.beginPasswordCheck(ctx, memberEvent("", m), m.Username, nil)
+	failureID, err := s.beginPasswordCheck(ctx, memberEvent("", m), usernameSubject(m.Username), nil)
 	if err != nil {
 		return err
 	}

@@ -103,7 +103,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if s.seal, err = newSealer(key); err != nil {
 		return nil, err
 	}
-	if s.store, err = OpenSQLite(ctx, cfg.DBPath); err != nil {
+	if s.store, err = OpenSQLite(ctx, cfg.DBPath, WithSQLiteLogger(s.log)); err != nil {
 		return nil, err
 	}
 	if err := s.bootstrap(ctx); err != nil {

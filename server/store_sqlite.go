@@ -35,7 +35,8 @@ type sqliteStore struct {
 
 // OpenSQLite opens (creating if needed) the database file and applies the
 // embedded migrations.
-func OpenSQLite(ctx context.Context, path string) (Store, error) {
+func OpenSQLite(ctx context.Context, path string, opts ...SQLiteOption) (Store, error) {
+	o := sqliteOptionsOf(opts)
 	dsn := func(txlock string) string {
 		q := url.Values{}
 		q.Add("_pragma", "journal_mode(WAL)")
@@ -75,6 +76,10 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 	r.SetMaxOpenConns(max(2, runtime.NumCPU()))
 	s.r = r
 	s.wStmts, s.rStmts = newStmtCache(w), newStmtCache(r)
+	if err := s.indexUsernames(ctx, o.log); err != nil {
+		s.Close()
+		return nil, err
+	}
 	s.stopCheckpoints = startCheckpointer(r)
 	return s, nil
 }
