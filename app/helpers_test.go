@@ -130,11 +130,11 @@ func demo(t *testing.T, name string) servertestDemo {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return servertestDemo{Username: a.Username, TOTPSecret: a.TOTPSecret, Phone: a.Phone, Email: a.Email, OTPAuthURI: a.OTPAuthURI, DeviceToken: a.DeviceToken}
+	return servertestDemo{Username: a.Username, TOTPSecret: a.TOTPSecret, Phone: a.Phone, Email: a.Email, OTPAuthURI: a.OTPAuthURI}
 }
 
 type servertestDemo struct {
-	Username, TOTPSecret, Phone, Email, OTPAuthURI, DeviceToken string
+	Username, TOTPSecret, Phone, Email, OTPAuthURI string
 }
 
 // osKeychain returns the real OS keychain, or skips when no Secret Service

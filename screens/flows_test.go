@@ -95,7 +95,7 @@ func TestAppNotificationShowsNumberAndSignsInWhenApproved(t *testing.T) {
 	for _, v := range []api.ConsoleVersion{currentV, legacyV} {
 		t.Run(v.String(), func(t *testing.T) {
 			h := newHarness(t, v)
-			alice := demo(t, "alice")
+			alice := h.srv.Demo(t, "alice")
 			if _, err := h.phone.AddDevice(context.Background(), alice.OTPAuthURI, h.srv.URL, alice.DeviceToken); err != nil {
 				t.Fatalf("pair the phone: %v", err)
 			}
@@ -128,7 +128,7 @@ func TestAppNotificationShowsNumberAndSignsInWhenApproved(t *testing.T) {
 
 func TestDeniedPushOffersAnotherNotification(t *testing.T) {
 	h := newHarness(t, currentV)
-	alice := demo(t, "alice")
+	alice := h.srv.Demo(t, "alice")
 	if _, err := h.phone.AddDevice(context.Background(), alice.OTPAuthURI, h.srv.URL, alice.DeviceToken); err != nil {
 		t.Fatalf("pair the phone: %v", err)
 	}

@@ -39,7 +39,7 @@ func TestNoSecretLeaks(t *testing.T) {
 			secretsAt[a.TOTPSecret] = "" // never
 		}
 	}
-	bob, alice := Account(t, "bob"), Account(t, "alice")
+	bob, alice := Account(t, "bob"), r.Inst.Demo(t, "alice")
 
 	// Sign-ins: a wrong password, a wrong code, the right ones; SMS.
 	wrongPw := "Bob-Typo-Pass-2026"

@@ -165,10 +165,9 @@ func checkMemberRequest(req api.MemberRequest) (memberFields, error) {
 	f := memberFields{req: req}
 	var err error
 	if req.Username != nil {
-		if err = checkUsername(*req.Username); err != nil {
+		if f.username, err = newUsername(*req.Username); err != nil {
 			return f, err
 		}
-		f.username = *req.Username
 	}
 	if req.DisplayName != nil {
 		if f.display, err = checkName("display_name", *req.DisplayName); err != nil {
@@ -293,7 +292,7 @@ func (s *Server) handleCreateMember(w http.ResponseWriter, r *http.Request) erro
 			return err
 		}
 		if err := tx.InsertMember(m); err != nil {
-			return conflictIfDuplicate(err, "that username is taken")
+			return conflictIfDuplicate(err, usernameTaken)
 		}
 		if err := s.audit(ctx, tx, auditEvent{Kind: auditMemberCreated, MemberID: m.ID, Username: m.Username, ActorID: p.Member.ID}); err != nil {
 			return err
@@ -389,7 +388,7 @@ func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) erro
 			}
 		}
 		if err := tx.UpdateMember(m); err != nil {
-			return conflictIfDuplicate(err, "that username is taken")
+			return conflictIfDuplicate(err, usernameTaken)
 		}
 		if newHash != "" {
 			if err := tx.RevokeMemberSessions(m.ID, s.now(), "password set by an administrator"); err != nil {

@@ -36,6 +36,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	var m Member
 	found := true
+	// Case and width variants of a name are one member and one throttle subject.
 	failureID, err := s.beginPasswordCheck(ctx, auditEvent{Username: req.Username, Detail: "sign-in"},
 		func(tx Tx) (passwordClient, error) {
 			var err error
@@ -47,7 +48,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 			if nonce, ok := s.device.check(req.DeviceCookie, m.ID, s.now()); found && ok {
 				return deviceClient(nonce), nil
 			}
-			return untrustedClient(req.Username, info(ctx).ClientAddress), nil
+			return untrustedClient(usernameSubject(req.Username), info(ctx).ClientAddress), nil
 		})
 	if err != nil {
 		return err

@@ -115,7 +115,7 @@ func (s *Server) handleStartAuthenticator(w http.ResponseWriter, r *http.Request
 		return err
 	}
 	q := url.Values{}
-	q.Set("push_url", s.baseURL(r)+api.PathDeviceRegister)
+	q.Set("push_url", s.pushBase()+api.PathDeviceRegister)
 	q.Set("push_token", pushToken)
 	out.OTPAuthURI = otpauthURI(p.Member.Username, secret) + "&" + q.Encode()
 	if out.QRPNG, err = qrPNG(out.OTPAuthURI); err != nil {
@@ -140,15 +140,6 @@ func qrPNG(uri string) (string, error) {
 		return "", fmt.Errorf("qr code: %w", err)
 	}
 	return base64.StdEncoding.EncodeToString(buf.Bytes()), nil
-}
-
-// baseURL is how the client reached this server (scheme and host).
-func (s *Server) baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || (s.cfg.TrustedProxy && r.Header.Get("X-Forwarded-Proto") == "https") {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }
 
 // handleStartSMS: POST /me/two-step/sms {phone}.

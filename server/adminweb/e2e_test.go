@@ -439,7 +439,7 @@ func approvePush(t *testing.T, inst *servertest.Instance, username string, c *ch
 	if err != nil || strings.TrimSpace(number) == "" {
 		t.Fatalf("no number on the push page (%v):\n%s", err, c.text())
 	}
-	a, _ := servertest.Demo(username)
+	a := inst.Demo(t, username)
 	var pending []api.Notification
 	if st := apiJSON(t, inst, http.MethodGet, api.PathDeviceNotification+"?wait=5", a.DeviceToken, nil, &pending); st != http.StatusOK || len(pending) != 1 {
 		t.Fatalf("%s's phone: HTTP %d, %d notifications", username, st, len(pending))
