@@ -236,10 +236,14 @@ type User struct {
 	TwoStep     UserTwoStep `json:"two_step"`
 }
 
-// LoginRequest is the body of POST /auth/login.
+// LoginRequest is the body of POST /auth/login. DeviceCookie is the one an
+// earlier sign-in of this member on this client handed out, if any: with it
+// the client's failures are counted on their own, and others' failures do not
+// lock it out.
 type LoginRequest struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
+	Username     string `json:"username"`
+	Password     string `json:"password"`
+	DeviceCookie string `json:"device_cookie,omitempty"`
 }
 
 // MethodOption is one way the member can pass a challenge.
@@ -261,6 +265,9 @@ type AuthResponse struct {
 	Reset         bool           `json:"reset,omitempty"`
 	StepUpToken   string         `json:"step_up_token,omitempty"`
 	ExpiresIn     int            `json:"expires_in,omitempty"`
+	// DeviceCookie is the fresh device cookie of a login whose password was
+	// right (every state); the client keeps it, secret, for the next login.
+	DeviceCookie string `json:"device_cookie,omitempty"`
 }
 
 // ChallengeRequest starts a challenge by method or by factor id.
@@ -312,6 +319,9 @@ type TwoStepStatus struct {
 	PrimaryMethod Method   `json:"primary_method"`
 	Reset         bool     `json:"reset"`
 	Factors       []Factor `json:"factors"`
+	// BackupToVerify is set while this setup must first verify the member's
+	// surviving backup by code (after a lost-phone reset).
+	BackupToVerify *BackupToVerify `json:"backup_to_verify,omitempty"`
 }
 
 // AuthenticatorSetup is the answer of POST /me/two-step/authenticator.

@@ -44,6 +44,25 @@ const (
 	CodeInternal             = "internal_error"
 )
 
+// CodeUseSelfService refuses an administrator's change of their own account
+// through the admin API: members change their own password and two-step
+// verification through /me/* and its rules.
+const CodeUseSelfService = "use_self_service"
+
+// CodeBackupVerificationRequired: a setup after a reset that left an active
+// backup (SMS or email) may pair a new authenticator, change the backup or
+// activate only once a code sent to that backup was confirmed in this setup;
+// Problem.Backup names it.
+const CodeBackupVerificationRequired = "backup_verification_required"
+
+// BackupToVerify is the active backup a setup after a reset must verify by
+// code (POST /me/two-step/factors/{id}/send, then .../confirm).
+type BackupToVerify struct {
+	FactorID string `json:"factor_id"`
+	Method   Method `json:"method"`
+	SentTo   string `json:"sent_to"` // masked phone or email
+}
+
 // What a setup_incomplete answer lists in Missing.
 const (
 	// MissingAuthenticatorApp: no active authenticator_app factor yet.
@@ -66,6 +85,9 @@ type Problem struct {
 	Methods       []MethodOption `json:"methods,omitempty"`
 	PrimaryMethod Method         `json:"primary_method,omitempty"`
 	Missing       []string       `json:"missing,omitempty"`
+	// Backup names the backup that must be verified in this setup
+	// (backup_verification_required).
+	Backup *BackupToVerify `json:"backup,omitempty"`
 }
 
 // Error makes a Problem usable as a Go error on the client side.

@@ -79,6 +79,8 @@ func alertFor(err error, now time.Time) *Alert {
 		a.Message = "Setup is not complete yet: " + missingText(e.Problem.Missing) + "."
 	case api.CodeBadConsoleVersion:
 		a.Message = "The server refused the console version. Pick a version like 7.50.3572."
+	case api.CodeBackupVerificationRequired:
+		a.Message = "Your two-step verification was reset: first confirm a code sent to your backup, then pair the mobile app again."
 	case api.CodeMethodNotEnrolled:
 		a.Message = "That method is not set up for your account. Choose another method."
 	default:

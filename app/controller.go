@@ -252,6 +252,8 @@ func (c *Controller) Dispatch(ev Event) {
 		c.ConfirmBackup(e.Code)
 	case EditBackup:
 		c.EditBackup()
+	case SendBackupCode:
+		c.SendBackupCode()
 	case Activate:
 		c.Activate()
 	case OpenChangePassword:

@@ -41,6 +41,10 @@ type StartBackup struct {
 // ConfirmBackup confirms the backup with the code it received.
 type ConfirmBackup struct{ Code string }
 
+// SendBackupCode sends a code to the backup a setup after a reset verifies
+// first (Setup.VerifyBackup).
+type SendBackupCode struct{}
+
 // EditBackup opens the backup entry (change number or address, or pick the method).
 type EditBackup struct{}
 
@@ -69,6 +73,7 @@ func (ConfirmAuthenticator) event() {}
 func (StartBackup) event()          {}
 func (ConfirmBackup) event()        {}
 func (EditBackup) event()           {}
+func (SendBackupCode) event()       {}
 func (Activate) event()             {}
 func (OpenChangePassword) event()   {}
 func (ChangePassword) event()       {}

@@ -85,14 +85,17 @@ func newEnv(t *testing.T, opts ...servertest.Option) *env {
 	return &env{srv: servertest.Start(t, opts...), prefs: app.NewPreferences(app.NewMemoryPrefs()), kc: &app.MemoryKeychain{}}
 }
 
-// useOSKeychain makes e's controllers keep refresh tokens in the real OS
-// keychain, deletes username's entry when the test ends, and returns the
-// keychain service of e's server.
+// useOSKeychain makes e's controllers keep refresh tokens and device cookies
+// in the real OS keychain, deletes username's entries when the test ends,
+// and returns the keychain service of e's server.
 func (e *env) useOSKeychain(t *testing.T, username string) string {
 	t.Helper()
 	e.kc = osKeychain(t)
 	service := app.ServiceName(e.srv.URL)
-	t.Cleanup(func() { e.kc.Delete(context.Background(), service, username) })
+	t.Cleanup(func() {
+		e.kc.Delete(context.Background(), service, username)
+		e.kc.Delete(context.Background(), app.DeviceCookieService(e.srv.URL), username)
+	})
 	return service
 }
 
@@ -127,11 +130,11 @@ func demo(t *testing.T, name string) servertestDemo {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return servertestDemo{Username: a.Username, TOTPSecret: a.TOTPSecret, Phone: a.Phone, Email: a.Email, OTPAuthURI: a.OTPAuthURI, DeviceToken: a.DeviceToken}
+	return servertestDemo{Username: a.Username, TOTPSecret: a.TOTPSecret, Phone: a.Phone, Email: a.Email, OTPAuthURI: a.OTPAuthURI}
 }
 
 type servertestDemo struct {
-	Username, TOTPSecret, Phone, Email, OTPAuthURI, DeviceToken string
+	Username, TOTPSecret, Phone, Email, OTPAuthURI string
 }
 
 // osKeychain returns the real OS keychain, or skips when no Secret Service

@@ -20,7 +20,7 @@ func alicePhone(t *testing.T, e *env) *phone.Phone {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d := demo(t, "alice")
+	d := e.srv.Demo(t, "alice")
 	if _, err := p.AddDevice(context.Background(), d.OTPAuthURI, e.srv.URL, d.DeviceToken); err != nil {
 		t.Fatal(err)
 	}

@@ -17,8 +17,9 @@ func (e *KeychainError) Error() string {
 
 func (e *KeychainError) Unwrap() error { return e.Err }
 
-// Secrets keeps each member's refresh token, and nothing else, in the keychain:
-// one service per server URL, one entry per member.
+// Secrets keeps each member's refresh token and device cookie (device_cookie.go),
+// and nothing else, in the keychain: one service per server URL for each,
+// one entry per member.
 type Secrets struct{ kc Keychain }
 
 // NewSecrets stores refresh tokens in kc; a nil kc makes every call fail with

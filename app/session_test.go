@@ -153,7 +153,11 @@ func TestNoSecretLeaves(t *testing.T) {
 	if err != nil || refresh == "" {
 		t.Fatalf("keychain: %v", err)
 	}
-	secrets = append(secrets, refresh)
+	cookie, err := e.kc.Get(ctx, app.DeviceCookieService(e.srv.URL), "erin")
+	if err != nil || cookie == "" {
+		t.Fatalf("keychain: device cookie: %v", err)
+	}
+	secrets = append(secrets, refresh, cookie)
 	capt.mu.Lock()
 	secrets = append(secrets, capt.tokens...)
 	capt.mu.Unlock()

@@ -37,9 +37,16 @@ func (c *Controller) loadSetup(o *op, reset bool, phase SetupPhase, notice strin
 	if phase == SetupBackupEntry && isActive(backup) {
 		view.Phase = SetupOverview
 	}
+	if b := status.BackupToVerify; b != nil {
+		view.Phase = SetupVerifyBackup
+		view.VerifyBackup = backupCheck(*b, caps, status.Factors)
+	}
 	o.update(func(s *State, ss *session) {
 		ss.primary = primary
 		s.Step, s.Setup, s.Challenge, s.Alert, s.Notice = StepSetup, view, nil, nil, notice
+		if b := view.VerifyBackup; b != nil && !b.Supported {
+			s.Alert = localAlert(AlertNoMethod, unsupportedBackup(caps, *b))
+		}
 	})
 }
 
@@ -65,10 +72,15 @@ func pickFactors(fs []api.Factor) (auth, backup *api.Factor) {
 
 func isActive(f *api.Factor) bool { return f != nil && f.Status == api.FactorActive }
 
-// setupFailed shows a setup error, or ends the sign-in when its token expired.
+// setupFailed shows a setup error, or ends the sign-in when its token
+// expired, or goes to the backup check the server asks for.
 func (c *Controller) setupFailed(o *op, err error) {
 	if endsSession(err) {
 		c.sessionEnded(o, err, "Your sign-in expired before setup was finished. Sign in again to go on.")
+		return
+	}
+	if e, ok := client.AsError(err); ok && e.Code == api.CodeBackupVerificationRequired && e.Problem.Backup != nil {
+		c.toVerifyBackup(o, *e.Problem.Backup, alertFor(err, c.now()))
 		return
 	}
 	o.fail(err)
@@ -200,10 +212,15 @@ func (c *Controller) ConfirmAuthenticator(code string) {
 	})
 }
 
-// EditBackup shows the backup entry (change the number or address, or the method).
+// EditBackup shows the backup entry (change the number or address, or the
+// method). After a reset that left the backup, only once it was verified.
 func (c *Controller) EditBackup() {
 	c.startIfNotWaiting("", func(o *op) {
 		if _, ok := c.inSetup(o); !ok {
+			return
+		}
+		if b := o.c.State().Setup.VerifyBackup; b != nil {
+			o.refuse(AlertError, editNeedsCode(*b))
 			return
 		}
 		o.update(func(s *State, ss *session) {
@@ -324,8 +341,12 @@ func (c *Controller) ConfirmBackup(code string) {
 				return
 			}
 			o.update(func(_ *State, ss *session) { ss.backupFactorID = "" })
+			notice := "Your backup is set up."
+			if st := o.c.State(); st.Setup.VerifyBackup != nil {
+				notice = "Your backup is verified. Now pair the mobile app again: Edit, then Start pairing again."
+			}
 			c.log.Info("backup confirmed")
-			c.loadSetup(o, o.c.State().Setup.Reset, SetupOverview, "Your backup is set up.")
+			c.loadSetup(o, o.c.State().Setup.Reset, SetupOverview, notice)
 		}
 		confirm(o, ss, "")
 	})

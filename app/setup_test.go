@@ -1,12 +1,14 @@
 package app_test
 
 import (
+	"context"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
+	"github.com/remotesupport/techconsole/client"
 )
 
 func setupPhase(p app.SetupPhase) func(app.State) bool {
@@ -94,10 +96,38 @@ func TestSetupAfterReset(t *testing.T) {
 	frank := demo(t, "frank")
 	ctl, rec := e.controller(t, currentV)
 	ctl.Login("frank", demoPassword, false)
-	s := rec.waitFor(t, "setup overview", setupPhase(app.SetupOverview))
+	// The SMS backup survived the lost-phone reset: it is verified first.
+	s := rec.waitFor(t, "verify the backup", setupPhase(app.SetupVerifyBackup))
 	if !s.Setup.Reset || s.Setup.Authenticator == nil || s.Setup.Authenticator.Status != api.FactorReset ||
 		s.Setup.Backup == nil || s.Setup.Backup.Method != api.MethodSMS || s.Setup.Backup.Status != api.FactorActive || s.Setup.CanActivate {
 		t.Fatalf("after-reset view: %+v auth=%+v backup=%+v", s.Setup, s.Setup.Authenticator, s.Setup.Backup)
+	}
+	if v := s.Setup.VerifyBackup; v == nil || v.FactorID != s.Setup.Backup.ID || v.Method != api.MethodSMS || v.SentTo != "***0106" || !v.Supported {
+		t.Fatalf("backup to verify: %+v", s.Setup.VerifyBackup)
+	}
+	// Edit needs the code first.
+	ctl.EditBackup()
+	s = rec.waitFor(t, "edit refused", func(s app.State) bool { return s.Alert != nil && !s.Busy })
+	if s.Setup.Phase != app.SetupVerifyBackup || !strings.Contains(s.Alert.Message, "***0106") {
+		t.Fatalf("edit before the backup was verified: phase %s, %+v", s.Setup.Phase, s.Alert)
+	}
+	// Pairing first is refused by the server: the console stays on the check.
+	ctl.StartPairing()
+	s = rec.waitFor(t, "pairing refused", func(s app.State) bool {
+		return !s.Busy && s.Alert != nil && s.Alert.Code == api.CodeBackupVerificationRequired
+	})
+	if s.Setup.Phase != app.SetupVerifyBackup || s.Setup.Pairing != nil || s.Setup.VerifyBackup == nil {
+		t.Fatalf("pairing before the backup was verified: %+v", s.Setup)
+	}
+	ctl.SendBackupCode()
+	s = rec.waitFor(t, "backup code", setupPhase(app.SetupVerifyBackupCode))
+	if s.Setup.BackupSentTo != "***0106" || s.Setup.BackupResendAt.IsZero() {
+		t.Fatalf("code sent: %+v", s.Setup)
+	}
+	ctl.ConfirmBackup(e.srv.LastCode(t, frank.Phone))
+	s = rec.waitFor(t, "overview", setupPhase(app.SetupOverview))
+	if s.Setup.VerifyBackup != nil || !strings.Contains(s.Notice, "verified") {
+		t.Fatalf("after verifying the backup: %+v notice %q", s.Setup.VerifyBackup, s.Notice)
 	}
 	// Edit > Start pairing again.
 	ctl.StartPairing()
@@ -120,5 +150,53 @@ func TestSetupAfterReset(t *testing.T) {
 	}
 	ctl.Activate()
 	signedIn(t, rec, "frank")
-	_ = frank
+}
+
+// TestLegacyConsoleCannotVerifyAnEmailBackup: carol's backup is email, which
+// a legacy console cannot use: it says so instead of sending a code.
+func TestLegacyConsoleCannotVerifyAnEmailBackup(t *testing.T) {
+	e := newEnv(t)
+	forceReset(t, e, "carol")
+	ctl, rec := e.controller(t, legacyV)
+	ctl.Login("carol", demoPassword, false)
+	s := rec.waitFor(t, "verify the backup", setupPhase(app.SetupVerifyBackup))
+	if v := s.Setup.VerifyBackup; v == nil || v.Method != api.MethodEmail || v.Supported {
+		t.Fatalf("backup to verify: %+v", v)
+	}
+	if s.Alert == nil || s.Alert.Kind != app.AlertNoMethod || !strings.Contains(s.Alert.Message, "newer console") {
+		t.Fatalf("no explanation for the legacy console: %+v", s.Alert)
+	}
+	ctl.SendBackupCode()
+	s = rec.waitFor(t, "refused", func(s app.State) bool { return s.Alert != nil && !s.Busy })
+	if s.Setup.Phase != app.SetupVerifyBackup || s.Alert.Kind != app.AlertNoMethod {
+		t.Fatalf("send on a legacy console: phase %s, %+v", s.Setup.Phase, s.Alert)
+	}
+}
+
+// forceReset has the master administrator force a lost-phone reset of a
+// member, through the admin API.
+func forceReset(t *testing.T, e *env, username string) {
+	t.Helper()
+	ctx := context.Background()
+	cl, err := client.New(e.srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := cl.Login(ctx, "admin", e.srv.AdminPassword)
+	if err != nil || a.Tokens == nil {
+		t.Fatalf("admin sign-in: %v %+v", err, a)
+	}
+	members, err := cl.Members(ctx, a.Tokens.AccessToken)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range members {
+		if m.Username == username {
+			if err := cl.ResetTwoStep(ctx, a.Tokens.AccessToken, m.ID); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+	}
+	t.Fatalf("no member %s", username)
 }

@@ -38,12 +38,13 @@ func (c *Controller) Login(username, password string, keep bool) {
 		}
 		c.prefs.SetLastUsername(username)
 		c.prefs.SetKeepSignedIn(keep)
-		resp, err := cl.Login(o.ctx, username, password)
+		resp, err := cl.LoginWithDeviceCookie(o.ctx, username, password, c.deviceCookie(o.ctx, server, username))
 		if err != nil {
 			c.log.Info("sign-in refused", "user", username, "err", errCode(err))
 			o.fail(err)
 			return
 		}
+		c.keepDeviceCookie(o.ctx, server, username, resp.DeviceCookie)
 		c.handleAuth(o, resp, api.PurposeLogin)
 	})
 }
@@ -377,7 +378,15 @@ func (c *Controller) Cancel() {
 			}
 			c.toSignedOut(o, nil, "Sign-in cancelled.")
 		case StepSetup:
-			if st.Setup != nil && st.Setup.Phase != SetupOverview {
+			if st.Setup != nil && st.Setup.Phase == SetupVerifyBackupCode {
+				o.update(func(s *State, ss *session) {
+					ss.backupFactorID = ""
+					s.Setup.Phase, s.Alert = SetupVerifyBackup, nil
+				})
+				return
+			}
+			// The backup check comes before everything else: leaving it leaves setup.
+			if st.Setup != nil && st.Setup.Phase != SetupOverview && st.Setup.Phase != SetupVerifyBackup {
 				o.update(func(s *State, ss *session) {
 					ss.backupFactorID = ""
 					s.Setup.Phase, s.Setup.Pairing, s.Alert = SetupOverview, nil, nil

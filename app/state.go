@@ -139,6 +139,15 @@ const (
 	// SetupBackupCode asks for the code sent to BackupSentTo; actions:
 	// ConfirmBackup, Resend, EditBackup.
 	SetupBackupCode SetupPhase = "backup_code"
+	// SetupVerifyBackup comes first in a setup after a reset that left the
+	// backup active: it shows VerifyBackup (masked); actions: SendBackupCode,
+	// EditBackup (refused until verified), Cancel. The server refuses pairing
+	// until the backup is verified.
+	SetupVerifyBackup SetupPhase = "verify_backup"
+	// SetupVerifyBackupCode asks for the code sent to VerifyBackup; actions:
+	// ConfirmBackup, Resend, EditBackup (refused until verified), Cancel
+	// (back to SetupVerifyBackup).
+	SetupVerifyBackupCode SetupPhase = "verify_backup_code"
 )
 
 // SetupView is the "Protect your account" flow.
@@ -162,6 +171,21 @@ type SetupView struct {
 	BackupResendAt time.Time
 	// CanActivate is true when an active authenticator and an active backup exist.
 	CanActivate bool
+	// VerifyBackup is the surviving backup this setup must verify by code
+	// before anything else (after a lost-phone reset), nil when none.
+	VerifyBackup *BackupCheck
+}
+
+// BackupCheck is the backup a setup after a reset verifies first.
+type BackupCheck struct {
+	FactorID string
+	Method   api.Method
+	SentTo   string // masked by the server
+	// Label describes the backup as the server does ("Text message to ***0106").
+	Label string
+	// Supported is false when this console version cannot use the method
+	// (email on 7.50.3572 and earlier): the message says what to do instead.
+	Supported bool
 }
 
 // Pairing is a new authenticator secret to show as a QR code and as a key.

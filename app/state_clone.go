@@ -21,6 +21,7 @@ func (s State) clone() State {
 		v := *s.Setup
 		v.Authenticator = clonePtr(v.Authenticator)
 		v.Backup = clonePtr(v.Backup)
+		v.VerifyBackup = clonePtr(v.VerifyBackup)
 		if v.Pairing != nil {
 			p := *v.Pairing
 			p.QRPNG = slices.Clone(p.QRPNG)

@@ -11,8 +11,15 @@ import (
 // Login sends the password: the answer's State is authenticated,
 // mfa_required or mfa_setup_required. Never retried.
 func (c *Client) Login(ctx context.Context, username, password string) (*api.AuthResponse, error) {
+	return c.LoginWithDeviceCookie(ctx, username, password, "")
+}
+
+// LoginWithDeviceCookie is Login that also presents the device cookie an
+// earlier sign-in of this member handed out ("" = none); the answer carries
+// a fresh one when the password was right.
+func (c *Client) LoginWithDeviceCookie(ctx context.Context, username, password, deviceCookie string) (*api.AuthResponse, error) {
 	return fetch[api.AuthResponse](ctx, c, call{method: http.MethodPost, path: api.PathLogin,
-		body: api.LoginRequest{Username: username, Password: password}})
+		body: api.LoginRequest{Username: username, Password: password, DeviceCookie: deviceCookie}})
 }
 
 // StartChallenge starts a challenge with the mfa_token of mfa_required (or an

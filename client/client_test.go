@@ -218,3 +218,27 @@ func TestNormalizeURL(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginWithDeviceCookie: the cookie of a right password is sent back on
+// the next sign-in, which gets past a lockout of the untrusted clients.
+func TestLoginWithDeviceCookie(t *testing.T) {
+	srv := servertest.Start(t)
+	ctx := context.Background()
+	c := newClient(t, srv.URL)
+	first, err := c.Login(ctx, "bob", "Demo-Pass-2026")
+	if err != nil || first.DeviceCookie == "" {
+		t.Fatalf("sign-in: device cookie %t, %v", first != nil && first.DeviceCookie != "", err)
+	}
+	for range 10 {
+		if _, err := c.Login(ctx, "bob", "wrong-password"); !client.IsCode(err, api.CodeInvalidCredentials) {
+			t.Fatalf("wrong password: %v", err)
+		}
+	}
+	if _, err := c.Login(ctx, "bob", "Demo-Pass-2026"); !client.IsCode(err, api.CodeTooManyAttempts) {
+		t.Fatalf("without the cookie after 10 failures: %v, want too_many_attempts", err)
+	}
+	again, err := c.LoginWithDeviceCookie(ctx, "bob", "Demo-Pass-2026", first.DeviceCookie)
+	if err != nil || again.State != api.StateMFARequired || again.DeviceCookie == "" || again.DeviceCookie == first.DeviceCookie {
+		t.Fatalf("with the cookie: %v (a fresh cookie: %t)", err, again != nil && again.DeviceCookie != "" && again.DeviceCookie != first.DeviceCookie)
+	}
+}

@@ -95,7 +95,7 @@ func TestAppNotificationShowsNumberAndSignsInWhenApproved(t *testing.T) {
 	for _, v := range []api.ConsoleVersion{currentV, legacyV} {
 		t.Run(v.String(), func(t *testing.T) {
 			h := newHarness(t, v)
-			alice := demo(t, "alice")
+			alice := h.srv.Demo(t, "alice")
 			if _, err := h.phone.AddDevice(context.Background(), alice.OTPAuthURI, h.srv.URL, alice.DeviceToken); err != nil {
 				t.Fatalf("pair the phone: %v", err)
 			}
@@ -128,7 +128,7 @@ func TestAppNotificationShowsNumberAndSignsInWhenApproved(t *testing.T) {
 
 func TestDeniedPushOffersAnotherNotification(t *testing.T) {
 	h := newHarness(t, currentV)
-	alice := demo(t, "alice")
+	alice := h.srv.Demo(t, "alice")
 	if _, err := h.phone.AddDevice(context.Background(), alice.OTPAuthURI, h.srv.URL, alice.DeviceToken); err != nil {
 		t.Fatalf("pair the phone: %v", err)
 	}
@@ -276,14 +276,54 @@ func TestFirstTimeSetup(t *testing.T) {
 	}
 }
 
+// TestSetupAfterReset walks the "previously set up" flow of frank, whose SMS
+// backup survived a lost-phone reset: verify the backup (masked; Edit only
+// once verified; the code from the outbox), then MFA Authenticator > Edit >
+// Start pairing again, then Activate > Continue.
 func TestSetupAfterReset(t *testing.T) {
 	h := newHarness(t, currentV)
+	frank := demo(t, "frank")
 	h.signIn("frank", demoPassword)
+	h.until("verify the backup", func() bool {
+		st := h.con.State()
+		return st.Step == app.StepSetup && st.Setup.Reset && h.con.key == "setup/verify_backup" && !st.Busy
+	})
+	s := screenAs[*setupScreen](h)
+	texts := labelTexts(s.root)
+	if !strings.Contains(texts, "Verify your backup method") || !strings.Contains(texts, "Text message to ***0106") {
+		t.Fatalf("the backup check does not show the masked backup:\n%s", texts)
+	}
+	if strings.Contains(texts, frank.Phone) {
+		t.Fatalf("the backup check shows the full phone number")
+	}
+	if findButton(s.root, "Start pairing again") != nil || findButton(s.root, "Cancel sign-in") == nil {
+		t.Fatalf("buttons on the backup check: %v", buttonTexts(s.root))
+	}
+	// Edit needs the code first.
+	test.Tap(findButton(s.root, "Edit"))
+	h.until("edit refused", func() bool { return h.con.State().Alert != nil && !h.con.State().Busy })
+	if msg := s.alert.Text(); h.con.key != "setup/verify_backup" || !strings.Contains(msg, "First confirm the code sent to") {
+		t.Fatalf("Edit before the backup was verified: on %s, alert %q", h.con.key, msg)
+	}
+	test.Tap(findButton(s.root, "Send code"))
+	h.until("backup code", func() bool { return h.con.key == "setup/verify_backup_code" && !h.con.State().Busy })
+	root := screenAs[*setupScreen](h).root
+	if texts := labelTexts(root); !strings.Contains(texts, "We sent a 6-digit code to ***0106") {
+		t.Fatalf("the code step does not say where the code went:\n%s", texts)
+	}
+	if !slices.ContainsFunc(buttonTexts(root), func(b string) bool { return strings.HasPrefix(b, "Resend code in 0:") }) {
+		t.Errorf("no resend countdown: %v", buttonTexts(root))
+	}
+	test.Type(findEntry(root), h.srv.LastCode(t, frank.Phone))
+	test.Tap(findButton(root, "Verify"))
 	h.until("setup after reset", func() bool {
 		st := h.con.State()
 		return st.Step == app.StepSetup && st.Setup.Reset && st.Setup.Phase == app.SetupOverview && !st.Busy
 	})
-	root := screenAs[*setupScreen](h).root
+	if msg := screenAs[*setupScreen](h).alert.Text(); !strings.Contains(msg, "Your backup is verified") {
+		t.Errorf("no notice that the backup is verified: %q", msg)
+	}
+	root = screenAs[*setupScreen](h).root
 	if findButton(root, "Activate").Disabled() == false {
 		t.Error("Activate is enabled before the app is paired again")
 	}

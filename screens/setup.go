@@ -40,6 +40,10 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 		body = s.buildBackupEntry(st)
 	case app.SetupBackupCode:
 		body = s.buildBackupCode(st)
+	case app.SetupVerifyBackup:
+		body = s.buildVerifyBackup(st)
+	case app.SetupVerifyBackupCode:
+		body = s.buildVerifyBackupCode(st)
 	default:
 		body = s.buildOverview(st)
 	}
@@ -49,7 +53,7 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 	}
 	// Cancel (and Escape) steps back to the overview, and from there out of the sign-in.
 	cancel := widget.NewButtonWithIcon("Cancel sign-in", theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
-	if s.phase != app.SetupOverview {
+	if s.phase != app.SetupOverview && s.phase != app.SetupVerifyBackup {
 		cancel.SetText("Back")
 		cancel.SetIcon(theme.NavigateBackIcon())
 	}
@@ -334,15 +338,21 @@ func backupLabel(m api.Method) string {
 
 // buildBackupCode asks for the code sent to the new backup.
 func (s *setupScreen) buildBackupCode(st app.State) fyne.CanvasObject {
-	c := s.c
-	sv := st.Setup
 	what := "text"
-	if sv.BackupMethod == api.MethodEmail {
+	if st.Setup.BackupMethod == api.MethodEmail {
 		what = "email"
 	}
+	return s.codeStep("Confirm your backup", "We sent a 6-digit code to %s. Enter it to confirm.",
+		fmt.Sprintf("Finish %s setup", what), "Change")
+}
+
+// codeStep asks for the code sent to Setup.BackupSentTo (sentText has one
+// %s for it), with resend after the cooldown and a way to change the backup.
+func (s *setupScreen) codeStep(title, sentText, finishText, changeText string) fyne.CanvasObject {
+	c := s.c
 	sent := para("")
 	code := newCodeEntry(6, nil)
-	finish := primaryButton(fmt.Sprintf("Finish %s setup", what), theme.ConfirmIcon(), nil)
+	finish := primaryButton(finishText, theme.ConfirmIcon(), nil)
 	submit := func() {
 		if len(code.Text) == 6 && !c.state.Busy {
 			c.dispatch(app.ConfirmBackup{Code: code.Text})
@@ -352,7 +362,7 @@ func (s *setupScreen) buildBackupCode(st app.State) fyne.CanvasObject {
 	code.OnSubmitted = func(string) { submit() }
 	resend := widget.NewButtonWithIcon("Resend code", theme.ViewRefreshIcon(), func() { c.dispatch(app.Resend{}) })
 	resend.Importance = widget.LowImportance
-	change := widget.NewButtonWithIcon("Change", theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
+	change := widget.NewButtonWithIcon(changeText, theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
 	change.Importance = widget.LowImportance
 	s.first = code
 	tick := func() {
@@ -374,7 +384,7 @@ func (s *setupScreen) buildBackupCode(st app.State) fyne.CanvasObject {
 		if to == "" {
 			to = "your backup"
 		}
-		sent.SetText(fmt.Sprintf("We sent a 6-digit code to %s. Enter it to confirm.", to))
+		sent.SetText(fmt.Sprintf(sentText, to))
 		setEnabled(!st.Busy, code, finish, change)
 		if st.Alert != nil && st.Alert.Kind == app.AlertInvalidCode {
 			code.SetText("")
@@ -383,11 +393,57 @@ func (s *setupScreen) buildBackupCode(st app.State) fyne.CanvasObject {
 	}
 	c.scope.every(time.Second, tick)
 	return container.NewVBox(
-		heading("Confirm your backup"),
+		heading(title),
 		sent,
 		widget.NewForm(widget.NewFormItem("Code", code)),
 		container.NewHBox(resend, change, layoutSpacer(), finish),
 	)
+}
+
+// buildVerifyBackup is the first step of a setup after a reset that left the
+// backup active: the backup (masked), Send code, and Edit (which the console
+// allows once the backup is verified).
+func (s *setupScreen) buildVerifyBackup(st app.State) fyne.CanvasObject {
+	c := s.c
+	label := "your backup"
+	if b := st.Setup.VerifyBackup; b != nil {
+		label = b.Label
+	}
+	send := primaryButton("Send code", theme.MailSendIcon(), func() { c.dispatch(app.SendBackupCode{}) })
+	edit := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
+	s.first = send
+	tick := func() {
+		st := c.state
+		if st.Setup == nil {
+			return
+		}
+		usable := st.Setup.VerifyBackup != nil && st.Setup.VerifyBackup.Supported
+		if wait := st.Setup.BackupResendAt.Sub(c.now()); wait > 0 && usable {
+			send.SetText("Send code in " + clock(wait))
+			send.Disable()
+			return
+		}
+		send.SetText("Send code")
+		setEnabled(!st.Busy && usable, send)
+	}
+	s.draw = func(st app.State) {
+		setEnabled(!st.Busy, edit)
+		tick()
+	}
+	c.scope.every(time.Second, tick)
+	return container.NewVBox(
+		hint("Step 1: verify your backup. Step 2: pair the mobile app again. Then activate."),
+		heading("Verify your backup method"),
+		para("Your mobile app pairing was reset. Before you pair the app again, confirm that you still have your backup: we send a 6-digit code to it."),
+		container.NewBorder(nil, nil, statusIcon(false), edit, widget.NewLabel(label)),
+		hint("To change your backup, confirm this code first. No longer have it? Contact your administrator."),
+		container.NewHBox(layoutSpacer(), send),
+	)
+}
+
+// buildVerifyBackupCode asks for the code sent to the backup being verified.
+func (s *setupScreen) buildVerifyBackupCode(app.State) fyne.CanvasObject {
+	return s.codeStep("Verify your backup method", "We sent a 6-digit code to %s. Enter it to verify your backup.", "Verify", "Edit")
 }
 
 // qrSize is the size the server drew the QR code at. Shown 1:1 every module

@@ -143,7 +143,7 @@ func TestDeviceTokenSeesOnlyItsOwnMembersPushes(t *testing.T) {
 		t.Fatalf("erin's phone sees alice's pushes: %+v", seen)
 	}
 	var alice []api.Notification
-	r.OK(t, "GET", api.PathDeviceNotification+"?wait=0", Account(t, "alice").DeviceToken, nil, http.StatusOK, &alice)
+	r.OK(t, "GET", api.PathDeviceNotification+"?wait=0", r.Inst.Demo(t, "alice").DeviceToken, nil, http.StatusOK, &alice)
 	if len(alice) != 1 {
 		t.Fatalf("alice's phone sees %d pushes", len(alice))
 	}

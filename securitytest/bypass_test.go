@@ -95,7 +95,7 @@ func TestBypassEveryProtectedCall(t *testing.T) {
 	revoked := r.SignIn(t, "bob")
 	r.OK(t, "POST", api.PathLogout, revoked.AccessToken, nil, http.StatusNoContent, nil)
 	henry := r.SignIn(t, "henry").AccessToken
-	aliceDevice := Account(t, "alice").DeviceToken
+	aliceDevice := r.Inst.Demo(t, "alice").DeviceToken
 	expiring := r.SignIn(t, "carol").AccessToken
 
 	// Real identifiers for {id}: bob's challenge and factor, alice's push,

@@ -137,6 +137,7 @@ func TestConsoleRecoversWhenServerReturnsMidCode(t *testing.T) {
 func TestConsoleRecoversWhenServerReturnsMidPush(t *testing.T) {
 	db, addr := filepath.Join(t.TempDir(), "auth.db"), freeAddr(t)
 	proc := procAt(t, db, addr)
+	device := proc.DeviceToken(t)
 	ctl := newController(t, proc.URL, nil)
 	s := watch(t, ctl)
 	ctl.Login("alice", server.DemoPassword, false)
@@ -163,7 +164,7 @@ func TestConsoleRecoversWhenServerReturnsMidPush(t *testing.T) {
 		return st.Challenge != nil && st.Challenge.Waiting && st.Challenge.MatchNumber != ""
 	})
 	var pending []api.Notification
-	phone.OK(t, "GET", api.PathDeviceNotification+"?wait=5", Account(t, "alice").DeviceToken, nil, http.StatusOK, &pending)
+	phone.OK(t, "GET", api.PathDeviceNotification+"?wait=5", device, nil, http.StatusOK, &pending)
 	if len(pending) == 0 {
 		t.Fatal("the phone sees no push after the restart")
 	}
@@ -173,7 +174,7 @@ func TestConsoleRecoversWhenServerReturnsMidPush(t *testing.T) {
 			newest = n
 		}
 	}
-	phone.OK(t, "POST", api.PathNotification(newest.ID), Account(t, "alice").DeviceToken,
+	phone.OK(t, "POST", api.PathNotification(newest.ID), device,
 		api.NotificationDecision{Decision: api.DecisionApprove, MatchNumber: st.Challenge.MatchNumber}, http.StatusNoContent, nil)
 	s.until(t, "signed in by the push", 20*time.Second, func(st app.State) bool { return st.Step == app.StepSignedIn })
 }

@@ -50,8 +50,20 @@ func fuzzServer(f *testing.F) (http.Handler, []string) {
 	}
 	bearers := []string{"", admin.Tokens.AccessToken, grace.Tokens.AccessToken,
 		login("bob", server.DemoPassword).MFAToken, login("erin", server.DemoPassword).MFAToken,
-		Account(f, "alice").DeviceToken, "garbage"}
+		seededDevice(f, srv, "alice"), "garbage"}
 	return h, bearers
+}
+
+// seededDevice is the demo push device token that opening srv seeded.
+func seededDevice(f *testing.F, srv *server.Server, username string) string {
+	f.Helper()
+	for _, a := range srv.SeededDemo() {
+		if a.Username == username && a.DeviceToken != "" {
+			return a.DeviceToken
+		}
+	}
+	f.Fatalf("the fuzz server seeded no device for %s", username)
+	return ""
 }
 
 func serve(h http.Handler, method, path, bearer, body string) *httptest.ResponseRecorder {

@@ -20,7 +20,7 @@ import (
 // secret), no token appears in any answer but the one that issued it, and
 // none of them appears in the server's log or in the audit log.
 
-var tokenKeys = regexp.MustCompile(`"(access_token|refresh_token|mfa_token|step_up_token|device_token)":"([^"]+)"`)
+var tokenKeys = regexp.MustCompile(`"(access_token|refresh_token|mfa_token|step_up_token|device_token|device_cookie)":"([^"]+)"`)
 
 func TestNoSecretLeaks(t *testing.T) {
 	var logs syncBuffer
@@ -39,7 +39,7 @@ func TestNoSecretLeaks(t *testing.T) {
 			secretsAt[a.TOTPSecret] = "" // never
 		}
 	}
-	bob, alice := Account(t, "bob"), Account(t, "alice")
+	bob, alice := Account(t, "bob"), r.Inst.Demo(t, "alice")
 
 	// Sign-ins: a wrong password, a wrong code, the right ones; SMS.
 	wrongPw := "Bob-Typo-Pass-2026"

@@ -21,6 +21,9 @@ type Proc struct {
 	URL string
 	cmd *exec.Cmd
 	log *syncBuffer
+	// device gets the demo phone's device token that authserver prints
+	// when it seeds the database (it is made at random then).
+	device chan string
 }
 
 var (
@@ -56,6 +59,8 @@ func AuthserverBinary(t testing.TB) string {
 
 var listening = regexp.MustCompile(`url=(http://127\.0\.0\.1:\d+)`)
 
+var deviceLine = regexp.MustCompile(`device token \(shown once\): (\S+)`)
+
 // StartProc runs authserver on a free loopback port with the database,
 // demo organisation, dev outbox and admin password, and waits until it
 // listens. The test's cleanup kills it if it still runs.
@@ -63,7 +68,10 @@ func StartProc(t testing.TB, db, adminPassword string, extra ...string) *Proc {
 	t.Helper()
 	args := append([]string{"--addr", "127.0.0.1:0", "--db", db, "--dev", "--demo", "--admin-password", adminPassword}, extra...)
 	cmd := exec.Command(AuthserverBinary(t), args...)
-	cmd.Stdout = io.Discard
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -71,8 +79,20 @@ func StartProc(t testing.TB, db, adminPassword string, extra ...string) *Proc {
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start authserver: %v", err)
 	}
-	p := &Proc{cmd: cmd, log: &syncBuffer{}}
+	p := &Proc{cmd: cmd, log: &syncBuffer{}, device: make(chan string, 1)}
 	t.Cleanup(func() { p.Kill() })
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if m := deviceLine.FindStringSubmatch(sc.Text()); m != nil {
+				select {
+				case p.device <- m[1]:
+				default:
+				}
+			}
+		}
+		io.Copy(io.Discard, stdout)
+	}()
 	found := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -93,6 +113,19 @@ func StartProc(t testing.TB, db, adminPassword string, extra ...string) *Proc {
 		t.Fatalf("authserver did not start:\n%s", p.log.String())
 	}
 	return p
+}
+
+// DeviceToken is the demo phone's device token that this process printed
+// when it seeded its database; the test fails if it printed none.
+func (p *Proc) DeviceToken(t testing.TB) string {
+	t.Helper()
+	select {
+	case tok := <-p.device:
+		return tok
+	case <-time.After(10 * time.Second):
+		t.Fatalf("authserver printed no demo device token (was the database new?)")
+		return ""
+	}
 }
 
 // Kill sends SIGKILL, as kill -9 does, and waits for the process to end.

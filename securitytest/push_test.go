@@ -22,13 +22,13 @@ func (r *Rig) alicePush(t testing.TB) (mfa string, ch api.Challenge) {
 func (r *Rig) phonePending(t testing.TB) []api.Notification {
 	t.Helper()
 	var n []api.Notification
-	r.OK(t, "GET", api.PathDeviceNotification+"?wait=0", Account(t, "alice").DeviceToken, nil, http.StatusOK, &n)
+	r.OK(t, "GET", api.PathDeviceNotification+"?wait=0", r.Inst.Demo(t, "alice").DeviceToken, nil, http.StatusOK, &n)
 	return n
 }
 
 func (r *Rig) decide(t testing.TB, id, decision, number string) Resp {
 	t.Helper()
-	return r.Do(t, "POST", api.PathNotification(id), Account(t, "alice").DeviceToken, api.NotificationDecision{Decision: decision, MatchNumber: number})
+	return r.Do(t, "POST", api.PathNotification(id), r.Inst.Demo(t, "alice").DeviceToken, api.NotificationDecision{Decision: decision, MatchNumber: number})
 }
 
 func (r *Rig) pushStatus(t testing.TB, mfa, id string) api.ChallengeStatus {
@@ -104,7 +104,7 @@ func TestPushApprovedAndDeniedAtOnce(t *testing.T) {
 			if i == 1 {
 				d = api.NotificationDecision{Decision: api.DecisionDeny}
 			}
-			return r.Send(context.Background(), "POST", api.PathNotification(ch.ChallengeID), Account(t, "alice").DeviceToken, d)
+			return r.Send(context.Background(), "POST", api.PathNotification(ch.ChallengeID), r.Inst.Demo(t, "alice").DeviceToken, d)
 		})
 		c := countStatus(rs)
 		if c[http.StatusNoContent] != 1 || c[http.StatusConflict] != 1 {

@@ -77,7 +77,7 @@ func TestStolenAccessTokenCannotChangeFactors(t *testing.T) {
 	mfa := r.LoginState(t, "alice", api.StateMFARequired).MFAToken
 	ch := r.Challenge(t, mfa, api.ChallengeRequest{Method: api.MethodAppNotification})
 	var pushes []api.Notification
-	r.OK(t, "GET", api.PathDeviceNotification+"?wait=0", Account(t, "alice").DeviceToken, nil, http.StatusOK, &pushes)
+	r.OK(t, "GET", api.PathDeviceNotification+"?wait=0", r.Inst.Demo(t, "alice").DeviceToken, nil, http.StatusOK, &pushes)
 	if len(pushes) != 1 || pushes[0].ID != ch.ChallengeID {
 		t.Fatalf("alice's phone sees %+v, want her sign-in's push", pushes)
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -37,18 +38,47 @@ func memberView(tx Tx, m Member) (api.Member, error) {
 	return v, nil
 }
 
-// mayManage reports whether actor may act on target as an administrator:
-// a master administrator on anyone, an administrator on the members of the
-// groups they manage (never on a master administrator).
-func mayManage(actor, target Member) bool {
-	if isMaster(actor) {
-		return true
+// memberAct is what an administrator does with a member's record.
+type memberAct int
+
+const (
+	actRead   memberAct = iota // read one member, or see them listed
+	actChange                  // create, edit, set the password, force a two-step reset
+)
+
+// authorizeMember is the one rule of who may act on which member through the
+// admin API (DESIGN section 3). Nobody changes their own account here: they
+// use /me/*, whose rules ask for the current password and a second factor.
+// A master administrator acts on every other member. An administrator acts
+// only on technicians of the groups they manage, never on an administrator
+// (peers in the same group included) nor a master administrator. Reading
+// one's own record is allowed.
+func authorizeMember(actor, target Member, act memberAct) error {
+	switch {
+	case actor.ID == target.ID:
+		if act == actRead {
+			return nil
+		}
+		return useSelfService()
+	case isMaster(actor):
+		return nil
+	case !actor.HasRole(api.RoleAdministrator):
+		return forbidden("the Admin Center is for administrators")
+	case target.IsAdmin():
+		return forbidden("only master administrators act on administrators")
+	case !actor.Manages(target.GroupID):
+		return forbidden("you do not manage this member's group")
 	}
-	return actor.HasRole(api.RoleAdministrator) && actor.Manages(target.GroupID) && !isMaster(target)
+	return nil
 }
 
-// handleListMembers: GET /admin/members (an administrator sees the members
-// of the groups they manage).
+func useSelfService() *httpError {
+	return perr(http.StatusForbidden, api.CodeUseSelfService,
+		"administrators do not change their own account through the admin API; use your own settings (password change with two-step verification)")
+}
+
+// handleListMembers: GET /admin/members: the members the caller may act on,
+// and their own record (read-only). An administrator's peers are left out.
 func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.adminPrincipal(r.Context(), r)
 	if err != nil {
@@ -61,7 +91,7 @@ func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) error
 			return err
 		}
 		for _, m := range members {
-			if !mayManage(p.Member, m) {
+			if authorizeMember(p.Member, m, actRead) != nil {
 				continue
 			}
 			v, err := memberView(tx, m)
@@ -79,10 +109,15 @@ func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// loadManaged loads the member {id} if the actor may manage them.
-func loadManaged(tx Tx, actor Member, id string) (Member, error) {
+// loadAuthorized loads the member {id} if the actor, read again in this
+// transaction (a role taken away meanwhile counts), may do act on them.
+func loadAuthorized(tx Tx, actorID, id string, act memberAct) (Member, error) {
 	if !validID(id, prefixMember) {
 		return Member{}, notFound("member")
+	}
+	actor, err := tx.Member(actorID)
+	if err != nil {
+		return Member{}, fmt.Errorf("load the acting administrator: %w", err)
 	}
 	m, err := tx.Member(id)
 	if errors.Is(err, ErrNotFound) {
@@ -91,10 +126,7 @@ func loadManaged(tx Tx, actor Member, id string) (Member, error) {
 	if err != nil {
 		return m, err
 	}
-	if !mayManage(actor, m) {
-		return m, forbidden("you do not manage this member's group")
-	}
-	return m, nil
+	return m, authorizeMember(actor, m, act)
 }
 
 // handleGetMember: GET /admin/members/{id}.
@@ -105,7 +137,7 @@ func (s *Server) handleGetMember(w http.ResponseWriter, r *http.Request) error {
 	}
 	var out api.Member
 	err = s.store.Read(r.Context(), func(tx Tx) error {
-		m, err := loadManaged(tx, p.Member, r.PathValue("id"))
+		m, err := loadAuthorized(tx, p.Member.ID, r.PathValue("id"), actRead)
 		if err != nil {
 			return err
 		}
@@ -133,10 +165,9 @@ func checkMemberRequest(req api.MemberRequest) (memberFields, error) {
 	f := memberFields{req: req}
 	var err error
 	if req.Username != nil {
-		if err = checkUsername(*req.Username); err != nil {
+		if f.username, err = newUsername(*req.Username); err != nil {
 			return f, err
 		}
-		f.username = *req.Username
 	}
 	if req.DisplayName != nil {
 		if f.display, err = checkName("display_name", *req.DisplayName); err != nil {
@@ -242,24 +273,26 @@ func (s *Server) handleCreateMember(w http.ResponseWriter, r *http.Request) erro
 	if req.ManagedGroupIDs != nil {
 		m.ManagedGroupIDs = dedupe(*req.ManagedGroupIDs)
 	}
-	if !isMaster(p.Member) {
-		if !slices.Equal(m.Roles, []api.Role{api.RoleTechnician}) || len(m.ManagedGroupIDs) > 0 {
-			return forbidden("only master administrators give administrator roles")
-		}
-		if !p.Member.Manages(m.GroupID) {
-			return forbidden("you may add members only to the groups you manage")
-		}
+	if err := authorizeMember(p.Member, m, actChange); err != nil {
+		return err
 	}
 	if m.PasswordHash, err = s.hash.Hash(ctx, *req.Password); err != nil {
 		return err
 	}
 	var out api.Member
 	err = s.store.Write(ctx, func(tx Tx) error {
+		actor, err := tx.Member(p.Member.ID)
+		if err != nil {
+			return fmt.Errorf("load the acting administrator: %w", err)
+		}
+		if err := authorizeMember(actor, m, actChange); err != nil {
+			return err
+		}
 		if err := checkMemberShape(tx, m); err != nil {
 			return err
 		}
 		if err := tx.InsertMember(m); err != nil {
-			return conflictIfDuplicate(err, "that username is taken")
+			return conflictIfDuplicate(err, usernameTaken)
 		}
 		if err := s.audit(ctx, tx, auditEvent{Kind: auditMemberCreated, MemberID: m.ID, Username: m.Username, ActorID: p.Member.ID}); err != nil {
 			return err
@@ -274,8 +307,8 @@ func (s *Server) handleCreateMember(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
-// handleUpdateMember: PATCH /admin/members/{id}. Administrators may change
-// only the display name, contact details and password of members they manage.
+// handleUpdateMember: PATCH /admin/members/{id}, on another member (see
+// authorizeMember and checkFieldsAllowed).
 func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p, err := s.adminPrincipal(ctx, r)
@@ -286,19 +319,19 @@ func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) erro
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	f, err := checkMemberRequest(req)
+	// Check permission, then the fields and the password, before paying for a hash.
+	var target Member
+	err = s.store.Read(ctx, func(tx Tx) error {
+		target, err = loadAuthorized(tx, p.Member.ID, r.PathValue("id"), actChange)
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	if !isMaster(p.Member) && (req.Username != nil || req.Roles != nil || req.GroupID != nil || req.ManagedGroupIDs != nil) {
-		return forbidden("only master administrators change usernames, roles and groups")
-	}
-	// Check permission and the password before paying for a hash.
-	var target Member
-	err = s.store.Read(ctx, func(tx Tx) error {
-		target, err = loadManaged(tx, p.Member, r.PathValue("id"))
+	if err := checkFieldsAllowed(p.Member, req); err != nil {
 		return err
-	})
+	}
+	f, err := checkMemberRequest(req)
 	if err != nil {
 		return err
 	}
@@ -317,7 +350,7 @@ func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) erro
 	}
 	var out api.Member
 	err = s.store.Write(ctx, func(tx Tx) error {
-		m, err := loadManaged(tx, p.Member, r.PathValue("id"))
+		m, err := loadAuthorized(tx, p.Member.ID, r.PathValue("id"), actChange)
 		if err != nil {
 			return err
 		}
@@ -355,7 +388,7 @@ func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) erro
 			}
 		}
 		if err := tx.UpdateMember(m); err != nil {
-			return conflictIfDuplicate(err, "that username is taken")
+			return conflictIfDuplicate(err, usernameTaken)
 		}
 		if newHash != "" {
 			if err := tx.RevokeMemberSessions(m.ID, s.now(), "password set by an administrator"); err != nil {
@@ -376,7 +409,19 @@ func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) erro
 	return nil
 }
 
+// checkFieldsAllowed: an administrator changes only the display name, the
+// contact details and the password of the technicians they manage; usernames,
+// roles and groups are for master administrators.
+func checkFieldsAllowed(actor Member, req api.MemberRequest) error {
+	if !isMaster(actor) && (req.Username != nil || req.Roles != nil || req.GroupID != nil || req.ManagedGroupIDs != nil) {
+		return forbidden("only master administrators change usernames, roles and groups")
+	}
+	return nil
+}
+
 // keepOneMaster refuses a change that would leave no master administrator.
+// The acting master cannot demote themselves here, so this holds already;
+// the check keeps the invariant where it is stored.
 func keepOneMaster(tx Tx, losing string) error {
 	members, err := tx.ListMembers()
 	if err != nil {
@@ -401,7 +446,7 @@ func (s *Server) handleResetMember(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	err = s.store.Write(ctx, func(tx Tx) error {
-		m, err := loadManaged(tx, p.Member, r.PathValue("id"))
+		m, err := loadAuthorized(tx, p.Member.ID, r.PathValue("id"), actChange)
 		if err != nil {
 			return err
 		}

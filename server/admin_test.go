@@ -125,7 +125,7 @@ func TestMasterAdministratorManagesEverything(t *testing.T) {
 		http.StatusBadRequest, api.CodeValidation) // a technician needs a group
 	admin := c.memberByName(master, "admin")
 	c.fail("PATCH", api.PathAdminMember(admin.ID), master, api.MemberRequest{Roles: &[]api.Role{api.RoleTechnician}, GroupID: ptr(g.ID)},
-		http.StatusConflict, api.CodeConflict) // the last master administrator stays
+		http.StatusForbidden, api.CodeUseSelfService) // not even to step down: the last master administrator stays
 	// Frank (after a lost-phone reset) is reset by the master, again: still reset, SMS kept.
 	frank := c.memberByName(master, "frank")
 	c.ok("POST", api.PathAdminMemberReset(frank.ID), master, nil, http.StatusNoContent, nil)
@@ -139,5 +139,84 @@ func TestOutboxOnlyInDevMode(t *testing.T) {
 	ch := c.startChallenge(r.MFAToken, api.MethodSMS) // sent nowhere, but the challenge works
 	if ch.SentTo == "" {
 		t.Errorf("challenge = %+v", ch)
+	}
+}
+
+// TestWhoActsOnWhom is DESIGN section 3's rule, call by call: master
+// administrators act on every other member, administrators only on the
+// technicians of the groups they manage, nobody on themselves (but reading).
+func TestWhoActsOnWhom(t *testing.T) {
+	c := start(t)
+	master := c.admin()
+	support := c.groupByName(master, "Support Desk")
+	field := c.groupByName(master, "Field Services")
+	create := func(name string, roles []api.Role, group string, managed []string) api.Member {
+		var m api.Member
+		c.ok("POST", api.PathAdminMembers, master, api.MemberRequest{Username: ptr(name), Password: ptr("Long-Enough-2026"),
+			Roles: &roles, GroupID: ptr(group), ManagedGroupIDs: &managed}, http.StatusCreated, &m)
+		return m
+	}
+	both := []api.Role{api.RoleAdministrator, api.RoleTechnician}
+	peer := create("ivy", both, support.ID, []string{support.ID, field.ID})          // henry's peer
+	second := create("max", []api.Role{api.RoleMasterAdministrator}, "", []string{}) // another master
+	henry := c.signInTOTP("henry").Tokens.AccessToken
+	members := map[string]api.Member{}
+	for _, n := range []string{"bob", "carol", "henry", "admin"} {
+		members[n] = c.memberByName(master, n)
+	}
+	members["ivy"], members["max"] = peer, second
+
+	// Creating: an administrator adds technicians to his groups only, and
+	// never an administrator. (Before the table: the master sets henry's
+	// password there, which ends his session.)
+	c.fail("POST", api.PathAdminMembers, henry, api.MemberRequest{Username: ptr("boss"), Password: ptr("Long-Enough-2026"),
+		Roles: &both, GroupID: ptr(support.ID)}, http.StatusForbidden, api.CodeForbidden)
+	c.fail("POST", api.PathAdminMembers, henry, api.MemberRequest{Username: ptr("away"), Password: ptr("Long-Enough-2026"),
+		GroupID: ptr(field.ID)}, http.StatusForbidden, api.CodeForbidden)
+	c.ok("POST", api.PathAdminMembers, henry, api.MemberRequest{Username: ptr("newbie"), Password: ptr("Long-Enough-2026"),
+		GroupID: ptr(support.ID)}, http.StatusCreated, nil)
+
+	const (
+		ok   = ""
+		deny = api.CodeForbidden
+		self = api.CodeUseSelfService
+	)
+	for _, tt := range []struct {
+		actor, target string
+		read, change  string // the problem code expected, ok for success
+	}{
+		{"henry", "bob", ok, ok},       // a technician of his group
+		{"henry", "carol", deny, deny}, // a technician of another group
+		{"henry", "ivy", deny, deny},   // a peer administrator in his own group
+		{"henry", "admin", deny, deny}, // a master administrator
+		{"henry", "henry", ok, self},   // himself
+		{"admin", "henry", ok, ok},     // an administrator
+		{"admin", "max", ok, ok},       // another master administrator
+		{"admin", "admin", ok, self},   // himself
+	} {
+		t.Run(tt.actor+" on "+tt.target, func(t *testing.T) {
+			c.t = t
+			tok := map[string]string{"henry": henry, "admin": master}[tt.actor]
+			id := members[tt.target].ID
+			check := func(code, method, path string, body any, okStatus int) {
+				if code == ok {
+					c.ok(method, path, tok, body, okStatus, nil)
+					return
+				}
+				c.fail(method, path, tok, body, http.StatusForbidden, code)
+			}
+			check(tt.read, "GET", api.PathAdminMember(id), nil, http.StatusOK)
+			check(tt.change, "PATCH", api.PathAdminMember(id), api.MemberRequest{DisplayName: ptr("Renamed " + tt.target)}, http.StatusOK)
+			check(tt.change, "PATCH", api.PathAdminMember(id), api.MemberRequest{Password: ptr("Changed-Pass-2026-" + tt.actor)}, http.StatusOK)
+			// The reset last: it ends the target's sessions (henry's own is never reset here).
+			check(tt.change, "POST", api.PathAdminMemberReset(id), nil, http.StatusNoContent)
+
+			var listed []api.Member
+			c.ok("GET", api.PathAdminMembers, tok, nil, http.StatusOK, &listed)
+			shown := slices.ContainsFunc(listed, func(m api.Member) bool { return m.ID == id })
+			if shown != (tt.read == ok) {
+				t.Errorf("%s's member list shows %s: %t, want %t", tt.actor, tt.target, shown, tt.read == ok)
+			}
+		})
 	}
 }

@@ -34,7 +34,7 @@ func TestAuditRecordsEverySecurityEvent(t *testing.T) {
 	c.clock.Advance(31 * time.Second)
 
 	// Pushes approved and denied.
-	phone := demo(t, "alice").DeviceToken
+	phone := c.inst.Demo(t, "alice").DeviceToken
 	keep(phone)
 	ra := c.loginState("alice", api.StateMFARequired)
 	push := c.startChallenge(ra.MFAToken, api.MethodAppNotification)

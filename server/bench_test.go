@@ -229,12 +229,6 @@ func BenchmarkRefresh(b *testing.B) {
 // console, answered with a step-up token (no hash per sample, so more
 // samples). Reports p50 and p99 in milliseconds.
 func BenchmarkPushApprovalToLongPoll(b *testing.B) {
-	phone := ""
-	for _, a := range server.DemoAccounts() {
-		if a.Username == "alice" {
-			phone = a.DeviceToken
-		}
-	}
 	login := func(b *testing.B, inst *servertest.Instance) string {
 		var r api.AuthResponse
 		call(b, inst.URL, "POST", api.PathLogin, "", api.LoginRequest{Username: "alice", Password: server.DemoPassword}, &r, http.StatusOK)
@@ -247,7 +241,7 @@ func BenchmarkPushApprovalToLongPoll(b *testing.B) {
 	b.Run("sign-in", func(b *testing.B) {
 		clock := servertest.NewClock(time.Now())
 		inst := servertest.Start(b, servertest.WithClock(clock))
-		pushLatency(b, inst, phone, max(b.N, 100), func() (string, api.ChallengeRequest) {
+		pushLatency(b, inst, inst.Demo(b, "alice").DeviceToken, max(b.N, 100), func() (string, api.ChallengeRequest) {
 			clock.Advance(pushSpacing)
 			return login(b, inst), api.ChallengeRequest{Method: api.MethodAppNotification}
 		}, func(st api.ChallengeStatus) bool { return st.State == api.StateAuthenticated && st.Tokens != nil })
@@ -261,7 +255,7 @@ func BenchmarkPushApprovalToLongPoll(b *testing.B) {
 		var signed api.AuthResponse
 		call(b, inst.URL, "POST", api.PathChallengeVerify(ch.ChallengeID), mfa, api.VerifyRequest{Code: inst.LastCode(b, "555-0101")}, &signed, http.StatusOK)
 		tokens := *signed.Tokens
-		pushLatency(b, inst, phone, max(b.N, 300), func() (string, api.ChallengeRequest) {
+		pushLatency(b, inst, inst.Demo(b, "alice").DeviceToken, max(b.N, 300), func() (string, api.ChallengeRequest) {
 			// The spacing outlives an access token (15 minutes): rotate it,
 			// keeping the session that the step-up is bound to.
 			clock.Advance(pushSpacing)

@@ -26,7 +26,10 @@ type DemoAccount struct {
 	DisplayName string
 	TOTPSecret  string // base32; "" if none
 	OTPAuthURI  string // "" if none
-	DeviceToken string // alice's demo push device; "" if none
+	// DeviceToken is alice's demo push device: made at random when the
+	// demo organisation is seeded and stored hashed, so it is filled only in
+	// Server.SeededDemo; "" elsewhere.
+	DeviceToken string
 	Phone       string
 	Email       string
 	Note        string
@@ -43,7 +46,6 @@ const (
 	demoSupportDesk    = "Support Desk"
 	demoFieldServices  = "Field Services"
 	demoBackOffice     = "Back Office"
-	demoAliceDevice    = "7wBIPYuGb3V6l4HH7sJoys9wcAbJVVH6FTqF7qWYVOs"
 	demoFrankOldSecret = "ZHBLJ7OZ7JKMPEVFTGP5W72IMPCQFUN6"
 )
 
@@ -72,7 +74,7 @@ var (
 
 var demoMembers = []demoMember{
 	{DemoAccount: DemoAccount{Username: "alice", DisplayName: "Alice Anderson", TOTPSecret: "N7AJPFDMD6SEUAAFVGVK7KCAFKCBGJQS",
-		DeviceToken: demoAliceDevice, Phone: "555-0101", Email: "alice@example.com",
+		Phone: "555-0101", Email: "alice@example.com",
 		Note: "authenticator app + app notification (demo push device) + SMS"},
 		roles: tech, group: demoSupportDesk, factors: []demoFactor{authOn, pushOn, smsOn}},
 	{DemoAccount: DemoAccount{Username: "bob", DisplayName: "Bob Brown", TOTPSecret: "UPMOVE2R3DMUSPX7N3P4LIBU5LJL5HFV",
@@ -118,7 +120,8 @@ func (d demoMember) twoStep() TwoStepState {
 }
 
 // DemoAccounts lists the demo organisation's technicians and administrator
-// (the master administrator "admin" is not listed: its password is configured).
+// (the master administrator "admin" is not listed: its password is
+// configured). Device tokens are not in it: see Server.SeededDemo.
 func DemoAccounts() []DemoAccount {
 	out := make([]DemoAccount, 0, len(demoMembers))
 	for _, d := range demoMembers {
@@ -144,8 +147,11 @@ func otpauthURI(account, secret string) string {
 	return u.String()
 }
 
-// seedDemo writes the demo organisation (DEMO.md) into tx.
-func (s *Server) seedDemo(tx Tx, now time.Time) error {
+// seedDemo writes the demo organisation (DEMO.md) into tx and returns the
+// device tokens of the demo push devices it registered (username → token):
+// each made here at random and stored only as a hash, like any device's.
+func (s *Server) seedDemo(tx Tx, now time.Time) (map[string]string, error) {
+	devices := map[string]string{}
 	groups := map[string]string{}
 	for _, g := range []struct {
 		name    string
@@ -153,7 +159,7 @@ func (s *Server) seedDemo(tx Tx, now time.Time) error {
 	}{{demoSupportDesk, true}, {demoFieldServices, true}, {demoBackOffice, false}} {
 		id := newID(prefixGroup)
 		if err := tx.InsertGroup(Group{ID: id, Name: g.name, EnforceTwoStep: g.enforce, CreatedAt: now}); err != nil {
-			return fmt.Errorf("demo group %s: %w", g.name, err)
+			return nil, fmt.Errorf("demo group %s: %w", g.name, err)
 		}
 		groups[g.name] = id
 	}
@@ -167,7 +173,7 @@ func (s *Server) seedDemo(tx Tx, now time.Time) error {
 		}
 		m.TwoStep = d.twoStep()
 		if err := tx.InsertMember(m); err != nil {
-			return fmt.Errorf("demo member %s: %w", d.Username, err)
+			return nil, fmt.Errorf("demo member %s: %w", d.Username, err)
 		}
 		var authID string
 		for _, df := range d.factors {
@@ -180,7 +186,7 @@ func (s *Server) seedDemo(tx Tx, now time.Time) error {
 				}
 				sealed, err := s.seal.seal([]byte(secret), f.ID)
 				if err != nil {
-					return err
+					return nil, err
 				}
 				f.Secret = sealed
 				authID = f.ID
@@ -192,16 +198,32 @@ func (s *Server) seedDemo(tx Tx, now time.Time) error {
 				f.Target = d.Email
 			}
 			if err := tx.InsertFactor(f); err != nil {
-				return fmt.Errorf("demo factor %s/%s: %w", d.Username, df.method, err)
+				return nil, fmt.Errorf("demo factor %s/%s: %w", d.Username, df.method, err)
 			}
 			if df.method == api.MethodAppNotification {
+				token := newToken()
 				dev := Device{ID: newID(prefixDevice), MemberID: m.ID, FactorID: f.ID, Name: "Demo phone",
-					TokenHash: hashToken(d.DeviceToken), CreatedAt: now}
+					TokenHash: hashToken(token), CreatedAt: now}
 				if err := tx.InsertDevice(dev); err != nil {
-					return fmt.Errorf("demo device %s: %w", d.Username, err)
+					return nil, fmt.Errorf("demo device %s: %w", d.Username, err)
 				}
+				devices[d.Username] = token
 			}
 		}
 	}
-	return nil
+	return devices, nil
+}
+
+// SeededDemo is DemoAccounts with the device tokens that seeding made, when
+// this Open seeded the demo organisation into an empty database; nil
+// otherwise (the tokens exist only as hashes in the database then).
+func (s *Server) SeededDemo() []DemoAccount {
+	if s.demoDevices == nil {
+		return nil
+	}
+	out := DemoAccounts()
+	for i := range out {
+		out[i].DeviceToken = s.demoDevices[out[i].Username]
+	}
+	return out
 }

@@ -24,7 +24,7 @@ func TestFactorStepUpByPush(t *testing.T) {
 	var ch api.Challenge
 	c.ok("POST", api.PathChallenges, alice, api.ChallengeRequest{Method: api.MethodAppNotification, Purpose: api.PurposeManageTwoStep}, http.StatusCreated, &ch)
 	waiting := c.pollAsync(alice, ch.ChallengeID, 10)
-	c.decide(demo(t, "alice").DeviceToken, ch.ChallengeID, api.DecisionApprove, ch.MatchNumber, http.StatusNoContent)
+	c.decide(c.inst.Demo(t, "alice").DeviceToken, ch.ChallengeID, api.DecisionApprove, ch.MatchNumber, http.StatusNoContent)
 	p := <-waiting
 	if p.body.State != api.StateStepUp || p.body.StepUpToken == "" || p.body.Tokens != nil {
 		t.Fatalf("step-up long-poll: %s", p.raw)

@@ -19,7 +19,9 @@ const (
 // handleLogin: POST /auth/login. The password is checked (an unknown user
 // costs one hash too and gets the same answer), then the policy decides:
 // authenticated, mfa_required (a challenge mfa_token) or mfa_setup_required
-// (a setup mfa_token).
+// (a setup mfa_token). A right password earns a fresh device cookie in every
+// state; the one presented, when valid for the member, decides whose failure
+// budget the check spends (see device_cookie.go).
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	var req api.LoginRequest
 	if err := decode(w, r, &req); err != nil {
@@ -34,15 +36,19 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	var m Member
 	found := true
-	failureID, err := s.beginPasswordCheck(ctx, auditEvent{Username: req.Username, Detail: "sign-in"}, req.Username,
-		func(tx Tx) error {
+	// Case and width variants of a name are one member and one throttle subject.
+	failureID, err := s.beginPasswordCheck(ctx, auditEvent{Username: req.Username, Detail: "sign-in"},
+		func(tx Tx) (passwordClient, error) {
 			var err error
 			m, err = tx.MemberByUsername(req.Username)
-			if errors.Is(err, ErrNotFound) {
-				found = false
-				return nil
+			found = err == nil
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				return passwordClient{}, err
 			}
-			return err
+			if nonce, ok := s.device.check(req.DeviceCookie, m.ID, s.now()); found && ok {
+				return deviceClient(nonce), nil
+			}
+			return untrustedClient(usernameSubject(req.Username), info(ctx).ClientAddress), nil
 		})
 	if err != nil {
 		return err
@@ -57,14 +63,13 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !ok || !found {
-		// The provisional failure stays.
 		e := auditEvent{Kind: auditSignInFailed, Username: req.Username, Detail: "wrong password"}
 		if found {
 			e.MemberID = m.ID
 		} else {
 			e.Detail = "unknown username"
 		}
-		s.auditAlone(ctx, e)
+		s.passwordWrong(ctx, failureID, e)
 		return perr(http.StatusUnauthorized, api.CodeInvalidCredentials, "wrong username or password")
 	}
 
@@ -81,8 +86,11 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		return err
 	})
 	if err != nil {
+		s.clearProvisionalFailure(ctx, failureID)
 		return err
 	}
+	s.passwordChecksDecided()
+	resp.DeviceCookie = s.device.issue(m.ID, s.now())
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }

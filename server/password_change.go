@@ -34,7 +34,10 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) er
 	}
 	m := p.Member
 	ev := memberEvent(auditPasswordFailed, m)
-	failureID, err := s.beginPasswordCheck(ctx, memberEvent("", m), m.Username, nil)
+	// The signed-in session is the client: its own failure budget, so that
+	// nobody else's wrong passwords lock the member's password change out.
+	failureID, err := s.beginPasswordCheck(ctx, memberEvent("", m),
+		func(Tx) (passwordClient, error) { return sessionClient(p.Session.ID), nil })
 	if err != nil {
 		return err
 	}
@@ -45,7 +48,7 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) er
 	}
 	if !ok {
 		ev.Detail = "wrong current password"
-		s.auditAlone(ctx, ev)
+		s.passwordWrong(ctx, failureID, ev)
 		return perr(http.StatusForbidden, api.CodeInvalidCredentials, "the current password is wrong")
 	}
 	// Right: the provisional failure goes, whatever the rest decides.

@@ -20,7 +20,7 @@ func TestApprovedPushHandsOutTokensOnce(t *testing.T) {
 		polls[i] = c.pollAsync(r.MFAToken, ch.ChallengeID, 20)
 	}
 	time.Sleep(100 * time.Millisecond)
-	c.decide(demo(t, "alice").DeviceToken, ch.ChallengeID, api.DecisionApprove, ch.MatchNumber, http.StatusNoContent)
+	c.decide(c.inst.Demo(t, "alice").DeviceToken, ch.ChallengeID, api.DecisionApprove, ch.MatchNumber, http.StatusNoContent)
 	withTokens := 0
 	for _, p := range polls {
 		res := <-p

@@ -105,7 +105,7 @@ func otherNumber(n string) string {
 func TestPushApprovedReturnsTheLongPollOnce(t *testing.T) {
 	c := start(t)
 	c.version = "7.51.0"
-	phone := demo(t, "alice").DeviceToken
+	phone := c.inst.Demo(t, "alice").DeviceToken
 	r := c.loginState("alice", api.StateMFARequired)
 	if r.Methods[0].Method != api.MethodAppNotification {
 		t.Fatalf("alice's methods = %+v, want app_notification first", r.Methods)
@@ -156,7 +156,7 @@ func TestPushApprovedReturnsTheLongPollOnce(t *testing.T) {
 
 func TestPushDeniedWrongNumberExpiredCancelled(t *testing.T) {
 	c := start(t)
-	phone := demo(t, "alice").DeviceToken
+	phone := c.inst.Demo(t, "alice").DeviceToken
 	for _, tt := range []struct {
 		name       string
 		answer     func(ch api.Challenge, mfa string)
@@ -260,7 +260,7 @@ func TestAtMostThreeOpenPushes(t *testing.T) {
 	// Another sign-in of the same member counts too.
 	r2 := c.loginState("alice", api.StateMFARequired)
 	c.fail("POST", api.PathChallenges, r2.MFAToken, api.ChallengeRequest{Method: api.MethodAppNotification}, http.StatusTooManyRequests, api.CodeTooManyPushes)
-	if got := len(c.notifications(demo(t, "alice").DeviceToken, 0)); got != 3 {
+	if got := len(c.notifications(c.inst.Demo(t, "alice").DeviceToken, 0)); got != 3 {
 		t.Errorf("phone lists %d pushes, want 3", got)
 	}
 	// Once the oldest expires, a new push may go.
@@ -270,7 +270,7 @@ func TestAtMostThreeOpenPushes(t *testing.T) {
 
 func TestPhoneLongPollWakesOnNewPush(t *testing.T) {
 	c := start(t)
-	phone := demo(t, "alice").DeviceToken
+	phone := c.inst.Demo(t, "alice").DeviceToken
 	got := make(chan []api.Notification, 1)
 	started := time.Now()
 	go func() {
@@ -331,7 +331,7 @@ func TestDeviceRegistration(t *testing.T) {
 		t.Fatalf("erin's phone lists %+v", list)
 	}
 	// Alice's phone does not see erin's push, nor answer it.
-	c.fail("POST", api.PathNotification(ch.ChallengeID), demo(t, "alice").DeviceToken,
+	c.fail("POST", api.PathNotification(ch.ChallengeID), c.inst.Demo(t, "alice").DeviceToken,
 		api.NotificationDecision{Decision: api.DecisionApprove, MatchNumber: ch.MatchNumber}, http.StatusNotFound, api.CodeNotFound)
 	c.decide(reg.DeviceToken, ch.ChallengeID, api.DecisionApprove, ch.MatchNumber, http.StatusNoContent)
 	if p := c.poll(r.MFAToken, ch.ChallengeID, 5); p.body.State != api.StateAuthenticated {

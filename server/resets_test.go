@@ -36,6 +36,8 @@ func TestLostPhoneReset(t *testing.T) {
 	if !st.Reset || auth.Status != api.FactorReset || sms.Status != api.FactorActive || sms.ID != smsBefore.ID {
 		t.Fatalf("after a lost-phone reset: %+v", st)
 	}
+	// The surviving backup is verified first (setup_backup_test.go).
+	c.verifyBackup(r.MFAToken, demo(t, "bob").Phone)
 	// The reset authenticator cannot be confirmed with the old phone.
 	c.fail("POST", api.PathFactorConfirm(auth.ID), r.MFAToken, api.VerifyRequest{Code: c.totpCode(demo(t, "bob").TOTPSecret)}, http.StatusConflict, api.CodeConflict)
 	p := c.fail("POST", api.PathTwoStepActivate, r.MFAToken, nil, http.StatusConflict, api.CodeSetupIncomplete)
@@ -81,6 +83,7 @@ func TestLostPhoneResetRevokesThePushDevice(t *testing.T) {
 		}
 	}
 	r := c.loginState("alice", api.StateMFASetupRequired)
+	c.verifyBackup(r.MFAToken, demo(t, "alice").Phone)
 	c.pairAuthenticator(r.MFAToken)
 	c.ok("POST", api.PathTwoStepActivate, r.MFAToken, nil, http.StatusOK, nil)
 	// The old push factor went with the reset; a new phone registers anew.

@@ -39,6 +39,9 @@ func info(ctx context.Context) reqInfo {
 // address and console version for the handlers.
 func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// No answer of the API is ever to be read as HTML or script, whatever
+		// a browser would guess from its bytes.
+		w.Header().Set("X-Content-Type-Options", "nosniff")
 		defer func() {
 			if v := recover(); v != nil {
 				if v == http.ErrAbortHandler {

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
@@ -29,6 +30,11 @@ type Config struct {
 	TrustedProxy  bool   // believe X-Forwarded-For
 	Logger        *slog.Logger
 	Now           func() time.Time // clock, for tests; nil = time.Now
+
+	// PublicURL is where members' phones reach this server (scheme, host and
+	// any path prefix), handed out in pairing URIs; "" = http:// and the
+	// address Serve listens on.
+	PublicURL string
 }
 
 // Server is one reference auth server over one store.
@@ -38,9 +44,14 @@ type Server struct {
 	now    func() time.Time
 	store  Store
 	seal   *sealer
+	device deviceCookies // signs and checks device cookies
 	hash   *hasher
 	hub    *hub // wakes long-polls (pushes)
 	routes http.Handler
+	// publicURL: Config.PublicURL, else set by Serve from its listener.
+	publicURL atomic.Pointer[string]
+	// demoDevices: the demo push devices' tokens, when this Open seeded them.
+	demoDevices map[string]string
 }
 
 // Lifetimes (DESIGN section 6).
@@ -79,6 +90,13 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	if cfg.PublicURL != "" {
+		u, err := parsePublicURL(cfg.PublicURL)
+		if err != nil {
+			return nil, err
+		}
+		s.publicURL.Store(&u)
+	}
 	key, err := loadKey(cfg.KeyPath)
 	if err != nil {
 		return nil, err
@@ -86,7 +104,8 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if s.seal, err = newSealer(key); err != nil {
 		return nil, err
 	}
-	if s.store, err = OpenSQLite(ctx, cfg.DBPath); err != nil {
+	s.device = newDeviceCookies(key)
+	if s.store, err = OpenSQLite(ctx, cfg.DBPath, WithSQLiteLogger(s.log)); err != nil {
 		return nil, err
 	}
 	if err := s.bootstrap(ctx); err != nil {
@@ -102,6 +121,7 @@ func (s *Server) Handler() http.Handler { return s.routes }
 
 // Serve answers on ln until ctx ends, then shuts down gracefully.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	s.listenerURL(ln)
 	hs := &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: readHeaderTimeout,
@@ -165,9 +185,11 @@ func (s *Server) bootstrap(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("bootstrap: %w", err)
 		}
-		if err := s.store.Write(ctx, func(tx Tx) error { return s.seed(tx, hash) }); err != nil {
+		var devices map[string]string
+		if err := s.store.Write(ctx, func(tx Tx) (err error) { devices, err = s.seed(tx, hash); return err }); err != nil {
 			return fmt.Errorf("bootstrap: %w", err)
 		}
+		s.demoDevices = devices
 		if generated {
 			// Shown once, on purpose: the operator has no other way to learn it.
 			s.log.Warn("created the master administrator with a random password; set --admin-password to choose one",
@@ -201,25 +223,26 @@ func (s *Server) bootstrap(ctx context.Context) error {
 const adminUsername = "admin"
 
 // seed writes the default settings, the master administrator and (with Demo)
-// the demo organisation into an empty database.
-func (s *Server) seed(tx Tx, adminHash string) error {
+// the demo organisation into an empty database; it returns the demo's device
+// tokens (nil without Demo).
+func (s *Server) seed(tx Tx, adminHash string) (map[string]string, error) {
 	now := s.now()
 	settings := Settings{Technicians: api.TechniciansNone, PrimaryMethod: api.MethodAppNotification}
 	if s.cfg.Demo {
 		settings = demoSettings
 	}
 	if err := tx.PutSettings(settings); err != nil {
-		return err
+		return nil, err
 	}
 	admin := Member{
 		ID: newID(prefixMember), Username: adminUsername, DisplayName: "Master Administrator",
 		PasswordHash: adminHash, Roles: []api.Role{api.RoleMasterAdministrator}, CreatedAt: now,
 	}
 	if err := tx.InsertMember(admin); err != nil {
-		return err
+		return nil, err
 	}
 	if s.cfg.Demo {
 		return s.seedDemo(tx, now)
 	}
-	return nil
+	return nil, nil
 }

@@ -49,7 +49,11 @@ func (s *Server) handleTwoStepStatus(w http.ResponseWriter, r *http.Request) err
 		}
 		_, reset := needsSetup(m, summarize(factors))
 		out = api.TwoStepStatus{Required: required, PrimaryMethod: st.PrimaryMethod, Reset: reset, Factors: factorViews(factors)}
-		return nil
+		gate, err := s.backupToVerify(tx, p)
+		if gate != nil {
+			out.BackupToVerify = backupVerificationRequired(*gate).p.Backup
+		}
+		return err
 	})
 	if err != nil {
 		return err
@@ -79,6 +83,9 @@ func (s *Server) handleStartAuthenticator(w http.ResponseWriter, r *http.Request
 	var out api.AuthenticatorSetup
 	err = s.store.Write(ctx, func(tx Tx) error {
 		if err := s.stillValid(tx, p); err != nil {
+			return err
+		}
+		if err := s.requireBackupVerified(tx, p); err != nil {
 			return err
 		}
 		grant, err := s.authorizeFactorChange(ctx, tx, p, req.StepUpToken, nil, string(api.MethodAuthenticatorApp))
@@ -116,7 +123,7 @@ func (s *Server) handleStartAuthenticator(w http.ResponseWriter, r *http.Request
 		return err
 	}
 	q := url.Values{}
-	q.Set("push_url", s.baseURL(r)+api.PathDeviceRegister)
+	q.Set("push_url", s.pushBase()+api.PathDeviceRegister)
 	q.Set("push_token", pushToken)
 	out.OTPAuthURI = otpauthURI(p.Member.Username, secret) + "&" + q.Encode()
 	if out.QRPNG, err = qrPNG(out.OTPAuthURI); err != nil {
@@ -141,15 +148,6 @@ func qrPNG(uri string) (string, error) {
 		return "", fmt.Errorf("qr code: %w", err)
 	}
 	return base64.StdEncoding.EncodeToString(buf.Bytes()), nil
-}
-
-// baseURL is how the client reached this server (scheme and host).
-func (s *Server) baseURL(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil || (s.cfg.TrustedProxy && r.Header.Get("X-Forwarded-Proto") == "https") {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }
 
 // handleStartSMS: POST /me/two-step/sms {phone}.
@@ -191,6 +189,9 @@ func (s *Server) startCodeFactor(w http.ResponseWriter, r *http.Request, method 
 		if err := s.stillValid(tx, p); err != nil {
 			return err
 		}
+		if err := s.requireBackupVerified(tx, p); err != nil {
+			return err
+		}
 		grant, err := s.authorizeFactorChange(ctx, tx, p, stepUp, nil, string(method))
 		if err != nil {
 			return err
@@ -212,7 +213,7 @@ func (s *Server) startCodeFactor(w http.ResponseWriter, r *http.Request, method 
 		}
 		f := Factor{ID: newID(prefixFactor), MemberID: p.Member.ID, Method: method, Status: api.FactorPending, Target: target, CreatedAt: now}
 		grant.bind(&f)
-		if err := s.newFactorCode(ctx, tx, &f); err != nil {
+		if err := s.newFactorCode(ctx, tx, &f, f.ID); err != nil {
 			return err
 		}
 		if err := tx.InsertFactor(f); err != nil {
@@ -229,12 +230,12 @@ func (s *Server) startCodeFactor(w http.ResponseWriter, r *http.Request, method 
 	return nil
 }
 
-// newFactorCode gives an SMS/email factor a fresh confirmation code (the old
-// one stops working) and sends it.
-func (s *Server) newFactorCode(ctx context.Context, tx Tx, f *Factor) error {
+// newFactorCode gives an SMS/email factor a fresh confirmation code bound
+// to boundTo (the old one stops working) and sends it.
+func (s *Server) newFactorCode(ctx context.Context, tx Tx, f *Factor, boundTo string) error {
 	now := s.now()
 	code := newCode()
-	f.CodeHash, f.CodeUntil, f.ResendAt, f.Attempts = hashCode(f.ID, code), now.Add(codeTTL), now.Add(resendWait), 0
+	f.CodeHash, f.CodeUntil, f.ResendAt, f.Attempts = hashCode(boundTo, code), now.Add(codeTTL), now.Add(resendWait), 0
 	return s.sendCode(ctx, tx, f.Method, f.Target, code)
 }
 
@@ -252,7 +253,8 @@ func ownFactor(tx Tx, p principal, id string) (Factor, error) {
 
 // handleFactorSend: POST /me/two-step/factors/{id}/send sends the code of a
 // pending SMS/email factor again, or a first code to a reset one (its kept
-// phone or email).
+// phone or email), or to the active backup a setup after a reset must
+// verify (setup_backup.go).
 func (s *Server) handleFactorSend(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p, err := s.authenticate(ctx, r, setupBearers...)
@@ -280,14 +282,22 @@ func (s *Server) handleFactorSend(w http.ResponseWriter, r *http.Request) error 
 		if f.Method != api.MethodSMS && f.Method != api.MethodEmail {
 			return validation("only text message and email factors are confirmed by a sent code")
 		}
-		if f.Status == api.FactorActive {
+		gate, err := s.backupToVerify(tx, p)
+		if err != nil {
+			return err
+		}
+		reverify := reverifies(gate, f)
+		if gate != nil && !reverify {
+			return backupVerificationRequired(*gate)
+		}
+		if f.Status == api.FactorActive && !reverify {
 			return perr(http.StatusConflict, api.CodeConflict, "that factor is already confirmed")
 		}
 		now := s.now()
 		if now.Before(f.ResendAt) {
 			return tooSoon(f.ResendAt.Sub(now))
 		}
-		if err := s.newFactorCode(ctx, tx, &f); err != nil {
+		if err := s.newFactorCode(ctx, tx, &f, setupCodeBinding(f, p)); err != nil {
 			return err
 		}
 		if err := tx.UpdateFactor(f); err != nil {
@@ -307,7 +317,8 @@ func (s *Server) handleFactorSend(w http.ResponseWriter, r *http.Request) error 
 // handleFactorConfirm: POST /me/two-step/factors/{id}/confirm {code}. A
 // pending authenticator is confirmed with a TOTP code; an SMS/email factor
 // (pending or reset) with the code sent to it. The confirmed factor replaces
-// the member's other factors of the same method.
+// the member's other factors of the same method. The active backup a setup
+// after a reset must verify is confirmed the same way and stays as it is.
 func (s *Server) handleFactorConfirm(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p, err := s.authenticate(ctx, r, setupBearers...)
@@ -332,6 +343,14 @@ func (s *Server) handleFactorConfirm(w http.ResponseWriter, r *http.Request) err
 		if err != nil {
 			return err
 		}
+		gate, err := s.backupToVerify(tx, p)
+		if err != nil {
+			return err
+		}
+		reverify := reverifies(gate, f)
+		if gate != nil && !reverify {
+			return backupVerificationRequired(*gate)
+		}
 		ev := auditEvent{Kind: auditSetupFailed, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(f.Method)}
 		if he, err := s.throttled(tx, codeLimit(p.Member.ID), addressLimit(info(ctx).ClientAddress)); err != nil || he != nil {
 			if err != nil {
@@ -353,7 +372,7 @@ func (s *Server) handleFactorConfirm(w http.ResponseWriter, r *http.Request) err
 			}
 		}
 		switch {
-		case f.Status == api.FactorActive:
+		case f.Status == api.FactorActive && !reverify:
 			return perr(http.StatusConflict, api.CodeConflict, "that factor is already confirmed")
 		case f.Method == api.MethodAppNotification:
 			return validation("app notification is set up from the phone")
@@ -380,7 +399,7 @@ func (s *Server) handleFactorConfirm(w http.ResponseWriter, r *http.Request) err
 				answer = perr(http.StatusGone, api.CodeChallengeExpired, "the code expired; send a new one")
 				return tx.UpdateFactor(f)
 			}
-			if !constantTimeEqual(hashCode(f.ID, code), f.CodeHash) {
+			if !constantTimeEqual(hashCode(setupCodeBinding(f, p), code), f.CodeHash) {
 				f.Attempts++
 				left := maxCodeErrors - f.Attempts
 				answer = perr(http.StatusUnauthorized, api.CodeInvalidCode, "wrong code").withAttemptsLeft(left)
@@ -397,12 +416,21 @@ func (s *Server) handleFactorConfirm(w http.ResponseWriter, r *http.Request) err
 				return s.audit(ctx, tx, ev)
 			}
 		}
-		if err := s.activateFactor(tx, f); err != nil {
+		ev.Kind = auditSetupConfirmed
+		if reverify {
+			f.CodeHash, f.Attempts = "", 0
+			if err := tx.UpdateFactor(f); err != nil {
+				return err
+			}
+			ev.Kind = auditSetupBackupVerified
+		} else if err := s.activateFactor(tx, f); err != nil {
+			return err
+		}
+		if err := s.recordBackupCheck(tx, p, f); err != nil {
 			return err
 		}
 		f.Status = api.FactorActive
 		out.Factor = factorView(f)
-		ev.Kind = auditSetupConfirmed
 		return s.audit(ctx, tx, ev)
 	})
 	if err != nil {
@@ -478,6 +506,9 @@ func (s *Server) handleActivate(w http.ResponseWriter, r *http.Request) error {
 	var resp api.AuthResponse
 	err = s.store.Write(ctx, func(tx Tx) error {
 		if err := s.stillValid(tx, p); err != nil {
+			return err
+		}
+		if err := s.requireBackupVerified(tx, p); err != nil {
 			return err
 		}
 		if p.Kind == bearerAccess {

@@ -132,7 +132,7 @@ func TestStepUpByPush(t *testing.T) {
 	var ch api.Challenge
 	c.ok("POST", api.PathChallenges, alice, api.ChallengeRequest{Method: api.MethodAppNotification, Purpose: api.PurposePasswordChange}, http.StatusCreated, &ch)
 	waiting := c.pollAsync(alice, ch.ChallengeID, 10)
-	c.decide(demo(t, "alice").DeviceToken, ch.ChallengeID, api.DecisionApprove, ch.MatchNumber, http.StatusNoContent)
+	c.decide(c.inst.Demo(t, "alice").DeviceToken, ch.ChallengeID, api.DecisionApprove, ch.MatchNumber, http.StatusNoContent)
 	p := <-waiting
 	if p.body.Status != api.ChallengeApproved || p.body.State != api.StateStepUp || p.body.StepUpToken == "" || p.body.Tokens != nil {
 		t.Fatalf("step-up long-poll: %s", p.raw)

@@ -104,9 +104,20 @@ type Tx interface {
 	UseStepUpToken(hash string, at time.Time) error
 	// InsertFailure records a failure and returns its id.
 	InsertFailure(Failure) (int64, error)
+	// ConfirmFailure turns a provisional failure into a counted one at at.
+	ConfirmFailure(id int64, at time.Time) error
 	// DeleteFailure removes a failure recorded provisionally.
 	DeleteFailure(id int64) error
-	RecentFailures(f FailureFilter, since time.Time, limit int) ([]time.Time, error)
+	// RecentFailures returns the failures matching f after since: at most
+	// limit counted ones (confirmed, or provisional ones recorded before
+	// staleBefore, whose check never came back), and how many provisional
+	// ones are still in flight (at most limit).
+	RecentFailures(f FailureFilter, since, staleBefore time.Time, limit int) (FailureWindow, error)
+
+	// Backup verifications of setups after a reset (store_sqlite_backup.go).
+	// InsertBackupCheck records (or renews) the one of a setup mfa_token.
+	InsertBackupCheck(BackupCheck) error
+	BackupCheck(mfaTokenHash string) (BackupCheck, error)
 }
 
 // Settings is Admin Center > Global Settings > Two-step verification.
@@ -290,4 +301,15 @@ type RefreshToken struct {
 	SessionID string
 	CreatedAt time.Time
 	UsedAt    time.Time
+}
+
+// BackupCheck records that a setup (one setup mfa_token) confirmed a code
+// sent to the member's backup: after a reset that left the backup active,
+// only such a setup may pair a new authenticator, change the backup or
+// activate.
+type BackupCheck struct {
+	MFATokenHash string
+	MemberID     string
+	FactorID     string
+	VerifiedAt   time.Time
 }

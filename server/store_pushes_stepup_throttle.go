@@ -24,18 +24,29 @@ type StepUpToken struct {
 
 // Failure kinds counted by the throttle.
 const (
-	failurePassword  = "password"   // a wrong password (sign-in or password change), known username or not
-	failureCode      = "code"       // a wrong code or push number
-	failurePushToken = "push_token" // an unknown, used or expired registration token
+	failurePassword        = "password"         // a wrong password from a client without a valid device cookie, known username or not
+	failureDevicePassword  = "password_device"  // a wrong password from a client with a valid device cookie (subject: its nonce)
+	failureSessionPassword = "password_session" // a wrong current password of a password change (subject: the session id)
+	failureCode            = "code"             // a wrong code or push number
+	failurePushToken       = "push_token"       // an unknown, used or expired registration token
 )
 
-// Failure is one failed attempt. Subject is the username typed (passwords)
-// or the member id (codes) or the client address (push tokens).
+// Failure is one failed attempt. Subject is the username typed (passwords),
+// the device cookie's nonce, the session id, the member id (codes) or the
+// client address (push tokens). A provisional failure is a password check
+// whose hash has not decided yet.
 type Failure struct {
 	At            time.Time
 	Kind          string
 	Subject       string
 	ClientAddress string
+	Provisional   bool
+}
+
+// FailureWindow is what the throttle sees of one limit's window.
+type FailureWindow struct {
+	Counted  []time.Time // newest first
+	InFlight int         // provisional failures whose check is still running
 }
 
 // FailureFilter selects failures: by subject and kind, or (Subject empty)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"runtime"
 	"sort"
 	"strconv"
@@ -34,7 +35,8 @@ type sqliteStore struct {
 
 // OpenSQLite opens (creating if needed) the database file and applies the
 // embedded migrations.
-func OpenSQLite(ctx context.Context, path string) (Store, error) {
+func OpenSQLite(ctx context.Context, path string, opts ...SQLiteOption) (Store, error) {
+	o := sqliteOptionsOf(opts)
 	dsn := func(txlock string) string {
 		q := url.Values{}
 		q.Add("_pragma", "journal_mode(WAL)")
@@ -46,6 +48,9 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 			q.Set("_txlock", txlock)
 		}
 		return "file:" + path + "?" + q.Encode()
+	}
+	if err := privateDBFiles(path); err != nil {
+		return nil, err
 	}
 	w, err := sql.Open("sqlite", dsn("immediate"))
 	if err != nil {
@@ -71,8 +76,43 @@ func OpenSQLite(ctx context.Context, path string) (Store, error) {
 	r.SetMaxOpenConns(max(2, runtime.NumCPU()))
 	s.r = r
 	s.wStmts, s.rStmts = newStmtCache(w), newStmtCache(r)
+	if err := s.indexUsernames(ctx, o.log); err != nil {
+		s.Close()
+		return nil, err
+	}
 	s.stopCheckpoints = startCheckpointer(r)
 	return s, nil
+}
+
+// privateDBFiles makes the database file (creating it empty, which SQLite
+// takes as a new database) and any companions left from a run before readable
+// by the server's user alone. SQLite gives the -wal, -shm and -journal files
+// it creates the main file's mode exactly (it sets the mode after opening, so
+// the umask does not widen it): a 0600 main file keeps them all 0600 without
+// touching the process-wide umask.
+func privateDBFiles(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	for _, name := range []string{path, path + "-wal", path + "-shm", path + "-journal"} {
+		st, err := os.Stat(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("database file %s: %w", name, err)
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(name, 0o600); err != nil {
+				return fmt.Errorf("database file %s is readable by others and cannot be fixed: %w", name, err)
+			}
+		}
+	}
+	return nil
 }
 
 func (s *sqliteStore) migrate(ctx context.Context) error {

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
@@ -165,8 +166,20 @@ func (t *sqliteTx) memberWhere(what, where string, arg any) (Member, error) {
 
 func (t *sqliteTx) Member(id string) (Member, error) { return t.memberWhere("member", "id = ?", id) }
 
+// MemberByUsername finds the member whose username equals username under
+// PRECIS comparison (usernames.go). A legacy member whose name could not be
+// indexed is found by the name exactly as stored, first, so that it signs in
+// as it always did.
 func (t *sqliteTx) MemberByUsername(username string) (Member, error) {
-	return t.memberWhere("member by username", "username = ?", username)
+	m, err := t.memberWhere("member by username", "username = ? AND username_key IS NULL", username)
+	if !errors.Is(err, ErrNotFound) {
+		return m, err
+	}
+	key, _ := usernameIndex(username)
+	if key == nil {
+		return m, err
+	}
+	return t.memberWhere("member by username", "username_key = ?", key)
 }
 
 func rolesString(roles []api.Role) string {
@@ -185,9 +198,11 @@ func nullable(s string) any {
 }
 
 func (t *sqliteTx) InsertMember(m Member) error {
-	_, err := t.exec(`INSERT INTO members (`+strings.ReplaceAll(memberCols, "COALESCE(group_id, '')", "group_id")+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	key, skeleton := usernameIndex(m.Username)
+	_, err := t.exec(`INSERT INTO members (`+strings.ReplaceAll(memberCols, "COALESCE(group_id, '')", "group_id")+`, username_key, username_skeleton)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		m.ID, m.Username, m.DisplayName, m.PasswordHash, rolesString(m.Roles), nullable(m.GroupID), m.Phone, m.Email,
-		ms(m.LastSignInAt), m.LastConsoleVersion, ms(m.CreatedAt), string(m.TwoStep))
+		ms(m.LastSignInAt), m.LastConsoleVersion, ms(m.CreatedAt), string(m.TwoStep), key, skeleton)
 	if err != nil {
 		return fmt.Errorf("insert member: %w", err)
 	}
@@ -201,8 +216,15 @@ func (t *sqliteTx) SetTwoStep(memberID string, st TwoStepState) error {
 }
 
 func (t *sqliteTx) UpdateMember(m Member) error {
-	err := t.execOne("update member", `UPDATE members SET username = ?, display_name = ?, password_hash = ?, roles = ?, group_id = ?,
+	// A rename indexes the new name; otherwise the index stays as it is (a
+	// legacy name left unindexed is not indexed by a password change).
+	key, skeleton := usernameIndex(m.Username)
+	err := t.execOne("update member", `UPDATE members SET
+		username_key = CASE WHEN username = ? THEN username_key ELSE ? END,
+		username_skeleton = CASE WHEN username = ? THEN username_skeleton ELSE ? END,
+		username = ?, display_name = ?, password_hash = ?, roles = ?, group_id = ?,
 		phone = ?, email = ?, last_sign_in_at = ?, last_console_version = ? WHERE id = ?`,
+		m.Username, key, m.Username, skeleton,
 		m.Username, m.DisplayName, m.PasswordHash, rolesString(m.Roles), nullable(m.GroupID), m.Phone, m.Email,
 		ms(m.LastSignInAt), m.LastConsoleVersion, m.ID)
 	if err != nil {

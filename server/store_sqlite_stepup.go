@@ -43,7 +43,8 @@ const failureRetention = 24 * time.Hour
 // failures past failureRetention, so the table stays bounded at a constant
 // cost per insert.
 func (t *sqliteTx) InsertFailure(f Failure) (int64, error) {
-	res, err := t.exec(`INSERT INTO failures (at, kind, subject, client_address) VALUES (?, ?, ?, ?)`, ms(f.At), f.Kind, f.Subject, f.ClientAddress)
+	res, err := t.exec(`INSERT INTO failures (at, kind, subject, client_address, provisional) VALUES (?, ?, ?, ?, ?)`,
+		ms(f.At), f.Kind, f.Subject, f.ClientAddress, f.Provisional)
 	if err != nil {
 		return 0, fmt.Errorf("insert failure: %w", err)
 	}
@@ -59,6 +60,15 @@ func (t *sqliteTx) InsertFailure(f Failure) (int64, error) {
 	return id, nil
 }
 
+// ConfirmFailure counts a provisional failure from at, when it became known
+// to be one. A failure already pruned is not an error.
+func (t *sqliteTx) ConfirmFailure(id int64, at time.Time) error {
+	if _, err := t.exec(`UPDATE failures SET provisional = 0, at = ? WHERE id = ?`, ms(at), id); err != nil {
+		return fmt.Errorf("confirm failure: %w", err)
+	}
+	return nil
+}
+
 // DeleteFailure removes one failure (a provisional one whose attempt
 // turned out right). A failure already pruned is not an error.
 func (t *sqliteTx) DeleteFailure(id int64) error {
@@ -68,27 +78,34 @@ func (t *sqliteTx) DeleteFailure(id int64) error {
 	return nil
 }
 
-// RecentFailures returns the times of at most limit failures after since,
-// newest first.
-func (t *sqliteTx) RecentFailures(f FailureFilter, since time.Time, limit int) ([]time.Time, error) {
-	q := `SELECT at FROM failures WHERE subject = ? AND kind = ? AND at > ? ORDER BY at DESC LIMIT ?`
-	args := []any{f.Subject, f.Kind, ms(since), limit}
+// RecentFailures reads one limit's window: by subject and kind, or (Subject
+// empty) every failure from the client address.
+func (t *sqliteTx) RecentFailures(f FailureFilter, since, staleBefore time.Time, limit int) (FailureWindow, error) {
+	where, args := `subject = ? AND kind = ?`, []any{f.Subject, f.Kind}
 	if f.Subject == "" {
-		q = `SELECT at FROM failures WHERE client_address = ? AND at > ? ORDER BY at DESC LIMIT ?`
-		args = []any{f.ClientAddress, ms(since), limit}
+		where, args = `client_address = ?`, []any{f.ClientAddress}
 	}
-	rows, err := t.tx.QueryContext(t.ctx, q, args...)
+	var w FailureWindow
+	rows, err := t.tx.QueryContext(t.ctx, `SELECT at FROM failures WHERE `+where+` AND at > ? AND (provisional = 0 OR at < ?) ORDER BY at DESC LIMIT ?`,
+		append(args, ms(since), ms(staleBefore), limit)...)
 	if err != nil {
-		return nil, fmt.Errorf("recent failures: %w", err)
+		return w, fmt.Errorf("recent failures: %w", err)
 	}
 	defer rows.Close()
-	var out []time.Time
 	for rows.Next() {
 		var at int64
 		if err := rows.Scan(&at); err != nil {
-			return nil, fmt.Errorf("recent failures: %w", err)
+			return w, fmt.Errorf("recent failures: %w", err)
 		}
-		out = append(out, fromMS(at))
+		w.Counted = append(w.Counted, fromMS(at))
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return w, fmt.Errorf("recent failures: %w", err)
+	}
+	err = t.tx.QueryRowContext(t.ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM failures WHERE `+where+` AND provisional = 1 AND at > ? AND at >= ? LIMIT ?)`,
+		append(args, ms(since), ms(staleBefore), limit)...).Scan(&w.InFlight)
+	if err != nil {
+		return w, fmt.Errorf("failures in flight: %w", err)
+	}
+	return w, nil
 }

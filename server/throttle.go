@@ -9,13 +9,16 @@ import (
 )
 
 // Throttling (DESIGN section 6), counted in the database so that every
-// replica sees the same numbers: per member 10 failed passwords and 10
-// failed codes per 15 minutes, per client address 100 failures of any kind.
-// A password failure counts against the username typed, known or not, so an
-// unknown username is throttled exactly like a real one.
+// replica sees the same numbers: per username 10 failed passwords from
+// clients without a valid device cookie, per device cookie 5, 10 failed
+// codes per member, all per 15 minutes, and per client address 100 failures
+// of any kind. A password failure without a valid device cookie counts
+// against the username typed, known or not, so an unknown username is
+// throttled exactly like a real one.
 const (
 	throttleWindow       = 15 * time.Minute
-	maxPasswordFailures  = 10
+	maxPasswordFailures  = 10 // per username, clients without a valid device cookie
+	maxDeviceFailures    = 5  // per device cookie; per session for the current password
 	maxCodeFailures      = 10
 	maxPushTokenFailures = 10
 	maxAddressFailures   = 100
@@ -29,6 +32,14 @@ type limit struct {
 
 func passwordLimit(username string) limit {
 	return limit{FailureFilter{Subject: username, Kind: failurePassword}, maxPasswordFailures}
+}
+
+func deviceLimit(nonce string) limit {
+	return limit{FailureFilter{Subject: nonce, Kind: failureDevicePassword}, maxDeviceFailures}
+}
+
+func sessionPasswordLimit(sessionID string) limit {
+	return limit{FailureFilter{Subject: sessionID, Kind: failureSessionPassword}, maxDeviceFailures}
 }
 
 func codeLimit(memberID string) limit {
@@ -46,26 +57,38 @@ func addressLimit(addr string) limit {
 // throttled returns a 429 too_many_attempts answer when any limit is
 // reached, saying when the last of them lifts; nil otherwise.
 func (s *Server) throttled(tx Tx, limits ...limit) (*httpError, error) {
+	he, _, err := s.judge(tx, limits...)
+	return he, err
+}
+
+// judge reads each limit's window. refused is the 429 answer when the
+// counted failures of any limit reached its max, saying when the next try
+// can succeed: when the oldest counted failure of the last limit to lift
+// leaves the window. full says that no limit refuses but the counted
+// failures and the password checks still in flight together fill one: a
+// new check must wait for those to be decided.
+func (s *Server) judge(tx Tx, limits ...limit) (refused *httpError, full bool, err error) {
 	now := s.now()
 	var wait time.Duration
 	for _, l := range limits {
-		times, err := tx.RecentFailures(l.f, now.Add(-throttleWindow), l.max)
+		w, err := tx.RecentFailures(l.f, now.Add(-throttleWindow), now.Add(-provisionalTTL), l.max)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		if len(times) < l.max {
+		if len(w.Counted) < l.max {
+			full = full || len(w.Counted)+w.InFlight >= l.max
 			continue
 		}
 		// The limit lifts when the max-th newest failure leaves the window.
-		if d := times[l.max-1].Add(throttleWindow).Sub(now); d > wait {
+		if d := w.Counted[l.max-1].Add(throttleWindow).Sub(now); d > wait {
 			wait = d
 		}
 	}
 	if wait <= 0 {
-		return nil, nil
+		return nil, full, nil
 	}
 	secs := int((wait + time.Second - 1) / time.Second)
-	return perr(http.StatusTooManyRequests, api.CodeTooManyAttempts, "too many failed attempts; try again later").withRetryAfter(secs), nil
+	return perr(http.StatusTooManyRequests, api.CodeTooManyAttempts, "too many failed attempts; try again later").withRetryAfter(secs), false, nil
 }
 
 // checkThrottle runs throttled in a read transaction and audits a refusal.

@@ -170,16 +170,16 @@ func TestOldFailuresArePruned(t *testing.T) {
 	}
 	insert(old, 20)
 	insert(c.clock.Now(), 2)
-	var left []time.Time
+	var left server.FailureWindow
 	err := st.Read(context.Background(), func(tx server.Tx) error {
 		var err error
-		left, err = tx.RecentFailures(server.FailureFilter{ClientAddress: "192.0.2.1"}, old.Add(-time.Hour), 100)
+		left, err = tx.RecentFailures(server.FailureFilter{ClientAddress: "192.0.2.1"}, old.Add(-time.Hour), c.clock.Now(), 100)
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(left) != 2 {
-		t.Errorf("%d failures left, want the 2 recent ones", len(left))
+	if len(left.Counted) != 2 {
+		t.Errorf("%d failures left, want the 2 recent ones", len(left.Counted))
 	}
 }

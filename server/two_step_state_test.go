@@ -47,7 +47,9 @@ func TestOnlyActivateEnrolls(t *testing.T) {
 		}, api.StateMFARequired, false, api.TwoStepActivated},
 		{"forced reset, stopped after pairing again", "bob", func(c *tc, admin string) {
 			c.ok("POST", api.PathAdminMemberReset(c.memberByName(admin, "bob").ID), admin, nil, http.StatusNoContent, nil)
-			c.pairAuthenticator(c.loginState("bob", api.StateMFASetupRequired).MFAToken)
+			tok := c.loginState("bob", api.StateMFASetupRequired).MFAToken
+			c.verifyBackup(tok, "555-0102")
+			c.pairAuthenticator(tok)
 		}, api.StateMFASetupRequired, true, api.TwoStepReset},
 		{"forced reset of a legacy member", "dave", func(c *tc, admin string) {
 			c.ok("POST", api.PathAdminMemberReset(c.memberByName(admin, "dave").ID), admin, nil, http.StatusNoContent, nil)
@@ -65,6 +67,7 @@ func TestOnlyActivateEnrolls(t *testing.T) {
 		{"forced reset, set up again and activated", "bob", func(c *tc, admin string) {
 			c.ok("POST", api.PathAdminMemberReset(c.memberByName(admin, "bob").ID), admin, nil, http.StatusNoContent, nil)
 			tok := c.loginState("bob", api.StateMFASetupRequired).MFAToken
+			c.verifyBackup(tok, "555-0102")
 			c.pairAuthenticator(tok)
 			c.ok("POST", api.PathTwoStepActivate, tok, nil, http.StatusOK, nil)
 		}, api.StateMFARequired, false, api.TwoStepActivated},

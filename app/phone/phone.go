@@ -191,6 +191,24 @@ func (p *Phone) AddDevice(ctx context.Context, raw, server, deviceToken string) 
 	return acct, p.put(acct)
 }
 
+// MoveDevice points a push-registered account at server (a server that now
+// answers at another address), keeping the device token it holds.
+func (p *Phone) MoveDevice(ctx context.Context, name, server string) error {
+	if _, _, err := p.device(ctx, name); err != nil {
+		return err
+	}
+	server, err := client.NormalizeURL(server)
+	if err != nil {
+		return err
+	}
+	a, err := p.Find(name)
+	if err != nil {
+		return err
+	}
+	a.Server = server
+	return p.put(a)
+}
+
 func (p *Phone) accountFor(u URI) Account {
 	return Account{Name: u.Label(), Issuer: u.Issuer, Account: u.Account, Algorithm: u.Algorithm,
 		Digits: u.Digits, Period: u.Period, PairedAt: p.now().UTC()}

@@ -55,7 +55,7 @@ func TestPairListCode(t *testing.T) {
 func TestApproveWaitsForPush(t *testing.T) {
 	srv := servertest.Start(t)
 	c := cli{t: t, accounts: filepath.Join(t.TempDir(), "a.json"), kc: &app.MemoryKeychain{}}
-	alice, _ := servertest.Demo("alice")
+	alice := srv.Demo(t, "alice")
 	if out, err := c.run(alice.DeviceToken+"\n", "import-device", alice.OTPAuthURI, "--server", srv.URL); err != nil || !strings.Contains(out, "notifications") {
 		t.Fatalf("import-device: %q %v", out, err)
 	}

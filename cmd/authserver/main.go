@@ -37,6 +37,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	adminPassword := fs.String("admin-password", os.Getenv("AUTHSERVER_ADMIN_PASSWORD"),
 		"password of the master administrator \"admin\" (default $AUTHSERVER_ADMIN_PASSWORD; random and printed once when unset)")
 	trustedProxy := fs.Bool("trusted-proxy", false, "believe X-Forwarded-For (only behind a proxy you run)")
+	publicURL := fs.String("public-url", "", "URL at which phones reach this server, put in pairing QR codes (default: http:// and the listen address)")
 	verbose := fs.Bool("v", false, "log debug messages")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -52,7 +53,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	srv, err := server.Open(ctx, server.Config{
 		DBPath: *db, KeyPath: *key, Dev: *dev, Demo: *demo,
-		AdminPassword: *adminPassword, TrustedProxy: *trustedProxy, Logger: logger,
+		AdminPassword: *adminPassword, TrustedProxy: *trustedProxy, Logger: logger, PublicURL: *publicURL,
 	})
 	if err != nil {
 		return err
@@ -64,20 +65,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	if *demo {
-		printDemo(stdout)
+		printDemo(stdout, srv.SeededDemo())
 	}
 	logger.Info("authserver listening", "url", "http://"+ln.Addr().String(), "db", *db, "dev", *dev, "demo", *demo)
 	return srv.Serve(ctx, ln)
 }
 
 // printDemo lists the demo accounts and their authenticator URIs (public demo
-// data, the same in every build) so a tester can pair a phone app.
-func printDemo(w io.Writer) {
+// data, the same in every build) so a tester can pair a phone app; seeded is
+// the seeding's result, with the demo push device's token (made at random
+// and stored hashed: shown this once), or nil when the database was there
+// already.
+func printDemo(w io.Writer, seeded []server.DemoAccount) {
+	accounts := seeded
+	if accounts == nil {
+		accounts = server.DemoAccounts()
+	}
 	fmt.Fprintf(w, "Demo organisation (password %q for every technician):\n", server.DemoPassword)
-	for _, a := range server.DemoAccounts() {
+	for _, a := range accounts {
 		fmt.Fprintf(w, "  %-6s %s\n", a.Username, a.Note)
 		if a.OTPAuthURI != "" {
 			fmt.Fprintf(w, "         %s\n", a.OTPAuthURI)
 		}
+		if a.DeviceToken != "" {
+			fmt.Fprintf(w, "         demo phone device token (shown once): %s\n", a.DeviceToken)
+		}
+	}
+	if seeded == nil {
+		fmt.Fprintln(w, "The demo phone's device token was shown when this database was seeded.")
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -60,13 +61,17 @@ func TestRunServesUntilCancelled(t *testing.T) {
 			t.Errorf("the demo URI of %s was not printed", a.Username)
 		}
 	}
+	if m := regexp.MustCompile(`device token \(shown once\): (\S+)`).FindStringSubmatch(out); m == nil || len(m[1]) < 43 {
+		t.Errorf("the demo phone's device token was not printed:\n%s", out)
+	}
 	if strings.Contains(stderr.String(), "Cmd-Admin-Pass-2026") {
 		t.Errorf("the admin password was logged")
 	}
 }
 
 func TestRunRefusesBadArguments(t *testing.T) {
-	for _, args := range [][]string{{"--no-such-flag"}, {"extra"}} {
+	db := filepath.Join(t.TempDir(), "auth.db")
+	for _, args := range [][]string{{"--no-such-flag"}, {"extra"}, {"--db", db, "--public-url", "ftp://auth.example.test"}, {"--db", db, "--public-url", "auth.example.test"}} {
 		var out bytes.Buffer
 		if err := run(context.Background(), args, &out, &out); err == nil {
 			t.Errorf("run(%v) = nil, want an error", args)

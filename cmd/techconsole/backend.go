@@ -130,6 +130,11 @@ func (b *backend) startServer() (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("create %s: %w", dir, err)
 	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("listen: %w", err)
+	}
+	url := "http://" + ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := server.Open(ctx, server.Config{
 		DBPath:        filepath.Join(dir, "auth.db"),
@@ -137,23 +142,18 @@ func (b *backend) startServer() (string, error) {
 		Demo:          true,
 		AdminPassword: cmp.Or(b.adminPassword, rand.Text()),
 		Logger:        b.log,
+		PublicURL:     url,
 	})
 	if err != nil {
 		cancel()
+		ln.Close()
 		return "", fmt.Errorf("open server: %w", err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		cancel()
-		srv.Close()
-		return "", fmt.Errorf("listen: %w", err)
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ctx, ln) }()
 	b.mu.Lock()
 	b.srv, b.stop, b.served = srv, cancel, served
 	b.mu.Unlock()
-	url := "http://" + ln.Addr().String()
 	if b.adminPassword != "" && b.adminOut != nil {
 		// where, never the password: it is the one the tester chose
 		fmt.Fprintf(b.adminOut, "Admin Center: %s/admin/ (user admin, the password given with --admin-password)\n", url)
@@ -199,20 +199,49 @@ func (b *backend) openPhone(serverURL string) (*phone.Phone, error) {
 	if !b.embedded {
 		return ph, nil // pair accounts with the QR code on screen or cmd/authenticator
 	}
-	for _, d := range server.DemoAccounts() {
-		if d.OTPAuthURI == "" {
-			continue
-		}
-		if d.DeviceToken != "" {
-			_, err = ph.AddDevice(ctx, d.OTPAuthURI, serverURL, d.DeviceToken)
-		} else {
-			_, err = ph.Pair(ctx, d.OTPAuthURI)
-		}
-		if err != nil {
+	for _, d := range b.demoAccounts() {
+		if err := b.pairDemo(ctx, ph, d, serverURL); err != nil {
 			return ph, fmt.Errorf("pair %s: %w", d.Username, err)
 		}
 	}
 	return ph, nil
+}
+
+// demoAccounts is the embedded server's demo organisation: with the demo
+// phone's device token when this start seeded it (a new database), without
+// it otherwise (it was stored only hashed).
+func (b *backend) demoAccounts() []server.DemoAccount {
+	b.mu.Lock()
+	srv := b.srv
+	b.mu.Unlock()
+	if srv != nil {
+		if seeded := srv.SeededDemo(); seeded != nil {
+			return seeded
+		}
+	}
+	return server.DemoAccounts()
+}
+
+// pairDemo puts one demo account on the virtual phone: with the device token
+// that seeding made, or, on a database seeded before, keeping the device the
+// phone already holds (the embedded server listens on a new port each start).
+func (b *backend) pairDemo(ctx context.Context, ph *phone.Phone, d server.DemoAccount, serverURL string) error {
+	if d.OTPAuthURI == "" {
+		return nil
+	}
+	if d.DeviceToken != "" {
+		_, err := ph.AddDevice(ctx, d.OTPAuthURI, serverURL, d.DeviceToken)
+		return err
+	}
+	if a, err := ph.Find(d.Username); err == nil && a.Push() {
+		err := ph.MoveDevice(ctx, a.Name, serverURL)
+		if err == nil {
+			return nil
+		}
+		b.log.Warn("the demo phone lost its push device; it shows codes only (remove the data folder to seed the demo again)", "account", d.Username, "err", err)
+	}
+	_, err := ph.Pair(ctx, d.OTPAuthURI)
+	return err
 }
 
 func (b *backend) close() {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -57,5 +59,36 @@ func TestEmbeddedAdminCenter(t *testing.T) {
 				t.Error("the console repeated the admin password")
 			}
 		})
+	}
+}
+
+// TestEmbeddedDemoPhoneKeepsItsDevice: the demo phone's device token is made
+// when the embedded server seeds a new database; the virtual phone gets it
+// then, and keeps using it on later starts (which do not seed, and listen on
+// another port).
+func TestEmbeddedDemoPhoneKeepsItsDevice(t *testing.T) {
+	dir := t.TempDir()
+	for _, start := range []string{"first start (seeds)", "second start"} {
+		b := &backend{dataDir: dir, embedded: true, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		url, err := b.startServer()
+		if err != nil {
+			t.Fatal(err)
+		}
+		ph, err := b.openPhone(url)
+		if err != nil {
+			b.close()
+			t.Fatalf("%s: %v", start, err)
+		}
+		a, err := ph.Find("alice")
+		if err == nil && a.Server != url {
+			err = fmt.Errorf("the phone gets pushes from %s, not %s", a.Server, url)
+		}
+		if err == nil {
+			_, err = ph.Pending(context.Background(), a.Name, 0)
+		}
+		b.close()
+		if err != nil {
+			t.Fatalf("%s: alice's demo phone: %v", start, err)
+		}
 	}
 }

@@ -305,8 +305,9 @@ func (s *shooter) firstTimeSetup() error {
 
 func (s *shooter) resetSetup() error {
 	s.login("frank")
+	// frank's SMS backup survived the reset: setup starts by verifying it.
 	if err := s.waitShot("setup after reset", func(st app.State) bool {
-		return st.Step == app.StepSetup && st.Setup.Reset && st.Setup.Phase == app.SetupOverview && !st.Busy
+		return st.Step == app.StepSetup && st.Setup.Reset && st.Setup.Phase == app.SetupVerifyBackup && !st.Busy
 	}, "setup-after-reset"); err != nil {
 		return err
 	}

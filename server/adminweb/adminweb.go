@@ -80,12 +80,7 @@ func (h *Handler) routes() *http.ServeMux {
 	mux.Handle("GET "+Root+"/{$}", h.page(h.home, false))
 	public("GET "+Root+"/login", h.loginForm)
 	public("POST "+Root+"/login", h.loginSubmit)
-	public("GET "+Root+"/login/verify", h.verifyPage)
-	public("POST "+Root+"/login/challenge", h.challengeStart)
-	public("POST "+Root+"/login/verify", h.verifySubmit)
-	public("POST "+Root+"/login/wait", h.waitSubmit)
-	public("POST "+Root+"/login/resend", h.resendSubmit)
-	public("POST "+Root+"/login/cancel", h.cancelSubmit)
+	h.signInStep().routes(public)
 	public("GET "+Root+"/login/setup", h.setupPage)
 	public("POST "+Root+"/login/setup/app", h.setupApp)
 	public("POST "+Root+"/login/setup/app/confirm", h.setupAppConfirm)
@@ -93,6 +88,8 @@ func (h *Handler) routes() *http.ServeMux {
 	public("POST "+Root+"/login/setup/confirm", h.setupConfirm)
 	public("POST "+Root+"/login/setup/resend", h.setupResend)
 	public("POST "+Root+"/login/setup/activate", h.setupActivate)
+	public("POST "+Root+"/login/setup/verify/send", h.setupVerifySend)
+	public("POST "+Root+"/login/setup/verify", h.setupVerify)
 	public("POST "+Root+"/logout", h.logout)
 
 	member("GET "+Root+"/settings", h.settingsPage)
@@ -107,6 +104,9 @@ func (h *Handler) routes() *http.ServeMux {
 	member("POST "+Root+"/members/{id}", h.memberUpdate)
 	member("POST "+Root+"/members/reset", h.resetSubmit)
 	member("GET "+Root+"/audit", h.auditPage)
+	member("GET "+Root+"/password", h.passwordPage)
+	member("POST "+Root+"/password", h.passwordSubmit)
+	h.passwordStep().routes(member)
 	if h.dev {
 		public("GET "+Root+"/outbox", h.outboxPage)
 	}

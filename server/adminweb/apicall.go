@@ -7,6 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
+	"path"
+	"regexp"
 	"strings"
 
 	"github.com/remotesupport/techconsole/api"
@@ -47,15 +50,21 @@ type apiCall struct {
 	path   string // under the server root, e.g. api.PathLogin, with any query
 	bearer string
 	in     any // JSON body, nil for none
-	out    any // decoded on 2xx when not nil
+	out    any // decoded on success when not nil
+	want   int // the status that means success; 0 means 200 OK
 }
 
 // errNoAnswer means the API's answer could not be read.
 var errNoAnswer = errors.New("the server's answer could not be read")
 
-// call runs c and returns nil, an *api.Problem for an error answer, or
-// another error when the answer is not understood.
+// call runs c and returns nil, an *api.Problem for an error answer or any
+// answer but the one expected, or another error when the answer is not
+// understood. Nothing but c.want counts as done: an in-process redirect (the
+// mux cleaning a path) once passed for success.
 func (h *Handler) call(ctx context.Context, from *http.Request, c apiCall) error {
+	if err := checkAPIPath(c.path); err != nil {
+		return err
+	}
 	var body bytes.Buffer
 	if c.in != nil {
 		if err := json.NewEncoder(&body).Encode(c.in); err != nil {
@@ -93,12 +102,48 @@ func (h *Handler) call(ctx context.Context, from *http.Request, c apiCall) error
 		}
 		return &api.Problem{Status: rec.status, Title: http.StatusText(rec.status), Code: api.CodeInternal}
 	}
+	want := c.want
+	if want == 0 {
+		want = http.StatusOK
+	}
+	if rec.status != want {
+		h.log.Warn("unexpected API answer", "method", c.method, "status", rec.status, "want", want)
+		return &api.Problem{Status: http.StatusBadGateway, Title: http.StatusText(http.StatusBadGateway), Code: api.CodeInternal,
+			Detail: "The server's answer was not the expected one, so nothing is reported as done."}
+	}
 	if c.out != nil && rec.status != http.StatusNoContent {
 		if err := json.Unmarshal(rec.body.Bytes(), c.out); err != nil {
 			return fmt.Errorf("%s %s: %w: %v", c.method, c.path, errNoAnswer, err)
 		}
 	}
 	return nil
+}
+
+// checkAPIPath refuses a path that is not what it says: dot segments, empty
+// segments or escapes that the API's mux would clean into another call.
+func checkAPIPath(p string) error {
+	u, err := url.Parse(p)
+	if err != nil || !strings.HasPrefix(u.Path, api.Prefix+"/") || path.Clean(u.Path) != u.Path || u.RawPath != "" {
+		return badID()
+	}
+	return nil
+}
+
+// idSegment is what an id taken from a form or an address may hold before it
+// goes into an API path; the API judges the rest (unknown ids are 404).
+var idSegment = regexp.MustCompile(`^[A-Za-z0-9_-]{1,64}$`)
+
+// checkID refuses an id that could not be one before a URL is built with it.
+func checkID(id string) error {
+	if !idSegment.MatchString(id) {
+		return badID()
+	}
+	return nil
+}
+
+func badID() *api.Problem {
+	return &api.Problem{Status: http.StatusBadRequest, Title: http.StatusText(http.StatusBadRequest), Code: api.CodeValidation,
+		Detail: "That is not an identifier of this organisation."}
 }
 
 // asProblem returns err as an *api.Problem when it is one.

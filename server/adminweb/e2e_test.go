@@ -362,6 +362,32 @@ func TestAdminCenterInBrowser(t *testing.T) {
 	c.click(`form[action="/admin/login/setup/confirm"] button`, "The backup method is set up.")
 	c.shot("26-setup-ready")
 	c.click(`form[action="/admin/login/setup/activate"] button`, "Signed in as Master Administrator")
+
+	// His own row offers no password field, only "Change my password", which
+	// asks for two-step verification again (now required of him).
+	c.open("/admin/members/" + ids["admin"])
+	c.waitText("This is your own account")
+	if n := c.eval(`document.querySelectorAll('input[name=password]').length`); n != 0 {
+		t.Errorf("the administrator's own member page has %d password fields", n)
+	}
+	c.shot("27-member-own")
+	c.click(`main a[href="/admin/password"]`, "Current password")
+	next := "Admin-Next-Pass-2026"
+	c.typeIn("#current_password", inst.AdminPassword)
+	c.typeIn("#new_password", next)
+	c.typeIn("#confirm_password", next)
+	c.shot("28-password")
+	c.click(`form[action="/admin/password"] button`, "Two-step verification is required to change the password of admin")
+	c.shot("29-password-verify-choose")
+	c.do("choose the text message", chromedp.Click(chromedp.CSS(`input[name=factor][value="`+factorID(t, c, "Text message")+`"]`)))
+	c.click(`form[action="/admin/password/challenge"] button`, "We sent a 6-digit code to")
+	c.shot("30-password-verify-sms")
+	c.typeIn("#code", inst.LastCode(t, "555-0199"))
+	c.click(`form[action="/admin/password/verify"] button`, "Your password is changed.")
+	c.shot("31-password-changed")
+	if r := login(t, inst, "admin", next); r.State != api.StateMFARequired {
+		t.Errorf("admin with the new password: state %s, want mfa_required", r.State)
+	}
 }
 
 // factorID reads the id of the method labelled label on the choice page.
@@ -413,7 +439,7 @@ func approvePush(t *testing.T, inst *servertest.Instance, username string, c *ch
 	if err != nil || strings.TrimSpace(number) == "" {
 		t.Fatalf("no number on the push page (%v):\n%s", err, c.text())
 	}
-	a, _ := servertest.Demo(username)
+	a := inst.Demo(t, username)
 	var pending []api.Notification
 	if st := apiJSON(t, inst, http.MethodGet, api.PathDeviceNotification+"?wait=5", a.DeviceToken, nil, &pending); st != http.StatusOK || len(pending) != 1 {
 		t.Fatalf("%s's phone: HTTP %d, %d notifications", username, st, len(pending))
@@ -438,4 +464,29 @@ func totpFromPage(t *testing.T, c *chrome) string {
 		t.Fatalf("totp from the manual key: %v", err)
 	}
 	return code
+}
+
+// An administrator's own setup after a forced reset that kept the SMS
+// backup, in the browser: verify the backup, pair the app again, activate.
+func TestAdminSetupAfterResetInBrowser(t *testing.T) {
+	inst := servertest.Start(t)
+	admin := login(t, inst, "admin", inst.AdminPassword)
+	if st := apiJSON(t, inst, http.MethodPost, api.PathAdminMemberReset(memberIDs(t, inst)["henry"]), admin.Tokens.AccessToken, nil, nil); st != http.StatusNoContent {
+		t.Fatalf("reset henry: HTTP %d", st)
+	}
+	c := startChrome(t, inst.URL)
+	c.signIn("henry", server.DemoPassword)
+	page := c.click(`form[action="/admin/login"] button`, "Verify your backup method")
+	if !strings.Contains(page, "Text message to ***0108") || strings.Contains(page, "Start pairing again") {
+		t.Errorf("the backup check does not come first with the masked backup:\n%s", page)
+	}
+	c.shot("27-setup-verify-backup")
+	c.click(`form[action="/admin/login/setup/verify/send"] button`, "We sent a 6-digit code to ***0108.")
+	c.typeIn("#verify-code", inst.LastCode(t, "555-0108"))
+	c.click(`form[action="/admin/login/setup/verify"] button`, "Your backup is verified.")
+	c.shot("28-setup-backup-verified")
+	c.click(`form[action="/admin/login/setup/app"] button`, "Scan the QR code")
+	c.typeIn("#code", totpFromPage(t, c))
+	c.click(`form[action="/admin/login/setup/app/confirm"] button`, "The mobile app is set up.")
+	c.click(`form[action="/admin/login/setup/activate"] button`, "Signed in as Henry Hughes")
 }

@@ -50,7 +50,7 @@ func TestMemberFormsFollowThePermissionRules(t *testing.T) {
 			http.StatusOK, []string{"Member ivy created."}},
 		{"administrator may not add to another group", henry, "/admin/members/new",
 			url.Values{"username": {"jack"}, "display_name": {"Jack Jones"}, "password": {"Jack-Pass-2026x"}, "group_id": {groups["Field Services"]}},
-			http.StatusForbidden, []string{"you may add members only to the groups you manage", `value="Jack Jones"`}},
+			http.StatusForbidden, []string{"you do not manage this member", `value="Jack Jones"`}},
 		{"administrator edits contact details in his group", henry, "/admin/members/" + ids["bob"],
 			url.Values{"display_name": {"Robert Brown"}, "phone": {"555-0177"}, "email": {"bob@example.com"}},
 			http.StatusOK, []string{"Member bob saved."}},

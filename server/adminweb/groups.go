@@ -39,7 +39,7 @@ func (h *Handler) groupCreate(q *req) error {
 	name := strings.TrimSpace(q.r.PostForm.Get("name"))
 	enforce := q.r.PostForm.Get("enforce_two_step") == "on"
 	var g api.Group
-	err := q.apiAuthed(apiCall{method: http.MethodPost, path: api.PathAdminGroups,
+	err := q.apiAuthed(apiCall{method: http.MethodPost, path: api.PathAdminGroups, want: http.StatusCreated,
 		in: api.GroupRequest{Name: &name, EnforceTwoStep: &enforce}, out: &g})
 	if p, ok := asProblem(err); ok && p.Status != http.StatusUnauthorized {
 		return q.renderGroups(p.Status, groupsData{NewName: name, NewEnf: enforce}, p)
@@ -53,6 +53,9 @@ func (h *Handler) groupCreate(q *req) error {
 
 func (h *Handler) groupUpdate(q *req) error {
 	id := q.r.PathValue("id")
+	if err := checkID(id); err != nil {
+		return err
+	}
 	name := strings.TrimSpace(q.r.PostForm.Get("name"))
 	enforce := q.r.PostForm.Get("enforce_two_step") == "on"
 	var g api.Group

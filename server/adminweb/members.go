@@ -25,7 +25,8 @@ type memberRow struct {
 }
 
 type membersData struct {
-	Rows []memberRow
+	Rows   []memberRow
+	SelfID string // the signed-in administrator: their row is read-only
 }
 
 // names maps group ids to names, for the groups the viewer may see.
@@ -81,7 +82,7 @@ func (h *Handler) membersPage(q *req) error {
 	if err != nil {
 		return err
 	}
-	d := membersData{}
+	d := membersData{SelfID: q.user.ID}
 	for _, m := range ms {
 		d.Rows = append(d.Rows, rowOf(m, names))
 	}
@@ -119,6 +120,9 @@ func (h *Handler) resetSubmit(q *req) error {
 				t.Name = m.DisplayName + " (" + m.Username + ")"
 			}
 		}
+		if err := checkID(id); err != nil {
+			t.Problem = badID()
+		}
 		d.Targets = append(d.Targets, t)
 	}
 	if q.r.PostForm.Get("confirm") != "yes" {
@@ -126,7 +130,11 @@ func (h *Handler) resetSubmit(q *req) error {
 	}
 	status := http.StatusOK
 	for i := range d.Targets {
-		err := q.apiAuthed(apiCall{method: http.MethodPost, path: api.PathAdminMemberReset(d.Targets[i].ID)})
+		if p := d.Targets[i].Problem; p != nil {
+			status = p.Status
+			continue
+		}
+		err := q.apiAuthed(apiCall{method: http.MethodPost, path: api.PathAdminMemberReset(d.Targets[i].ID), want: http.StatusNoContent})
 		if p, ok := asProblem(err); ok && p.Status != http.StatusUnauthorized {
 			d.Targets[i].Problem = p
 			if status == http.StatusOK {
@@ -161,6 +169,7 @@ type memberFormData struct {
 	Groups []api.Group
 	Roles  []api.Role
 	New    bool
+	Self   bool // the signed-in administrator's own record: shown, never changed here
 }
 
 func (f memberForm) HasRole(r api.Role) bool { return slices.Contains(f.Roles, r) }
@@ -182,8 +191,12 @@ func (q *req) renderMemberForm(status int, f memberForm, isNew bool, p *api.Prob
 	if isNew {
 		title = "New member"
 	}
+	self := f.Member != nil && f.Member.ID == q.user.ID
+	if self {
+		title = "My account"
+	}
 	return q.renderView(status, "member", view{Title: title, Nav: "members", Problem: p,
-		D: memberFormData{F: f, Groups: gs, Roles: allRoles, New: isNew}})
+		D: memberFormData{F: f, Groups: gs, Roles: allRoles, New: isNew, Self: self}})
 }
 
 func formOf(m api.Member) memberForm {
@@ -243,7 +256,7 @@ func (h *Handler) memberCreate(q *req) error {
 			&api.Problem{Status: http.StatusBadRequest, Code: api.CodeValidation, Detail: "Enter a password for the new member."})
 	}
 	var m api.Member
-	err := q.apiAuthed(apiCall{method: http.MethodPost, path: api.PathAdminMembers, in: q.memberRequest(mf, password, true), out: &m})
+	err := q.apiAuthed(apiCall{method: http.MethodPost, path: api.PathAdminMembers, want: http.StatusCreated, in: q.memberRequest(mf, password, true), out: &m})
 	if p, ok := asProblem(err); ok && p.Status != http.StatusUnauthorized {
 		return q.renderMemberForm(p.Status, mf, true, p)
 	}
@@ -255,8 +268,12 @@ func (h *Handler) memberCreate(q *req) error {
 }
 
 func (h *Handler) memberEdit(q *req) error {
+	id := q.r.PathValue("id")
+	if err := checkID(id); err != nil {
+		return err
+	}
 	var m api.Member
-	if err := q.apiAuthed(apiCall{method: http.MethodGet, path: api.PathAdminMember(q.r.PathValue("id")), out: &m}); err != nil {
+	if err := q.apiAuthed(apiCall{method: http.MethodGet, path: api.PathAdminMember(id), out: &m}); err != nil {
 		return err
 	}
 	return q.renderMemberForm(http.StatusOK, formOf(m), false, nil)
@@ -264,6 +281,9 @@ func (h *Handler) memberEdit(q *req) error {
 
 func (h *Handler) memberUpdate(q *req) error {
 	id := q.r.PathValue("id")
+	if err := checkID(id); err != nil {
+		return err
+	}
 	var stored api.Member
 	if err := q.apiAuthed(apiCall{method: http.MethodGet, path: api.PathAdminMember(id), out: &stored}); err != nil {
 		return err

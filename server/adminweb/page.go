@@ -66,7 +66,7 @@ func (q *req) run(fn pageFunc, needUser bool) error {
 // status with their detail, a session the API ended by a new sign-in.
 func (q *req) fail(err error) {
 	if errors.Is(err, errSignedOut) {
-		q.s.Access, q.s.Refresh, q.s.Login = "", "", nil
+		q.s.Access, q.s.Refresh, q.s.Login, q.s.Password = "", "", nil, nil
 		q.s.Flash = "Your session has ended. Please sign in again."
 		q.dirty = true
 		q.redirect(Root + "/login")
@@ -165,10 +165,12 @@ func (q *req) apiAuthed(c apiCall) error {
 	return err
 }
 
-// signedOutProblem: the API no longer accepts the access token.
+// signedOutProblem: the API no longer accepts the access token. A wrong code
+// (401 invalid_code) is an answer about the code, not the token: refreshing
+// and sending it again would spend another attempt.
 func signedOutProblem(err error) bool {
 	p, ok := asProblem(err)
-	return ok && p.Status == http.StatusUnauthorized
+	return ok && p.Status == http.StatusUnauthorized && p.Code != api.CodeInvalidCode
 }
 
 func (h *Handler) notFound(q *req) error {

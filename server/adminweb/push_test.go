@@ -24,7 +24,7 @@ func TestSignInWithAppNotification(t *testing.T) {
 		api.MemberRequest{Roles: &roles}, nil); st != http.StatusOK {
 		t.Fatalf("make alice an administrator: HTTP %d", st)
 	}
-	alice, _ := servertest.Demo("alice")
+	alice := inst.Demo(t, "alice")
 
 	b := newBrowser(t, inst)
 	b.get("/admin/login")

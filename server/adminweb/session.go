@@ -13,8 +13,6 @@ import (
 	"fmt"
 	"net/http"
 	"time"
-
-	"github.com/remotesupport/techconsole/api"
 )
 
 // The web session lives entirely in one cookie: the API's tokens (and a
@@ -37,17 +35,17 @@ type session struct {
 	Refresh string    `json:"refresh,omitempty"`
 	Login   *pending  `json:"login,omitempty"`
 	Flash   string    `json:"flash,omitempty"`
+	// Password is a change of one's own password waiting for its step-up.
+	Password *passwordChange `json:"password,omitempty"`
 }
 
 // pending is a sign-in between the password and the second step.
 type pending struct {
-	Username  string             `json:"username"`
-	MFAToken  string             `json:"mfa_token"`
-	Setup     bool               `json:"setup,omitempty"`
-	Reset     bool               `json:"reset,omitempty"`
-	Primary   api.Method         `json:"primary,omitempty"`
-	Methods   []api.MethodOption `json:"methods,omitempty"`
-	Challenge *api.Challenge     `json:"challenge,omitempty"`
+	Username string `json:"username"`
+	MFAToken string `json:"mfa_token"`
+	Setup    bool   `json:"setup,omitempty"`
+	Reset    bool   `json:"reset,omitempty"`
+	challengeState
 }
 
 func (s *session) signedIn() bool { return s.Access != "" }
@@ -86,33 +84,50 @@ func newSessionID() string {
 
 // seal encrypts the session; the cookie name is the additional data.
 func (k keys) seal(s *session) (string, error) {
-	plain, err := json.Marshal(s)
-	if err != nil {
-		return "", fmt.Errorf("encode session: %w", err)
-	}
-	nonce := make([]byte, k.aead.NonceSize(), k.aead.NonceSize()+len(plain)+k.aead.Overhead())
-	if _, err := rand.Read(nonce); err != nil {
-		return "", fmt.Errorf("session nonce: %w", err)
-	}
-	return base64.RawURLEncoding.EncodeToString(k.aead.Seal(nonce, nonce, plain, []byte(CookieName))), nil
+	return k.sealJSON(CookieName, s)
 }
 
 // open decrypts a cookie value; any tampering or another key fails.
 func (k keys) open(v string) (*session, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(v)
-	if err != nil || len(raw) < k.aead.NonceSize() {
-		return nil, errors.New("session cookie is malformed")
-	}
-	n := k.aead.NonceSize()
-	plain, err := k.aead.Open(nil, raw[:n], raw[n:], []byte(CookieName))
-	if err != nil {
-		return nil, errors.New("session cookie does not open with this server's key")
-	}
 	var s session
-	if err := json.Unmarshal(plain, &s); err != nil || s.ID == "" {
+	if err := k.openJSON(CookieName, v, &s); err != nil {
+		return nil, err
+	}
+	if s.ID == "" {
 		return nil, errors.New("session cookie holds no session")
 	}
 	return &s, nil
+}
+
+// sealJSON encrypts v as the value of the cookie name, which is the
+// additional data: one cookie's value does not open as another's.
+func (k keys) sealJSON(name string, v any) (string, error) {
+	plain, err := json.Marshal(v)
+	if err != nil {
+		return "", fmt.Errorf("encode %s: %w", name, err)
+	}
+	nonce := make([]byte, k.aead.NonceSize(), k.aead.NonceSize()+len(plain)+k.aead.Overhead())
+	if _, err := rand.Read(nonce); err != nil {
+		return "", fmt.Errorf("%s nonce: %w", name, err)
+	}
+	return base64.RawURLEncoding.EncodeToString(k.aead.Seal(nonce, nonce, plain, []byte(name))), nil
+}
+
+// openJSON decrypts the value of the cookie name into v.
+func (k keys) openJSON(name, value string, v any) error {
+	raw, err := base64.RawURLEncoding.DecodeString(value)
+	if err != nil || len(raw) < k.aead.NonceSize() {
+		return fmt.Errorf("%s cookie is malformed", name)
+	}
+	n := k.aead.NonceSize()
+	plain, err := k.aead.Open(nil, raw[:n], raw[n:], []byte(name))
+	if err != nil {
+		return fmt.Errorf("%s cookie does not open with this server's key", name)
+	}
+	if err := json.Unmarshal(plain, v); err != nil {
+		return fmt.Errorf("%s cookie holds nothing usable", name)
+	}
+	return nil
 }
 
 // csrfToken is the token every form of this session carries.

@@ -12,19 +12,23 @@ import (
 // Two-step setup on the web, for a member whose sign-in answered
 // mfa_setup_required (first time, or after a reset): the mobile app (QR code
 // and manual key, confirmed by a code), a backup (text message or email,
-// confirmed by a code) and Activate. Every step is the API's /me/two-step
-// calls with the setup mfa_token kept in the sealed cookie.
+// confirmed by a code) and Activate. After a reset that left the backup
+// active, the API asks first for a code sent to that backup (Verify). Every
+// step is the API's /me/two-step calls with the setup mfa_token kept in the
+// sealed cookie.
 
 type setupData struct {
 	Login     *pending
 	Status    api.TwoStepStatus
-	AppDone   bool         // an active authenticator
-	AppReset  bool         // the authenticator was reset: pair again
-	Backups   []api.Factor // sms/email factors, any status but pending
-	Pending   []api.Factor // sms/email factors waiting for their code
-	HasBackup bool         // an active sms/email factor
-	Method    api.Method   // backup method chosen in the form
-	Phone     string       // what was typed, kept after an error
+	Verify    *api.BackupToVerify // the backup to verify before anything else
+	VerifyTo  string              // its label
+	AppDone   bool                // an active authenticator
+	AppReset  bool                // the authenticator was reset: pair again
+	Backups   []api.Factor        // sms/email factors, any status but pending
+	Pending   []api.Factor        // sms/email factors waiting for their code
+	HasBackup bool                // an active sms/email factor
+	Method    api.Method          // backup method chosen in the form
+	Phone     string              // what was typed, kept after an error
 	Email     string
 }
 
@@ -78,6 +82,14 @@ func (q *req) renderSetup(status int, d setupData, p *api.Problem) error {
 			d.HasBackup = d.HasBackup || f.Status == api.FactorActive
 		}
 	}
+	if d.Verify = d.Status.BackupToVerify; d.Verify != nil {
+		d.VerifyTo = d.Verify.SentTo
+		for _, f := range d.Status.Factors {
+			if f.ID == d.Verify.FactorID {
+				d.VerifyTo = f.Label
+			}
+		}
+	}
 	if d.Method == "" {
 		d.Method = api.MethodSMS
 		if d.Status.PrimaryMethod == api.MethodEmail {
@@ -122,7 +134,7 @@ func (h *Handler) setupApp(q *req) error {
 		return q.redirect(Root + "/login")
 	}
 	var s api.AuthenticatorSetup
-	if err := q.setupCall(apiCall{method: http.MethodPost, path: api.PathTwoStepAuth, out: &s}); err != nil {
+	if err := q.setupCall(apiCall{method: http.MethodPost, path: api.PathTwoStepAuth, want: http.StatusCreated, out: &s}); err != nil {
 		return q.setupProblem(err, setupData{})
 	}
 	return q.renderApp(http.StatusOK, s, nil)
@@ -158,9 +170,9 @@ func (h *Handler) setupBackup(q *req) error {
 	var c apiCall
 	switch d.Method {
 	case api.MethodSMS:
-		c = apiCall{method: http.MethodPost, path: api.PathTwoStepSMS, in: api.SMSSetupRequest{Phone: d.Phone}}
+		c = apiCall{method: http.MethodPost, path: api.PathTwoStepSMS, want: http.StatusCreated, in: api.SMSSetupRequest{Phone: d.Phone}}
 	case api.MethodEmail:
-		c = apiCall{method: http.MethodPost, path: api.PathTwoStepEmail, in: api.EmailSetupRequest{Email: d.Email}}
+		c = apiCall{method: http.MethodPost, path: api.PathTwoStepEmail, want: http.StatusCreated, in: api.EmailSetupRequest{Email: d.Email}}
 	default:
 		return q.renderSetup(http.StatusBadRequest, d, &api.Problem{Status: http.StatusBadRequest, Code: api.CodeValidation, Detail: "Choose text message or email."})
 	}
@@ -211,4 +223,33 @@ func (h *Handler) setupActivate(q *req) error {
 		return q.setupProblem(err, setupData{})
 	}
 	return h.finishSignIn(q, resp)
+}
+
+// setupVerifySend sends a code to the backup a setup after a reset verifies
+// first.
+func (h *Handler) setupVerifySend(q *req) error {
+	if q.setupLogin() == nil {
+		return q.redirect(Root + "/login")
+	}
+	var sent api.CodeSent
+	if err := q.setupCall(apiCall{method: http.MethodPost, path: api.PathFactorSend(q.r.PostForm.Get("factor_id")), out: &sent}); err != nil {
+		return q.setupProblem(err, setupData{})
+	}
+	q.s.Flash, q.dirty = "We sent a 6-digit code to "+sent.SentTo+". Enter it to verify your backup.", true
+	return q.redirect(Root + "/login/setup")
+}
+
+// setupVerify confirms the code sent to that backup.
+func (h *Handler) setupVerify(q *req) error {
+	if q.setupLogin() == nil {
+		return q.redirect(Root + "/login")
+	}
+	f := q.r.PostForm
+	err := q.setupCall(apiCall{method: http.MethodPost, path: api.PathFactorConfirm(f.Get("factor_id")),
+		in: api.VerifyRequest{Code: strings.TrimSpace(f.Get("code"))}})
+	if err != nil {
+		return q.setupProblem(err, setupData{})
+	}
+	q.s.Flash, q.dirty = "Your backup is verified. Now pair the mobile app again.", true
+	return q.redirect(Root + "/login/setup")
 }

@@ -88,6 +88,9 @@ type Instance struct {
 	addr   string
 	cancel context.CancelFunc
 	done   chan error
+	// seeded: the demo accounts with the device tokens made when the
+	// database was seeded (kept across Restart, which does not seed again).
+	seeded []server.DemoAccount
 }
 
 // Start opens a server on a fresh database in t.TempDir() with Demo and Dev
@@ -135,6 +138,9 @@ func (i *Instance) start(ln net.Listener) error {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	i.Server, i.cancel, i.done = srv, cancel, make(chan error, 1)
+	if d := srv.SeededDemo(); d != nil {
+		i.seeded = d
+	}
 	i.addr = ln.Addr().String()
 	i.URL = "http://" + i.addr
 	go func() { i.done <- srv.Serve(ctx, ln) }()
@@ -207,7 +213,22 @@ func (i *Instance) LastCode(t testing.TB, to string) string {
 // ErrNoDemo is returned by Demo for a username outside the demo organisation.
 var ErrNoDemo = errors.New("not a demo account")
 
-// Demo returns the demo account with the username.
+// Demo returns the demo account with the username as this instance seeded it,
+// with its device token (alice's demo push device). The test fails for a
+// username outside the demo organisation.
+func (i *Instance) Demo(t testing.TB, username string) server.DemoAccount {
+	t.Helper()
+	for _, a := range i.seeded {
+		if a.Username == username {
+			return a
+		}
+	}
+	t.Fatalf("servertest: %s: %v (or this instance did not seed the demo)", username, ErrNoDemo)
+	return server.DemoAccount{}
+}
+
+// Demo returns the demo account with the username, without a device token
+// (those are made at seeding: see Instance.Demo).
 func Demo(username string) (server.DemoAccount, error) {
 	for _, a := range server.DemoAccounts() {
 		if a.Username == username {

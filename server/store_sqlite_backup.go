@@ -1,0 +1,27 @@
+package server
+
+import "fmt"
+
+// Backup verifications of setups after a reset (setup_backup_checks).
+
+func (t *sqliteTx) InsertBackupCheck(c BackupCheck) error {
+	_, err := t.exec(`INSERT INTO setup_backup_checks (mfa_token_hash, member_id, factor_id, verified_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (mfa_token_hash) DO UPDATE SET factor_id = excluded.factor_id, verified_at = excluded.verified_at`,
+		c.MFATokenHash, c.MemberID, c.FactorID, ms(c.VerifiedAt))
+	if err != nil {
+		return fmt.Errorf("insert backup check: %w", err)
+	}
+	return nil
+}
+
+func (t *sqliteTx) BackupCheck(mfaTokenHash string) (BackupCheck, error) {
+	var c BackupCheck
+	var at int64
+	err := t.tx.QueryRowContext(t.ctx, `SELECT mfa_token_hash, member_id, factor_id, verified_at FROM setup_backup_checks WHERE mfa_token_hash = ?`, mfaTokenHash).
+		Scan(&c.MFATokenHash, &c.MemberID, &c.FactorID, &at)
+	if err != nil {
+		return c, noRows("backup check", err)
+	}
+	c.VerifiedAt = fromMS(at)
+	return c, nil
+}
