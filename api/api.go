@@ -152,6 +152,9 @@ type Purpose string
 const (
 	PurposeLogin          Purpose = "login"
 	PurposePasswordChange Purpose = "password_change"
+	// PurposeManageTwoStep unlocks adding, replacing or confirming a factor
+	// (and Activate) with an access token.
+	PurposeManageTwoStep Purpose = "manage_two_step"
 )
 
 // FactorStatus is the life cycle of a factor.
@@ -329,14 +332,33 @@ type AuthenticatorSetup struct {
 	QRPNG      string `json:"qr_png"`
 }
 
-// SMSSetupRequest is the body of POST /me/two-step/sms.
+// SMSSetupRequest is the body of POST /me/two-step/sms. StepUpToken (purpose
+// manage_two_step) is needed with an access token once a factor is active.
 type SMSSetupRequest struct {
-	Phone string `json:"phone"`
+	Phone       string `json:"phone"`
+	StepUpToken string `json:"step_up_token,omitempty"`
 }
 
-// EmailSetupRequest is the body of POST /me/two-step/email.
+// EmailSetupRequest is the body of POST /me/two-step/email (StepUpToken as
+// for SMSSetupRequest).
 type EmailSetupRequest struct {
-	Email string `json:"email"`
+	Email       string `json:"email"`
+	StepUpToken string `json:"step_up_token,omitempty"`
+}
+
+// StepUpRequest is the optional body of the factor calls that take nothing
+// else (POST /me/two-step/authenticator, /factors/{id}/send, /activate): the
+// step-up token (purpose manage_two_step) an access token needs for them.
+type StepUpRequest struct {
+	StepUpToken string `json:"step_up_token,omitempty"`
+}
+
+// FactorConfirmRequest is the body of POST /me/two-step/factors/{id}/confirm:
+// the code, and with an access token a step-up token where the factor's
+// change was not started under one in this session.
+type FactorConfirmRequest struct {
+	Code        string `json:"code"`
+	StepUpToken string `json:"step_up_token,omitempty"`
 }
 
 // CodeSent is the answer of starting an SMS/email factor or sending its code again.

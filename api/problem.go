@@ -32,6 +32,7 @@ const (
 	CodeResendTooSoon        = "resend_too_soon"
 	CodeBusy                 = "busy"
 	CodeSetupIncomplete      = "setup_incomplete"
+	CodeAlreadyActivated     = "already_activated"
 	CodeStepUpRequired       = "step_up_required"
 	CodeInvalidStepUp        = "invalid_step_up_token"
 	CodeTwoStepSetupRequired = "two_step_setup_required"

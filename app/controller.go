@@ -83,6 +83,8 @@ type session struct {
 	keep           bool
 	// pwCurrent/pwNew are held in memory only while a step-up runs.
 	pwCurrent, pwNew string
+	// afterStepUp is the factor change waiting for a manage_two_step step-up.
+	afterStepUp setupCall
 }
 
 // NewController makes a controller; call Close when done.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"errors"
 	"strings"
 	"time"
 
@@ -94,6 +95,55 @@ func (c *Controller) inSetup(o *op) (session, bool) {
 	return ss, true
 }
 
+// Factor changes with an access token (setup entered from a signed-in
+// session) need a step-up: the server answers 403 step_up_required, the
+// console runs a challenge for purpose manage_two_step with the access token
+// (the version's rules choose the method, as for a password change) and
+// sends the same call again with the step-up token. The server binds the
+// change to that step-up, so the rest of it goes through without another.
+// The setup mfa_token never gets step_up_required.
+
+// setupCall is one setup call, made with stepUp ("" the first time).
+type setupCall func(o *op, ss session, stepUp string)
+
+// askStepUp starts the step-up when err is step_up_required and no step-up
+// was given yet; retry then runs again with the token. It reports whether it
+// took err over.
+func (c *Controller) askStepUp(o *op, err error, stepUp string, retry setupCall) bool {
+	if stepUp != "" || !client.IsCode(err, api.CodeStepUpRequired) {
+		return false
+	}
+	e, _ := client.AsError(err)
+	enrolled := make([]api.Method, 0, len(e.Problem.Methods))
+	for _, m := range e.Problem.Methods {
+		enrolled = append(enrolled, m.Method)
+	}
+	c.log.Info("two-step change needs a step-up")
+	o.update(func(_ *State, ss *session) {
+		ss.enrolled, ss.purpose, ss.afterStepUp = enrolled, api.PurposeManageTwoStep, retry
+		if e.Problem.PrimaryMethod != "" {
+			ss.primary = e.Problem.PrimaryMethod
+		}
+	})
+	c.askFirst(o, api.PurposeManageTwoStep)
+	return true
+}
+
+// finishFactorChange sends the change that asked for a step-up again, with
+// the step-up token.
+func (c *Controller) finishFactorChange(o *op, stepUp string) {
+	retry := o.session().afterStepUp
+	o.update(func(s *State, ss *session) {
+		ss.afterStepUp = nil
+		s.Step, s.Challenge = StepSetup, nil
+	})
+	if retry == nil {
+		o.fail(errors.New("no change of your two-step verification is waiting"))
+		return
+	}
+	retry(o, o.session(), stepUp)
+}
+
 // StartPairing starts pairing the mobile app (again): a new secret as a QR
 // code and a key.
 func (c *Controller) StartPairing() {
@@ -102,21 +152,28 @@ func (c *Controller) StartPairing() {
 		if !ok {
 			return
 		}
-		setup, err := ss.cl.StartAuthenticator(o.ctx, ss.setupBearer)
-		if err != nil {
-			c.setupFailed(o, err)
-			return
-		}
-		png, err := client.QRCode(setup)
-		if err != nil {
-			o.fail(err)
-			return
-		}
-		o.update(func(s *State, _ *session) {
-			s.Setup.Phase = SetupPairing
-			s.Setup.Pairing = &Pairing{FactorID: setup.FactorID, Secret: setup.Secret, OTPAuthURI: setup.OTPAuthURI, QRPNG: png}
-			s.Alert = nil
-		})
+		c.startPairing(o, ss, "")
+	})
+}
+
+func (c *Controller) startPairing(o *op, ss session, stepUp string) {
+	setup, err := ss.cl.StartAuthenticator(o.ctx, ss.setupBearer, stepUp)
+	if c.askStepUp(o, err, stepUp, c.startPairing) {
+		return
+	}
+	if err != nil {
+		c.setupFailed(o, err)
+		return
+	}
+	png, err := client.QRCode(setup)
+	if err != nil {
+		o.fail(err)
+		return
+	}
+	o.update(func(s *State, _ *session) {
+		s.Setup.Phase = SetupPairing
+		s.Setup.Pairing = &Pairing{FactorID: setup.FactorID, Secret: setup.Secret, OTPAuthURI: setup.OTPAuthURI, QRPNG: png}
+		s.Alert = nil
 	})
 }
 
@@ -137,12 +194,21 @@ func (c *Controller) ConfirmAuthenticator(code string) {
 			o.refuse(AlertInvalidCode, "Enter the 6-digit code from the app.")
 			return
 		}
-		if _, err := ss.cl.ConfirmFactor(o.ctx, ss.setupBearer, st.Setup.Pairing.FactorID, code); err != nil {
-			c.setupFailed(o, err)
-			return
+		factorID := st.Setup.Pairing.FactorID
+		var confirm setupCall
+		confirm = func(o *op, ss session, stepUp string) {
+			_, err := ss.cl.ConfirmFactor(o.ctx, ss.setupBearer, factorID, code, stepUp)
+			if c.askStepUp(o, err, stepUp, confirm) {
+				return
+			}
+			if err != nil {
+				c.setupFailed(o, err)
+				return
+			}
+			c.log.Info("authenticator confirmed")
+			c.loadSetup(o, o.c.State().Setup.Reset, SetupBackupEntry, "The mobile app is set up.")
 		}
-		c.log.Info("authenticator confirmed")
-		c.loadSetup(o, st.Setup.Reset, SetupBackupEntry, "The mobile app is set up.")
+		confirm(o, ss, "")
 	})
 }
 
@@ -192,31 +258,41 @@ func (c *Controller) StartBackup(method api.Method, destination string) {
 			o.refuse(AlertError, msg)
 			return
 		}
-		var sent *api.CodeSent
-		var err error
-		if method == api.MethodEmail {
-			sent, err = ss.cl.StartEmail(o.ctx, ss.setupBearer, destination)
-		} else {
-			sent, err = ss.cl.StartSMS(o.ctx, ss.setupBearer, destination)
-		}
-		if err != nil {
-			c.setupFailed(o, err)
-			return
-		}
-		o.update(func(s *State, ss *session) {
-			ss.backupFactorID = sent.FactorID
-			s.Setup.Phase, s.Setup.BackupMethod, s.Setup.BackupSentTo = SetupBackupCode, method, sent.SentTo
-			s.Setup.BackupResendAt = time.Time{}
-			if sent.ResendAfter != nil {
-				s.Setup.BackupResendAt = *sent.ResendAfter
+		var send setupCall
+		send = func(o *op, ss session, stepUp string) {
+			var sent *api.CodeSent
+			var err error
+			if method == api.MethodEmail {
+				sent, err = ss.cl.StartEmail(o.ctx, ss.setupBearer, destination, stepUp)
+			} else {
+				sent, err = ss.cl.StartSMS(o.ctx, ss.setupBearer, destination, stepUp)
 			}
-			s.Alert = nil
-		})
+			if c.askStepUp(o, err, stepUp, send) {
+				return
+			}
+			if err != nil {
+				c.setupFailed(o, err)
+				return
+			}
+			o.update(func(s *State, ss *session) {
+				ss.backupFactorID = sent.FactorID
+				s.Setup.Phase, s.Setup.BackupMethod, s.Setup.BackupSentTo = SetupBackupCode, method, sent.SentTo
+				s.Setup.BackupResendAt = time.Time{}
+				if sent.ResendAfter != nil {
+					s.Setup.BackupResendAt = *sent.ResendAfter
+				}
+				s.Alert = nil
+			})
+		}
+		send(o, ss, "")
 	})
 }
 
-func (c *Controller) resendBackup(o *op, ss session) {
-	sent, err := ss.cl.SendFactorCode(o.ctx, ss.setupBearer, ss.backupFactorID)
+func (c *Controller) resendBackup(o *op, ss session, stepUp string) {
+	sent, err := ss.cl.SendFactorCode(o.ctx, ss.setupBearer, ss.backupFactorID, stepUp)
+	if c.askStepUp(o, err, stepUp, c.resendBackup) {
+		return
+	}
 	if err != nil {
 		if endsSession(err) {
 			c.setupFailed(o, err)
@@ -254,37 +330,65 @@ func (c *Controller) ConfirmBackup(code string) {
 			o.refuse(AlertInvalidCode, "Enter the 6-digit code.")
 			return
 		}
-		if _, err := ss.cl.ConfirmFactor(o.ctx, ss.setupBearer, ss.backupFactorID, code); err != nil {
-			c.setupFailed(o, err)
-			return
+		var confirm setupCall
+		confirm = func(o *op, ss session, stepUp string) {
+			_, err := ss.cl.ConfirmFactor(o.ctx, ss.setupBearer, ss.backupFactorID, code, stepUp)
+			if c.askStepUp(o, err, stepUp, confirm) {
+				return
+			}
+			if err != nil {
+				c.setupFailed(o, err)
+				return
+			}
+			o.update(func(_ *State, ss *session) { ss.backupFactorID = "" })
+			notice := "Your backup is set up."
+			if st := o.c.State(); st.Setup.VerifyBackup != nil {
+				notice = "Your backup is verified. Now pair the mobile app again: Edit, then Start pairing again."
+			}
+			c.log.Info("backup confirmed")
+			c.loadSetup(o, o.c.State().Setup.Reset, SetupOverview, notice)
 		}
-		o.update(func(_ *State, ss *session) { ss.backupFactorID = "" })
-		notice := "Your backup is set up."
-		if st := o.c.State(); st.Setup.VerifyBackup != nil {
-			notice = "Your backup is verified. Now pair the mobile app again: Edit, then Start pairing again."
-		}
-		c.log.Info("backup confirmed")
-		c.loadSetup(o, o.c.State().Setup.Reset, SetupOverview, notice)
+		confirm(o, ss, "")
 	})
 }
 
-// Activate finishes setup and signs in ("Activate", then "Continue" after a reset).
+// Activate finishes setup and signs in ("Activate", then "Continue" after a
+// reset). Setup entered from a signed-in session keeps that session: the
+// server upgrades it and hands out no new tokens.
 func (c *Controller) Activate() {
 	c.startIfNotWaiting("Activating two-step verification…", func(o *op) {
 		ss, ok := c.inSetup(o)
 		if !ok {
 			return
 		}
-		resp, err := ss.cl.Activate(o.ctx, ss.setupBearer)
-		if err != nil {
-			c.setupFailed(o, err)
-			return
-		}
-		c.log.Info("two-step verification activated")
-		if resp.State != api.StateAuthenticated {
-			c.handleAuth(o, resp, api.PurposeLogin)
-			return
-		}
-		c.signedIn(o, resp.Tokens, resp.User, "Two-step verification is on.")
+		c.activate(o, ss, "")
 	})
+}
+
+func (c *Controller) activate(o *op, ss session, stepUp string) {
+	resp, err := ss.cl.Activate(o.ctx, ss.setupBearer, stepUp)
+	if c.askStepUp(o, err, stepUp, c.activate) {
+		return
+	}
+	signedIn := ss.tokens != nil && ss.setupBearer == ss.tokens.AccessToken
+	if signedIn && client.IsCode(err, api.CodeAlreadyActivated) {
+		// Two-step verification was on before this change (new factors of an
+		// activated member need no Activate): the session goes on as it is.
+		c.signedIn(o, ss.tokens, nil, "Two-step verification is on.")
+		return
+	}
+	if err != nil {
+		c.setupFailed(o, err)
+		return
+	}
+	c.log.Info("two-step verification activated")
+	if resp.State != api.StateAuthenticated {
+		c.handleAuth(o, resp, api.PurposeLogin)
+		return
+	}
+	tokens := resp.Tokens
+	if tokens == nil && signedIn {
+		tokens = ss.tokens
+	}
+	c.signedIn(o, tokens, resp.User, "Two-step verification is on.")
 }

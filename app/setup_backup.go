@@ -29,7 +29,7 @@ func (c *Controller) SendBackupCode() {
 			o.refuse(AlertNoMethod, unsupportedBackup(o.caps(), *b))
 			return
 		}
-		sent, err := ss.cl.SendFactorCode(o.ctx, ss.setupBearer, b.FactorID)
+		sent, err := ss.cl.SendFactorCode(o.ctx, ss.setupBearer, b.FactorID, "")
 		if err != nil {
 			if endsSession(err) {
 				c.setupFailed(o, err)

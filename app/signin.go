@@ -69,6 +69,10 @@ func (c *Controller) handleAuth(o *op, resp *api.AuthResponse, purpose api.Purpo
 		})
 		c.loadSetup(o, resp.Reset, SetupOverview, "")
 	case api.StateStepUp:
+		if purpose == api.PurposeManageTwoStep {
+			c.finishFactorChange(o, resp.StepUpToken)
+			return
+		}
 		c.finishPasswordChange(o, resp.StepUpToken)
 	default:
 		o.fail(errors.New("unexpected answer from the server: state " + resp.State))
@@ -86,9 +90,12 @@ func (c *Controller) askFirst(o *op, purpose api.Purpose) {
 		o.update(func(s *State, _ *session) {
 			s.Alert = localAlert(AlertNoMethod, choice.Message)
 			s.Challenge = nil
-			if purpose == api.PurposeLogin {
+			switch purpose {
+			case api.PurposeLogin:
 				s.Step = StepNoMethod
-			} else {
+			case api.PurposeManageTwoStep:
+				s.Step = StepSetup
+			default:
 				s.Step = StepChangePassword
 			}
 		})
@@ -103,9 +110,10 @@ func (o *op) caps() Capabilities {
 	return o.c.st.Caps
 }
 
-// bearer is the token challenge calls use for purpose.
+// bearer is the token challenge calls use for purpose: the access token
+// for a step-up, else the sign-in's mfa_token.
 func (ss session) bearer(purpose api.Purpose) string {
-	if purpose == api.PurposePasswordChange && ss.tokens != nil {
+	if purpose != api.PurposeLogin && ss.tokens != nil {
 		return ss.tokens.AccessToken
 	}
 	return ss.mfaToken
@@ -339,7 +347,7 @@ func (c *Controller) Resend() {
 				}
 			})
 		case st.Step == StepSetup && ss.backupFactorID != "":
-			c.resendBackup(o, ss)
+			c.resendBackup(o, ss, "")
 		default:
 			o.update(func(*State, *session) {})
 		}
@@ -354,10 +362,17 @@ func (c *Controller) Cancel() {
 		switch st.Step {
 		case StepChallenge:
 			c.dropChallenge(o, ss)
-			if ss.purpose == api.PurposePasswordChange {
+			switch ss.purpose {
+			case api.PurposePasswordChange:
 				o.update(func(s *State, ss *session) {
 					ss.pwCurrent, ss.pwNew = "", ""
 					s.Step, s.Challenge, s.Alert, s.Notice = StepChangePassword, nil, nil, "Password not changed."
+				})
+				return
+			case api.PurposeManageTwoStep:
+				o.update(func(s *State, ss *session) {
+					ss.afterStepUp = nil
+					s.Step, s.Challenge, s.Alert, s.Notice = StepSetup, nil, nil, "Nothing was changed."
 				})
 				return
 			}

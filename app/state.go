@@ -42,7 +42,8 @@ const (
 	// StepSignedOut is the sign-in form. Busy while signing in or resuming.
 	StepSignedOut Step = "signed_out"
 	// StepChallenge is the two-step prompt described by State.Challenge
-	// (purpose login, or password_change for the step-up of a password change).
+	// (purpose login; password_change or manage_two_step for the step-up of a
+	// password change or a change of factors).
 	StepChallenge Step = "challenge"
 	// StepNoMethod means no method this console version can use is left (a
 	// legacy console and a member enrolled only in email). State.Alert (kind

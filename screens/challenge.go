@@ -53,9 +53,13 @@ func newChallengeScreen(c *Console, st app.State) *challengeScreen {
 
 	title := "Two-step verification"
 	sub := "Confirm it's you to finish signing in."
-	if ch.Purpose == api.PurposePasswordChange {
+	switch ch.Purpose {
+	case api.PurposePasswordChange:
 		title = "Confirm it's you"
 		sub = "Changing your password needs two-step verification."
+	case api.PurposeManageTwoStep:
+		title = "Confirm it's you"
+		sub = "Changing your two-step verification methods needs one you already have."
 	}
 
 	var body []fyne.CanvasObject

@@ -169,10 +169,10 @@ func (r *Rig) LastCode(t testing.TB, to string) string {
 	return r.Inst.LastCode(t, to)
 }
 
-// Setup runs a whole first-time setup with the bearer (a setup mfa_token or
-// an access token): pair the authenticator (confirmed with a code), add SMS
-// on phone (confirmed with the code sent) and Activate. It returns the
-// pairing and the Activate answer.
+// Setup runs a whole first-time setup with a setup mfa_token: pair the
+// authenticator (confirmed with a code), add SMS on phone (confirmed with the
+// code sent) and Activate. It returns the pairing and the Activate answer.
+// (With an access token the SMS would need a step-up: see StepUpTOTP.)
 func (r *Rig) Setup(t testing.TB, bearer, phone string) (api.AuthenticatorSetup, api.AuthResponse) {
 	t.Helper()
 	var pair api.AuthenticatorSetup

@@ -13,6 +13,7 @@ const (
 	auditPasswordFailed     = "password.change_failed"
 	auditStepUpIssued       = "step_up.issued"
 	auditStepUpRefused      = "step_up.refused"
+	auditStepUpUsed         = "step_up.used"
 	auditThrottled          = "throttle.refused"
 	auditSessionMFARequired = "session.mfa_required"
 )

@@ -48,6 +48,8 @@ func TestAuditRecordsEverySecurityEvent(t *testing.T) {
 	stepUp := c.stepUp(bob.Tokens.AccessToken, "555-0102")
 	keep(stepUp)
 	c.ok("POST", api.PathPassword, bob.Tokens.AccessToken, pwChange(server.DemoPassword, newPassword, stepUp), http.StatusNoContent, nil)
+	// A factor change with a bad step-up token (adminMFA used a good one).
+	c.fail("POST", api.PathTwoStepAuth, admin, api.StepUpRequest{StepUpToken: "forged-step-up"}, http.StatusForbidden, api.CodeInvalidStepUp)
 
 	// Setup with a phone registration.
 	erin := c.loginState("erin", api.StateMFASetupRequired).MFAToken
@@ -80,7 +82,7 @@ func TestAuditRecordsEverySecurityEvent(t *testing.T) {
 		{"challenge.passed", "bob"}, {"sign_in.ok", "bob"}, {"push.denied", "alice"}, {"push.approved", "alice"},
 		{"step_up.issued", "bob"}, {"password.changed", "bob"}, {"setup.factor_started", "erin"}, {"device.registered", "erin"},
 		{"setup.factor_confirmed", "admin"}, {"setup.activated", "admin"}, {"throttle.refused", "dave"}, {"reset.lost_phone", "frank"},
-		{"settings.changed", ""},
+		{"step_up.used", "admin"}, {"step_up.refused", "admin"}, {"settings.changed", ""},
 	} {
 		var found *api.AuditEvent
 		for i := range events {

@@ -16,7 +16,7 @@ import (
 
 // challengeBearers are the tokens a challenge call accepts: the mfa_token of
 // mfa_required (purpose login), or an access token (step-up, purpose
-// password_change).
+// password_change or manage_two_step).
 var challengeBearers = []string{bearerChallenge, bearerAccess}
 
 // handleStartChallenge: POST /auth/challenges {method | factor_id, purpose}.
@@ -31,12 +31,12 @@ func (s *Server) handleStartChallenge(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	switch {
-	case req.Purpose != "" && req.Purpose != api.PurposeLogin && req.Purpose != api.PurposePasswordChange:
-		return validation("purpose must be login or password_change")
-	case p.Kind == bearerAccess && req.Purpose != api.PurposePasswordChange:
-		return validation("with an access token a challenge is a step-up: purpose must be password_change")
-	case p.Kind != bearerAccess && req.Purpose == api.PurposePasswordChange:
-		return validation("a password_change challenge is started with an access token, not an mfa_token")
+	case req.Purpose != "" && req.Purpose != api.PurposeLogin && !stepUpPurpose(req.Purpose):
+		return validation("purpose must be login, password_change or manage_two_step")
+	case p.Kind == bearerAccess && !stepUpPurpose(req.Purpose):
+		return validation("with an access token a challenge is a step-up: purpose must be password_change or manage_two_step")
+	case p.Kind != bearerAccess && stepUpPurpose(req.Purpose):
+		return validation("a step-up challenge is started with an access token, not an mfa_token")
 	case req.Purpose == "":
 		req.Purpose = api.PurposeLogin
 	}

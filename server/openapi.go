@@ -219,7 +219,7 @@ var enums = map[reflect.Type][]string{
 	reflect.TypeFor[api.Method]():           {"authenticator_app", "app_notification", "sms", "email"},
 	reflect.TypeFor[api.Role]():             {"master_administrator", "administrator", "technician"},
 	reflect.TypeFor[api.TechnicianPolicy](): {"none", "all", "selected_groups"},
-	reflect.TypeFor[api.Purpose]():          {"login", "password_change"},
+	reflect.TypeFor[api.Purpose]():          {"login", "password_change", "manage_two_step"},
 	reflect.TypeFor[api.FactorStatus]():     {"pending", "active", "reset"},
 }
 

@@ -72,9 +72,7 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) er
 		case setup:
 			return perr(http.StatusForbidden, api.CodeTwoStepSetupRequired, "set up two-step verification before changing the password")
 		case req.StepUpToken == "":
-			he := perr(http.StatusForbidden, api.CodeStepUpRequired, "verify it is you with two-step verification first")
-			he.p.Methods, he.p.PrimaryMethod = methodOptions(e.active), st.PrimaryMethod
-			return he
+			return stepUpRequired(e.active, st.PrimaryMethod)
 		}
 		return s.checkStepUp(tx, p, req.StepUpToken, api.PurposePasswordChange)
 	})

@@ -107,9 +107,10 @@ func newMatchNumber() string {
 }
 
 // challengeOutcome is what a passed challenge hands out: a session for a
-// sign-in (its mfa_token used up), a step-up token for a password change.
+// sign-in (its mfa_token used up), a step-up token for a password change
+// or a factor change.
 func (s *Server) challengeOutcome(ctx context.Context, tx Tx, p principal, ch Challenge) (api.AuthResponse, error) {
-	if ch.Purpose == api.PurposePasswordChange {
+	if stepUpPurpose(ch.Purpose) {
 		return s.issueStepUp(ctx, tx, p, ch)
 	}
 	if err := tx.UseMFAToken(p.TokenHash, s.now()); err != nil {

@@ -47,6 +47,21 @@ func (s *Server) startSession(ctx context.Context, tx Tx, m Member, mfa bool) (a
 	return api.AuthResponse{State: api.StateAuthenticated, Tokens: &tokens, User: &user}, nil
 }
 
+// upgradeSession records on the caller's own session that two-step
+// verification was passed (Activate with an access token). No tokens are
+// handed out: the session keeps its refresh family, so signing it out or
+// its 12-hour end ends everything it ever had.
+func (s *Server) upgradeSession(tx Tx, p principal, m Member) (api.AuthResponse, error) {
+	if err := tx.SetSessionMFA(p.Session.ID, s.now()); err != nil {
+		return api.AuthResponse{}, err
+	}
+	user, err := userView(tx, m)
+	if err != nil {
+		return api.AuthResponse{}, err
+	}
+	return api.AuthResponse{State: api.StateAuthenticated, User: &user}, nil
+}
+
 // issueTokens adds a fresh access and refresh token to the session.
 func (s *Server) issueTokens(tx Tx, sessionID string) (api.Tokens, error) {
 	now := s.now()

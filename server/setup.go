@@ -20,7 +20,8 @@ import (
 
 // Setup (Protect Your Account): pair the mobile app, add a backup (SMS or
 // email) confirmed by code, then Activate. Reached with the mfa_token of
-// mfa_setup_required, or with an access token (voluntary setup).
+// mfa_setup_required, or with an access token (voluntary setup, and any
+// later factor change), where a change needs a step-up (factor_stepup.go).
 
 var setupBearers = []string{bearerSetup, bearerAccess}
 
@@ -69,7 +70,8 @@ func (s *Server) handleStartAuthenticator(w http.ResponseWriter, r *http.Request
 	if err != nil {
 		return err
 	}
-	if err := decodeOptional(w, r, &struct{}{}); err != nil {
+	var req api.StepUpRequest
+	if err := decodeOptional(w, r, &req); err != nil {
 		return err
 	}
 	key, err := totp.Generate(totp.GenerateOpts{Issuer: totpIssuer, AccountName: p.Member.Username, Period: totpPeriod, Digits: totpDigits, Algorithm: otp.AlgorithmSHA1})
@@ -86,6 +88,10 @@ func (s *Server) handleStartAuthenticator(w http.ResponseWriter, r *http.Request
 		if err := s.requireBackupVerified(tx, p); err != nil {
 			return err
 		}
+		grant, err := s.authorizeFactorChange(ctx, tx, p, req.StepUpToken, nil, string(api.MethodAuthenticatorApp))
+		if err != nil {
+			return err
+		}
 		factors, err := tx.Factors(p.Member.ID)
 		if err != nil {
 			return err
@@ -99,6 +105,7 @@ func (s *Server) handleStartAuthenticator(w http.ResponseWriter, r *http.Request
 		}
 		now := s.now()
 		f := Factor{ID: newID(prefixFactor), MemberID: p.Member.ID, Method: api.MethodAuthenticatorApp, Status: api.FactorPending, CreatedAt: now}
+		grant.bind(&f)
 		if f.Secret, err = s.seal.seal([]byte(secret), f.ID); err != nil {
 			return err
 		}
@@ -112,6 +119,7 @@ func (s *Server) handleStartAuthenticator(w http.ResponseWriter, r *http.Request
 		return s.audit(ctx, tx, auditEvent{Kind: auditSetupStarted, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(api.MethodAuthenticatorApp)})
 	})
 	if err != nil {
+		s.auditRefusedStepUp(ctx, p, err, string(api.MethodAuthenticatorApp))
 		return err
 	}
 	q := url.Values{}
@@ -152,7 +160,7 @@ func (s *Server) handleStartSMS(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return s.startCodeFactor(w, r, api.MethodSMS, phone)
+	return s.startCodeFactor(w, r, api.MethodSMS, phone, req.StepUpToken)
 }
 
 // handleStartEmail: POST /me/two-step/email {email}.
@@ -165,12 +173,12 @@ func (s *Server) handleStartEmail(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	return s.startCodeFactor(w, r, api.MethodEmail, email)
+	return s.startCodeFactor(w, r, api.MethodEmail, email, req.StepUpToken)
 }
 
 // startCodeFactor creates a pending SMS/email factor (replacing a pending one
 // of the same method) and sends its confirmation code.
-func (s *Server) startCodeFactor(w http.ResponseWriter, r *http.Request, method api.Method, target string) error {
+func (s *Server) startCodeFactor(w http.ResponseWriter, r *http.Request, method api.Method, target, stepUp string) error {
 	ctx := r.Context()
 	p, err := s.authenticate(ctx, r, setupBearers...)
 	if err != nil {
@@ -182,6 +190,10 @@ func (s *Server) startCodeFactor(w http.ResponseWriter, r *http.Request, method 
 			return err
 		}
 		if err := s.requireBackupVerified(tx, p); err != nil {
+			return err
+		}
+		grant, err := s.authorizeFactorChange(ctx, tx, p, stepUp, nil, string(method))
+		if err != nil {
 			return err
 		}
 		factors, err := tx.Factors(p.Member.ID)
@@ -200,6 +212,7 @@ func (s *Server) startCodeFactor(w http.ResponseWriter, r *http.Request, method 
 			}
 		}
 		f := Factor{ID: newID(prefixFactor), MemberID: p.Member.ID, Method: method, Status: api.FactorPending, Target: target, CreatedAt: now}
+		grant.bind(&f)
 		if err := s.newFactorCode(ctx, tx, &f, f.ID); err != nil {
 			return err
 		}
@@ -210,6 +223,7 @@ func (s *Server) startCodeFactor(w http.ResponseWriter, r *http.Request, method 
 		return s.audit(ctx, tx, auditEvent{Kind: auditSetupStarted, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(method)})
 	})
 	if err != nil {
+		s.auditRefusedStepUp(ctx, p, err, string(method))
 		return err
 	}
 	writeJSON(w, http.StatusCreated, out)
@@ -247,7 +261,8 @@ func (s *Server) handleFactorSend(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if err := decodeOptional(w, r, &struct{}{}); err != nil {
+	var req api.StepUpRequest
+	if err := decodeOptional(w, r, &req); err != nil {
 		return err
 	}
 	var out api.CodeSent
@@ -259,6 +274,11 @@ func (s *Server) handleFactorSend(w http.ResponseWriter, r *http.Request) error 
 		if err != nil {
 			return err
 		}
+		grant, err := s.authorizeFactorChange(ctx, tx, p, req.StepUpToken, []Factor{f}, "send "+string(f.Method))
+		if err != nil {
+			return err
+		}
+		grant.bind(&f)
 		if f.Method != api.MethodSMS && f.Method != api.MethodEmail {
 			return validation("only text message and email factors are confirmed by a sent code")
 		}
@@ -287,6 +307,7 @@ func (s *Server) handleFactorSend(w http.ResponseWriter, r *http.Request) error 
 		return s.audit(ctx, tx, auditEvent{Kind: auditSetupCodeSent, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(f.Method)})
 	})
 	if err != nil {
+		s.auditRefusedStepUp(ctx, p, err, "send code")
 		return err
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -304,7 +325,7 @@ func (s *Server) handleFactorConfirm(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	var req api.VerifyRequest
+	var req api.FactorConfirmRequest
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
@@ -337,6 +358,18 @@ func (s *Server) handleFactorConfirm(w http.ResponseWriter, r *http.Request) err
 			}
 			answer, ev.Kind = he, auditThrottled
 			return s.audit(ctx, tx, ev)
+		}
+		grant, err := s.authorizeFactorChange(ctx, tx, p, req.StepUpToken, []Factor{f}, "confirm "+string(f.Method))
+		if err != nil {
+			return err
+		}
+		if grant.fresh {
+			// Bound before the code is checked: a wrong code does not cost
+			// the step-up (the retry is covered).
+			grant.bind(&f)
+			if err := tx.UpdateFactor(f); err != nil {
+				return err
+			}
 		}
 		switch {
 		case f.Status == api.FactorActive && !reverify:
@@ -401,6 +434,7 @@ func (s *Server) handleFactorConfirm(w http.ResponseWriter, r *http.Request) err
 		return s.audit(ctx, tx, ev)
 	})
 	if err != nil {
+		s.auditRefusedStepUp(ctx, p, err, "confirm")
 		return err
 	}
 	if answer != nil {
@@ -455,14 +489,18 @@ func (s *Server) deleteFactor(tx Tx, f Factor) error {
 
 // handleActivate: POST /me/two-step/activate ends setup: one active
 // authenticator and one active backup (SMS or email) are needed. Leftover
-// reset factors are removed and the member is signed in.
+// reset factors are removed. With the setup token the member is signed in
+// (a new session); with an access token the same session is upgraded (it
+// records that two-step verification was passed) and no new one is opened,
+// once: an activated member gets 409 already_activated.
 func (s *Server) handleActivate(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p, err := s.authenticate(ctx, r, setupBearers...)
 	if err != nil {
 		return err
 	}
-	if err := decodeOptional(w, r, &struct{}{}); err != nil {
+	var req api.StepUpRequest
+	if err := decodeOptional(w, r, &req); err != nil {
 		return err
 	}
 	var resp api.AuthResponse
@@ -472,6 +510,15 @@ func (s *Server) handleActivate(w http.ResponseWriter, r *http.Request) error {
 		}
 		if err := s.requireBackupVerified(tx, p); err != nil {
 			return err
+		}
+		if p.Kind == bearerAccess {
+			m, err := tx.Member(p.Member.ID)
+			if err != nil {
+				return err
+			}
+			if m.TwoStep == TwoStepActivated {
+				return perr(http.StatusConflict, api.CodeAlreadyActivated, "two-step verification is already on")
+			}
 		}
 		factors, err := tx.Factors(p.Member.ID)
 		if err != nil {
@@ -501,6 +548,14 @@ func (s *Server) handleActivate(w http.ResponseWriter, r *http.Request) error {
 			e.p.Missing = missing
 			return e
 		}
+		// With an access token, the session itself must have passed a second
+		// factor for this setup: the step-up behind its last factor change,
+		// or one given now. Otherwise a thief of a password-only session
+		// could finish someone's abandoned setup and earn a session that
+		// passed two-step verification.
+		if _, err := s.authorizeFactorChange(ctx, tx, p, req.StepUpToken, summarize(factors).active, "activate"); err != nil {
+			return err
+		}
 		for _, f := range factors {
 			if f.Status == api.FactorReset {
 				if err := s.deleteFactor(tx, f); err != nil {
@@ -511,22 +566,29 @@ func (s *Server) handleActivate(w http.ResponseWriter, r *http.Request) error {
 		if err := tx.SetTwoStep(p.Member.ID, TwoStepActivated); err != nil {
 			return err
 		}
-		if err := s.audit(ctx, tx, memberEvent(auditSetupActivated, p.Member)); err != nil {
-			return err
+		ev := memberEvent(auditSetupActivated, p.Member)
+		if p.Kind == bearerAccess {
+			ev.Detail = "this session upgraded"
 		}
-		if p.Kind != bearerAccess {
-			if err := tx.UseMFAToken(p.TokenHash, s.now()); err != nil {
-				return err
-			}
+		if err := s.audit(ctx, tx, ev); err != nil {
+			return err
 		}
 		m, err := tx.Member(p.Member.ID)
 		if err != nil {
+			return err
+		}
+		if p.Kind == bearerAccess {
+			resp, err = s.upgradeSession(tx, p, m)
+			return err
+		}
+		if err := tx.UseMFAToken(p.TokenHash, s.now()); err != nil {
 			return err
 		}
 		resp, err = s.startSession(ctx, tx, m, true)
 		return err
 	})
 	if err != nil {
+		s.auditRefusedStepUp(ctx, p, err, "activate")
 		return err
 	}
 	writeJSON(w, http.StatusOK, resp)

@@ -9,10 +9,12 @@ import (
 	"github.com/remotesupport/techconsole/api"
 )
 
-// Step-up: a signed-in member who must use two-step verification passes a
-// fresh challenge (purpose password_change, started with the access token)
-// before changing the password. The step-up token it yields is single use,
-// valid 5 minutes, and bound to the member, the session and the purpose.
+// Step-up: a signed-in member passes a fresh challenge, started with the
+// access token, before a sensitive change: purpose password_change before
+// changing the password (where two-step verification applies), purpose
+// manage_two_step before changing factors (factor_stepup.go). The step-up
+// token it yields is single use, valid 5 minutes, and bound to the member,
+// the session and the purpose.
 
 const stepUpTTL = 5 * time.Minute
 
@@ -33,24 +35,45 @@ func (s *Server) issueStepUp(ctx context.Context, tx Tx, p principal, ch Challen
 	return api.AuthResponse{State: api.StateStepUp, StepUpToken: tok, ExpiresIn: int(stepUpTTL / time.Second)}, nil
 }
 
+// stepUpPurpose reports whether a challenge of purpose yields a step-up
+// token (rather than a session).
+func stepUpPurpose(p api.Purpose) bool {
+	return p == api.PurposePasswordChange || p == api.PurposeManageTwoStep
+}
+
 // checkStepUp reports why tok cannot unlock purpose for the principal's
 // member and session (nil when it can).
 func (s *Server) checkStepUp(tx Tx, p principal, tok string, purpose api.Purpose) error {
+	_, err := s.stepUpToken(tx, p, tok, purpose)
+	return err
+}
+
+// stepUpToken loads tok when it can unlock purpose for the principal's
+// member and session.
+func (s *Server) stepUpToken(tx Tx, p principal, tok string, purpose api.Purpose) (StepUpToken, error) {
 	if tok == "" || len(tok) > 256 {
-		return invalidStepUp()
+		return StepUpToken{}, invalidStepUp()
 	}
 	st, err := tx.StepUpToken(hashToken(tok))
 	if errors.Is(err, ErrNotFound) {
-		return invalidStepUp()
+		return StepUpToken{}, invalidStepUp()
 	}
 	if err != nil {
-		return err
+		return StepUpToken{}, err
 	}
 	if st.MemberID != p.Member.ID || st.SessionID != p.Session.ID || st.Purpose != purpose ||
 		!st.UsedAt.IsZero() || !s.now().Before(st.ExpiresAt) {
-		return invalidStepUp()
+		return StepUpToken{}, invalidStepUp()
 	}
-	return nil
+	return st, nil
+}
+
+// stepUpRequired is the answer to a sensitive change without a step-up
+// token: the member's active methods and the primary one, for the challenge.
+func stepUpRequired(active []Factor, primary api.Method) *httpError {
+	he := perr(http.StatusForbidden, api.CodeStepUpRequired, "verify it is you with two-step verification first")
+	he.p.Methods, he.p.PrimaryMethod = methodOptions(active), primary
+	return he
 }
 
 func invalidStepUp() *httpError {

@@ -74,6 +74,8 @@ type Tx interface {
 	InsertSession(Session) error
 	Session(id string) (Session, error)
 	RevokeSession(id string, at time.Time, reason string) error
+	// SetSessionMFA records that the session passed two-step verification at at.
+	SetSessionMFA(id string, at time.Time) error
 	RevokeMemberSessions(memberID string, at time.Time, reason string) error
 	InsertAccessToken(AccessToken) error
 	AccessToken(hash string) (AccessToken, error)
@@ -197,6 +199,11 @@ type Factor struct {
 	ResendAt  time.Time
 	CreatedAt time.Time
 	Confirmed time.Time
+	// StepUpSession and StepUpUntil: the session whose step-up (purpose
+	// manage_two_step) started or confirmed this change, and until when that
+	// step-up covers the rest of it (see factor_stepup.go).
+	StepUpSession string
+	StepUpUntil   time.Time
 }
 
 // Device is a phone registered for pushes.

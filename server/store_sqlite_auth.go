@@ -132,6 +132,10 @@ func (t *sqliteTx) RevokeSession(id string, at time.Time, reason string) error {
 	return nil
 }
 
+func (t *sqliteTx) SetSessionMFA(id string, at time.Time) error {
+	return t.execOne("set session mfa", `UPDATE sessions SET mfa_at = ? WHERE id = ? AND revoked_at = 0`, ms(at), id)
+}
+
 func (t *sqliteTx) RevokeMemberSessions(memberID string, at time.Time, reason string) error {
 	if _, err := t.exec(`UPDATE sessions SET revoked_at = ?, revoke_reason = ? WHERE member_id = ? AND revoked_at = 0`, ms(at), reason, memberID); err != nil {
 		return fmt.Errorf("revoke sessions: %w", err)

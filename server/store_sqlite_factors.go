@@ -9,18 +9,19 @@ import (
 
 // Factors, devices and push registration tokens.
 
-const factorCols = `id, member_id, method, status, secret, target, parent_id, last_step, code_hash, code_expires_at, code_attempts, resend_after, created_at, confirmed_at`
+const factorCols = `id, member_id, method, status, secret, target, parent_id, last_step, code_hash, code_expires_at, code_attempts, resend_after, created_at, confirmed_at, step_up_session, step_up_until`
 
 func scanFactor(r scanner) (Factor, error) {
 	var f Factor
 	var method, status string
-	var until, resend, created, confirmed int64
+	var until, resend, created, confirmed, stepUpUntil int64
 	if err := r.Scan(&f.ID, &f.MemberID, &method, &status, &f.Secret, &f.Target, &f.ParentID, &f.LastStep,
-		&f.CodeHash, &until, &f.Attempts, &resend, &created, &confirmed); err != nil {
+		&f.CodeHash, &until, &f.Attempts, &resend, &created, &confirmed, &f.StepUpSession, &stepUpUntil); err != nil {
 		return f, err
 	}
 	f.Method, f.Status = api.Method(method), api.FactorStatus(status)
 	f.CodeUntil, f.ResendAt, f.CreatedAt, f.Confirmed = fromMS(until), fromMS(resend), fromMS(created), fromMS(confirmed)
+	f.StepUpUntil = fromMS(stepUpUntil)
 	return f, nil
 }
 
@@ -50,9 +51,9 @@ func (t *sqliteTx) Factor(id string) (Factor, error) {
 }
 
 func (t *sqliteTx) InsertFactor(f Factor) error {
-	_, err := t.exec(`INSERT INTO factors (`+factorCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.exec(`INSERT INTO factors (`+factorCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		f.ID, f.MemberID, string(f.Method), string(f.Status), f.Secret, f.Target, f.ParentID, f.LastStep,
-		f.CodeHash, ms(f.CodeUntil), f.Attempts, ms(f.ResendAt), ms(f.CreatedAt), ms(f.Confirmed))
+		f.CodeHash, ms(f.CodeUntil), f.Attempts, ms(f.ResendAt), ms(f.CreatedAt), ms(f.Confirmed), f.StepUpSession, ms(f.StepUpUntil))
 	if err != nil {
 		return fmt.Errorf("insert factor: %w", err)
 	}
@@ -61,8 +62,9 @@ func (t *sqliteTx) InsertFactor(f Factor) error {
 
 func (t *sqliteTx) UpdateFactor(f Factor) error {
 	return t.execOne("update factor", `UPDATE factors SET status = ?, secret = ?, target = ?, parent_id = ?, last_step = ?, code_hash = ?,
-		code_expires_at = ?, code_attempts = ?, resend_after = ?, confirmed_at = ? WHERE id = ?`,
-		string(f.Status), f.Secret, f.Target, f.ParentID, f.LastStep, f.CodeHash, ms(f.CodeUntil), f.Attempts, ms(f.ResendAt), ms(f.Confirmed), f.ID)
+		code_expires_at = ?, code_attempts = ?, resend_after = ?, confirmed_at = ?, step_up_session = ?, step_up_until = ? WHERE id = ?`,
+		string(f.Status), f.Secret, f.Target, f.ParentID, f.LastStep, f.CodeHash, ms(f.CodeUntil), f.Attempts, ms(f.ResendAt), ms(f.Confirmed),
+		f.StepUpSession, ms(f.StepUpUntil), f.ID)
 }
 
 func (t *sqliteTx) DeleteFactor(id string) error {

@@ -33,7 +33,7 @@ func TestPairFromQRCode(t *testing.T) {
 	if err != nil || login.State != api.StateMFASetupRequired {
 		t.Fatalf("erin login: %+v %v", login, err)
 	}
-	setup, err := cl.StartAuthenticator(ctx, login.MFAToken)
+	setup, err := cl.StartAuthenticator(ctx, login.MFAToken, "")
 	if err != nil {
 		t.Fatal(err)
 	}
