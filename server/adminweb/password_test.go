@@ -141,7 +141,7 @@ func TestChangeMyPasswordWithAppNotification(t *testing.T) {
 	if m == nil {
 		t.Fatalf("no number shown\n%s", b.last)
 	}
-	alice, _ := servertest.Demo("alice")
+	alice := inst.Demo(t, "alice")
 	var pending []api.Notification
 	if st := apiJSON(t, inst, http.MethodGet, api.PathDeviceNotification+"?wait=5", alice.DeviceToken, nil, &pending); st != http.StatusOK || len(pending) != 1 {
 		t.Fatalf("phone: HTTP %d, %d notifications", st, len(pending))
