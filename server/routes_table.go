@@ -44,6 +44,9 @@ var waitQuery = queryDoc{"wait", "seconds to wait for a change (0-30)", true}
 func (s *Server) routeTable() []route {
 	idPath := func(base, rest string) string { return base + "/{id}" + rest }
 	return []route{
+		{method: "GET", path: api.PathServerInfo, handler: s.handleServerInfo, doc: opDoc{tag: "auth", summary: "Who this server is: a stable id (the same across restarts and addresses), its name and version",
+			status: 200, answer: api.ServerInfo{}}},
+
 		// Sign-in and sessions.
 		{method: "POST", path: api.PathLogin, handler: s.handleLogin, doc: opDoc{tag: "auth", summary: "Sign in with username and password (and the device cookie of an earlier sign-in); a right password earns a fresh device cookie",
 			body: api.LoginRequest{}, status: 200, answer: api.AuthResponse{}, errs: "401:invalid_credentials 429:too_many_attempts 503:busy"}},

@@ -44,6 +44,7 @@ type Server struct {
 	now    func() time.Time
 	store  Store
 	seal   *sealer
+	id     string        // stable identity (server_info.go)
 	device deviceCookies // signs and checks device cookies
 	hash   *hasher
 	hub    *hub // wakes long-polls (pushes)
@@ -105,6 +106,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.device = newDeviceCookies(key)
+	s.id = serverID(key)
 	if s.store, err = OpenSQLite(ctx, cfg.DBPath, WithSQLiteLogger(s.log)); err != nil {
 		return nil, err
 	}
