@@ -56,6 +56,8 @@ type Controller struct {
 	opDone   chan struct{}
 	closed   bool
 	sess     session
+	// serverKeys caches serverKey by server URL.
+	serverKeys map[string]string
 
 	subMu   sync.Mutex
 	subs    map[int]func(State)

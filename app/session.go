@@ -28,7 +28,7 @@ func (c *Controller) Resume() {
 			s.Server, s.Version, s.Caps, s.Username, s.KeepSignedIn = server, version, CapabilitiesOf(version), username, true
 			s.Busy, s.Activity = true, "Resuming your session…"
 		})
-		refresh, err := c.secrets.RefreshToken(o.ctx, server, username)
+		refresh, err := c.secrets.RefreshToken(o.ctx, c.serverKey(o.ctx, server), username)
 		if errors.Is(err, ErrNoEntry) {
 			o.update(func(*State, *session) {})
 			return
@@ -45,7 +45,7 @@ func (c *Controller) Resume() {
 		}
 		// The old refresh token is used up: keep the new one before anything else.
 		var warn *Alert
-		if err := c.secrets.SaveRefreshToken(o.ctx, server, username, tokens.RefreshToken); err != nil {
+		if err := c.secrets.SaveRefreshToken(o.ctx, c.serverKey(o.ctx, server), username, tokens.RefreshToken); err != nil {
 			warn = alertFor(asKeychainError(err), c.now())
 		}
 		user, err := cl.Me(o.ctx, tokens.AccessToken)
@@ -79,7 +79,7 @@ func (c *Controller) forget(ctx context.Context, server, username string) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), DefaultKeychainTimeout)
 	defer cancel()
-	if err := c.secrets.DeleteRefreshToken(ctx, server, username); err != nil {
+	if err := c.secrets.DeleteRefreshToken(ctx, c.serverKey(ctx, server), username); err != nil {
 		c.log.Warn("delete keychain entry", "err", err)
 	}
 }
@@ -219,7 +219,7 @@ func (c *Controller) passwordChanged(o *op) {
 	}
 	var warn *Alert
 	if ss.keep {
-		if err := c.secrets.SaveRefreshToken(o.ctx, st.Server, st.Username, tokens.RefreshToken); err != nil {
+		if err := c.secrets.SaveRefreshToken(o.ctx, c.serverKey(o.ctx, st.Server), st.Username, tokens.RefreshToken); err != nil {
 			warn = alertFor(asKeychainError(err), c.now())
 		}
 	}
@@ -242,7 +242,7 @@ func (c *Controller) withAccess(o *op, fn func(access string) error) error {
 	}
 	st := o.c.State()
 	if ss.keep {
-		if kerr := c.secrets.SaveRefreshToken(o.ctx, st.Server, st.Username, tokens.RefreshToken); kerr != nil {
+		if kerr := c.secrets.SaveRefreshToken(o.ctx, c.serverKey(o.ctx, st.Server), st.Username, tokens.RefreshToken); kerr != nil {
 			c.log.Warn("keep me signed in unavailable", "err", kerr)
 		}
 	}

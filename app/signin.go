@@ -429,7 +429,7 @@ func (c *Controller) signedIn(o *op, tokens *api.Tokens, user *api.User, notice 
 	server := o.c.State().Server
 	var warn *Alert
 	if ss.keep {
-		if err := c.secrets.SaveRefreshToken(o.ctx, server, user.Username, tokens.RefreshToken); err != nil {
+		if err := c.secrets.SaveRefreshToken(o.ctx, c.serverKey(o.ctx, server), user.Username, tokens.RefreshToken); err != nil {
 			warn = alertFor(asKeychainError(err), c.now())
 			c.log.Warn("keep me signed in unavailable", "err", err)
 		}

@@ -27,6 +27,9 @@ type signInScreen struct {
 	root     fyne.CanvasObject
 	lockedAt time.Time  // RetryAt of the lockout being counted down
 	alerted  *app.Alert // the alert the form was last cleared for
+	// remembered: the form shows the remembered username and "Keep me signed
+	// in" (they arrive with the first state after the console starts).
+	remembered bool
 }
 
 func newSignInScreen(c *Console) *signInScreen {
@@ -165,6 +168,13 @@ func (s *signInScreen) update(st app.State) {
 		}
 		setEnabled(false, s.submit)
 		return
+	}
+	if !s.remembered {
+		s.remembered = true
+		if s.username.Text == "" && st.Username != "" {
+			s.username.SetText(st.Username)
+		}
+		s.keep.SetChecked(st.KeepSignedIn)
 	}
 	s.busy.set(st.Busy, st.Activity)
 	if st.Alert != nil && st.Alert.Kind == app.AlertInvalidCredentials && !st.Busy && st.Alert != s.alerted {
