@@ -130,9 +130,9 @@ func (b *backend) startServer() (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("create %s: %w", dir, err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := listenStable(dir, b.log)
 	if err != nil {
-		return "", fmt.Errorf("listen: %w", err)
+		return "", err
 	}
 	url := "http://" + ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -159,6 +159,34 @@ func (b *backend) startServer() (string, error) {
 		fmt.Fprintf(b.adminOut, "Admin Center: %s/admin/ (user admin, the password given with --admin-password)\n", url)
 	}
 	return url, nil
+}
+
+// addressFile keeps the embedded server's address in its data folder, so that
+// the next start listens on the same port: the Admin Center link and the
+// phone's pairings stay valid across restarts.
+const addressFile = "embedded-address"
+
+// listenStable listens on the address of the last start, or on a new port on
+// 127.0.0.1 when there was none or it is taken now (and remembers that one).
+func listenStable(dir string, log *slog.Logger) (net.Listener, error) {
+	path := filepath.Join(dir, addressFile)
+	if b, err := os.ReadFile(path); err == nil {
+		if host, _, err := net.SplitHostPort(string(b)); err == nil && host == "127.0.0.1" {
+			ln, err := net.Listen("tcp", string(b))
+			if err == nil {
+				return ln, nil
+			}
+			log.Warn("the embedded server's usual port is taken; it listens on a new one (phone pairings move with it)", "err", err)
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	if err := os.WriteFile(path, []byte(ln.Addr().String()), 0o600); err != nil {
+		log.Warn("the embedded server's port is not remembered", "err", err)
+	}
+	return ln, nil
 }
 
 // releaseHashMemory returns the embedded server's password-hashing scratch
