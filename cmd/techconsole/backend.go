@@ -224,6 +224,16 @@ func (b *backend) openPhone(serverURL string) (*phone.Phone, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open the virtual phone: %w", err)
 	}
+	// Accounts paired with this server (during setup, say) follow it when it
+	// answers at another address than at pairing.
+	if id := b.serverID(ctx, serverURL); id != "" {
+		moved, err := ph.Follow(id, serverURL)
+		if err != nil {
+			b.log.Warn("the virtual phone did not follow the server", "err", err)
+		} else if len(moved) > 0 {
+			b.log.Info("the virtual phone follows the server to its new address", "accounts", len(moved), "url", serverURL)
+		}
+	}
 	if !b.embedded {
 		return ph, nil // pair accounts with the QR code on screen or cmd/authenticator
 	}
@@ -233,6 +243,25 @@ func (b *backend) openPhone(serverURL string) (*phone.Phone, error) {
 		}
 	}
 	return ph, nil
+}
+
+// serverID is the stable id of the server at url ("" when it reports none).
+func (b *backend) serverID(ctx context.Context, url string) string {
+	b.mu.Lock()
+	srv := b.srv
+	b.mu.Unlock()
+	if srv != nil {
+		return srv.ID()
+	}
+	cl, err := client.New(url, client.WithVersion(b.version))
+	if err != nil {
+		return ""
+	}
+	info, err := cl.ServerInfo(ctx)
+	if err != nil {
+		return ""
+	}
+	return info.ID
 }
 
 // demoAccounts is the embedded server's demo organisation: with the demo
@@ -343,7 +372,7 @@ func (b *backend) Codes(ctx context.Context) ([]screens.PhoneCode, error) {
 func (b *backend) Pair(ctx context.Context, uri string) error {
 	ph := b.phoneOrNil()
 	if ph == nil {
-		return errors.New("the phone is not ready")
+		return errors.New("the virtual phone is still starting: try again in a moment")
 	}
 	return ph.Pair(ctx, uri)
 }
@@ -358,7 +387,7 @@ func (b *backend) Pushes(ctx context.Context) ([]screens.PhonePush, error) {
 func (b *backend) Decide(ctx context.Context, p screens.PhonePush, approve bool, number string) error {
 	ph := b.phoneOrNil()
 	if ph == nil {
-		return errors.New("the phone is not ready")
+		return errors.New("the virtual phone is still starting: try again in a moment")
 	}
 	return ph.Decide(ctx, p, approve, number)
 }

@@ -165,4 +165,3 @@ func (w stateWatch) until(t *testing.T, step app.Step) app.State {
 		}
 	}
 }
-
