@@ -29,7 +29,7 @@ func (c *Controller) Login(username, password string, keep bool) {
 		o.update(func(s *State, ss *session) {
 			*ss = session{cl: cl, keep: keep}
 			*s = State{Step: StepSignedOut, Busy: true, Activity: "Signing in…", Server: server, Version: version,
-				Caps: CapabilitiesOf(version), Username: username, KeepSignedIn: keep, Seq: s.Seq}
+				Caps: CapabilitiesOf(version), Username: username, KeepSignedIn: keep, Seq: s.Seq, Lockouts: s.Lockouts}
 		})
 		if !keep && c.prefs.KeepSignedIn() {
 			// "Keep me signed in" was unticked: drop what an earlier sign-in kept.
@@ -41,7 +41,13 @@ func (c *Controller) Login(username, password string, keep bool) {
 		resp, err := cl.LoginWithDeviceCookie(o.ctx, username, password, c.deviceCookie(o.ctx, server, username))
 		if err != nil {
 			c.log.Info("sign-in refused", "user", username, "err", errCode(err))
-			o.fail(err)
+			a := alertFor(err, c.now())
+			o.update(func(s *State, _ *session) {
+				s.Alert = a
+				if a.Kind == AlertLockedOut && !a.RetryAt.IsZero() {
+					s.lockOut(username, a.RetryAt, c.now())
+				}
+			})
 			return
 		}
 		c.keepDeviceCookie(o.ctx, server, username, resp.DeviceCookie)

@@ -437,6 +437,22 @@ func TestLockoutCountsDown(t *testing.T) {
 	if !strings.Contains(first, "Try again in") || !s.submit.Disabled() {
 		t.Fatalf("lockout shows %q, sign in disabled %v", first, s.submit.Disabled())
 	}
+
+	// The lockout is grace's: bob signs in on this console meanwhile.
+	s.username.SetText("bob")
+	if s.submit.Disabled() || s.alert.Text() != "" {
+		t.Fatalf("for bob: sign in disabled %v, alert %q; want the form usable", s.submit.Disabled(), s.alert.Text())
+	}
+	h.signIn("bob", demoPassword)
+	h.challenge(api.MethodAuthenticatorApp)
+	h.ctl.Cancel()
+	h.idle(app.StepSignedOut)
+	s = screenAs[*signInScreen](h)
+	s.username.SetText("Grace")
+	first = s.alert.Text()
+	if !strings.Contains(first, "Try again in") || !s.submit.Disabled() {
+		t.Fatalf("grace typed again: lockout shows %q, sign in disabled %v", first, s.submit.Disabled())
+	}
 	h.until("the countdown to move", func() bool { return s.alert.Text() != first })
 	offset = time.Until(st.Alert.RetryAt) + time.Second
 	h.until("the lockout to end", func() bool { return s.alert.Text() == "You can try again now." })
@@ -532,9 +548,11 @@ func TestLockoutCountdownDrawsState(t *testing.T) {
 	w, con := NewMainWindow(a, Options{Do: q.Do, Now: func() time.Time { return start.Add(offset) }, Tester: TesterOptions{Version: currentV}})
 	t.Cleanup(w.Close)
 	con.Start(staticController{})
-	con.apply(app.State{Step: app.StepSignedOut, Version: currentV, Seq: 1, Alert: &app.Alert{
+	con.apply(app.State{Step: app.StepSignedOut, Version: currentV, Seq: 1, Username: "grace",
+		Lockouts: []app.Lockout{{Username: "grace", RetryAt: start.Add(90 * time.Second)}}, Alert: &app.Alert{
 		Kind: app.AlertLockedOut, Message: "Too many attempts.", RetryAfter: 90 * time.Second, RetryAt: start.Add(90 * time.Second)}})
 	s := con.current.(*signInScreen)
+	s.username.SetText("grace")
 	if got := s.alert.Text(); !strings.Contains(got, "Try again in 1:30") || !s.submit.Disabled() {
 		t.Fatalf("lockout shows %q, sign in disabled %v", got, s.submit.Disabled())
 	}

@@ -1,6 +1,7 @@
 package screens
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -25,7 +26,9 @@ type signInScreen struct {
 	alert    *alertView
 	busy     *busyRow
 	root     fyne.CanvasObject
-	lockedAt time.Time  // RetryAt of the lockout being counted down
+	// lockedFor is the username whose lockout is on screen ("" when none).
+	lockedFor string
+	ticking   bool
 	alerted  *app.Alert // the alert the form was last cleared for
 	// remembered: the form shows the remembered username and "Keep me signed
 	// in" (they arrive with the first state after the console starts).
@@ -49,6 +52,7 @@ func newSignInScreen(c *Console) *signInScreen {
 	s.keep.SetChecked(st.KeepSignedIn)
 
 	s.username.OnSubmitted = func(string) { c.win.Canvas().Focus(s.password) }
+	s.username.OnChanged = func(string) { s.applyLockout(s.c.state) }
 	s.password.OnSubmitted = func(string) { s.signIn() }
 	s.submit = primaryButton("Sign in", theme.LoginIcon(), s.signIn)
 
@@ -186,22 +190,38 @@ func (s *signInScreen) update(st app.State) {
 	if st.Alert == nil && st.Notice != "" {
 		s.alert.show(styleInfo, st.Notice)
 	}
-	locked := st.Alert != nil && st.Alert.Kind == app.AlertLockedOut && st.Alert.RetryAt.After(c.now())
-	setEnabled(!st.Busy && !locked, s.submit, s.username, s.password, s.keep)
-	if locked && !s.lockedAt.Equal(st.Alert.RetryAt) {
-		s.lockedAt = st.Alert.RetryAt
-		c.scope.every(time.Second, s.tick)
+	if st.Alert == nil || st.Alert.Kind != app.AlertLockedOut {
+		s.lockedFor = "" // a newer answer replaced the lockout
+	}
+	s.applyLockout(st)
+	if len(st.Lockouts) > 0 && !s.ticking {
+		s.ticking = true
+		c.scope.every(time.Second, func() { s.applyLockout(s.c.state) })
 	}
 }
 
-// tick counts a lockout down and enables the form when it is over.
-func (s *signInScreen) tick() {
-	st := s.c.state
-	if st.Alert == nil || st.Alert.Kind != app.AlertLockedOut {
+// applyLockout counts down the lockout of the username typed, if it has one,
+// with "Sign in" off; any other username signs in as usual (a lockout
+// belongs to the username that earned it).
+func (s *signInScreen) applyLockout(st app.State) {
+	if !s.c.started {
 		return
 	}
-	s.alert.showAlert(st.Alert, s.c.now())
-	if !st.Alert.RetryAt.After(s.c.now()) {
-		setEnabled(!st.Busy, s.submit, s.username, s.password, s.keep)
+	now := s.c.now()
+	typed := s.username.Text
+	retryAt, locked := st.LockedOut(typed, now)
+	setEnabled(!st.Busy, s.username, s.password, s.keep)
+	setEnabled(!st.Busy && !locked, s.submit)
+	lockAlert := st.Alert != nil && st.Alert.Kind == app.AlertLockedOut
+	switch {
+	case locked:
+		s.lockedFor = typed
+		s.alert.show(styleError, fmt.Sprintf("Too many failed attempts for %s: for your security, signing in as %s is paused. Try again in %s.",
+			strings.TrimSpace(typed), strings.TrimSpace(typed), clock(retryAt.Sub(now))))
+	case s.lockedFor != "" && app.SameUsername(s.lockedFor, typed):
+		s.alert.show(styleInfo, "You can try again now.")
+	case s.lockedFor != "" || lockAlert:
+		s.lockedFor = ""
+		s.alert.show(styleError, "") // another username's lockout: not this one's business
 	}
 }
