@@ -56,6 +56,9 @@ type Controller struct {
 	opDone   chan struct{}
 	closed   bool
 	sess     session
+	// submitted names the code being checked, or checked and accepted
+	// (see claimCode).
+	submitted string
 	// serverKeys caches serverKey by server URL.
 	serverKeys map[string]string
 

@@ -180,7 +180,23 @@ func (c *Controller) startPairing(o *op, ss session, stepUp string) {
 // ConfirmAuthenticator confirms the new authenticator with a code from it.
 func (c *Controller) ConfirmAuthenticator(code string) {
 	code = normalizeCode(code)
+	c.mu.Lock()
+	var pairing string
+	if c.st.Setup != nil && c.st.Setup.Pairing != nil {
+		pairing = c.st.Setup.Pairing.FactorID
+	}
+	c.mu.Unlock()
+	key := codeKey("authenticator", pairing, code)
+	if !c.claimCode(key) {
+		return
+	}
 	c.startIfNotWaiting("Checking the code…", func(o *op) {
+		confirmed := false
+		defer func() {
+			if !confirmed {
+				c.releaseCode(key)
+			}
+		}()
 		ss, ok := c.inSetup(o)
 		if !ok {
 			return
@@ -205,6 +221,7 @@ func (c *Controller) ConfirmAuthenticator(code string) {
 				c.setupFailed(o, err)
 				return
 			}
+			confirmed = true
 			c.log.Info("authenticator confirmed")
 			c.loadSetup(o, o.c.State().Setup.Reset, SetupBackupEntry, "The mobile app is set up.")
 		}
@@ -317,7 +334,19 @@ func (c *Controller) resendBackup(o *op, ss session, stepUp string) {
 // ConfirmBackup confirms the backup with the code it received.
 func (c *Controller) ConfirmBackup(code string) {
 	code = normalizeCode(code)
+	c.mu.Lock()
+	key := codeKey("backup", c.sess.backupFactorID, code)
+	c.mu.Unlock()
+	if !c.claimCode(key) {
+		return
+	}
 	c.startIfNotWaiting("Checking the code…", func(o *op) {
+		confirmed := false
+		defer func() {
+			if !confirmed {
+				c.releaseCode(key)
+			}
+		}()
 		ss, ok := c.inSetup(o)
 		if !ok {
 			return
@@ -340,6 +369,7 @@ func (c *Controller) ConfirmBackup(code string) {
 				c.setupFailed(o, err)
 				return
 			}
+			confirmed = true
 			o.update(func(_ *State, ss *session) { ss.backupFactorID = "" })
 			notice := "Your backup is set up."
 			if st := o.c.State(); st.Setup.VerifyBackup != nil {

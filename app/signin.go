@@ -287,7 +287,19 @@ func (c *Controller) waitPush(o *op, id string, purpose api.Purpose) {
 // app, a text message or an email.
 func (c *Controller) SubmitCode(code string) {
 	code = normalizeCode(code)
+	c.mu.Lock()
+	key := codeKey("challenge", c.sess.challengeID, code)
+	c.mu.Unlock()
+	if !c.claimCode(key) {
+		return
+	}
 	c.startIfNotWaiting("Checking the code…", func(o *op) {
+		verified := false
+		defer func() {
+			if !verified {
+				c.releaseCode(key)
+			}
+		}()
 		ss := o.session()
 		st := o.c.State()
 		if st.Step != StepChallenge || ss.challengeID == "" {
@@ -319,6 +331,7 @@ func (c *Controller) SubmitCode(code string) {
 			})
 			return
 		}
+		verified = true
 		o.update(func(s *State, ss *session) {
 			ss.challengeID = ""
 			s.Busy, s.Activity = true, "Verified…"
