@@ -29,7 +29,7 @@ type signInScreen struct {
 	// lockedFor is the username whose lockout is on screen ("" when none).
 	lockedFor string
 	ticking   bool
-	alerted  *app.Alert // the alert the form was last cleared for
+	alerted   *app.Alert // the alert the form was last cleared for
 	// remembered: the form shows the remembered username and "Keep me signed
 	// in" (they arrive with the first state after the console starts).
 	remembered bool
