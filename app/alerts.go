@@ -64,6 +64,12 @@ func alertFor(err error, now time.Time) *Alert {
 		default:
 			a.Message = "That code is not right. Check it and try again."
 		}
+	case api.CodeCodeAlreadyUsed:
+		a.Kind = AlertInvalidCode
+		a.Message = "That code was already used: each code works once. Wait for the next code in your authenticator app (a new one every 30 seconds)."
+		if e.AttemptsLeft >= 0 {
+			a.Message += fmt.Sprintf(" %d attempts left.", e.AttemptsLeft)
+		}
 	case api.CodeChallengeExpired, api.CodeChallengeClosed:
 		a.Kind, a.Message = AlertExpired, "This verification request expired. Send a new one to try again."
 	case api.CodeChallengeFailed:

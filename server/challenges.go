@@ -310,6 +310,9 @@ func (s *Server) handleVerifyChallenge(w http.ResponseWriter, r *http.Request) e
 			if err != nil {
 				return err
 			}
+			if he.p.Code == api.CodeInvalidCode && ch.Method == api.MethodAuthenticatorApp && s.totpReplayed(&f, code) {
+				he.p.Code, he.p.Type, he.p.Detail = api.CodeCodeAlreadyUsed, api.ProblemType(api.CodeCodeAlreadyUsed), "that code was already used; wait for the next one"
+			}
 			answer = he
 			return nil
 		}
@@ -358,6 +361,18 @@ func (s *Server) checkTOTP(tx Tx, f *Factor, code string) (bool, error) {
 	}
 	f.LastStep = step
 	return true, tx.UpdateFactor(*f)
+}
+
+// totpReplayed reports whether code is right for a time step the factor
+// already accepted (a code used twice), so that the member hears to wait
+// for the next code rather than that it is wrong.
+func (s *Server) totpReplayed(f *Factor, code string) bool {
+	secret, err := s.seal.open(f.Secret, f.ID)
+	if err != nil {
+		return false
+	}
+	step, ok := matchTOTP(string(secret), code, s.now())
+	return ok && step <= f.LastStep
 }
 
 // wrongChallengeCode counts a wrong code against the challenge and against

@@ -67,7 +67,7 @@ func (s *Server) routeTable() []route {
 			auth:    []string{secMFA, secAccess}, status: 200, answer: api.ChallengeStatus{}, query: []queryDoc{waitQuery}, errs: "404:not_found"}},
 		{method: "POST", path: idPath(api.PathChallenges, "/verify"), handler: s.handleVerifyChallenge, doc: opDoc{tag: "challenges",
 			summary: "Answer a challenge with a code", auth: []string{secMFA, secAccess}, body: api.VerifyRequest{}, status: 200,
-			answer: api.AuthResponse{}, errs: "401:invalid_code 404:not_found 410:challenge_expired,challenge_failed,challenge_closed 429:too_many_attempts"}},
+			answer: api.AuthResponse{}, errs: "401:invalid_code,code_already_used 404:not_found 410:challenge_expired,challenge_failed,challenge_closed 429:too_many_attempts"}},
 		{method: "POST", path: idPath(api.PathChallenges, "/resend"), handler: s.handleResendChallenge, doc: opDoc{tag: "challenges",
 			summary: "Send a new SMS/email code (the old one stops working)", auth: []string{secMFA, secAccess}, status: 200,
 			answer: api.Challenge{}, errs: "404:not_found 410:challenge_expired 429:resend_too_soon"}},
