@@ -67,7 +67,10 @@ func alertFor(err error, now time.Time) *Alert {
 	case api.CodeCodeAlreadyUsed:
 		a.Kind = AlertInvalidCode
 		a.Message = "That code was already used: each code works once. Wait for the next code in your authenticator app (a new one every 30 seconds)."
-		if e.AttemptsLeft >= 0 {
+		switch {
+		case e.AttemptsLeft == 1:
+			a.Message += " 1 attempt left."
+		case e.AttemptsLeft >= 0:
 			a.Message += fmt.Sprintf(" %d attempts left.", e.AttemptsLeft)
 		}
 	case api.CodeChallengeExpired, api.CodeChallengeClosed:
