@@ -53,7 +53,7 @@ func alertFor(err error, now time.Time) *Alert {
 	case api.CodeBusy:
 		a.Kind, a.Message = AlertBusy, "The server is busy. Try again in "+wait+"."
 	case api.CodeTooManyPushes:
-		a.Kind, a.Message = AlertLockedOut, "Too many notifications are waiting on your phone. Answer them, or try again in "+wait+"."
+		a.Kind, a.Message = AlertLockedOut, "Too many notifications were sent to your phone. You can send another in "+wait+"; meanwhile, use another method if you have one."
 	case api.CodeInvalidCode:
 		a.Kind = AlertInvalidCode
 		switch {

@@ -287,6 +287,10 @@ func (c *Controller) StartBackup(method api.Method, destination string) {
 			if c.askStepUp(o, err, stepUp, send) {
 				return
 			}
+			if client.IsCode(err, api.CodeValidation) {
+				o.refuse(AlertError, badDestination(method))
+				return
+			}
 			if err != nil {
 				c.setupFailed(o, err)
 				return
@@ -421,4 +425,13 @@ func (c *Controller) activate(o *op, ss session, stepUp string) {
 		tokens = ss.tokens
 	}
 	c.signedIn(o, tokens, resp.User, "Two-step verification is on.")
+}
+
+// badDestination says what a valid phone number or email address looks like
+// (the server refused the one typed).
+func badDestination(m api.Method) string {
+	if m == api.MethodEmail {
+		return "That is not an email address we can use. Enter one like name@example.com."
+	}
+	return "That is not a phone number we can text. Enter 7 to 15 digits, with the country code, for example +1 555 010 2030 (spaces, dashes, dots and brackets are fine)."
 }

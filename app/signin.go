@@ -316,6 +316,13 @@ func (c *Controller) SubmitCode(code string) {
 				c.sessionEnded(o, err, "Your sign-in expired. Sign in again.")
 				return
 			}
+			if client.IsCode(err, api.CodeChallengeFailed) && ss.purpose == api.PurposeLogin {
+				// The server ended the whole sign-in, not only this request:
+				// no new request can be sent with it.
+				c.log.Info("sign-in ended by wrong codes")
+				c.toSignedOut(o, localAlert(AlertFailed, "Too many wrong codes: for your security this sign-in has ended. Sign in again."), "")
+				return
+			}
 			o.update(func(s *State, ss *session) {
 				s.Alert = alertFor(err, c.now())
 				if s.Challenge == nil {
@@ -420,7 +427,7 @@ func (c *Controller) Cancel() {
 				if ss.tokens == nil {
 					return
 				}
-				s.Step, s.Alert = StepSignedIn, nil
+				s.Step, s.Alert, s.Notice = StepSignedIn, nil, "" // "Password not changed." is no news there
 			})
 		default:
 			// Signing in or resuming: the action is cancelled; clear busy.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/png"
+	"slices"
 	"strings"
 	"time"
 
@@ -277,7 +278,7 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 			dest.SetPlaceHolder("name@example.com")
 		} else {
 			destItem.Text = "Phone number"
-			dest.SetPlaceHolder("+1 555 0100")
+			dest.SetPlaceHolder("+1 555 010 2030")
 		}
 		if sv.Backup != nil && sv.Backup.Method == m && sv.Backup.Label != "" && !strings.Contains(sv.Backup.Label, "•") && !strings.Contains(sv.Backup.Label, "*") {
 			dest.SetText(sv.Backup.Label)
@@ -324,7 +325,11 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 	dest.OnSubmitted = func(string) { submit() }
 	s.first = dest
 	s.draw = func(st app.State) { setEnabled(!st.Busy, dest, send) }
-	items = append(items, form, hint("Text messages and email are less secure than the mobile app: use them only as a backup."),
+	weaker := "Text messages are less secure than the mobile app: use them only as a backup."
+	if slices.Contains(sv.BackupOptions, api.MethodEmail) {
+		weaker = "Text messages and email are less secure than the mobile app: use them only as a backup."
+	}
+	items = append(items, form, hint(weaker),
 		container.NewHBox(layoutSpacer(), send))
 	return container.NewVBox(items...)
 }
