@@ -113,7 +113,7 @@ func NewController(cfg Config) (*Controller, error) {
 	if server == "" {
 		return nil, errors.New("no server URL")
 	}
-	server, err := client.NormalizeURL(server)
+	server, err := CheckServerURL(server)
 	if err != nil {
 		return nil, err
 	}
@@ -219,7 +219,7 @@ func (c *Controller) SetVersion(v api.ConsoleVersion) {
 
 // SetServer changes the server URL (remembered; takes effect at the next sign-in).
 func (c *Controller) SetServer(raw string) error {
-	u, err := client.NormalizeURL(raw)
+	u, err := CheckServerURL(raw)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,8 @@
 package client
 
 import (
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -42,6 +44,7 @@ type Client struct {
 	backoff time.Duration
 	log     *slog.Logger
 	r       *resty.Client
+	roots   *x509.CertPool
 }
 
 // Option configures a Client.
@@ -67,6 +70,10 @@ func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) { c.r = resty.NewWithClient(hc) }
 }
 
+// WithRootCAs makes https:// trust the certificate authorities in pool
+// instead of the system's (a private CA: pass the system pool plus it).
+func WithRootCAs(pool *x509.CertPool) Option { return func(c *Client) { c.roots = pool } }
+
 // DefaultVersion is what a client without WithVersion announces.
 var DefaultVersion = api.ConsoleVersion{Major: 7, Minor: 51, Build: 0}
 
@@ -88,6 +95,7 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 			Proxy:                 http.ProxyFromEnvironment,
 			DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 			TLSHandshakeTimeout:   5 * time.Second,
+			TLSClientConfig:       &tls.Config{RootCAs: c.roots, MinVersion: tls.VersionTLS12},
 			MaxIdleConnsPerHost:   4,
 			IdleConnTimeout:       90 * time.Second,
 			ExpectContinueTimeout: time.Second,

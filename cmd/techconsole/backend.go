@@ -37,6 +37,8 @@ type backend struct {
 	// adminPassword opens the embedded server's Admin Center; "" keeps it
 	// closed (a random password nobody sees).
 	adminPassword string
+	// clientOpts go to every client (a private CA's roots).
+	clientOpts []client.Option
 	// adminOut is told where the Admin Center is (stderr; a buffer in tests).
 	adminOut io.Writer
 	console  *screens.Console
@@ -85,12 +87,14 @@ func (b *backend) start() error {
 		Prefs:     b.prefs,
 		Keychain:  app.OSKeychain{},
 		Logger:    b.log,
+
+		ClientOptions: b.clientOpts,
 	})
 	if err != nil {
 		fyne.Do(func() { b.console.StartFailed("Cannot talk to the server: " + err.Error()) })
 		return fmt.Errorf("controller: %w", err)
 	}
-	dev, err := client.New(url, client.WithVersion(b.version))
+	dev, err := client.New(url, append([]client.Option{client.WithVersion(b.version)}, b.clientOpts...)...)
 	if err != nil {
 		return fmt.Errorf("client: %w", err)
 	}
@@ -220,7 +224,7 @@ func (b *backend) openPhone(serverURL string) (*phone.Phone, error) {
 	} else {
 		_ = kc.Delete(ctx, phone.KeychainService, "probe")
 	}
-	ph, err := phone.Open(path, kc)
+	ph, err := phone.Open(path, kc, phone.WithClientOptions(b.clientOpts...))
 	if err != nil {
 		return nil, fmt.Errorf("open the virtual phone: %w", err)
 	}
@@ -253,7 +257,7 @@ func (b *backend) serverID(ctx context.Context, url string) string {
 	if srv != nil {
 		return srv.ID()
 	}
-	cl, err := client.New(url, client.WithVersion(b.version))
+	cl, err := client.New(url, append([]client.Option{client.WithVersion(b.version)}, b.clientOpts...)...)
 	if err != nil {
 		return ""
 	}

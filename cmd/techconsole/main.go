@@ -27,6 +27,7 @@ const appID = "com.remotesupport.techconsole"
 
 type flags struct {
 	server         string
+	caFile         string
 	version        string
 	dataDir        string
 	adminPassword  string
@@ -39,6 +40,7 @@ type flags struct {
 func parseFlags() flags {
 	var f flags
 	flag.StringVar(&f.server, "server", "", "URL of a standalone authserver (default: run the reference server in-process)")
+	flag.StringVar(&f.caFile, "ca-file", "", "PEM file of a private certificate authority to trust for https:// servers, besides the system's")
 	flag.StringVar(&f.version, "console-version", "", "emulated console version major.minor.build (default: the remembered one, else "+client.DefaultVersion.String()+")")
 	flag.StringVar(&f.dataDir, "data-dir", "", "folder of the embedded server's database (default: the user's config folder + techconsole)")
 	flag.StringVar(&f.adminPassword, "admin-password", os.Getenv("AUTHSERVER_ADMIN_PASSWORD"),
@@ -82,6 +84,13 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 		f.dataDir = dir
 	}
 	b := &backend{prefs: prefs, version: version, log: log, embedded: f.server == "", serverURL: f.server, dataDir: f.dataDir, adminPassword: f.adminPassword, adminOut: os.Stderr}
+	if f.caFile != "" {
+		pool, err := app.RootCAs(f.caFile)
+		if err != nil {
+			return fmt.Errorf("--ca-file: %w", err)
+		}
+		b.clientOpts = append(b.clientOpts, client.WithRootCAs(pool))
+	}
 	opts := screens.Options{
 		Embedded:  b.embedded,
 		ServerURL: f.server,
