@@ -19,6 +19,7 @@ import (
 	"github.com/remotesupport/techconsole/app"
 	"github.com/remotesupport/techconsole/assets"
 	"github.com/remotesupport/techconsole/client"
+	_ "github.com/remotesupport/techconsole/cmd/techconsole/internal/quietlocale" // before Fyne reads the locale
 	"github.com/remotesupport/techconsole/screens"
 	"github.com/remotesupport/techconsole/server"
 )
