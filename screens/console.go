@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -44,6 +43,10 @@ type Options struct {
 	// it when the user edits it.
 	ServerURL string
 	SetServer func(url string) error
+	// ChooseServer (File > Server…) switches to the server at url, or to the
+	// built-in demo organisation when url is ""; note says what happens next
+	// ("" when nothing to add). nil: the menu item is off.
+	ChooseServer func(url string) (note string, err error)
 	// DemoAccounts are listed on the sign-in screen in embedded mode.
 	DemoAccounts []DemoAccount
 	// Tester is what the tester panel works with.
@@ -70,6 +73,10 @@ type Console struct {
 	state    app.State
 	started  bool
 	startErr string
+
+	// chosenServer is File > Server…'s choice: "" for the built-in demo
+	// organisation, else the address.
+	chosenServer string
 
 	key     string // which screen is on; a new key builds a new screen
 	current screen
@@ -101,6 +108,9 @@ type screen interface {
 // (Start) when the server it talks to starts after the window is shown.
 func NewConsole(w fyne.Window, opts Options) *Console {
 	c := &Console{win: w, opts: opts, do: opts.Do, now: opts.Now}
+	if !opts.Embedded {
+		c.chosenServer = opts.ServerURL
+	}
 	if c.do == nil {
 		c.do = fyne.Do
 	}
@@ -142,8 +152,7 @@ func NewConsole(w fyne.Window, opts Options) *Console {
 			c.escape()
 		}
 	})
-	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { c.ToggleTester() })
+	w.Canvas().AddShortcut(toggleTesterShortcut, func(fyne.Shortcut) { c.ToggleTester() })
 	c.render()
 	return c
 }

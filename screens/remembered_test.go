@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/remotesupport/techconsole/app"
@@ -44,5 +45,40 @@ func TestPhonePanelSpeaksInSentences(t *testing.T) {
 		if strings.Contains(got, raw) {
 			t.Errorf("panel says %q: a Go error, not a sentence (%q)", got, raw)
 		}
+	}
+}
+
+// TestMenuBar: File (Server…, Sign out, Quit), View (Tester panel on
+// Ctrl+T, a menu shortcut, so it works while a text field has the focus),
+// Help (About).
+func TestMenuBar(t *testing.T) {
+	h := newHarness(t, currentV)
+	m := h.win.MainMenu()
+	if m == nil {
+		t.Fatal("no menu bar")
+	}
+	var got []string
+	var tester *fyne.MenuItem
+	for _, menu := range m.Items {
+		for _, it := range menu.Items {
+			if it.IsSeparator {
+				continue
+			}
+			got = append(got, menu.Label+">"+it.Label)
+			if it.Label == "Tester panel" {
+				tester = it
+			}
+		}
+	}
+	want := "File>Server… File>Sign out File>Quit View>Tester panel Help>About " + AppName
+	if strings.Join(got, " ") != want {
+		t.Errorf("menu bar: %q, want %q", strings.Join(got, " "), want)
+	}
+	if tester == nil || tester.Shortcut == nil || tester.Shortcut.ShortcutName() != toggleTesterShortcut.ShortcutName() {
+		t.Fatalf("Tester panel item has no Ctrl+T shortcut: %+v", tester)
+	}
+	tester.Action()
+	if !h.con.TesterOpen() {
+		t.Error("View > Tester panel does not open the panel")
 	}
 }

@@ -44,6 +44,7 @@ type backend struct {
 	console  *screens.Console
 
 	mu     sync.Mutex
+	local  string // the embedded server's URL
 	ctl    *app.Controller
 	phone  screens.Phone
 	dev    *client.Client
@@ -156,7 +157,7 @@ func (b *backend) startServer() (string, error) {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ctx, ln) }()
 	b.mu.Lock()
-	b.srv, b.stop, b.served = srv, cancel, served
+	b.srv, b.stop, b.served, b.local = srv, cancel, served, url
 	b.mu.Unlock()
 	if b.adminPassword != "" && b.adminOut != nil {
 		// where, never the password: it is the one the tester chose
@@ -348,6 +349,31 @@ func (b *backend) setServer(url string) error {
 		return errors.New("the console is still starting")
 	}
 	return ctl.SetServer(url)
+}
+
+// chooseServer is File > Server…: addr "" is the built-in demo organisation.
+// The choice is remembered (the next start honours it unless --server is
+// given) and applies at the next sign-in.
+func (b *backend) chooseServer(addr string) (string, error) {
+	ctl := b.controller()
+	if ctl == nil {
+		return "", errors.New("the console is still starting: try again in a moment")
+	}
+	if addr != "" {
+		return "", ctl.SetServer(addr) // checks the address and remembers it
+	}
+	b.mu.Lock()
+	local := b.local
+	b.mu.Unlock()
+	if local == "" {
+		b.prefs.SetServerURL("")
+		return "The built-in demo organisation starts with the console: quit and start it again to use it.", nil
+	}
+	if err := ctl.SetServer(local); err != nil {
+		return "", err
+	}
+	b.prefs.SetServerURL("") // "built-in", not this start's address
+	return "", nil
 }
 
 func (b *backend) outbox(ctx context.Context) ([]api.OutboxMessage, error) {

@@ -84,7 +84,10 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 		defer os.RemoveAll(dir)
 		f.dataDir = dir
 	}
-	b := &backend{prefs: prefs, version: version, log: log, embedded: f.server == "", serverURL: f.server, dataDir: f.dataDir, adminPassword: f.adminPassword, adminOut: os.Stderr}
+	// --server wins; else the server chosen in File > Server…, else the
+	// built-in demo organisation (always for a script)
+	embedded := f.server == "" && (f.script != "" || prefs.ServerURL() == "")
+	b := &backend{prefs: prefs, version: version, log: log, embedded: embedded, serverURL: f.server, dataDir: f.dataDir, adminPassword: f.adminPassword, adminOut: os.Stderr}
 	if f.caFile != "" {
 		pool, err := app.RootCAs(f.caFile)
 		if err != nil {
@@ -94,8 +97,10 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 	}
 	opts := screens.Options{
 		Embedded:  b.embedded,
-		ServerURL: f.server,
+		ServerURL: shownServer(f.server, embedded, prefs),
 		SetServer: b.setServer,
+
+		ChooseServer: b.chooseServer,
 		Tester: screens.TesterOptions{
 			Version:    version,
 			SetVersion: b.setVersion,
@@ -144,6 +149,15 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 	w.ShowAndRun()
 	b.close()
 	return nil
+}
+
+// shownServer is the address the sign-in screen and File > Server… show:
+// --server, else the remembered choice; "" for the built-in organisation.
+func shownServer(flagValue string, embedded bool, prefs *app.Preferences) string {
+	if flagValue != "" || embedded {
+		return flagValue
+	}
+	return prefs.ServerURL()
 }
 
 // pickVersion is --console-version, else the remembered version, else the default.
