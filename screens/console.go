@@ -291,7 +291,8 @@ func (c *Console) ToggleTester() {
 	c.ensureTester()
 	if c.testerOpen {
 		c.split.Leading = c.body
-		c.main.Objects = []fyne.CanvasObject{c.split}
+		c.split.Offset = splitOffset(c.main.Size().Width)
+		c.main.Objects = []fyne.CanvasObject{container.New(keepMainWide{c.split}, c.split)}
 		c.tester.opened()
 		c.toggle.Importance = widget.MediumImportance
 	} else {
@@ -303,6 +304,37 @@ func (c *Console) ToggleTester() {
 	c.main.Refresh()
 	c.toggle.Refresh()
 }
+
+// mainScreenWidth is what the widest screen (setup, 520) needs beside the
+// tester panel.
+const mainScreenWidth = 550
+
+// splitOffset gives the main screen 58% of the width, and never less than it
+// needs while the window allows it: the tester panel never hides it.
+func splitOffset(width float32) float64 {
+	off := 0.58
+	if width > 0 {
+		off = max(off, min(float64(mainScreenWidth/width), 0.8))
+	}
+	return off
+}
+
+// keepMainWide lays the split out over the whole area, first moving its
+// divider right when the window became too narrow for the main screen (a
+// divider dragged further right stays where it is).
+type keepMainWide struct{ split *container.Split }
+
+func (k keepMainWide) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if off := splitOffset(size.Width); k.split.Offset < off {
+		k.split.Offset = off
+	}
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (k keepMainWide) MinSize(objs []fyne.CanvasObject) fyne.Size { return k.split.MinSize() }
 
 // ensureTester builds the tester panel the first time it is needed (it is
 // not part of the first frame).

@@ -82,3 +82,19 @@ func TestMenuBar(t *testing.T) {
 		t.Error("View > Tester panel does not open the panel")
 	}
 }
+
+// TestTesterPanelLeavesTheMainScreen: at 1000×700 and 800×600 the tester
+// panel leaves the main screen the width of its widest card (setup, 520),
+// also when the window shrinks with the panel open.
+func TestTesterPanelLeavesTheMainScreen(t *testing.T) {
+	h := newHarness(t, currentV)
+	test.Tap(h.con.toggle)
+	for _, sz := range []fyne.Size{{Width: 1000, Height: 700}, {Width: 800, Height: 600}} {
+		h.win.Resize(sz)
+		h.q.drain()
+		body, panel := h.con.body.Size().Width, h.con.tester.object().Size().Width
+		if body < 530 || panel < 200 {
+			t.Errorf("%v×%v: main screen %v wide, tester panel %v; want at least 530 and 200", sz.Width, sz.Height, body, panel)
+		}
+	}
+}

@@ -131,7 +131,8 @@ func newTesterPanel(c *Console) *testerPanel {
 			container.NewVBox(container.NewBorder(nil, nil, nil, refresh, t.outboxMsg), t.outbox)))
 	}
 	sections = append(sections, widget.NewCard("What this version does", "", t.capsGrid))
-	t.root = container.NewVScroll(container.NewPadded(container.NewVBox(sections...)))
+	// scrolls both ways: in a narrow window the panel yields, not the screen
+	t.root = container.NewScroll(container.NewPadded(container.NewVBox(sections...)))
 	return t
 }
 
