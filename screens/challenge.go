@@ -73,11 +73,17 @@ func newChallengeScreen(c *Console, st app.State) *challengeScreen {
 	body = append(body, s.alert.object(), s.busy.object(),
 		container.NewBorder(nil, nil, s.expires, s.cancel),
 		s.others)
+	if ch.Purpose == api.PurposeLogin {
+		body = append(body, hint(lostPhone))
+	}
 	card := widget.NewCard(title, sub, container.NewVBox(body...))
 	s.root = centred(440, card)
 	c.scope.every(time.Second, s.tick)
 	return s
 }
+
+// lostPhone is the way out for a member without their phone.
+const lostPhone = "Lost your phone? Ask your administrator to reset two-step verification."
 
 // pushIntro says what approving the notification does, by purpose.
 func pushIntro(p api.Purpose) string {

@@ -74,6 +74,8 @@ type Console struct {
 	started  bool
 	startErr string
 
+	// setupBegun: "Set up two-step verification" was pressed in this setup.
+	setupBegun bool
 	// chosenServer is File > Server…'s choice: "" for the built-in demo
 	// organisation, else the address.
 	chosenServer string
@@ -236,6 +238,11 @@ func (c *Console) render() {
 		c.tester.stateChanged(c.state)
 	}
 	key := screenKey(c.state)
+	if c.state.Step != app.StepSetup {
+		c.setupBegun = false
+	} else if c.needsSetupIntro(c.state) {
+		key = "setup/intro"
+	}
 	if key != c.key || c.current == nil {
 		c.scope.stop()
 		c.scope = newScope(c)
@@ -345,6 +352,21 @@ func (c *Console) ensureTester() {
 		c.split.Offset = 0.58
 		c.tester.stateChanged(c.state)
 	}
+}
+
+// needsSetupIntro: a first-time setup that nothing was done in yet starts
+// from the "Set up two-step verification" button.
+func (c *Console) needsSetupIntro(st app.State) bool {
+	sv := st.Setup
+	return !c.setupBegun && st.Step == app.StepSetup && sv != nil && sv.Phase == app.SetupOverview &&
+		!sv.Reset && sv.Authenticator == nil && sv.Backup == nil
+}
+
+// BeginSetup leaves the first-time setup's start for Protect Your Account
+// (the "Set up two-step verification" button; scripts call it too).
+func (c *Console) BeginSetup() {
+	c.setupBegun = true
+	c.render()
 }
 
 // TesterOpen reports whether the tester panel is shown.

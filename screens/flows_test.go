@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -189,6 +190,15 @@ func TestFirstTimeSetup(t *testing.T) {
 				return st.Step == app.StepSetup && st.Setup.Phase == app.SetupOverview && !st.Busy
 			})
 			s := screenAs[*setupScreen](h)
+			begin := findButton(s.root, "Set up two-step verification")
+			if begin == nil {
+				t.Fatalf("first-time setup does not start from \"Set up two-step verification\": %v", buttonTexts(s.root))
+			}
+			test.Tap(begin)
+			s = screenAs[*setupScreen](h)
+			if !strings.Contains(labelTexts(s.root)+cardTitles(s.root), "Protect Your Account") {
+				t.Errorf("the button does not open Protect Your Account")
+			}
 			test.Tap(findButton(s.root, "Set up mobile app"))
 
 			h.until("pairing", func() bool { return h.con.key == "setup/pairing" && !h.con.State().Busy })
@@ -240,7 +250,7 @@ func TestFirstTimeSetup(t *testing.T) {
 				return st.Step == app.StepSetup && st.Setup.Phase != app.SetupPairing && !st.Busy
 			})
 			if h.con.State().Setup.Phase == app.SetupOverview {
-				test.Tap(findButton(screenAs[*setupScreen](h).root, "Set up backup"))
+				test.Tap(setUpBackupButton(screenAs[*setupScreen](h).root))
 				h.until("backup entry", func() bool { return h.con.key == "setup/backup_entry" && !h.con.State().Busy })
 			}
 			root = screenAs[*setupScreen](h).root
@@ -254,7 +264,7 @@ func TestFirstTimeSetup(t *testing.T) {
 				t.Errorf("version %s: email choice shown = %v, want %v", v, radios == 1, wantEmail)
 			}
 			test.Type(findEntry(root), "+1 555 0142")
-			test.Tap(findButton(root, "Send code"))
+			test.Tap(findButton(root, "Next"))
 
 			h.until("backup code", func() bool { return h.con.key == "setup/backup_code" && !h.con.State().Busy })
 			msgs := h.srv.Outbox(t, "")
@@ -619,4 +629,36 @@ func TestFillTypesIntoTheLabelledEntry(t *testing.T) {
 	if h.con.Fill("No such field", "x") {
 		t.Error("Fill found a field that does not exist")
 	}
+}
+
+// cardTitles are the titles of the cards in o.
+func cardTitles(o fyne.CanvasObject) string {
+	var b strings.Builder
+	var visit func(fyne.CanvasObject)
+	visit = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Card:
+			b.WriteString(v.Title + "\n")
+			if v.Content != nil {
+				visit(v.Content)
+			}
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				visit(c)
+			}
+		case *container.Scroll:
+			visit(v.Content)
+		}
+	}
+	visit(o)
+	return b.String()
+}
+
+// setUpBackupButton is the overview's button to add the backup: "Set up text
+// message" where text messages are the only backup, else "Set up backup".
+func setUpBackupButton(root fyne.CanvasObject) *widget.Button {
+	if b := findButton(root, "Set up text message"); b != nil {
+		return b
+	}
+	return findButton(root, "Set up backup")
 }

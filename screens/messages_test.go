@@ -74,6 +74,14 @@ func TestScreenMessagesDoNotMislead(t *testing.T) {
 			t.Errorf("push text during a password change: %q", got)
 		}
 	})
+	t.Run("lost your phone", func(t *testing.T) {
+		d := newDrawn(t)
+		d.show(app.State{Step: app.StepChallenge, Challenge: &app.ChallengeView{Purpose: api.PurposeLogin, Method: api.MethodAuthenticatorApp,
+			Active: true, AttemptsLeft: -1, CodeLength: 6}})
+		if got := labelTexts(d.con.current.(*challengeScreen).root); !strings.Contains(got, "Lost your phone? Ask your administrator to reset two-step verification") {
+			t.Errorf("the code screen has no way out for a lost phone: %q", got)
+		}
+	})
 	t.Run("resend too soon: one live countdown", func(t *testing.T) {
 		d := newDrawn(t)
 		d.show(app.State{Step: app.StepChallenge, Challenge: &app.ChallengeView{Purpose: api.PurposeLogin, Method: api.MethodSMS, SentTo: "•••-0102",

@@ -46,6 +46,9 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 	case app.SetupVerifyBackupCode:
 		body = s.buildVerifyBackupCode(st)
 	default:
+		if c.needsSetupIntro(st) {
+			return s.buildIntro()
+		}
 		body = s.buildOverview(st)
 	}
 	sub := "Your organisation requires two-step verification. Set up the mobile app and a backup method to continue."
@@ -59,9 +62,25 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 		cancel.SetIcon(theme.NavigateBackIcon())
 	}
 	cancel.Importance = widget.LowImportance
-	card := widget.NewCard("Protect your account", sub, container.NewVBox(
+	card := widget.NewCard("Protect Your Account", sub, container.NewVBox(
 		body, s.alert.object(), s.busy.object(), widget.NewSeparator(), container.NewHBox(layoutSpacer(), cancel)))
 	s.root = centred(520, card)
+	return s
+}
+
+// buildIntro is where a first-time setup starts, as in the product's
+// article: a "Set up two-step verification" button that opens Protect Your
+// Account.
+func (s *setupScreen) buildIntro() *setupScreen {
+	begin := primaryButton("Set up two-step verification", theme.NavigateNextIcon(), s.c.BeginSetup)
+	cancel := widget.NewButtonWithIcon("Cancel sign-in", theme.CancelIcon(), func() { s.c.dispatch(app.Cancel{}) })
+	cancel.Importance = widget.LowImportance
+	card := widget.NewCard("Two-step verification", "Your organisation requires two-step verification for your account.",
+		container.NewVBox(
+			para("It protects your account with a second step after your password: the mobile app on your phone, with a text message as a backup."),
+			container.NewHBox(layoutSpacer(), begin), widget.NewSeparator(), container.NewHBox(layoutSpacer(), cancel)))
+	s.root = centred(520, card)
+	s.first = begin
 	return s
 }
 
@@ -169,6 +188,9 @@ func (s *setupScreen) buildOverview(st app.State) fyne.CanvasObject {
 		editBackup := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
 		if sv.Backup == nil {
 			editBackup.SetText("Set up backup")
+			if len(sv.BackupOptions) == 1 && sv.BackupOptions[0] == api.MethodSMS {
+				editBackup.SetText("Set up text message")
+			}
 		}
 		if sv.Authenticator == nil || sv.Authenticator.Status != api.FactorActive {
 			if sv.Backup == nil {
@@ -310,7 +332,7 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 		items = append(items, para("Backup: text message (SMS)."))
 	}
 	prefill(method)
-	send := primaryButton("Send code", theme.MailSendIcon(), nil)
+	send := primaryButton("Next", theme.NavigateNextIcon(), nil)
 	submit := func() {
 		d := strings.TrimSpace(dest.Text)
 		if d == "" {
