@@ -20,10 +20,6 @@ import (
 // so there is nothing to verify. With an access token the step-up rule
 // guards factor changes instead.
 
-// auditSetupBackupVerified: a setup after a reset confirmed the code sent
-// to the surviving backup.
-const auditSetupBackupVerified = "setup.backup_verified"
-
 // backupToVerify returns the active backup the principal's setup must still
 // verify, nil when there is none to verify.
 func (s *Server) backupToVerify(tx Tx, p principal) (*Factor, error) {
