@@ -131,7 +131,6 @@ func (s *Server) handleDeviceDecision(w http.ResponseWriter, r *http.Request) er
 	if !validID(id, prefixChallenge) {
 		return notFound("notification")
 	}
-	var answer error
 	err = s.store.Write(ctx, func(tx Tx) error {
 		ch, err := tx.Challenge(id)
 		if errors.Is(err, ErrNotFound) || (err == nil && (ch.Method != api.MethodAppNotification || ch.FactorID != ph.Device.FactorID)) {
@@ -149,11 +148,9 @@ func (s *Server) handleDeviceDecision(w http.ResponseWriter, r *http.Request) er
 		switch ch.Status {
 		case ChallengeStatusPending:
 		case ChallengeStatusExpired:
-			answer = perr(http.StatusGone, api.CodeChallengeExpired, "the notification expired")
-			return nil
+			return commitThen(perr(http.StatusGone, api.CodeChallengeExpired, "the notification expired"))
 		default:
-			answer = perr(http.StatusConflict, api.CodeAlreadyDecided, "the notification was already answered or cancelled")
-			return nil
+			return commitThen(perr(http.StatusConflict, api.CodeAlreadyDecided, "the notification was already answered or cancelled"))
 		}
 		ev := auditEvent{Kind: auditPushDenied, MemberID: ph.Member.ID, Username: ph.Member.Username,
 			Detail: "denied on " + ph.Device.ID + " from " + info(ctx).ClientAddress}
@@ -179,9 +176,6 @@ func (s *Server) handleDeviceDecision(w http.ResponseWriter, r *http.Request) er
 	})
 	if err != nil {
 		return err
-	}
-	if answer != nil {
-		return answer
 	}
 	s.hub.publish(challengeKey(id))
 	w.WriteHeader(http.StatusNoContent)

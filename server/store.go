@@ -22,9 +22,26 @@ type Store interface {
 	Read(ctx context.Context, fn func(Tx) error) error
 	// Write runs fn in a transaction that takes the write lock up front
 	// (BEGIN IMMEDIATE), so concurrent writers queue instead of failing.
-	// fn's error rolls the transaction back.
+	// fn's error rolls the transaction back, except a refusal (commitThen):
+	// the transaction commits, then Write returns the refusal's answer.
 	Write(ctx context.Context, fn func(Tx) error) error
 	Close() error
+}
+
+// refusal is an answer to the caller that must not roll back what its
+// transaction recorded: an expired challenge, a counted wrong code, an audit
+// event of a refused call.
+type refusal struct{ answer error }
+
+func (r refusal) Error() string { return r.answer.Error() }
+
+// commitThen makes answer a refusal: returned from a Write's fn, the
+// transaction commits and Write then returns answer. A nil answer stays nil.
+func commitThen(answer error) error {
+	if answer == nil {
+		return nil
+	}
+	return refusal{answer}
 }
 
 // Tx is one transaction's view of the store.
