@@ -82,37 +82,17 @@ func (s *Server) handleStartAuthenticator(w http.ResponseWriter, r *http.Request
 	pushToken := newToken()
 	var out api.AuthenticatorSetup
 	err = s.store.Write(ctx, func(tx Tx) error {
-		if err := s.stillValid(tx, p); err != nil {
-			return err
-		}
-		if err := s.requireBackupVerified(tx, p); err != nil {
-			return err
-		}
-		grant, err := s.authorizeFactorChange(ctx, tx, p, req.StepUpToken, nil, string(api.MethodAuthenticatorApp))
+		f, err := s.newPendingFactor(ctx, tx, p, api.MethodAuthenticatorApp, req.StepUpToken)
 		if err != nil {
 			return err
 		}
-		factors, err := tx.Factors(p.Member.ID)
-		if err != nil {
-			return err
-		}
-		for _, f := range factors {
-			if f.Method == api.MethodAuthenticatorApp && f.Status == api.FactorPending {
-				if err := s.deleteFactor(tx, f); err != nil {
-					return err
-				}
-			}
-		}
-		now := s.now()
-		f := Factor{ID: newID(prefixFactor), MemberID: p.Member.ID, Method: api.MethodAuthenticatorApp, Status: api.FactorPending, CreatedAt: now}
-		grant.bind(&f)
 		if f.Secret, err = s.seal.seal([]byte(secret), f.ID); err != nil {
 			return err
 		}
 		if err := tx.InsertFactor(f); err != nil {
 			return err
 		}
-		if err := tx.InsertPushToken(PushToken{Hash: hashToken(pushToken), MemberID: p.Member.ID, FactorID: f.ID, ExpiresAt: now.Add(pushTokenTTL)}); err != nil {
+		if err := tx.InsertPushToken(PushToken{Hash: hashToken(pushToken), MemberID: p.Member.ID, FactorID: f.ID, ExpiresAt: f.CreatedAt.Add(pushTokenTTL)}); err != nil {
 			return err
 		}
 		out = api.AuthenticatorSetup{FactorID: f.ID, Secret: secret}
@@ -186,33 +166,11 @@ func (s *Server) startCodeFactor(w http.ResponseWriter, r *http.Request, method 
 	}
 	var out api.CodeSent
 	err = s.store.Write(ctx, func(tx Tx) error {
-		if err := s.stillValid(tx, p); err != nil {
-			return err
-		}
-		if err := s.requireBackupVerified(tx, p); err != nil {
-			return err
-		}
-		grant, err := s.authorizeFactorChange(ctx, tx, p, stepUp, nil, string(method))
+		f, err := s.newPendingFactor(ctx, tx, p, method, stepUp)
 		if err != nil {
 			return err
 		}
-		factors, err := tx.Factors(p.Member.ID)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		for _, f := range factors {
-			if f.Method == method && f.Status == api.FactorPending {
-				if now.Before(f.ResendAt) {
-					return tooSoon(f.ResendAt.Sub(now))
-				}
-				if err := s.deleteFactor(tx, f); err != nil {
-					return err
-				}
-			}
-		}
-		f := Factor{ID: newID(prefixFactor), MemberID: p.Member.ID, Method: method, Status: api.FactorPending, Target: target, CreatedAt: now}
-		grant.bind(&f)
+		f.Target = target
 		if err := s.newFactorCode(ctx, tx, &f, f.ID); err != nil {
 			return err
 		}
@@ -230,13 +188,40 @@ func (s *Server) startCodeFactor(w http.ResponseWriter, r *http.Request, method 
 	return nil
 }
 
-// newFactorCode gives an SMS/email factor a fresh confirmation code bound
-// to boundTo (the old one stops working) and sends it.
-func (s *Server) newFactorCode(ctx context.Context, tx Tx, f *Factor, boundTo string) error {
+// newPendingFactor is a new pending factor of the method for p, not yet
+// stored, once p may start one: the sign-in is still open, no backup is left
+// to verify, a step-up covers the change. It replaces an earlier pending
+// factor of the method, unless that one sent a code less than resendWait
+// ago.
+func (s *Server) newPendingFactor(ctx context.Context, tx Tx, p principal, method api.Method, stepUp string) (Factor, error) {
+	if err := s.stillValid(tx, p); err != nil {
+		return Factor{}, err
+	}
+	if err := s.requireBackupVerified(tx, p); err != nil {
+		return Factor{}, err
+	}
+	grant, err := s.authorizeFactorChange(ctx, tx, p, stepUp, nil, string(method))
+	if err != nil {
+		return Factor{}, err
+	}
+	factors, err := tx.Factors(p.Member.ID)
+	if err != nil {
+		return Factor{}, err
+	}
 	now := s.now()
-	code := newCode()
-	f.CodeHash, f.CodeUntil, f.ResendAt, f.Attempts = hashCode(boundTo, code), now.Add(codeTTL), now.Add(resendWait), 0
-	return s.sendCode(ctx, tx, f.Method, f.Target, code)
+	for _, f := range factors {
+		if f.Method == method && f.Status == api.FactorPending {
+			if now.Before(f.ResendAt) {
+				return Factor{}, tooSoon(f.ResendAt.Sub(now))
+			}
+			if err := s.deleteFactor(tx, f); err != nil {
+				return Factor{}, err
+			}
+		}
+	}
+	f := Factor{ID: newID(prefixFactor), MemberID: p.Member.ID, Method: method, Status: api.FactorPending, CreatedAt: now}
+	grant.bind(&f)
+	return f, nil
 }
 
 // ownFactor loads one of the principal's factors.
@@ -279,7 +264,7 @@ func (s *Server) handleFactorSend(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 		grant.bind(&f)
-		if f.Method != api.MethodSMS && f.Method != api.MethodEmail {
+		if !sendsCodes(f.Method) {
 			return validation("only text message and email factors are confirmed by a sent code")
 		}
 		gate, err := s.backupToVerify(tx, p)
@@ -334,114 +319,93 @@ func (s *Server) handleFactorConfirm(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	var out api.FactorResponse
-	var answer error
 	err = s.store.Write(ctx, func(tx Tx) error {
-		if err := s.stillValid(tx, p); err != nil {
-			return err
-		}
-		f, err := ownFactor(tx, p, r.PathValue("id"))
+		f, reverify, err := s.factorToConfirm(ctx, tx, p, r.PathValue("id"), req.StepUpToken)
 		if err != nil {
 			return err
 		}
-		gate, err := s.backupToVerify(tx, p)
+		v, err := s.verifierFor(f.Method)
 		if err != nil {
 			return err
 		}
-		reverify := reverifies(gate, f)
-		if gate != nil && !reverify {
-			return backupVerificationRequired(*gate)
-		}
-		ev := auditEvent{Kind: auditSetupFailed, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(f.Method)}
-		if he, err := s.throttled(tx, codeLimit(p.Member.ID), addressLimit(info(ctx).ClientAddress)); err != nil || he != nil {
-			if err != nil {
-				return err
-			}
-			answer, ev.Kind = he, auditThrottled
-			return s.audit(ctx, tx, ev)
-		}
-		grant, err := s.authorizeFactorChange(ctx, tx, p, req.StepUpToken, []Factor{f}, "confirm "+string(f.Method))
-		if err != nil {
+		if err := v.confirm(ctx, tx, p, &f, code, setupEvent(auditSetupFailed, p, f)); err != nil {
 			return err
 		}
-		if grant.fresh {
-			// Bound before the code is checked: a wrong code does not cost
-			// the step-up (the retry is covered).
-			grant.bind(&f)
-			if err := tx.UpdateFactor(f); err != nil {
-				return err
-			}
-		}
-		switch {
-		case f.Status == api.FactorActive && !reverify:
-			return perr(http.StatusConflict, api.CodeConflict, "that factor is already confirmed")
-		case f.Method == api.MethodAppNotification:
-			return validation("app notification is set up from the phone")
-		case f.Method == api.MethodAuthenticatorApp && f.Status != api.FactorPending:
-			return perr(http.StatusConflict, api.CodeConflict, "start pairing again: a reset authenticator cannot be confirmed")
-		case f.Method == api.MethodAuthenticatorApp:
-			ok, err := s.checkTOTP(tx, &f, code)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				answer = perr(http.StatusUnauthorized, api.CodeInvalidCode, "wrong code; check the time on your phone")
-				if err := s.recordFailure(ctx, tx, failureCode, p.Member.ID); err != nil {
-					return err
-				}
-				return s.audit(ctx, tx, ev)
-			}
-		default:
-			if f.CodeHash == "" {
-				return perr(http.StatusConflict, api.CodeConflict, "no code was sent for this factor; send one first")
-			}
-			if !s.now().Before(f.CodeUntil) {
-				f.CodeHash = ""
-				answer = perr(http.StatusGone, api.CodeChallengeExpired, "the code expired; send a new one")
-				return tx.UpdateFactor(f)
-			}
-			if !constantTimeEqual(hashCode(setupCodeBinding(f, p), code), f.CodeHash) {
-				f.Attempts++
-				left := maxCodeErrors - f.Attempts
-				answer = perr(http.StatusUnauthorized, api.CodeInvalidCode, "wrong code").withAttemptsLeft(left)
-				if left <= 0 {
-					f.CodeHash = ""
-					answer = perr(http.StatusGone, api.CodeChallengeFailed, "too many wrong codes; send a new one")
-				}
-				if err := tx.UpdateFactor(f); err != nil {
-					return err
-				}
-				if err := s.recordFailure(ctx, tx, failureCode, p.Member.ID); err != nil {
-					return err
-				}
-				return s.audit(ctx, tx, ev)
-			}
-		}
-		ev.Kind = auditSetupConfirmed
-		if reverify {
-			f.CodeHash, f.Attempts = "", 0
-			if err := tx.UpdateFactor(f); err != nil {
-				return err
-			}
-			ev.Kind = auditSetupBackupVerified
-		} else if err := s.activateFactor(tx, f); err != nil {
-			return err
-		}
-		if err := s.recordBackupCheck(tx, p, f); err != nil {
-			return err
-		}
-		f.Status = api.FactorActive
-		out.Factor = factorView(f)
-		return s.audit(ctx, tx, ev)
+		out.Factor, err = s.confirmFactor(ctx, tx, p, f, reverify)
+		return err
 	})
 	if err != nil {
 		s.auditRefusedStepUp(ctx, p, err, "confirm")
 		return err
 	}
-	if answer != nil {
-		return answer
-	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+func setupEvent(kind string, p principal, f Factor) auditEvent {
+	return auditEvent{Kind: kind, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(f.Method)}
+}
+
+// factorToConfirm loads the factor a confirm call names, once the checks
+// every kind shares are passed: the sign-in is still open, a backup left to
+// verify is the one confirmed (reverify), the member and address are not
+// throttled, a step-up covers the change, and the factor is not already
+// confirmed.
+func (s *Server) factorToConfirm(ctx context.Context, tx Tx, p principal, id, stepUp string) (f Factor, reverify bool, err error) {
+	if err := s.stillValid(tx, p); err != nil {
+		return f, false, err
+	}
+	if f, err = ownFactor(tx, p, id); err != nil {
+		return f, false, err
+	}
+	gate, err := s.backupToVerify(tx, p)
+	if err != nil {
+		return f, false, err
+	}
+	reverify = reverifies(gate, f)
+	if gate != nil && !reverify {
+		return f, false, backupVerificationRequired(*gate)
+	}
+	if err := s.codeThrottle(ctx, tx, p, setupEvent(auditSetupFailed, p, f)); err != nil {
+		return f, false, err
+	}
+	grant, err := s.authorizeFactorChange(ctx, tx, p, stepUp, []Factor{f}, "confirm "+string(f.Method))
+	if err != nil {
+		return f, false, err
+	}
+	if grant.fresh {
+		// Bound before the code is checked: a wrong code does not cost
+		// the step-up (the retry is covered).
+		grant.bind(&f)
+		if err := tx.UpdateFactor(f); err != nil {
+			return f, false, err
+		}
+	}
+	if f.Status == api.FactorActive && !reverify {
+		return f, false, perr(http.StatusConflict, api.CodeConflict, "that factor is already confirmed")
+	}
+	return f, reverify, nil
+}
+
+// confirmFactor records that f's code was confirmed: f becomes active and
+// replaces the member's other factors of its method, or, a backup
+// re-verified, stays as it is.
+func (s *Server) confirmFactor(ctx context.Context, tx Tx, p principal, f Factor, reverify bool) (api.Factor, error) {
+	ev := setupEvent(auditSetupConfirmed, p, f)
+	if reverify {
+		f.CodeHash, f.Attempts = "", 0
+		if err := tx.UpdateFactor(f); err != nil {
+			return api.Factor{}, err
+		}
+		ev.Kind = auditSetupBackupVerified
+	} else if err := s.activateFactor(tx, f); err != nil {
+		return api.Factor{}, err
+	}
+	if err := s.recordBackupCheck(tx, p, f); err != nil {
+		return api.Factor{}, err
+	}
+	f.Status = api.FactorActive
+	return factorView(f), s.audit(ctx, tx, ev)
 }
 
 // activateFactor makes f active and removes the member's other factors of
