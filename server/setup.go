@@ -469,86 +469,11 @@ func (s *Server) handleActivate(w http.ResponseWriter, r *http.Request) error {
 	}
 	var resp api.AuthResponse
 	err = s.store.Write(ctx, func(tx Tx) error {
-		if err := s.stillValid(tx, p); err != nil {
-			return err
-		}
-		if err := s.requireBackupVerified(tx, p); err != nil {
-			return err
-		}
-		if p.Kind == bearerAccess {
-			m, err := tx.Member(p.Member.ID)
-			if err != nil {
-				return err
-			}
-			if m.TwoStep == TwoStepActivated {
-				return perr(http.StatusConflict, api.CodeAlreadyActivated, "two-step verification is already on")
-			}
-		}
-		factors, err := tx.Factors(p.Member.ID)
+		factors, err := s.readyToActivate(ctx, tx, p, req.StepUpToken)
 		if err != nil {
 			return err
 		}
-		var auth, backup bool
-		for _, f := range factors {
-			if f.Status != api.FactorActive {
-				continue
-			}
-			switch f.Method {
-			case api.MethodAuthenticatorApp:
-				auth = true
-			case api.MethodSMS, api.MethodEmail:
-				backup = true
-			}
-		}
-		var missing []string
-		if !auth {
-			missing = append(missing, api.MissingAuthenticatorApp)
-		}
-		if !backup {
-			missing = append(missing, api.MissingBackup)
-		}
-		if len(missing) > 0 {
-			e := perr(http.StatusConflict, api.CodeSetupIncomplete, "still to set up: "+strings.Join(missing, ", "))
-			e.p.Missing = missing
-			return e
-		}
-		// With an access token, the session itself must have passed a second
-		// factor for this setup: the step-up behind its last factor change,
-		// or one given now. Otherwise a thief of a password-only session
-		// could finish someone's abandoned setup and earn a session that
-		// passed two-step verification.
-		if _, err := s.authorizeFactorChange(ctx, tx, p, req.StepUpToken, summarize(factors).active, "activate"); err != nil {
-			return err
-		}
-		for _, f := range factors {
-			if f.Status == api.FactorReset {
-				if err := s.deleteFactor(tx, f); err != nil {
-					return err
-				}
-			}
-		}
-		if err := tx.SetTwoStep(p.Member.ID, TwoStepActivated); err != nil {
-			return err
-		}
-		ev := memberEvent(auditSetupActivated, p.Member)
-		if p.Kind == bearerAccess {
-			ev.Detail = "this session upgraded"
-		}
-		if err := s.audit(ctx, tx, ev); err != nil {
-			return err
-		}
-		m, err := tx.Member(p.Member.ID)
-		if err != nil {
-			return err
-		}
-		if p.Kind == bearerAccess {
-			resp, err = s.upgradeSession(tx, p, m)
-			return err
-		}
-		if err := tx.UseMFAToken(p.TokenHash, s.now()); err != nil {
-			return err
-		}
-		resp, err = s.startSession(ctx, tx, m, true)
+		resp, err = s.activate(ctx, tx, p, factors)
 		return err
 	})
 	if err != nil {
@@ -557,6 +482,100 @@ func (s *Server) handleActivate(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil
+}
+
+// readyToActivate returns the member's factors once p may activate: the
+// sign-in is still open, no backup is left to verify, the member is not
+// activated yet (an access token), the setup is complete and a step-up
+// covers it.
+func (s *Server) readyToActivate(ctx context.Context, tx Tx, p principal, stepUp string) ([]Factor, error) {
+	if err := s.stillValid(tx, p); err != nil {
+		return nil, err
+	}
+	if err := s.requireBackupVerified(tx, p); err != nil {
+		return nil, err
+	}
+	if p.Kind == bearerAccess {
+		m, err := tx.Member(p.Member.ID)
+		if err != nil {
+			return nil, err
+		}
+		if m.TwoStep == TwoStepActivated {
+			return nil, perr(http.StatusConflict, api.CodeAlreadyActivated, "two-step verification is already on")
+		}
+	}
+	factors, err := tx.Factors(p.Member.ID)
+	if err != nil {
+		return nil, err
+	}
+	if missing := missingFactors(factors); len(missing) > 0 {
+		e := perr(http.StatusConflict, api.CodeSetupIncomplete, "still to set up: "+strings.Join(missing, ", "))
+		e.p.Missing = missing
+		return nil, e
+	}
+	// With an access token, the session itself must have passed a second
+	// factor for this setup: the step-up behind its last factor change,
+	// or one given now. Otherwise a thief of a password-only session
+	// could finish someone's abandoned setup and earn a session that
+	// passed two-step verification.
+	if _, err := s.authorizeFactorChange(ctx, tx, p, stepUp, summarize(factors).active, "activate"); err != nil {
+		return nil, err
+	}
+	return factors, nil
+}
+
+// missingFactors names what a setup still lacks: one active authenticator
+// and one active backup are needed.
+func missingFactors(factors []Factor) []string {
+	var auth, backup bool
+	for _, f := range factors {
+		if f.Status == api.FactorActive {
+			auth = auth || f.Method == api.MethodAuthenticatorApp
+			backup = backup || sendsCodes(f.Method)
+		}
+	}
+	var missing []string
+	if !auth {
+		missing = append(missing, api.MissingAuthenticatorApp)
+	}
+	if !backup {
+		missing = append(missing, api.MissingBackup)
+	}
+	return missing
+}
+
+// activate ends the setup: leftover reset factors go, the member is
+// activated, and p's session is upgraded (an access token) or a new one
+// starts (the setup token, used up).
+func (s *Server) activate(ctx context.Context, tx Tx, p principal, factors []Factor) (api.AuthResponse, error) {
+	for _, f := range factors {
+		if f.Status == api.FactorReset {
+			if err := s.deleteFactor(tx, f); err != nil {
+				return api.AuthResponse{}, err
+			}
+		}
+	}
+	if err := tx.SetTwoStep(p.Member.ID, TwoStepActivated); err != nil {
+		return api.AuthResponse{}, err
+	}
+	ev := memberEvent(auditSetupActivated, p.Member)
+	if p.Kind == bearerAccess {
+		ev.Detail = "this session upgraded"
+	}
+	if err := s.audit(ctx, tx, ev); err != nil {
+		return api.AuthResponse{}, err
+	}
+	m, err := tx.Member(p.Member.ID)
+	if err != nil {
+		return api.AuthResponse{}, err
+	}
+	if p.Kind == bearerAccess {
+		return s.upgradeSession(tx, p, m)
+	}
+	if err := tx.UseMFAToken(p.TokenHash, s.now()); err != nil {
+		return api.AuthResponse{}, err
+	}
+	return s.startSession(ctx, tx, m, true)
 }
 
 // checkPhone accepts a phone number of 7 to 15 digits with the usual

@@ -87,7 +87,7 @@ func backupVerificationRequired(f Factor) *httpError {
 // of an active backup that the setup must verify (gate is backupToVerify's
 // answer). Any active backup of the member will do.
 func reverifies(gate *Factor, f Factor) bool {
-	return gate != nil && f.Status == api.FactorActive && (f.Method == api.MethodSMS || f.Method == api.MethodEmail)
+	return gate != nil && f.Status == api.FactorActive && sendsCodes(f.Method)
 }
 
 // setupCodeBinding is what a setup code of f is bound to: the factor, and
@@ -103,7 +103,7 @@ func setupCodeBinding(f Factor, p principal) string {
 // recordBackupCheck notes that this setup confirmed a code sent to backup f
 // (re-verified, or newly confirmed: either proves the setup holds it).
 func (s *Server) recordBackupCheck(tx Tx, p principal, f Factor) error {
-	if p.Kind != bearerSetup || (f.Method != api.MethodSMS && f.Method != api.MethodEmail) {
+	if p.Kind != bearerSetup || !sendsCodes(f.Method) {
 		return nil
 	}
 	return tx.InsertBackupCheck(BackupCheck{MFATokenHash: p.TokenHash, MemberID: p.Member.ID, FactorID: f.ID, VerifiedAt: s.now()})
