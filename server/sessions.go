@@ -104,17 +104,7 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 			return invalidToken()
 		}
 		if !rt.UsedAt.IsZero() {
-			if err := tx.RevokeSession(sess.ID, now, "refresh token reused"); err != nil {
-				return err
-			}
-			m, err := tx.Member(sess.MemberID)
-			if err != nil {
-				return err
-			}
-			if err := s.audit(ctx, tx, memberEvent(auditRefreshReuse, m)); err != nil {
-				return err
-			}
-			return commitThen(invalidToken())
+			return s.refreshReused(ctx, tx, sess)
 		}
 		m, err := tx.Member(sess.MemberID)
 		if err != nil {
@@ -139,6 +129,22 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, tokens)
 	return nil
+}
+
+// refreshReused ends sess, whose used refresh token came back (stolen, or
+// replayed), and refuses the refresh.
+func (s *Server) refreshReused(ctx context.Context, tx Tx, sess Session) error {
+	if err := tx.RevokeSession(sess.ID, s.now(), "refresh token reused"); err != nil {
+		return err
+	}
+	m, err := tx.Member(sess.MemberID)
+	if err != nil {
+		return err
+	}
+	if err := s.audit(ctx, tx, memberEvent(auditRefreshReuse, m)); err != nil {
+		return err
+	}
+	return commitThen(invalidToken())
 }
 
 // handleLogout: POST /auth/logout with the access token ends its session.
