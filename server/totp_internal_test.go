@@ -78,6 +78,7 @@ func post(t *testing.T, url, bearer string, body, out any) int {
 	t.Helper()
 	js, _ := json.Marshal(body)
 	req, _ := http.NewRequest("POST", url, bytes.NewReader(js))
+	req.Header.Set("Content-Type", "application/json")
 	if bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+bearer)
 	}
