@@ -71,6 +71,13 @@ func (s *Server) observe(mux *http.ServeMux) http.Handler {
 		defer s.inFlight.Add(-1)
 		st := &reqState{id: saneRequestID(r.Header.Get(RequestIDHeader))}
 		w.Header().Set(RequestIDHeader, st.id)
+		// The body limit is applied here, on the connection's own writer: a
+		// body over it then also closes the connection, which MaxBytesReader
+		// can only ask of that writer (statusWriter would hide it). The
+		// limits further in stay as they are.
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		}
 		sw := &statusWriter{ResponseWriter: w}
 		r = r.WithContext(context.WithValue(r.Context(), reqStateKey, st))
 		mux.ServeHTTP(sw, r)
