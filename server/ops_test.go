@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bufio"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -145,13 +146,33 @@ func TestHealthChecks(t *testing.T) {
 			}
 		}
 	}
+	// A schema behind this build's migrations: not ready.
+	raw, err := sql.Open("sqlite", "file:"+c.inst.DBPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var latest int
+	if err := raw.QueryRow(`SELECT MAX(version) FROM schema_migrations`).Scan(&latest); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`DELETE FROM schema_migrations WHERE version = ?`, latest); err != nil {
+		t.Fatal(err)
+	}
+	status, _, data := c.raw("GET", server.PathHealthReady, "", nil)
+	if status != http.StatusServiceUnavailable || !strings.Contains(string(data), `"database"`) {
+		t.Errorf("ready with a migration missing: HTTP %d %s, want 503 database", status, data)
+	}
+	if _, err := raw.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)`, latest); err != nil {
+		t.Fatal(err)
+	}
 	// A key rotated under the running server no longer opens the database's
 	// check value: the server is not ready (its new TOTP setups would be
 	// sealed with a key the database no longer has).
 	if _, err := server.RotateKey(t.Context(), c.inst.DBPath, "", time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	status, _, data := c.raw("GET", server.PathHealthReady, "", nil)
+	status, _, data = c.raw("GET", server.PathHealthReady, "", nil)
 	if status != http.StatusServiceUnavailable || !strings.Contains(string(data), `"key"`) {
 		t.Errorf("ready after a rotation under the server: HTTP %d %s, want 503 key", status, data)
 	}
