@@ -30,10 +30,8 @@ func main() {
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
 		stop()
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "authserver:", err)
-		}
-		os.Exit(2)
+		fmt.Fprintln(os.Stderr, "authserver:", err)
+		os.Exit(1)
 	}
 }
 
