@@ -25,6 +25,9 @@ type Store interface {
 	// fn's error rolls the transaction back, except a refusal (commitThen):
 	// the transaction commits, then Write returns the refusal's answer.
 	Write(ctx context.Context, fn func(Tx) error) error
+	// Ping says whether the database answers and has every migration this
+	// build knows applied (the readiness check).
+	Ping(ctx context.Context) error
 	Close() error
 }
 
@@ -135,6 +138,8 @@ type Tx interface {
 	// InsertBackupCheck records (or renews) the one of a setup mfa_token.
 	InsertBackupCheck(BackupCheck) error
 	BackupCheck(mfaTokenHash string) (BackupCheck, error)
+
+	keyTx // the server key's check value and the sealed secrets (keys.go)
 }
 
 // Settings is Admin Center > Global Settings > Two-step verification.
