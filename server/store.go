@@ -47,6 +47,20 @@ func commitThen(answer error) error {
 	return refusal{answer}
 }
 
+// setRefusalAside runs fn on tx; a refusal it returns is set aside as
+// *answer and fn counts as succeeded, so that the transaction commits. A
+// Store's Write (or a wrapper of one) returns *answer once committed.
+func setRefusalAside(fn func(Tx) error, tx Tx, answer *error) error {
+	err := fn(tx)
+	var r refusal
+	if errors.As(err, &r) {
+		*answer = r.answer
+		return nil
+	}
+	*answer = nil
+	return err
+}
+
 // Tx is one transaction's view of the store.
 type Tx interface {
 	Settings() (Settings, error)
