@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/remotesupport/techconsole/api"
 )
@@ -54,9 +55,8 @@ func (v sentCode) send(ctx context.Context, tx Tx, f Factor, ch *Challenge) erro
 
 // resend sends challenge ch a new code after the cooldown.
 func (v sentCode) resend(ctx context.Context, tx Tx, p principal, ch *Challenge) (api.Challenge, error) {
-	now := v.s.now()
-	if now.Before(ch.ResendAt) {
-		return api.Challenge{}, tooSoon(ch.ResendAt.Sub(now))
+	if err := v.s.resendAllowed(ch.ResendAt); err != nil {
+		return api.Challenge{}, err
 	}
 	f, err := tx.Factor(ch.FactorID)
 	if err != nil {
@@ -80,11 +80,22 @@ func (s *Server) codeCooldown(tx Tx, p principal, f Factor) error {
 	if err != nil {
 		return err
 	}
-	now := s.now()
 	for _, c := range earlier {
-		if c.FactorID == f.ID && now.Before(c.ResendAt) {
-			return tooSoon(c.ResendAt.Sub(now))
+		if c.FactorID != f.ID {
+			continue
 		}
+		if err := s.resendAllowed(c.ResendAt); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resendAllowed refuses a new code before at, the end of the last code's
+// resend wait.
+func (s *Server) resendAllowed(at time.Time) error {
+	if now := s.now(); now.Before(at) {
+		return tooSoon(at.Sub(now))
 	}
 	return nil
 }

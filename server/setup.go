@@ -211,8 +211,8 @@ func (s *Server) newPendingFactor(ctx context.Context, tx Tx, p principal, metho
 	now := s.now()
 	for _, f := range factors {
 		if f.Method == method && f.Status == api.FactorPending {
-			if now.Before(f.ResendAt) {
-				return Factor{}, tooSoon(f.ResendAt.Sub(now))
+			if err := s.resendAllowed(f.ResendAt); err != nil {
+				return Factor{}, err
 			}
 			if err := s.deleteFactor(tx, f); err != nil {
 				return Factor{}, err
@@ -278,9 +278,8 @@ func (s *Server) handleFactorSend(w http.ResponseWriter, r *http.Request) error 
 		if f.Status == api.FactorActive && !reverify {
 			return perr(http.StatusConflict, api.CodeConflict, "that factor is already confirmed")
 		}
-		now := s.now()
-		if now.Before(f.ResendAt) {
-			return tooSoon(f.ResendAt.Sub(now))
+		if err := s.resendAllowed(f.ResendAt); err != nil {
+			return err
 		}
 		if err := s.newFactorCode(ctx, tx, &f, setupCodeBinding(f, p)); err != nil {
 			return err
