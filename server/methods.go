@@ -32,10 +32,11 @@ var (
 	_ verifier = sentCode{}
 )
 
-// verifierFor is the method dispatch. The server accepts every method from
-// every console version: which methods a console offers, and when, is the
-// rule of that console release (app applies it), as it was in the real
-// releases. So nothing here looks at the console's version.
+// verifierFor is the method dispatch. The server deliberately accepts every
+// method from every console version: which methods a console offers, and in
+// which order, is the rule of that console release, applied by the console
+// (app.CapabilitiesOf), as the real releases did. So nothing here looks at
+// the console's version.
 func (s *Server) verifierFor(m api.Method) (verifier, error) {
 	switch m {
 	case api.MethodAuthenticatorApp:
