@@ -267,16 +267,12 @@ func (s *Server) handleFactorSend(w http.ResponseWriter, r *http.Request) error 
 		if !sendsCodes(f.Method) {
 			return validation("only text message and email factors are confirmed by a sent code")
 		}
-		gate, err := s.backupToVerify(tx, p)
+		reverify, err := s.backupGate(tx, p, f)
 		if err != nil {
 			return err
 		}
-		reverify := reverifies(gate, f)
-		if gate != nil && !reverify {
-			return backupVerificationRequired(*gate)
-		}
-		if f.Status == api.FactorActive && !reverify {
-			return perr(http.StatusConflict, api.CodeConflict, "that factor is already confirmed")
+		if err := alreadyConfirmed(f, reverify); err != nil {
+			return err
 		}
 		if err := s.resendAllowed(f.ResendAt); err != nil {
 			return err
@@ -357,13 +353,8 @@ func (s *Server) factorToConfirm(ctx context.Context, tx Tx, p principal, id, st
 	if f, err = ownFactor(tx, p, id); err != nil {
 		return f, false, err
 	}
-	gate, err := s.backupToVerify(tx, p)
-	if err != nil {
+	if reverify, err = s.backupGate(tx, p, f); err != nil {
 		return f, false, err
-	}
-	reverify = reverifies(gate, f)
-	if gate != nil && !reverify {
-		return f, false, backupVerificationRequired(*gate)
 	}
 	if err := s.codeThrottle(ctx, tx, p, setupEvent(auditSetupFailed, p, f)); err != nil {
 		return f, false, err
@@ -380,10 +371,7 @@ func (s *Server) factorToConfirm(ctx context.Context, tx Tx, p principal, id, st
 			return f, false, err
 		}
 	}
-	if f.Status == api.FactorActive && !reverify {
-		return f, false, perr(http.StatusConflict, api.CodeConflict, "that factor is already confirmed")
-	}
-	return f, reverify, nil
+	return f, reverify, alreadyConfirmed(f, reverify)
 }
 
 // confirmFactor records that f's code was confirmed: f becomes active and

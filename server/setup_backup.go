@@ -83,6 +83,29 @@ func backupVerificationRequired(f Factor) *httpError {
 	return e
 }
 
+// backupGate lets a send or confirm on f through while the setup has a
+// backup to verify only when f is such a backup; reverify says it is.
+func (s *Server) backupGate(tx Tx, p principal, f Factor) (reverify bool, err error) {
+	gate, err := s.backupToVerify(tx, p)
+	if err != nil {
+		return false, err
+	}
+	reverify = reverifies(gate, f)
+	if gate != nil && !reverify {
+		return false, backupVerificationRequired(*gate)
+	}
+	return reverify, nil
+}
+
+// alreadyConfirmed refuses a send or confirm on an active factor, unless
+// it is the re-verification of a backup.
+func alreadyConfirmed(f Factor, reverify bool) error {
+	if f.Status == api.FactorActive && !reverify {
+		return perr(http.StatusConflict, api.CodeConflict, "that factor is already confirmed")
+	}
+	return nil
+}
+
 // reverifies reports whether a send or confirm on f is the re-verification
 // of an active backup that the setup must verify (gate is backupToVerify's
 // answer). Any active backup of the member will do.
