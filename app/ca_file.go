@@ -1,15 +1,24 @@
 package app
 
 import (
+	"crypto/tls"
 	"crypto/x509"
 	"errors"
 	"fmt"
 	"os"
 )
 
-// RootCAs is the system's certificate authorities plus those of caFile (PEM),
-// for a server whose certificate a private CA signed.
-func RootCAs(caFile string) (*x509.CertPool, error) {
+// TLSConfig trusts the system's certificate authorities plus those of caFile
+// (PEM), for a server whose certificate a private CA signed.
+func TLSConfig(caFile string) (*tls.Config, error) {
+	pool, err := rootCAs(caFile)
+	if err != nil {
+		return nil, err
+	}
+	return &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}, nil
+}
+
+func rootCAs(caFile string) (*x509.CertPool, error) {
 	pool, err := x509.SystemCertPool()
 	if err != nil || pool == nil {
 		pool = x509.NewCertPool()

@@ -23,7 +23,7 @@ func TestPrivateCA(t *testing.T) {
 	if err := os.WriteFile(caFile, pemBytes, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	pool, err := app.RootCAs(caFile)
+	tlsCfg, err := app.TLSConfig(caFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestPrivateCA(t *testing.T) {
 		opts []client.Option
 		want app.Step
 	}{
-		{"with the CA file", []client.Option{client.WithRootCAs(pool)}, app.StepSignedIn},
+		{"with the CA file", []client.Option{client.WithTLSConfig(tlsCfg)}, app.StepSignedIn},
 		{"without", nil, app.StepSignedOut},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

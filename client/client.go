@@ -11,7 +11,6 @@ package client
 
 import (
 	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -43,8 +42,8 @@ type Client struct {
 	retries int
 	backoff time.Duration
 	log     *slog.Logger
+	tls     *tls.Config
 	r       *resty.Client
-	roots   *x509.CertPool
 }
 
 // Option configures a Client.
@@ -70,9 +69,9 @@ func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) { c.r = resty.NewWithClient(hc) }
 }
 
-// WithRootCAs makes https:// trust the certificate authorities in pool
-// instead of the system's (a private CA: pass the system pool plus it).
-func WithRootCAs(pool *x509.CertPool) Option { return func(c *Client) { c.roots = pool } }
+// WithTLSConfig uses cfg for https servers (for example a RootCAs pool that
+// trusts a private certificate authority). WithHTTPClient replaces it.
+func WithTLSConfig(cfg *tls.Config) Option { return func(c *Client) { c.tls = cfg } }
 
 // DefaultVersion is what a client without WithVersion announces.
 var DefaultVersion = api.ConsoleVersion{Major: 7, Minor: 51, Build: 0}
@@ -95,10 +94,11 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 			Proxy:                 http.ProxyFromEnvironment,
 			DialContext:           (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 			TLSHandshakeTimeout:   5 * time.Second,
-			TLSClientConfig:       &tls.Config{RootCAs: c.roots, MinVersion: tls.VersionTLS12},
 			MaxIdleConnsPerHost:   4,
 			IdleConnTimeout:       90 * time.Second,
 			ExpectContinueTimeout: time.Second,
+			TLSClientConfig:       c.tls,
+			ForceAttemptHTTP2:     true, // a custom TLS config would otherwise turn HTTP/2 off
 		}})
 	}
 	c.r.SetBaseURL(base).

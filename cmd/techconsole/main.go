@@ -20,6 +20,7 @@ import (
 	"github.com/remotesupport/techconsole/assets"
 	"github.com/remotesupport/techconsole/client"
 	_ "github.com/remotesupport/techconsole/cmd/techconsole/internal/quietlocale" // before Fyne reads the locale
+	"github.com/remotesupport/techconsole/internal/buildinfo"
 	"github.com/remotesupport/techconsole/screens"
 	"github.com/remotesupport/techconsole/server"
 )
@@ -36,6 +37,7 @@ type flags struct {
 	shotsDir       string
 	measureStartup bool
 	emptyWindow    bool
+	showVersion    bool
 }
 
 func parseFlags() flags {
@@ -50,6 +52,7 @@ func parseFlags() flags {
 	flag.StringVar(&f.shotsDir, "screenshots-dir", "build/screenshots", "where --script screenshots writes its PNGs")
 	flag.BoolVar(&f.measureStartup, "measure-startup", false, "print the time to the first drawn sign-in window and the memory after sign-in as JSON, then exit")
 	flag.BoolVar(&f.emptyWindow, "empty-window", false, "with --measure-startup: measure an empty Fyne window instead (the benchmark's baseline)")
+	flag.BoolVar(&f.showVersion, "version", false, "print the build's version and exit")
 	flag.Parse()
 	return f
 }
@@ -57,6 +60,10 @@ func parseFlags() flags {
 func main() {
 	start := time.Now()
 	f := parseFlags()
+	if f.showVersion {
+		fmt.Println(buildinfo.Read().String("techconsole"))
+		return
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if err := run(f, start, log); err != nil {
 		fmt.Fprintln(os.Stderr, "techconsole:", err)
@@ -89,11 +96,11 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 	embedded := f.server == "" && (f.script != "" || prefs.ServerURL() == "")
 	b := &backend{prefs: prefs, version: version, log: log, embedded: embedded, serverURL: f.server, dataDir: f.dataDir, adminPassword: f.adminPassword, adminOut: os.Stderr}
 	if f.caFile != "" {
-		pool, err := app.RootCAs(f.caFile)
+		cfg, err := app.TLSConfig(f.caFile)
 		if err != nil {
 			return fmt.Errorf("--ca-file: %w", err)
 		}
-		b.clientOpts = append(b.clientOpts, client.WithRootCAs(pool))
+		b.clientOpts = append(b.clientOpts, client.WithTLSConfig(cfg))
 	}
 	opts := screens.Options{
 		Embedded:  b.embedded,
