@@ -37,7 +37,6 @@ func (s *Server) loadID(ctx context.Context) (string, error) {
 	return hex.EncodeToString(sum[:16]), nil
 }
 
-
 // ID is the server's stable identity (GET /server-info).
 func (s *Server) ID() string { return s.id }
 
