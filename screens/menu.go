@@ -66,8 +66,7 @@ func (c *Console) showServerChoice() {
 		choice.SetSelected(otherServer)
 	}
 	items := []*widget.FormItem{widget.NewFormItem("", choice), widget.NewFormItem("Address", url)}
-	var d dialog.Dialog
-	d = dialog.NewForm("Server", "Use", "Cancel", items, func(ok bool) {
+	d := dialog.NewForm("Server", "Use", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
