@@ -28,7 +28,15 @@ func (c *Controller) Resume() {
 			s.Server, s.Version, s.Caps, s.Username, s.KeepSignedIn = server, version, CapabilitiesOf(version), username, true
 			s.Busy, s.Activity = true, "Resuming your session…"
 		})
-		refresh, err := c.secrets.RefreshToken(o.ctx, c.serverKey(o.ctx, server), username)
+		key := c.serverKey(o.ctx, server)
+		refresh, err := c.secrets.RefreshToken(o.ctx, key, username)
+		byAddress := false
+		if errors.Is(err, ErrNoEntry) && key != server {
+			// kept by an older console, by the server's address: taken over
+			// under the server's id below, the old entry then deleted
+			refresh, err = c.secrets.RefreshToken(o.ctx, server, username)
+			byAddress = err == nil
+		}
 		if errors.Is(err, ErrNoEntry) {
 			o.update(func(*State, *session) {})
 			return
@@ -45,8 +53,12 @@ func (c *Controller) Resume() {
 		}
 		// The old refresh token is used up: keep the new one before anything else.
 		var warn *Alert
-		if err := c.secrets.SaveRefreshToken(o.ctx, c.serverKey(o.ctx, server), username, tokens.RefreshToken); err != nil {
+		if err := c.secrets.SaveRefreshToken(o.ctx, key, username, tokens.RefreshToken); err != nil {
 			warn = alertFor(asKeychainError(err), c.now())
+		} else if byAddress {
+			if err := c.secrets.DeleteRefreshToken(o.ctx, server, username); err != nil {
+				c.log.Warn("delete the keychain entry named by the server's address", "err", err)
+			}
 		}
 		user, err := cl.Me(o.ctx, tokens.AccessToken)
 		if err != nil {
