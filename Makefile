@@ -66,7 +66,8 @@ screenshots-admin: deps
 # checkout's commit.
 APP_VERSION  = $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 PKG_VERSION  = $(or $(VERSION),$(APP_VERSION))
-PKG_REVISION = $(shell git rev-parse --short=12 HEAD 2>/dev/null)$(shell git diff --quiet HEAD 2>/dev/null || echo +dirty)
+PKG_REVISION = $(shell r=$$(git rev-parse --short=12 HEAD 2>/dev/null) && \
+                 if git diff --quiet HEAD; then echo $$r; else echo $$r+dirty; fi)
 PKG_NAME     = techconsole-$(PKG_VERSION)-linux-$(shell $(GO) env GOARCH)
 PKG_DIR      := build/package
 PKG_BIN      := $(PKG_DIR)/techconsole
