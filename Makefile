@@ -63,8 +63,8 @@ screenshots-admin: deps
 # -trimpath, which gives every package, the standard library and GLFW's C
 # sources included, another cache key than theirs, and the release tag, which
 # does so for Fyne's packages.) -s -w only strip the symbol tables at link
-# time. .tar.gz rather than .tar.xz: xz took a minute for 20% less. The version is VERSION, else FyneApp.toml's; the revision is the
-# checkout's commit.
+# time. .tar.gz rather than .tar.xz: xz took a minute for 20% less. The
+# version is VERSION, else FyneApp.toml's; the revision is the checkout's.
 APP_VERSION  = $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 PKG_VERSION  = $(or $(VERSION),$(APP_VERSION))
 PKG_REVISION = $(shell r=$$(git rev-parse --short=12 HEAD 2>/dev/null) && \
