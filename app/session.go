@@ -29,14 +29,7 @@ func (c *Controller) Resume() {
 			s.Busy, s.Activity = true, "Resuming your session…"
 		})
 		key := c.serverKey(o.ctx, server)
-		refresh, err := c.secrets.RefreshToken(o.ctx, key, username)
-		byAddress := false
-		if errors.Is(err, ErrNoEntry) && key != server {
-			// kept by an older console, by the server's address: taken over
-			// under the server's id below, the old entry then deleted
-			refresh, err = c.secrets.RefreshToken(o.ctx, server, username)
-			byAddress = err == nil
-		}
+		refresh, byAddress, err := c.keptRefreshToken(o.ctx, key, server, username)
 		if errors.Is(err, ErrNoEntry) {
 			o.update(func(*State, *session) {})
 			return
@@ -56,9 +49,7 @@ func (c *Controller) Resume() {
 		if err := c.secrets.SaveRefreshToken(o.ctx, key, username, tokens.RefreshToken); err != nil {
 			warn = alertFor(asKeychainError(err), c.now())
 		} else if byAddress {
-			if err := c.secrets.DeleteRefreshToken(o.ctx, server, username); err != nil {
-				c.log.Warn("delete the keychain entry named by the server's address", "err", err)
-			}
+			c.forgetByAddress(o.ctx, server, username)
 		}
 		user, err := cl.Me(o.ctx, tokens.AccessToken)
 		if err != nil {
@@ -71,6 +62,25 @@ func (c *Controller) Resume() {
 			s.Step, s.User, s.Username, s.Alert, s.Notice = StepSignedIn, user, user.Username, warn, ""
 		})
 	})
+}
+
+// keptRefreshToken reads the member's refresh token kept under the server's
+// key, or else one an older console kept under the server's address
+// (byAddress: Resume then keeps the next one under the key and deletes it).
+func (c *Controller) keptRefreshToken(ctx context.Context, key, server, username string) (token string, byAddress bool, err error) {
+	token, err = c.secrets.RefreshToken(ctx, key, username)
+	if errors.Is(err, ErrNoEntry) && key != server {
+		token, err = c.secrets.RefreshToken(ctx, server, username)
+		return token, err == nil, err
+	}
+	return token, false, err
+}
+
+// forgetByAddress deletes an entry named by the server's address, once taken over.
+func (c *Controller) forgetByAddress(ctx context.Context, server, username string) {
+	if err := c.secrets.DeleteRefreshToken(ctx, server, username); err != nil {
+		c.log.Warn("delete the keychain entry named by the server's address", "err", err)
+	}
 }
 
 // resumeFailed ends Resume after a failed refresh or lookup: a session the

@@ -317,10 +317,7 @@ func (c *Controller) SubmitCode(code string) {
 				return
 			}
 			if client.IsCode(err, api.CodeChallengeFailed) && ss.purpose == api.PurposeLogin {
-				// The server ended the whole sign-in, not only this request:
-				// no new request can be sent with it.
-				c.log.Info("sign-in ended by wrong codes")
-				c.toSignedOut(o, localAlert(AlertFailed, "Too many wrong codes: for your security this sign-in has ended. Sign in again."), "")
+				c.signInEndedByWrongCodes(o)
 				return
 			}
 			o.update(func(s *State, ss *session) {
@@ -345,6 +342,13 @@ func (c *Controller) SubmitCode(code string) {
 		})
 		c.handleAuth(o, resp, ss.purpose)
 	})
+}
+
+// signInEndedByWrongCodes: the server ended the whole sign-in, not only
+// the request (5 wrong codes): no new request can be sent with it.
+func (c *Controller) signInEndedByWrongCodes(o *op) {
+	c.log.Info("sign-in ended by wrong codes")
+	c.toSignedOut(o, localAlert(AlertFailed, "Too many wrong codes: for your security this sign-in has ended. Sign in again."), "")
 }
 
 // Resend sends a new code: for an SMS/email challenge, or for the backup
