@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/remotesupport/techconsole/app"
 )
@@ -96,5 +97,32 @@ func TestTesterPanelLeavesTheMainScreen(t *testing.T) {
 		if body < 530 || panel < 200 {
 			t.Errorf("%v×%v: main screen %v wide, tester panel %v; want at least 530 and 200", sz.Width, sz.Height, body, panel)
 		}
+	}
+}
+
+// TestSignInOffersTheServerChoice: the sign-in screen opens the same server
+// choice as File > Server….
+func TestSignInOffersTheServerChoice(t *testing.T) {
+	h := newHarness(t, currentV, func(_ *harness, o *Options) {
+		o.ChooseServer = func(string) (string, error) { return "", nil }
+	})
+	h.idle(app.StepSignedOut)
+	s := screenAs[*signInScreen](h)
+	var b *widget.Button
+	walk(s.root, func(o fyne.CanvasObject) {
+		if a, ok := o.(*widget.Accordion); ok {
+			for _, it := range a.Items {
+				if found := findButton(it.Detail, "Choose the server…"); found != nil {
+					b = found
+				}
+			}
+		}
+	})
+	if b == nil {
+		t.Fatal("no \"Choose the server…\" on the sign-in screen")
+	}
+	test.Tap(b)
+	if h.win.Canvas().Overlays().Top() == nil {
+		t.Error("the server choice did not open")
 	}
 }

@@ -66,14 +66,23 @@ func newSignInScreen(c *Console) *signInScreen {
 	s.server.OnSubmitted = func(string) { s.applyServer() }
 
 	items := []fyne.CanvasObject{form, s.keep, s.alert.object(), container.NewBorder(nil, nil, s.busy.object(), s.submit)}
+	var choose fyne.CanvasObject = layoutSpacer()
+	if c.opts.ChooseServer != nil {
+		b := widget.NewButtonWithIcon("Choose the server…", theme.StorageIcon(), c.showServerChoice)
+		b.Importance = widget.LowImportance
+		choose = container.NewHBox(b)
+	}
 	if c.opts.Embedded {
 		s.server.Disable()
 		adv := widget.NewAccordion(widget.NewAccordionItem("Advanced",
 			container.NewVBox(
 				widget.NewForm(widget.NewFormItem("Server", s.server)),
-				hint("The console runs its own reference server with the demo organisation. Start it with --server URL to use another server."),
+				hint("The console runs its own reference server with the demo organisation (Built-in demo organisation). Choose another server here or in File > Server…; --server wins."),
+				choose,
 			)))
 		items = append(items, adv)
+	} else {
+		items = append(items, choose)
 	}
 	card := widget.NewCard("Sign in", "Technician Console — remote support", container.NewVBox(items...))
 
