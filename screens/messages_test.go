@@ -22,7 +22,9 @@ type drawn struct {
 func newDrawn(t *testing.T) *drawn {
 	t.Helper()
 	d := &drawn{start: time.Now()}
-	w, con := NewMainWindow(test.NewTempApp(t), Options{Do: func(fn func()) { fn() },
+	// UI work from the screens' tickers is queued and never run: the tests
+	// tick by hand, on their own goroutine
+	w, con := NewMainWindow(test.NewTempApp(t), Options{Do: newUIQueue().Do,
 		Now: func() time.Time { return d.start.Add(d.offset) }, Tester: TesterOptions{Version: currentV}})
 	t.Cleanup(w.Close)
 	con.Start(staticController{})
