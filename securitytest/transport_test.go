@@ -3,7 +3,6 @@ package securitytest
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -150,5 +149,5 @@ func TestSlowHeadersCutOff(t *testing.T) {
 	if longest < 9*time.Second || longest > 13*time.Second {
 		t.Fatalf("slow clients cut off after %s, want about 10 s", longest)
 	}
-	t.Log(fmt.Sprintf("%d header-trickling clients cut off after at most %s", n, longest.Round(time.Millisecond)))
+	t.Logf("%d header-trickling clients cut off after at most %s", n, longest.Round(time.Millisecond))
 }
