@@ -160,6 +160,9 @@ func clock(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", secs/60, secs%60)
 }
 
+// aCode names a one-time code in the texts: "6-digit code".
+var aCode = fmt.Sprintf("%d-digit code", api.CodeDigits)
+
 // codeEntry is a one-line entry for an n-digit code: it keeps only digits,
 // stops at n and calls onComplete when the n-th digit is typed.
 func newCodeEntry(n int, onComplete func(code string)) *widget.Entry {
