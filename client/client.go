@@ -48,7 +48,7 @@ type Client struct {
 type Option func(*Client)
 
 // WithVersion sets the emulated console version (default: the newest
-// behaviour, 7.51.0).
+// behaviour, api.CurrentVersion).
 func WithVersion(v api.ConsoleVersion) Option { return func(c *Client) { c.version = v } }
 
 // WithTimeout sets the timeout of one call (long-polls add their wait).
@@ -68,7 +68,7 @@ func WithHTTPClient(hc *http.Client) Option {
 }
 
 // DefaultVersion is what a client without WithVersion announces.
-var DefaultVersion = api.ConsoleVersion{Major: 7, Minor: 51, Build: 0}
+var DefaultVersion = api.CurrentVersion
 
 // New makes a client for the server at baseURL (scheme, host, optional port).
 func New(baseURL string, opts ...Option) (*Client, error) {

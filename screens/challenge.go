@@ -218,7 +218,7 @@ func (s *challengeScreen) drawOthers(st app.State) {
 		s.others.Add(widget.NewSeparator())
 		s.others.Add(heading("Use another method"))
 		for _, m := range others {
-			b := widget.NewButtonWithIcon("Use "+methodPhrase(m)+" instead", methodIcon(m), func() {
+			b := widget.NewButtonWithIcon("Use "+m.Phrase()+" instead", methodIcon(m), func() {
 				s.c.dispatch(app.ChooseMethod{Method: m})
 			})
 			b.Importance = widget.LowImportance

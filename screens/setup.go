@@ -291,11 +291,11 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 	if len(sv.BackupOptions) > 1 {
 		labels := make([]string, len(sv.BackupOptions))
 		for i, m := range sv.BackupOptions {
-			labels[i] = backupLabel(m)
+			labels[i] = m.Label()
 		}
 		choice = widget.NewRadioGroup(labels, func(sel string) {
 			for _, m := range sv.BackupOptions {
-				if backupLabel(m) == sel {
+				if m.Label() == sel {
 					method = m
 				}
 			}
@@ -303,7 +303,7 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 		})
 		choice.Horizontal = true
 		choice.Required = true
-		choice.SetSelected(backupLabel(method))
+		choice.SetSelected(method.Label())
 		items = append(items, choice)
 	} else {
 		items = append(items, para("Backup: text message (SMS)."))
@@ -327,13 +327,6 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 	items = append(items, form, hint("Text messages and email are less secure than the mobile app: use them only as a backup."),
 		container.NewHBox(layoutSpacer(), send))
 	return container.NewVBox(items...)
-}
-
-func backupLabel(m api.Method) string {
-	if m == api.MethodEmail {
-		return "Email"
-	}
-	return "Text message"
 }
 
 // buildBackupCode asks for the code sent to the new backup.

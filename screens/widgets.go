@@ -216,21 +216,6 @@ func methodIcon(m api.Method) fyne.Resource {
 	return theme.QuestionIcon()
 }
 
-// methodPhrase is the method as the end of "Use … instead".
-func methodPhrase(m api.Method) string {
-	switch m {
-	case api.MethodAppNotification:
-		return "an app notification"
-	case api.MethodAuthenticatorApp:
-		return "a code from your authenticator app"
-	case api.MethodSMS:
-		return "a text message code"
-	case api.MethodEmail:
-		return "an email code"
-	}
-	return m.Label()
-}
-
 // heading is a bold label.
 func heading(text string) *widget.Label {
 	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
