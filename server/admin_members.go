@@ -66,10 +66,17 @@ func authorizeMember(actor, target Member, act memberAct) error {
 		return forbidden("the Admin Center is for administrators")
 	case target.IsAdmin():
 		return forbidden("only master administrators act on administrators")
-	case !actor.Manages(target.GroupID):
+	case !actsOnGroup(actor, target.GroupID):
 		return forbidden("you do not manage this member's group")
 	}
 	return nil
+}
+
+// actsOnGroup is the group half of authorizeMember, and the rule of which
+// groups the admin API shows: a master administrator acts on every group, an
+// administrator on the groups they manage.
+func actsOnGroup(actor Member, groupID string) bool {
+	return isMaster(actor) || (actor.HasRole(api.RoleAdministrator) && actor.Manages(groupID))
 }
 
 func useSelfService() *httpError {
