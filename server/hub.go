@@ -14,6 +14,7 @@ import (
 type hub struct {
 	mu     sync.Mutex
 	topics map[string]*topic
+	asleep int // long-polls in sleep now (tests wait on it, not on the clock)
 }
 
 type topic struct {
@@ -63,7 +64,15 @@ func (h *hub) publish(keys ...string) {
 
 // sleep is a long-poll's wait: until woken is closed, d has passed or ctx
 // ends, whichever comes first.
-func sleep(ctx context.Context, woken <-chan struct{}, d time.Duration) {
+func (h *hub) sleep(ctx context.Context, woken <-chan struct{}, d time.Duration) {
+	h.mu.Lock()
+	h.asleep++
+	h.mu.Unlock()
+	defer func() {
+		h.mu.Lock()
+		h.asleep--
+		h.mu.Unlock()
+	}()
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
@@ -78,6 +87,13 @@ func (h *hub) size() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return len(h.topics)
+}
+
+// sleeping is the number of long-polls in sleep (for tests).
+func (h *hub) sleeping() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.asleep
 }
 
 func challengeKey(id string) string    { return "challenge:" + id }

@@ -173,7 +173,7 @@ func (s *Server) handleChallengeStatus(w http.ResponseWriter, r *http.Request) e
 		if untilExpiry := expiresAt.Sub(s.now()); untilExpiry < left {
 			left = max(untilExpiry, 0) + 10*time.Millisecond
 		}
-		sleep(ctx, woken, left)
+		s.hub.sleep(ctx, woken, left)
 		release()
 		if ctx.Err() != nil {
 			return nil // the console went away
