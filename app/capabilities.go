@@ -6,7 +6,7 @@ import (
 	"github.com/remotesupport/techconsole/api"
 )
 
-// Capabilities is what an emulated console version can do (DESIGN section 3),
+// Capabilities is what an emulated console version can do (docs/DESIGN.md section 3),
 // derived from the version number by comparison, never from a list of releases.
 type Capabilities struct {
 	Version api.ConsoleVersion

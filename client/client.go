@@ -1,5 +1,5 @@
 // Package client is the console's typed REST client for the whole contract of
-// DESIGN section 5: sign-in and challenges, the member's own two-step setup and
+// docs/DESIGN.md section 5: sign-in and challenges, the member's own two-step setup and
 // password, the phone's device API, the Admin Center and the dev outbox.
 //
 // Every call takes a context and has its own timeout (a long-poll's is its wait

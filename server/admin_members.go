@@ -49,7 +49,7 @@ const (
 )
 
 // authorizeMember is the one rule of who may act on which member through the
-// admin API (DESIGN section 3). Nobody changes their own account here: they
+// admin API (docs/DESIGN.md section 3). Nobody changes their own account here: they
 // use /me/*, whose rules ask for the current password and a second factor.
 // A master administrator acts on every other member. An administrator acts
 // only on technicians of the groups they manage, never on an administrator

@@ -17,7 +17,7 @@ import (
 // (never the number), and the member types the number there to approve. The
 // console's long-poll returns the moment the phone answers.
 
-// Push numbers (DESIGN section 6). Besides "at most 3 open", the pushes
+// Push numbers (docs/DESIGN.md section 6). Besides "at most 3 open", the pushes
 // sent to a member are rate-limited whatever became of them (cancelled,
 // denied, expired), counted in the database (ASVS 5.0 6.6.4, push bombing):
 // at most 3 per minute, which is what "3 open" already allows when each push

@@ -218,7 +218,7 @@ func (q *req) readMemberForm() memberForm {
 }
 
 // request builds the API body: a master administrator sends every field, an
-// administrator only what DESIGN section 3 lets them change.
+// administrator only what docs/DESIGN.md section 3 lets them change.
 func (q *req) memberRequest(mf memberForm, password string, isNew bool) api.MemberRequest {
 	req := api.MemberRequest{DisplayName: &mf.DisplayName, Phone: &mf.Phone, Email: &mf.Email}
 	if password != "" {
