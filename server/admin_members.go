@@ -441,7 +441,7 @@ func newMember(req api.MemberRequest, f memberFields, now time.Time) Member {
 // contact details and the password of the technicians they manage; usernames,
 // roles and groups are for master administrators.
 func checkFieldsAllowed(actor Member, req api.MemberRequest) error {
-	if !isMaster(actor) && (req.Username != nil || req.Roles != nil || req.GroupID != nil || req.ManagedGroupIDs != nil) {
+	if !isMaster(actor) && req.MasterOnly() {
 		return forbidden("only master administrators change usernames, roles and groups")
 	}
 	return nil
