@@ -119,11 +119,13 @@ func (h *hub) size() int {
 	return len(h.topics)
 }
 
-// sleeping is the number of long-polls in sleep (for tests).
-func (h *hub) sleeping() int {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.asleep
+// LongPollsAsleep is the number of long-polls (the console's on a push, the
+// phone's on its notifications) asleep now, waiting to be woken. Tests wait
+// for it instead of sleeping, so that the wake-up is what they test.
+func (s *Server) LongPollsAsleep() int {
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
+	return s.hub.asleep
 }
 
 func challengeKey(id string) string    { return "challenge:" + id }
