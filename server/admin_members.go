@@ -463,14 +463,16 @@ func keepOneMaster(tx Tx, losing string) error {
 	return perr(http.StatusConflict, api.CodeConflict, "the organisation must keep a master administrator")
 }
 
-// handleResetMember: POST /admin/members/{id}/reset-two-step (the lost-phone reset).
+// handleResetMember: POST /admin/members/{id}/reset-two-step: the lost-phone
+// reset, or with include_backup (master administrators only) every factor.
 func (s *Server) handleResetMember(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p, err := s.adminPrincipal(ctx, r)
 	if err != nil {
 		return err
 	}
-	if err := decodeOptional(w, r, &struct{}{}); err != nil {
+	var req api.ResetRequest
+	if err := decodeOptional(w, r, &req); err != nil {
 		return err
 	}
 	err = s.store.Write(ctx, func(tx Tx) error {
@@ -478,7 +480,18 @@ func (s *Server) handleResetMember(w http.ResponseWriter, r *http.Request) error
 		if err != nil {
 			return err
 		}
-		return s.resetLostPhone(ctx, tx, m, p.Member)
+		if !req.IncludeBackup {
+			return s.resetLostPhone(ctx, tx, m, p.Member)
+		}
+		actor, err := tx.Member(p.Member.ID)
+		if err != nil {
+			return err
+		}
+		if !isMaster(actor) {
+			return perr(http.StatusForbidden, api.CodeForbidden,
+				"only a master administrator may reset a member's backup method too; the lost-phone reset keeps it")
+		}
+		return s.resetAllFactors(ctx, tx, m, p.Member)
 	})
 	if err != nil {
 		return err

@@ -17,6 +17,7 @@ const (
 	auditSetupFailed        = "setup.confirm_failed"
 	auditSetupActivated     = "setup.activated"
 	auditResetLostPhone     = "reset.lost_phone"
+	auditResetAllFactors    = "reset.all_factors"
 	auditResetPrimary       = "reset.primary_method"
 	auditSettingsChanged    = "settings.changed"
 	auditGroupCreated       = "group.created"

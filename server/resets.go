@@ -32,6 +32,26 @@ func (s *Server) resetLostPhone(ctx context.Context, tx Tx, m Member, actor Memb
 	return s.audit(ctx, tx, auditEvent{Kind: auditResetLostPhone, MemberID: m.ID, Username: m.Username, ActorID: actor.ID})
 }
 
+// resetAllFactors is the lost-phone reset for a member who lost the backup
+// too: every factor becomes reset (pending ones are dropped), so setup starts
+// from the beginning with no backup to verify. Only a master administrator
+// asks for it (handleResetMember).
+func (s *Server) resetAllFactors(ctx context.Context, tx Tx, m Member, actor Member) error {
+	factors, err := tx.Factors(m.ID)
+	if err != nil {
+		return err
+	}
+	had := m.TwoStep != TwoStepNone
+	for _, f := range factors {
+		had = had || f.Status != api.FactorPending
+	}
+	every := func(Factor) bool { return true }
+	if err := s.resetFactors(tx, m, factors, every, had, "two-step reset, backup included"); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, auditEvent{Kind: auditResetAllFactors, MemberID: m.ID, Username: m.Username, ActorID: actor.ID})
+}
+
 // resetEveryone is the complete reset that follows a change of the primary
 // method: every factor of every member becomes reset (pending ones are
 // dropped). It returns how many members had at least one factor.
