@@ -5,4 +5,6 @@ package server
 var (
 	VerifyPassword   = verifyPassword
 	DemoPasswordHash = demoPasswordHash
+	// MemberCursor is the ?after= of a members page ending at a username.
+	MemberCursor = memberCursor
 )

@@ -41,6 +41,8 @@ type Tx interface {
 	ListMembers() ([]Member, error)
 	Member(id string) (Member, error)
 	MemberByUsername(username string) (Member, error)
+	// MembersPage lists at most p.Limit members in username order (see MemberPage).
+	MembersPage(p MemberPage) ([]Member, error)
 	InsertMember(Member) error
 	UpdateMember(Member) error
 	// SetTwoStep records where a member stands with two-step verification
@@ -48,6 +50,8 @@ type Tx interface {
 	SetTwoStep(memberID string, st TwoStepState) error
 
 	Factors(memberID string) ([]Factor, error)
+	// FactorsOf returns the factors of several members at once, by member id.
+	FactorsOf(memberIDs []string) (map[string][]Factor, error)
 	Factor(id string) (Factor, error)
 	InsertFactor(Factor) error
 	UpdateFactor(Factor) error
@@ -88,6 +92,9 @@ type Tx interface {
 
 	InsertAudit(api.AuditEvent) error
 	ListAudit(limit int) ([]api.AuditEvent, error)
+	// AuditBefore lists at most limit events older than the event beforeID
+	// (0: from the newest), newest first.
+	AuditBefore(beforeID int64, limit int) ([]api.AuditEvent, error)
 
 	// Pushes, step-up and throttling (store_sqlite_push.go, store_sqlite_stepup.go).
 	PushToken(hash string) (PushToken, error)
@@ -118,6 +125,18 @@ type Tx interface {
 	// InsertBackupCheck records (or renews) the one of a setup mfa_token.
 	InsertBackupCheck(BackupCheck) error
 	BackupCheck(mfaTokenHash string) (BackupCheck, error)
+}
+
+// MemberPage selects a page of members: those whose username sorts after
+// After, whose username or display name contains Search (if set), and, when
+// ManagerID is set, only that member and the members without an
+// administrator role of the groups they manage (the candidates of
+// authorizeMember, which still decides).
+type MemberPage struct {
+	After     string
+	Search    string
+	ManagerID string
+	Limit     int
 }
 
 // Settings is Admin Center > Global Settings > Two-step verification.
