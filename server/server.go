@@ -31,6 +31,11 @@ type Config struct {
 	Logger        *slog.Logger
 	Now           func() time.Time // clock, for tests; nil = time.Now
 
+	// AuditRetention is how long audit events are kept; 0 = DefaultAuditRetention.
+	AuditRetention time.Duration
+	// SweepEvery is how often expired rows are deleted (sweep.go); 0 = DefaultSweepEvery.
+	SweepEvery time.Duration
+
 	// PublicURL is where members' phones reach this server (scheme, host and
 	// any path prefix), handed out in pairing URIs; "" = http:// and the
 	// address Serve listens on.
@@ -134,6 +139,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	swept := make(chan struct{})
+	go func() { defer close(swept); s.sweepLoop(sweepCtx) }()
+	// The sweep ends before Serve returns, so Close never closes the store under it.
+	defer func() { stopSweep(); <-swept }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)

@@ -121,6 +121,13 @@ type Tx interface {
 	// ones are still in flight (at most limit).
 	RecentFailures(f FailureFilter, since, staleBefore time.Time, limit int) (FailureWindow, error)
 
+	// Sweep deletes at most limit rows of what that ended before before
+	// (expired, or past its retention), oldest first, and says how many.
+	Sweep(what SweepTarget, before time.Time, limit int) (int, error)
+	// ReclaimFreePages returns a step of the free pages above keep to the
+	// file system (incremental auto-vacuum) and says how many (0: too few).
+	ReclaimFreePages(keep int) (int, error)
+
 	// Backup verifications of setups after a reset (store_sqlite_backup.go).
 	// InsertBackupCheck records (or renews) the one of a setup mfa_token.
 	InsertBackupCheck(BackupCheck) error
