@@ -6,6 +6,10 @@ GO       ?= go
 TAGS     := migrated_fynedo
 GOFLAGS  := -tags $(TAGS)
 BIN      := build/bin
+# A release stamps its version into the binaries' --version: make build VERSION=v1.2.0
+# (unset: the module version and VCS revision the Go toolchain records).
+VERSION  ?=
+LDFLAGS  := $(if $(VERSION),-X github.com/remotesupport/techconsole/internal/buildinfo.version=$(VERSION))
 FYNE_CLI := fyne.io/tools/cmd/fyne@v1.7.4
 
 .PHONY: all run test deps build bench lint package clean screenshots screenshots-admin bench-startup soak fuzz
@@ -16,7 +20,7 @@ deps:
 	@scripts/deps.sh
 
 build: deps
-	$(GO) build $(GOFLAGS) -o $(BIN)/ ./cmd/...
+	$(GO) build $(GOFLAGS) -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/...
 
 run: deps
 	$(GO) run $(GOFLAGS) ./cmd/techconsole $(ARGS)

@@ -101,7 +101,3 @@ func (p *Problem) Error() string {
 	}
 	return fmt.Sprintf("%s (%s)", msg, p.Code)
 }
-
-// ProblemType is the type URI for a code; it is a stable, documented name, not a
-// page that must exist.
-func ProblemType(code string) string { return "https://techconsole.invalid/problems/" + code }

@@ -10,6 +10,7 @@
 package client
 
 import (
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -41,6 +42,7 @@ type Client struct {
 	retries int
 	backoff time.Duration
 	log     *slog.Logger
+	tls     *tls.Config
 	r       *resty.Client
 }
 
@@ -67,6 +69,10 @@ func WithHTTPClient(hc *http.Client) Option {
 	return func(c *Client) { c.r = resty.NewWithClient(hc) }
 }
 
+// WithTLSConfig uses cfg for https servers (for example a RootCAs pool that
+// trusts a private certificate authority). WithHTTPClient replaces it.
+func WithTLSConfig(cfg *tls.Config) Option { return func(c *Client) { c.tls = cfg } }
+
 // DefaultVersion is what a client without WithVersion announces.
 var DefaultVersion = api.ConsoleVersion{Major: 7, Minor: 51, Build: 0}
 
@@ -91,6 +97,8 @@ func New(baseURL string, opts ...Option) (*Client, error) {
 			MaxIdleConnsPerHost:   4,
 			IdleConnTimeout:       90 * time.Second,
 			ExpectContinueTimeout: time.Second,
+			TLSClientConfig:       c.tls,
+			ForceAttemptHTTP2:     true, // a custom TLS config would otherwise turn HTTP/2 off
 		}})
 	}
 	c.r.SetBaseURL(base).

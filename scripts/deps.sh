@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that building and testing need, skipping those
 # already present: the X11/GL headers GLFW compiles against, a virtual display,
-# screenshot tools, a Secret Service (gnome-keyring on D-Bus) and Chromium.
+# screenshot tools, a Secret Service (gnome-keyring on D-Bus), Chromium, and
+# systemd (its systemd-analyze checks deploy/authserver.service).
 set -euo pipefail
 
 packages=(
@@ -10,6 +11,7 @@ packages=(
   xvfb xauth imagemagick xdotool
   dbus gnome-keyring libsecret-tools
   chromium
+  systemd
 )
 
 missing=()

@@ -15,7 +15,11 @@ import (
 func headerKeys(h http.Header) []string {
 	var k []string
 	for key := range h {
-		if key != "Date" && key != "Content-Length" {
+		switch key {
+		case "Date", "Content-Length":
+		case "X-Request-Id": // random for every request, known and unknown names alike
+			k = append(k, key)
+		default:
 			k = append(k, key+"="+h.Get(key))
 		}
 	}

@@ -47,6 +47,7 @@ type auditEvent struct {
 // audit records e inside tx, with the request's address and console version.
 func (s *Server) audit(ctx context.Context, tx Tx, e auditEvent) error {
 	ri := info(ctx)
+	noteEvent(tx, e) // for the metrics, once the transaction commits
 	s.log.Info("audit", "kind", e.Kind, "member", e.Username, "member_id", e.MemberID, "actor_id", e.ActorID,
 		"client", ri.ClientAddress, "console_version", ri.ConsoleVersion, "detail", e.Detail)
 	return tx.InsertAudit(api.AuditEvent{

@@ -225,6 +225,7 @@ func TestConcurrentVerifiesOfOneCode(t *testing.T) {
 	url := c.inst.URL + api.PathChallengeVerify(ch.ChallengeID)
 	statuses := parallel(50, func() int {
 		req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+r.MFAToken)
 		resp, err := httpClient.Do(req)
 		if err != nil {

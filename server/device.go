@@ -70,6 +70,7 @@ func (s *Server) handleDeviceNotifications(w http.ResponseWriter, r *http.Reques
 		return err
 	}
 	deadline := time.Now().Add(wait)
+	defer s.metrics.longPoll("device")()
 	for {
 		woken, release := s.hub.subscribe(deviceKey(ph.Device.FactorID))
 		var list []api.Notification
@@ -86,7 +87,7 @@ func (s *Server) handleDeviceNotifications(w http.ResponseWriter, r *http.Reques
 			return nil
 		})
 		left := time.Until(deadline)
-		if err != nil || len(list) > 0 || left <= 0 {
+		if err != nil || len(list) > 0 || left <= 0 || s.hub.stopping() {
 			release()
 			if err != nil {
 				return err

@@ -12,8 +12,9 @@ import (
 // e.g. from PostgreSQL LISTEN/NOTIFY; a missed wake-up only delays an answer
 // until the poll's wait ends).
 type hub struct {
-	mu     sync.Mutex
-	topics map[string]*topic
+	mu      sync.Mutex
+	topics  map[string]*topic
+	drained bool // the server is stopping: every wait ends at once
 }
 
 type topic struct {
@@ -30,6 +31,9 @@ func newHub() *hub { return &hub{topics: map[string]*topic{}} }
 func (h *hub) subscribe(key string) (<-chan struct{}, func()) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	if h.drained {
+		return closedChan, func() {}
+	}
 	t := h.topics[key]
 	if t == nil {
 		t = &topic{ch: make(chan struct{})}
@@ -60,6 +64,32 @@ func (h *hub) publish(keys ...string) {
 		}
 	}
 }
+
+// drain wakes every waiter and makes later waits end at once: the server is
+// stopping, and long-polls answer their current status so that clients poll
+// again instead of getting a cut connection.
+func (h *hub) drain() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.drained = true
+	for key, t := range h.topics {
+		close(t.ch)
+		delete(h.topics, key)
+	}
+}
+
+// stopping reports whether drain was called.
+func (h *hub) stopping() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.drained
+}
+
+var closedChan = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
 
 // sleep is a long-poll's wait: until woken is closed, d has passed or ctx
 // ends, whichever comes first.

@@ -170,6 +170,7 @@ func errorCodes(rt route) map[int][]string {
 	if rt.doc.body != nil {
 		add(http.StatusBadRequest, api.CodeMalformedJSON)
 		add(http.StatusRequestEntityTooLarge, api.CodeBodyTooLarge)
+		add(http.StatusUnsupportedMediaType, api.CodeUnsupportedMediaType)
 	}
 	if rt.doc.auth != nil {
 		add(http.StatusUnauthorized, api.CodeInvalidToken)

@@ -40,6 +40,9 @@ type hasher struct {
 	// dummy is verified against for unknown usernames so they cost one hash too.
 	dummy string
 	wait  time.Duration // how long to wait for a slot before errBusy
+	// observe, when set, hears how long each acquire waited and whether it
+	// gave up (metrics).
+	observe func(waited time.Duration, busy bool)
 }
 
 func newHasher() *hasher {
@@ -48,15 +51,24 @@ func newHasher() *hasher {
 }
 
 func (h *hasher) acquire(ctx context.Context) error {
+	start := time.Now()
 	t := time.NewTimer(h.wait)
 	defer t.Stop()
 	select {
 	case h.slots <- struct{}{}:
+		h.report(start, false)
 		return nil
 	case <-t.C:
+		h.report(start, true)
 		return errBusy
 	case <-ctx.Done():
 		return ctx.Err()
+	}
+}
+
+func (h *hasher) report(start time.Time, busy bool) {
+	if h.observe != nil {
+		h.observe(time.Since(start), busy)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -106,7 +107,7 @@ func (s *Server) wrap(fn handlerFunc) http.Handler {
 		if r.Context().Err() != nil {
 			return // client went away
 		}
-		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "request_id", requestID(r.Context()), "err", err)
 		writeProblem(w, perr(http.StatusInternalServerError, api.CodeInternal, "internal error").p)
 	})
 }
@@ -114,6 +115,9 @@ func (s *Server) wrap(fn handlerFunc) http.Handler {
 // decode reads exactly one JSON object of at most maxBody bytes into v,
 // refusing unknown fields and wrong types.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	if err := jsonContentType(r); err != nil {
+		return err
+	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
@@ -128,6 +132,20 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		return badRequest(api.CodeMalformedJSON, "the body must hold exactly one JSON object")
 	}
 	return nil
+}
+
+// jsonContentType refuses a body that does not say it is JSON (415): no
+// client of the API sends anything else, while a form or text/plain post is
+// what any web page can make a browser send to another site.
+func jsonContentType(r *http.Request) error {
+	if r.ContentLength == 0 {
+		return nil // an empty body is judged by the decoder
+	}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json")) {
+		return nil
+	}
+	return perr(http.StatusUnsupportedMediaType, api.CodeUnsupportedMediaType, "the body must be sent as application/json")
 }
 
 // decodeOptional is decode for calls whose body may be empty.

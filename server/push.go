@@ -156,6 +156,7 @@ func (s *Server) handleChallengeStatus(w http.ResponseWriter, r *http.Request) e
 		return notFound("challenge")
 	}
 	deadline := time.Now().Add(wait)
+	defer s.metrics.longPoll("challenge")()
 	for {
 		woken, release := s.hub.subscribe(challengeKey(id))
 		st, final, expiresAt, err := s.challengeState(ctx, p, id)
@@ -164,7 +165,7 @@ func (s *Server) handleChallengeStatus(w http.ResponseWriter, r *http.Request) e
 			return err
 		}
 		left := time.Until(deadline)
-		if final || left <= 0 {
+		if final || left <= 0 || s.hub.stopping() {
 			release()
 			writeJSON(w, http.StatusOK, st)
 			return nil

@@ -42,6 +42,9 @@ func (c *tc) rawNoFatal(method, path, bearer string, body any) (int, http.Header
 	if err != nil {
 		return 0, nil, []byte(err.Error())
 	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+bearer)
 	}

@@ -47,7 +47,7 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				s.log.Error("panic in handler", "method", r.Method, "path", r.URL.Path, "panic", v)
+				s.log.Error("panic in handler", "method", r.Method, "path", r.URL.Path, "request_id", requestID(r.Context()), "panic", v)
 				writeProblem(w, perr(http.StatusInternalServerError, api.CodeInternal, "internal error").p)
 			}
 		}()
@@ -61,7 +61,9 @@ func (s *Server) middleware(mux *http.ServeMux) http.Handler {
 			ri.ConsoleVersion = cv.String()
 		}
 		r = r.WithContext(context.WithValue(r.Context(), reqInfoKey, ri))
-		if _, pattern := mux.Handler(r); pattern == "" {
+		_, pattern := mux.Handler(r)
+		setRoute(r.Context(), pattern)
+		if pattern == "" {
 			// No route: let the mux pick 404 or 405 (with Allow), answer in problem+json.
 			mux.ServeHTTP(&routeMissWriter{ResponseWriter: w}, r)
 			return

@@ -7,6 +7,7 @@ package server
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -27,7 +28,7 @@ type Config struct {
 	Dev           bool   // outbox API on
 	Demo          bool   // seed the demo organisation when the database is empty
 	AdminPassword string // master administrator "admin"; "" = random, logged once at start
-	TrustedProxy  bool   // believe X-Forwarded-For
+	TrustedProxy  bool   // believe X-Forwarded-For and X-Forwarded-Proto
 	Logger        *slog.Logger
 	Now           func() time.Time // clock, for tests; nil = time.Now
 
@@ -40,6 +41,12 @@ type Config struct {
 	// any path prefix), handed out in pairing URIs; "" = http:// and the
 	// address Serve listens on.
 	PublicURL string
+	// TLS, when set, makes Serve answer HTTPS (and HTTP/2) with it; its
+	// GetCertificate may reload the certificate (CertReloader).
+	TLS *tls.Config
+	// ShutdownTimeout is how long Serve lets requests in flight finish
+	// once its context ends; 0 = DefaultShutdownTimeout.
+	ShutdownTimeout time.Duration
 }
 
 // Server is one reference auth server over one store.
@@ -57,6 +64,9 @@ type Server struct {
 	publicURL atomic.Pointer[string]
 	// demoDevices: the demo push devices' tokens, when this Open seeded them.
 	demoDevices map[string]string
+	// Operations (ops.go, metrics.go): metrics, and requests being answered.
+	metrics  *metrics
+	inFlight atomic.Int64
 }
 
 // Lifetimes (DESIGN section 6).
@@ -88,7 +98,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.KeyPath == "" {
 		cfg.KeyPath = cfg.DBPath + ".key"
 	}
-	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now, hash: newHasher(), hub: newHub()}
+	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now, hash: newHasher(), hub: newHub(), metrics: newMetrics()}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
@@ -102,22 +112,24 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		}
 		s.publicURL.Store(&u)
 	}
-	key, err := loadKey(cfg.KeyPath)
+	s.hash.observe = s.metrics.hashSlot
+	st, err := OpenSQLite(ctx, cfg.DBPath, WithSQLiteLogger(s.log))
 	if err != nil {
 		return nil, err
 	}
-	if s.seal, err = newSealer(key); err != nil {
+	s.store = instrumentedStore{Store: st, m: s.metrics}
+	key, seal, err := openKey(ctx, s.store, cfg.DBPath, cfg.KeyPath, s.now())
+	if err != nil {
+		s.store.Close()
 		return nil, err
 	}
+	s.seal = seal
 	s.device = newDeviceCookies(key)
-	if s.store, err = OpenSQLite(ctx, cfg.DBPath, WithSQLiteLogger(s.log)); err != nil {
-		return nil, err
-	}
 	if err := s.bootstrap(ctx); err != nil {
 		s.store.Close()
 		return nil, err
 	}
-	s.routes = s.withAdminWeb(s.buildRoutes(), key)
+	s.routes = s.withOps(s.withAdminWeb(s.buildRoutes(), key))
 	return s, nil
 }
 
@@ -136,9 +148,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+		TLSConfig:         s.cfg.TLS,
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() {
+		if hs.TLSConfig != nil {
+			errc <- hs.ServeTLS(ln, "", "") // the certificate comes from TLSConfig
+			return
+		}
+		errc <- hs.Serve(ln)
+	}()
 	sweepCtx, stopSweep := context.WithCancel(ctx)
 	swept := make(chan struct{})
 	go func() { defer close(swept); s.sweepLoop(sweepCtx) }()
@@ -149,15 +168,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
-	shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := hs.Shutdown(shutdown); err != nil {
-		hs.Close()
-	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return fmt.Errorf("serve: %w", err)
-	}
-	return nil
+	return s.shutdown(hs, errc)
 }
 
 // Close closes the store.

@@ -24,6 +24,9 @@ type Store interface {
 	// (BEGIN IMMEDIATE), so concurrent writers queue instead of failing.
 	// fn's error rolls the transaction back.
 	Write(ctx context.Context, fn func(Tx) error) error
+	// Ping says whether the database answers and has every migration this
+	// build knows applied (the readiness check).
+	Ping(ctx context.Context) error
 	Close() error
 }
 
@@ -132,6 +135,8 @@ type Tx interface {
 	// InsertBackupCheck records (or renews) the one of a setup mfa_token.
 	InsertBackupCheck(BackupCheck) error
 	BackupCheck(mfaTokenHash string) (BackupCheck, error)
+
+	keyTx // the server key's check value and the sealed secrets (keys.go)
 }
 
 // MemberPage selects a page of members: those whose username sorts after

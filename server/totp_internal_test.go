@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/base32"
 	"encoding/json"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -78,6 +80,7 @@ func post(t *testing.T, url, bearer string, body, out any) int {
 	t.Helper()
 	js, _ := json.Marshal(body)
 	req, _ := http.NewRequest("POST", url, bytes.NewReader(js))
+	req.Header.Set("Content-Type", "application/json")
 	if bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+bearer)
 	}
@@ -145,7 +148,7 @@ func TestServerAcceptsRFC6238Codes(t *testing.T) {
 func TestBusyWhenHashingIsSaturated(t *testing.T) {
 	clock := &testClock{t: time.Now()}
 	s, hs := openTest(t, clock)
-	s.hash = &hasher{slots: make(chan struct{}, 1), dummy: demoPasswordHash, wait: 50 * time.Millisecond}
+	s.hash = &hasher{slots: make(chan struct{}, 1), dummy: demoPasswordHash, wait: 50 * time.Millisecond, observe: s.metrics.hashSlot}
 	s.hash.slots <- struct{}{}
 	js, _ := json.Marshal(api.LoginRequest{Username: "grace", Password: DemoPassword})
 	resp, err := http.Post(hs.URL+api.PathLogin, "application/json", bytes.NewReader(js))
@@ -157,6 +160,9 @@ func TestBusyWhenHashingIsSaturated(t *testing.T) {
 	json.NewDecoder(resp.Body).Decode(&p)
 	if resp.StatusCode != 503 || p.Code != api.CodeBusy || resp.Header.Get("Retry-After") == "" {
 		t.Fatalf("HTTP %d %+v Retry-After %q; want 503 busy", resp.StatusCode, p, resp.Header.Get("Retry-After"))
+	}
+	if got := counterValue(t, s.metrics.hashBusy); got != 1 {
+		t.Errorf("busy answers counted: %v, want 1", got)
 	}
 	<-s.hash.slots
 	resp2, err := http.Post(hs.URL+api.PathLogin, "application/json", bytes.NewReader(js))
@@ -198,4 +204,13 @@ func TestSealedSecretsAreBoundToTheirFactor(t *testing.T) {
 	if _, err := s.open(sealed, "fac_b"); err == nil {
 		t.Fatal("a sealed secret opened under another factor id")
 	}
+}
+
+func counterValue(t *testing.T, c prometheus.Counter) float64 {
+	t.Helper()
+	var m dto.Metric
+	if err := c.Write(&m); err != nil {
+		t.Fatal(err)
+	}
+	return m.GetCounter().GetValue()
 }

@@ -28,6 +28,7 @@ import (
 
 	"github.com/remotesupport/techconsole/app"
 	"github.com/remotesupport/techconsole/app/phone"
+	"github.com/remotesupport/techconsole/internal/buildinfo"
 )
 
 func main() {
@@ -54,6 +55,7 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg + "\n" + usage }
 
 const usage = `usage:
+  authenticator --version
   authenticator [--accounts FILE] pair OTPAUTH_URI
   authenticator [--accounts FILE] pair --qr FILE.png
   authenticator [--accounts FILE] import-device OTPAUTH_URI --server URL   (device token on stdin)
@@ -79,8 +81,13 @@ func run(ctx context.Context, args []string, d deps) error {
 	global := flag.NewFlagSet("authenticator", flag.ContinueOnError)
 	global.SetOutput(io.Discard)
 	accounts := global.String("accounts", phone.DefaultPath(), "account list file (no secrets)")
+	showVersion := global.Bool("version", false, "print the build's version and exit")
 	if err := global.Parse(args); err != nil {
 		return usageError{err.Error()}
+	}
+	if *showVersion {
+		fmt.Fprintln(d.stdout, buildinfo.Read().String("authenticator"))
+		return nil
 	}
 	rest := global.Args()
 	if len(rest) == 0 {

@@ -78,3 +78,11 @@ func TestApproveWaitsForPush(t *testing.T) {
 		t.Fatalf("after approve: %+v %v", st, err)
 	}
 }
+
+func TestVersionFlag(t *testing.T) {
+	c := cli{t: t, accounts: filepath.Join(t.TempDir(), "a.json"), kc: &app.MemoryKeychain{}}
+	out, err := c.run("", "--version")
+	if err != nil || !strings.HasPrefix(out, "authenticator ") || !strings.Contains(out, "go1.") {
+		t.Fatalf("--version: %q %v", out, err)
+	}
+}

@@ -19,6 +19,7 @@ import (
 	"github.com/remotesupport/techconsole/app"
 	"github.com/remotesupport/techconsole/assets"
 	"github.com/remotesupport/techconsole/client"
+	"github.com/remotesupport/techconsole/internal/buildinfo"
 	"github.com/remotesupport/techconsole/screens"
 	"github.com/remotesupport/techconsole/server"
 )
@@ -34,6 +35,7 @@ type flags struct {
 	shotsDir       string
 	measureStartup bool
 	emptyWindow    bool
+	showVersion    bool
 }
 
 func parseFlags() flags {
@@ -47,6 +49,7 @@ func parseFlags() flags {
 	flag.StringVar(&f.shotsDir, "screenshots-dir", "build/screenshots", "where --script screenshots writes its PNGs")
 	flag.BoolVar(&f.measureStartup, "measure-startup", false, "print the time to the first drawn sign-in window and the memory after sign-in as JSON, then exit")
 	flag.BoolVar(&f.emptyWindow, "empty-window", false, "with --measure-startup: measure an empty Fyne window instead (the benchmark's baseline)")
+	flag.BoolVar(&f.showVersion, "version", false, "print the build's version and exit")
 	flag.Parse()
 	return f
 }
@@ -54,6 +57,10 @@ func parseFlags() flags {
 func main() {
 	start := time.Now()
 	f := parseFlags()
+	if f.showVersion {
+		fmt.Println(buildinfo.Read().String("techconsole"))
+		return
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	if err := run(f, start, log); err != nil {
 		fmt.Fprintln(os.Stderr, "techconsole:", err)

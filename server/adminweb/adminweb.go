@@ -33,6 +33,9 @@ type Config struct {
 	Dev    bool         // the server keeps an outbox (GET /dev/outbox)
 	Logger *slog.Logger
 	Now    func() time.Time
+	// Secure says whether the browser reached the page over HTTPS (the
+	// cookie is then Secure); nil = the request came over TLS itself.
+	Secure func(*http.Request) bool
 }
 
 // Handler serves the pages under Root.
@@ -44,6 +47,8 @@ type Handler struct {
 	now   func() time.Time
 	pages map[string]*pageTemplate
 	mux   *http.ServeMux
+
+	secure func(*http.Request) bool // Config.Secure
 }
 
 // New builds the pages. It panics on a short key or broken templates, which
@@ -62,6 +67,9 @@ func New(cfg Config) *Handler {
 	}
 	if h.now == nil {
 		h.now = time.Now
+	}
+	if h.secure = cfg.Secure; h.secure == nil {
+		h.secure = func(r *http.Request) bool { return r.TLS != nil }
 	}
 	h.pages = mustParsePages()
 	h.mux = h.routes()

@@ -154,14 +154,14 @@ func (h *Handler) loadSession(r *http.Request) (s *session, fresh bool) {
 }
 
 // saveSession writes the session cookie: HttpOnly, SameSite=Strict, Path
-// /admin, Secure when the page came over TLS.
+// /admin, Secure when the page came over HTTPS.
 func (h *Handler) saveSession(w http.ResponseWriter, r *http.Request, s *session) error {
 	v, err := h.keys.seal(s)
 	if err != nil {
 		return err
 	}
 	http.SetCookie(w, &http.Cookie{
-		Name: CookieName, Value: v, Path: Root, HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode,
+		Name: CookieName, Value: v, Path: Root, HttpOnly: true, Secure: h.secure(r), SameSite: http.SameSiteStrictMode,
 	})
 	return nil
 }

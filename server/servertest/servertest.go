@@ -79,7 +79,7 @@ func WithConfig(fn func(*server.Config)) Option {
 
 // Instance is one running server.
 type Instance struct {
-	URL           string // http://127.0.0.1:port, no trailing slash
+	URL           string // http://127.0.0.1:port (https with Config.TLS), no trailing slash
 	Server        *server.Server
 	DBPath        string
 	AdminPassword string
@@ -143,9 +143,17 @@ func (i *Instance) start(ln net.Listener) error {
 	}
 	i.addr = ln.Addr().String()
 	i.URL = "http://" + i.addr
+	if i.Config.TLS != nil {
+		i.URL = "https://" + i.addr
+	}
 	go func() { i.done <- srv.Serve(ctx, ln) }()
 	return nil
 }
+
+// Stop shuts the server down as SIGTERM does (long-polls answered, requests
+// in flight finished) and waits until it has; the test's cleanup then has
+// nothing left to do.
+func (i *Instance) Stop() { i.stop() }
 
 func (i *Instance) stop() {
 	if i.cancel == nil {
