@@ -12,7 +12,7 @@ VERSION  ?=
 LDFLAGS  := $(if $(VERSION),-X github.com/remotesupport/techconsole/internal/buildinfo.version=$(VERSION))
 FYNE_CLI := fyne.io/tools/cmd/fyne@v1.7.4
 
-.PHONY: all run test deps build bench lint package clean screenshots screenshots-admin bench-startup soak fuzz
+.PHONY: all run test deps build bench lint package clean screenshots screenshots-admin bench-startup bench-load soak fuzz
 
 all: build
 
@@ -39,6 +39,15 @@ SCREENSHOTS_DIR ?= build/screenshots
 screenshots: deps
 	$(GO) build $(GOFLAGS) -o $(BIN)/techconsole ./cmd/techconsole
 	scripts/test-env.sh $(BIN)/techconsole --script screenshots --screenshots-dir $(SCREENSHOTS_DIR)
+
+# The auth server under load from cmd/loadgen (loopback only), beside a bare
+# argon2id baseline in the same run (BENCHMARKS.md). CLIENTS, SECONDS, ROUNDS.
+CLIENTS ?= 8
+SECONDS ?= 10
+ROUNDS  ?= 3
+bench-load:
+	$(GO) build $(GOFLAGS) -o $(BIN)/ ./cmd/authserver ./cmd/loadgen
+	scripts/bench-load.sh $(BIN)/authserver $(BIN)/loadgen $(CLIENTS) $(SECONDS) $(ROUNDS)
 
 # Start-up time and memory of the console against an empty Fyne window (BENCHMARKS.md).
 bench-startup: deps
