@@ -85,3 +85,32 @@ func TestMembersPageByPage(t *testing.T) {
 		t.Errorf("empty search: no message")
 	}
 }
+
+// TestAuditOlderEvents: past the newest thousand, "Older events" reaches
+// the rest of the audit log.
+func TestAuditOlderEvents(t *testing.T) {
+	inst := servertest.Start(t)
+	ctx := context.Background()
+	err := inst.Server.Store().Write(ctx, func(tx server.Tx) error {
+		for i := range 1100 {
+			if err := tx.InsertAudit(api.AuditEvent{At: time.Now(), Kind: "test.old", Detail: fmt.Sprintf("event %d", i)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, inst)
+	b.signIn("admin", inst.AdminPassword)
+	_, body := b.get("/admin/audit")
+	m := regexp.MustCompile(`<a href="([^"]+)" rel="next">Older events</a>`).FindStringSubmatch(body)
+	if m == nil || strings.Contains(body, ">event 0<") {
+		t.Fatalf("the newest thousand: older link %v, oldest event shown %t", m, strings.Contains(body, ">event 0<"))
+	}
+	_, body = b.get(html.UnescapeString(m[1]))
+	if !strings.Contains(body, ">event 0<") || !strings.Contains(body, "Newest events") || strings.Contains(body, "Older events") {
+		t.Errorf("the older page lacks the oldest event or the links:\n%s", body)
+	}
+}
