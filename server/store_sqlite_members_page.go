@@ -12,7 +12,12 @@ import (
 // memberPageSelect is one arm of the page query: members after a username,
 // optionally matching a search, in username order.
 func memberPageSelect(where string, search bool) string {
-	q := `SELECT ` + memberCols + ` FROM members WHERE ` + where + ` AND username > ?`
+	from := `members`
+	if search && where == "1" {
+		// Walk the index holding both names: only matching rows are read.
+		from = `members INDEXED BY members_username_display`
+	}
+	q := `SELECT ` + memberCols + ` FROM ` + from + ` WHERE ` + where + ` AND username > ?`
 	if search {
 		q += ` AND (username LIKE ? ESCAPE '\' OR display_name LIKE ? ESCAPE '\')`
 	}
