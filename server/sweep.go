@@ -87,6 +87,7 @@ func (s *Server) Sweep(ctx context.Context) (SweepReport, error) {
 		before := s.sweepCutoff(w, now)
 		for {
 			var n int
+			start := time.Now()
 			err := s.store.Write(ctx, func(tx Tx) (err error) {
 				n, err = tx.Sweep(w, before, sweepBatch)
 				return err
@@ -98,13 +99,14 @@ func (s *Server) Sweep(ctx context.Context) (SweepReport, error) {
 			if n < sweepBatch {
 				break
 			}
-			if err := ctx.Err(); err != nil {
+			if err := rest(ctx, time.Since(start)); err != nil {
 				return rep, err
 			}
 		}
 	}
 	for {
 		var n int
+		start := time.Now()
 		err := s.store.Write(ctx, func(tx Tx) (err error) {
 			n, err = tx.ReclaimFreePages(freePagesKept)
 			return err
@@ -113,9 +115,26 @@ func (s *Server) Sweep(ctx context.Context) (SweepReport, error) {
 			return rep, fmt.Errorf("sweep: %w", err)
 		}
 		rep.Reclaimed += n
-		if n == 0 || ctx.Err() != nil {
-			return rep, ctx.Err()
+		if n == 0 {
+			return rep, nil
 		}
+		if err := rest(ctx, time.Since(start)); err != nil {
+			return rep, err
+		}
+	}
+}
+
+// rest waits as long as a full batch took before the next: a backlog (the
+// first sweep of a grown database) then takes at most half of a core and of
+// the write lock, and sign-ins keep their pace meanwhile.
+func rest(ctx context.Context, took time.Duration) error {
+	t := time.NewTimer(took)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
 	}
 }
 

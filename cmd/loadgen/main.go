@@ -150,7 +150,7 @@ func report(w io.Writer, o options, rounds []roundResult) {
 	fmt.Fprintf(w, "loadgen: mode %s, %d clients, %s per round, %d rounds, %d CPUs, load average %s\n\n",
 		o.mode, o.clients, o.duration, len(rounds), runtime.NumCPU(), loadAverage())
 	op := opName(o.mode)
-	fmt.Fprintf(w, "| round | req/s | %ss/s | p50 ms | p99 ms | errors | server CPU ms/%s | bare argon2id CPU ms | ratio |\n", op, op)
+	fmt.Fprintf(w, "| round | req/s | %s/s | p50 ms | p99 ms | errors | server CPU ms/%s | bare argon2id CPU ms | ratio |\n", plural(op), op)
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|")
 	var ratios []float64
 	for i, r := range rounds {
@@ -177,6 +177,13 @@ func opName(mode string) string {
 		return "refresh"
 	}
 	return "sign-in"
+}
+
+func plural(op string) string {
+	if strings.HasSuffix(op, "sh") {
+		return op + "es"
+	}
+	return op + "s"
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
