@@ -452,6 +452,17 @@ type Member struct {
 	LastConsoleVersion string       `json:"last_console_version,omitempty"`
 }
 
+// ResetRequest is the optional body of a forced two-step reset. Without it
+// (or with IncludeBackup false) it is the lost-phone reset: the authenticator
+// and app notification are reset, the backup stays active and must be
+// verified by code before a new pairing. IncludeBackup resets every factor,
+// for a member who lost the backup too; only a master administrator may ask
+// for it, since an administrator who can also set the password would
+// otherwise hold the whole account.
+type ResetRequest struct {
+	IncludeBackup bool `json:"include_backup,omitempty"`
+}
+
 // MemberRequest creates or edits a member; nil fields are left as they are.
 type MemberRequest struct {
 	Username        *string   `json:"username,omitempty"`

@@ -105,6 +105,13 @@ func (c *Client) ResetTwoStep(ctx context.Context, accessToken, memberID string)
 	return c.do(ctx, call{method: http.MethodPost, path: api.PathAdminMemberReset(memberID), bearer: accessToken})
 }
 
+// ResetAllFactors resets every two-step factor of one member, the backup
+// included (master administrators only).
+func (c *Client) ResetAllFactors(ctx context.Context, accessToken, memberID string) error {
+	return c.do(ctx, call{method: http.MethodPost, path: api.PathAdminMemberReset(memberID), bearer: accessToken,
+		body: api.ResetRequest{IncludeBackup: true}})
+}
+
 // Audit returns the newest limit audit events.
 func (c *Client) Audit(ctx context.Context, accessToken string, limit int) ([]api.AuditEvent, error) {
 	out, _, err := c.AuditPage(ctx, accessToken, limit, "")

@@ -121,3 +121,31 @@ func TestBackupVerificationBoundToItsSignIn(t *testing.T) {
 	requireBackupStep(t, r, "POST", api.PathTwoStepAuth, later, nil, sms)
 	r.OK(t, "POST", api.PathTwoStepAuth, owner, nil, http.StatusCreated, nil)
 }
+
+// A member who lost the phone and the backup needs every factor reset. Only
+// a master administrator may ask for that: an administrator of bob's group
+// can also set bob's password, and with both would hold the account.
+func TestFullResetIsForMasterAdministratorsOnly(t *testing.T) {
+	r := Start(t)
+	bob := r.Snapshot(t).Member(t, "bob")
+	henry := r.SignIn(t, "henry").AccessToken
+	full := api.ResetRequest{IncludeBackup: true}
+	r.Fail(t, "POST", api.PathAdminMemberReset(bob.ID), henry, full, http.StatusForbidden, api.CodeForbidden)
+	r.LoginState(t, "bob", api.StateMFARequired) // nothing was reset
+
+	r.OK(t, "POST", api.PathAdminMemberReset(bob.ID), r.Admin(t), full, http.StatusNoContent, nil)
+	mfa := r.LoginState(t, "bob", api.StateMFASetupRequired).MFAToken
+	var st api.TwoStepStatus
+	r.OK(t, "GET", api.PathTwoStep, mfa, nil, http.StatusOK, &st)
+	for _, f := range st.Factors {
+		if f.Status == api.FactorActive {
+			t.Errorf("after a full reset bob still has an active %s factor", f.Method)
+		}
+	}
+	if st.BackupToVerify != nil {
+		t.Errorf("a full reset leaves a backup to verify: %+v", st.BackupToVerify)
+	}
+	// Setup starts from the beginning: the new phone pairs without a code
+	// sent to the lost backup.
+	r.OK(t, "POST", api.PathTwoStepAuth, mfa, nil, http.StatusCreated, nil)
+}

@@ -176,7 +176,7 @@ func TestForwardedForIgnoredWithoutTrustedProxy(t *testing.T) {
 // the attacker sends the guesses at once. The limit was checked in one
 // transaction and the failure recorded in another after the hash, so every
 // guess that arrived before the first failure was recorded was judged: 40
-// parallel guesses were all answered 401. Fixed in server/password_guard.go:
+// parallel guesses were all answered 401. Fixed in server/password_throttle.go:
 // the limit is checked and a provisional failure recorded in one write
 // transaction before the hash.
 func TestPasswordLimitHoldsUnderParallelGuesses(t *testing.T) {

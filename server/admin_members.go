@@ -1,11 +1,13 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/remotesupport/techconsole/api"
 )
@@ -231,20 +233,7 @@ func (s *Server) handleCreateMember(w http.ResponseWriter, r *http.Request) erro
 	if err := checkNewPassword(*req.Password, f.username); err != nil {
 		return err
 	}
-	m := Member{ID: newID(prefixMember), Username: f.username, DisplayName: f.display, Roles: f.roles,
-		Phone: f.phone, Email: f.email, ManagedGroupIDs: []string{}, CreatedAt: s.now()}
-	if m.DisplayName == "" {
-		m.DisplayName = m.Username
-	}
-	if m.Roles == nil {
-		m.Roles = []api.Role{api.RoleTechnician}
-	}
-	if req.GroupID != nil {
-		m.GroupID = *req.GroupID
-	}
-	if req.ManagedGroupIDs != nil {
-		m.ManagedGroupIDs = dedupe(*req.ManagedGroupIDs)
-	}
+	m := newMember(req, f, s.now())
 	if err := authorizeMember(p.Member, m, actChange); err != nil {
 		return err
 	}
@@ -307,18 +296,9 @@ func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	var newHash string
-	if req.Password != nil {
-		name := target.Username
-		if req.Username != nil {
-			name = f.username
-		}
-		if err := checkNewPassword(*req.Password, name); err != nil {
-			return err
-		}
-		if newHash, err = s.hash.Hash(ctx, *req.Password); err != nil {
-			return err
-		}
+	newHash, err := s.memberPasswordHash(ctx, req, f, target)
+	if err != nil {
+		return err
 	}
 	var out api.Member
 	err = s.store.Write(ctx, func(tx Tx) error {
@@ -326,46 +306,9 @@ func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) erro
 		if err != nil {
 			return err
 		}
-		var changed []string
-		if req.Username != nil && f.username != m.Username {
-			m.Username, changed = f.username, append(changed, "username")
-		}
-		if req.DisplayName != nil {
-			m.DisplayName, changed = f.display, append(changed, "display_name")
-		}
-		if req.Roles != nil {
-			m.Roles, changed = f.roles, append(changed, "roles")
-		}
-		if req.GroupID != nil {
-			m.GroupID, changed = *req.GroupID, append(changed, "group_id")
-		}
-		if req.ManagedGroupIDs != nil {
-			m.ManagedGroupIDs, changed = dedupe(*req.ManagedGroupIDs), append(changed, "managed_group_ids")
-		}
-		if req.Phone != nil {
-			m.Phone, changed = f.phone, append(changed, "phone")
-		}
-		if req.Email != nil {
-			m.Email, changed = f.email, append(changed, "email")
-		}
-		if newHash != "" {
-			m.PasswordHash, changed = newHash, append(changed, "password")
-		}
-		if err := checkMemberShape(tx, m); err != nil {
+		changed := applyMemberRequest(&m, req, f, newHash)
+		if err := s.saveMember(tx, m, req.Roles != nil, newHash != ""); err != nil {
 			return err
-		}
-		if req.Roles != nil && !m.HasRole(api.RoleMasterAdministrator) {
-			if err := keepOneMaster(tx, m.ID); err != nil {
-				return err
-			}
-		}
-		if err := tx.UpdateMember(m); err != nil {
-			return conflictIfDuplicate(err, usernameTaken)
-		}
-		if newHash != "" {
-			if err := tx.RevokeMemberSessions(m.ID, s.now(), "password set by an administrator"); err != nil {
-				return err
-			}
 		}
 		if err := s.audit(ctx, tx, auditEvent{Kind: auditMemberUpdated, MemberID: m.ID, Username: m.Username, ActorID: p.Member.ID,
 			Detail: strings.Join(changed, ", ")}); err != nil {
@@ -379,6 +322,84 @@ func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) erro
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// memberPasswordHash hashes the password an update sets, after checking it
+// against the rules (and the username the member will have); "" when the
+// update sets none.
+func (s *Server) memberPasswordHash(ctx context.Context, req api.MemberRequest, f memberFields, target Member) (string, error) {
+	if req.Password == nil {
+		return "", nil
+	}
+	name := target.Username
+	if req.Username != nil {
+		name = f.username
+	}
+	if err := checkNewPassword(*req.Password, name); err != nil {
+		return "", err
+	}
+	return s.hash.Hash(ctx, *req.Password)
+}
+
+// applyMemberRequest sets on m the fields the update gives (checked as f,
+// the password as newHash) and names them.
+func applyMemberRequest(m *Member, req api.MemberRequest, f memberFields, newHash string) (changed []string) {
+	set := func(given bool, name string, apply func()) {
+		if given {
+			apply()
+			changed = append(changed, name)
+		}
+	}
+	set(req.Username != nil && f.username != m.Username, "username", func() { m.Username = f.username })
+	set(req.DisplayName != nil, "display_name", func() { m.DisplayName = f.display })
+	set(req.Roles != nil, "roles", func() { m.Roles = f.roles })
+	set(req.GroupID != nil, "group_id", func() { m.GroupID = *req.GroupID })
+	set(req.ManagedGroupIDs != nil, "managed_group_ids", func() { m.ManagedGroupIDs = dedupe(*req.ManagedGroupIDs) })
+	set(req.Phone != nil, "phone", func() { m.Phone = f.phone })
+	set(req.Email != nil, "email", func() { m.Email = f.email })
+	set(newHash != "", "password", func() { m.PasswordHash = newHash })
+	return changed
+}
+
+// saveMember stores an updated member once its shape holds and, when its
+// roles changed, a master administrator remains. A password set by an
+// administrator ends the member's sessions.
+func (s *Server) saveMember(tx Tx, m Member, rolesChanged, passwordSet bool) error {
+	if err := checkMemberShape(tx, m); err != nil {
+		return err
+	}
+	if rolesChanged && !m.HasRole(api.RoleMasterAdministrator) {
+		if err := keepOneMaster(tx, m.ID); err != nil {
+			return err
+		}
+	}
+	if err := tx.UpdateMember(m); err != nil {
+		return conflictIfDuplicate(err, usernameTaken)
+	}
+	if passwordSet {
+		return tx.RevokeMemberSessions(m.ID, s.now(), "password set by an administrator")
+	}
+	return nil
+}
+
+// newMember is the member a create request describes (checked as f), with
+// the defaults: named by its username, a technician.
+func newMember(req api.MemberRequest, f memberFields, now time.Time) Member {
+	m := Member{ID: newID(prefixMember), Username: f.username, DisplayName: f.display, Roles: f.roles,
+		Phone: f.phone, Email: f.email, ManagedGroupIDs: []string{}, CreatedAt: now}
+	if m.DisplayName == "" {
+		m.DisplayName = m.Username
+	}
+	if m.Roles == nil {
+		m.Roles = []api.Role{api.RoleTechnician}
+	}
+	if req.GroupID != nil {
+		m.GroupID = *req.GroupID
+	}
+	if req.ManagedGroupIDs != nil {
+		m.ManagedGroupIDs = dedupe(*req.ManagedGroupIDs)
+	}
+	return m
 }
 
 // checkFieldsAllowed: an administrator changes only the display name, the
@@ -407,14 +428,16 @@ func keepOneMaster(tx Tx, losing string) error {
 	return perr(http.StatusConflict, api.CodeConflict, "the organisation must keep a master administrator")
 }
 
-// handleResetMember: POST /admin/members/{id}/reset-two-step (the lost-phone reset).
+// handleResetMember: POST /admin/members/{id}/reset-two-step: the lost-phone
+// reset, or with include_backup (master administrators only) every factor.
 func (s *Server) handleResetMember(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	p, err := s.adminPrincipal(ctx, r)
 	if err != nil {
 		return err
 	}
-	if err := decodeOptional(w, r, &struct{}{}); err != nil {
+	var req api.ResetRequest
+	if err := decodeOptional(w, r, &req); err != nil {
 		return err
 	}
 	err = s.store.Write(ctx, func(tx Tx) error {
@@ -422,7 +445,18 @@ func (s *Server) handleResetMember(w http.ResponseWriter, r *http.Request) error
 		if err != nil {
 			return err
 		}
-		return s.resetLostPhone(ctx, tx, m, p.Member)
+		if !req.IncludeBackup {
+			return s.resetLostPhone(ctx, tx, m, p.Member)
+		}
+		actor, err := tx.Member(p.Member.ID)
+		if err != nil {
+			return err
+		}
+		if !isMaster(actor) {
+			return perr(http.StatusForbidden, api.CodeForbidden,
+				"only a master administrator may reset a member's backup method too; the lost-phone reset keeps it")
+		}
+		return s.resetAllFactors(ctx, tx, m, p.Member)
 	})
 	if err != nil {
 		return err

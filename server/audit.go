@@ -8,33 +8,6 @@ import (
 	"github.com/remotesupport/techconsole/api"
 )
 
-// Audit event kinds. Never put a secret, code or token in an event.
-const (
-	auditSignInOK          = "sign_in.ok"
-	auditSignInFailed      = "sign_in.failed"
-	auditSignInMFA         = "sign_in.mfa_required"
-	auditSignInSetup       = "sign_in.setup_required"
-	auditChallengeSent     = "challenge.sent"
-	auditChallengePassed   = "challenge.passed"
-	auditChallengeFailed   = "challenge.failed"
-	auditChallengeLocked   = "challenge.locked"
-	auditChallengeCanceled = "challenge.cancelled"
-	auditSetupStarted      = "setup.factor_started"
-	auditSetupCodeSent     = "setup.code_sent"
-	auditSetupConfirmed    = "setup.factor_confirmed"
-	auditSetupFailed       = "setup.confirm_failed"
-	auditSetupActivated    = "setup.activated"
-	auditResetLostPhone    = "reset.lost_phone"
-	auditResetPrimary      = "reset.primary_method"
-	auditSettingsChanged   = "settings.changed"
-	auditGroupCreated      = "group.created"
-	auditGroupUpdated      = "group.updated"
-	auditMemberCreated     = "member.created"
-	auditMemberUpdated     = "member.updated"
-	auditRefreshReuse      = "session.refresh_reused"
-	auditLogout            = "session.logout"
-)
-
 // auditEvent describes one event; member and actor may be empty.
 type auditEvent struct {
 	Kind     string

@@ -1,8 +1,31 @@
 package server
 
-// Audit event kinds of pushes, devices, password change, step-up,
-// throttling and policy. Never a secret, code or match number.
+// Audit event kinds. Never put a secret, code, match number or token in an event.
 const (
+	auditSignInOK           = "sign_in.ok"
+	auditSignInFailed       = "sign_in.failed"
+	auditSignInMFA          = "sign_in.mfa_required"
+	auditSignInSetup        = "sign_in.setup_required"
+	auditChallengeSent      = "challenge.sent"
+	auditChallengePassed    = "challenge.passed"
+	auditChallengeFailed    = "challenge.failed"
+	auditChallengeLocked    = "challenge.locked"
+	auditChallengeCanceled  = "challenge.cancelled"
+	auditSetupStarted       = "setup.factor_started"
+	auditSetupCodeSent      = "setup.code_sent"
+	auditSetupConfirmed     = "setup.factor_confirmed"
+	auditSetupFailed        = "setup.confirm_failed"
+	auditSetupActivated     = "setup.activated"
+	auditResetLostPhone     = "reset.lost_phone"
+	auditResetAllFactors    = "reset.all_factors"
+	auditResetPrimary       = "reset.primary_method"
+	auditSettingsChanged    = "settings.changed"
+	auditGroupCreated       = "group.created"
+	auditGroupUpdated       = "group.updated"
+	auditMemberCreated      = "member.created"
+	auditMemberUpdated      = "member.updated"
+	auditRefreshReuse       = "session.refresh_reused"
+	auditLogout             = "session.logout"
 	auditPushApproved       = "push.approved"
 	auditPushDenied         = "push.denied"
 	auditPushExpired        = "push.expired"
@@ -16,4 +39,6 @@ const (
 	auditStepUpUsed         = "step_up.used"
 	auditThrottled          = "throttle.refused"
 	auditSessionMFARequired = "session.mfa_required"
+	// a setup after a reset confirmed the code sent to the surviving backup
+	auditSetupBackupVerified = "setup.backup_verified"
 )

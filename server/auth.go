@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 )
 
 // Bearer kinds a call may accept.
@@ -57,57 +58,72 @@ func (s *Server) lookupBearer(ctx context.Context, r *http.Request, lateMFA bool
 	var p principal
 	err := s.store.Read(ctx, func(tx Tx) error {
 		for _, kind := range kinds {
+			var found bool
+			var err error
 			switch kind {
 			case bearerAccess:
-				at, err := tx.AccessToken(hash)
-				if errors.Is(err, ErrNotFound) {
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				if !now.Before(at.ExpiresAt) {
-					return invalidToken()
-				}
-				sess, err := tx.Session(at.SessionID)
-				if err != nil {
-					return err
-				}
-				if !sess.RevokedAt.IsZero() || !now.Before(sess.ExpiresAt) {
-					return invalidToken()
-				}
-				m, err := tx.Member(sess.MemberID)
-				if err != nil {
-					return err
-				}
-				if err := sessionMeetsPolicy(tx, m, sess); err != nil {
-					return err
-				}
-				p = principal{Kind: bearerAccess, TokenHash: hash, Member: m, Session: sess}
-				return nil
+				p, found, err = accessPrincipal(tx, hash, now)
 			case bearerChallenge, bearerSetup:
-				mt, err := tx.MFAToken(hash)
-				if errors.Is(err, ErrNotFound) {
-					continue
-				}
-				if err != nil {
-					return err
-				}
-				if mt.Kind != kind {
-					continue
-				}
-				if !lateMFA && (!mt.UsedAt.IsZero() || !now.Before(mt.ExpiresAt)) {
-					return invalidToken()
-				}
-				m, err := tx.Member(mt.MemberID)
-				if err != nil {
-					return err
-				}
-				p = principal{Kind: kind, TokenHash: hash, Member: m, MFA: mt}
-				return nil
+				p, found, err = mfaPrincipal(tx, hash, kind, lateMFA, now)
+			}
+			if err != nil || found {
+				return err
 			}
 		}
 		return invalidToken()
 	})
 	return p, err
+}
+
+// accessPrincipal is the member and session behind access token hash;
+// found false when hash is no access token.
+func accessPrincipal(tx Tx, hash string, now time.Time) (p principal, found bool, err error) {
+	at, err := tx.AccessToken(hash)
+	if errors.Is(err, ErrNotFound) {
+		return p, false, nil
+	}
+	if err != nil {
+		return p, false, err
+	}
+	if !now.Before(at.ExpiresAt) {
+		return p, false, invalidToken()
+	}
+	sess, err := tx.Session(at.SessionID)
+	if err != nil {
+		return p, false, err
+	}
+	if !sess.RevokedAt.IsZero() || !now.Before(sess.ExpiresAt) {
+		return p, false, invalidToken()
+	}
+	m, err := tx.Member(sess.MemberID)
+	if err != nil {
+		return p, false, err
+	}
+	if err := sessionMeetsPolicy(tx, m, sess); err != nil {
+		return p, false, err
+	}
+	return principal{Kind: bearerAccess, TokenHash: hash, Member: m, Session: sess}, true, nil
+}
+
+// mfaPrincipal is the member behind hash, an mfa_token of the kind; found
+// false when hash is no such token. lateMFA: as lookupBearer.
+func mfaPrincipal(tx Tx, hash, kind string, lateMFA bool, now time.Time) (p principal, found bool, err error) {
+	mt, err := tx.MFAToken(hash)
+	if errors.Is(err, ErrNotFound) {
+		return p, false, nil
+	}
+	if err != nil {
+		return p, false, err
+	}
+	if mt.Kind != kind {
+		return p, false, nil
+	}
+	if !lateMFA && (!mt.UsedAt.IsZero() || !now.Before(mt.ExpiresAt)) {
+		return p, false, invalidToken()
+	}
+	m, err := tx.Member(mt.MemberID)
+	if err != nil {
+		return p, false, err
+	}
+	return principal{Kind: kind, TokenHash: hash, Member: m, MFA: mt}, true, nil
 }

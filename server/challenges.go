@@ -30,6 +30,48 @@ func (s *Server) handleStartChallenge(w http.ResponseWriter, r *http.Request) er
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
+	if err := checkChallengeRequest(p, &req); err != nil {
+		return err
+	}
+	var out api.Challenge
+	var wake string // the hub topic the method wakes (the phone of a push)
+	err = s.store.Write(ctx, func(tx Tx) error {
+		if err := s.stillValid(tx, p); err != nil {
+			return err
+		}
+		f, err := pickFactor(tx, p.Member.ID, req)
+		if err != nil {
+			return err
+		}
+		v, err := s.verifierFor(f.Method)
+		if err != nil {
+			return err
+		}
+		ch := s.newChallenge(ctx, p, f, req.Purpose)
+		if wake, err = v.start(ctx, tx, p, f, &ch, &out); err != nil {
+			return err
+		}
+		out.ChallengeID, out.Method, out.ExpiresAt = ch.ID, f.Method, ch.ExpiresAt
+		if err := tx.InsertChallenge(ch); err != nil {
+			return err
+		}
+		return s.audit(ctx, tx, auditEvent{Kind: auditChallengeSent, MemberID: p.Member.ID, Username: p.Member.Username,
+			Detail: string(f.Method) + " " + string(req.Purpose)})
+	})
+	if err != nil {
+		s.auditRefusedPush(ctx, p, err)
+		return err
+	}
+	if wake != "" {
+		s.hub.publish(wake)
+	}
+	writeJSON(w, http.StatusCreated, out)
+	return nil
+}
+
+// checkChallengeRequest checks what a new challenge asks for against the
+// token it is started with; an empty purpose is a sign-in's.
+func checkChallengeRequest(p principal, req *api.ChallengeRequest) error {
 	switch {
 	case req.Purpose != "" && req.Purpose != api.PurposeLogin && !stepUpPurpose(req.Purpose):
 		return validation("purpose must be login, password_change or manage_two_step")
@@ -49,63 +91,18 @@ func (s *Server) handleStartChallenge(w http.ResponseWriter, r *http.Request) er
 	if req.FactorID != "" && !validID(req.FactorID, prefixFactor) {
 		return notFound("factor")
 	}
-
-	var out api.Challenge
-	var pushTo string // the app notification factor to wake
-	err = s.store.Write(ctx, func(tx Tx) error {
-		if err := s.stillValid(tx, p); err != nil {
-			return err
-		}
-		f, err := pickFactor(tx, p.Member.ID, req)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		ri := info(ctx)
-		ch := Challenge{
-			ID: newID(prefixChallenge), MemberID: p.Member.ID, FactorID: f.ID, Method: f.Method, Purpose: req.Purpose,
-			BearerHash: challengeBinding(p), Status: ChallengeStatusPending, ExpiresAt: s.challengeExpiry(p), CreatedAt: now,
-			ConsoleVersion: ri.ConsoleVersion, ClientAddress: ri.ClientAddress,
-		}
-		out = api.Challenge{ChallengeID: ch.ID, Method: f.Method}
-		switch f.Method {
-		case api.MethodAuthenticatorApp:
-		case api.MethodSMS, api.MethodEmail:
-			if err := s.codeCooldown(tx, p, f); err != nil {
-				return err
-			}
-			code := newCode()
-			ch.CodeHash = hashCode(ch.ID, code)
-			ch.ResendAt = now.Add(resendWait)
-			if err := s.sendCode(ctx, tx, f.Method, f.Target, code); err != nil {
-				return err
-			}
-			out.SentTo = sentTo(f)
-			out.ResendAfter = &ch.ResendAt
-		case api.MethodAppNotification:
-			if err := s.preparePush(tx, p, &ch); err != nil {
-				return err
-			}
-			out.MatchNumber, pushTo = ch.MatchNumber, f.ID
-		default:
-			return badRequest(api.CodeUnknownMethod, "that method cannot be challenged")
-		}
-		out.ExpiresAt = ch.ExpiresAt
-		if err := tx.InsertChallenge(ch); err != nil {
-			return err
-		}
-		return s.audit(ctx, tx, auditEvent{Kind: auditChallengeSent, MemberID: p.Member.ID, Username: p.Member.Username,
-			Detail: string(f.Method) + " " + string(req.Purpose)})
-	})
-	if err != nil {
-		s.auditRefusedPush(ctx, p, err)
-		return err
-	}
-	if pushTo != "" {
-		s.hub.publish(deviceKey(pushTo))
-	}
-	writeJSON(w, http.StatusCreated, out)
 	return nil
+}
+
+// newChallenge is a pending challenge of p on f, before its method has
+// prepared it.
+func (s *Server) newChallenge(ctx context.Context, p principal, f Factor, purpose api.Purpose) Challenge {
+	ri := info(ctx)
+	return Challenge{
+		ID: newID(prefixChallenge), MemberID: p.Member.ID, FactorID: f.ID, Method: f.Method, Purpose: purpose,
+		BearerHash: challengeBinding(p), Status: ChallengeStatusPending, ExpiresAt: s.challengeExpiry(p), CreatedAt: s.now(),
+		ConsoleVersion: ri.ConsoleVersion, ClientAddress: ri.ClientAddress,
+	}
 }
 
 // challengeBinding is what a challenge is bound to: the sign-in's mfa_token,
@@ -125,23 +122,6 @@ func (s *Server) challengeExpiry(p principal) time.Time {
 		exp = p.MFA.ExpiresAt
 	}
 	return exp
-}
-
-// codeCooldown keeps a new challenge from sending a code to a factor that the
-// same sign-in sent one to less than resendWait ago (the resend rule cannot
-// be dodged by starting challenges).
-func (s *Server) codeCooldown(tx Tx, p principal, f Factor) error {
-	earlier, err := tx.ChallengesByBearer(challengeBinding(p))
-	if err != nil {
-		return err
-	}
-	now := s.now()
-	for _, c := range earlier {
-		if c.FactorID == f.ID && now.Before(c.ResendAt) {
-			return tooSoon(c.ResendAt.Sub(now))
-		}
-	}
-	return nil
 }
 
 // pickFactor finds the member's active factor named by the request.
@@ -169,13 +149,6 @@ func pickFactor(tx Tx, memberID string, req api.ChallengeRequest) (Factor, error
 		}
 	}
 	return Factor{}, badRequest(api.CodeMethodNotEnrolled, "you have no active "+req.Method.Label()+" method")
-}
-
-func sentTo(f Factor) string {
-	if f.Method == api.MethodEmail {
-		return maskEmail(f.Target)
-	}
-	return maskPhone(f.Target)
 }
 
 // stillValid re-checks, inside a write transaction, that the principal's
@@ -230,24 +203,24 @@ func closedError(ch Challenge) *httpError {
 	return perr(http.StatusGone, api.CodeChallengeClosed, "the challenge is closed")
 }
 
-// expireIfDue marks a pending challenge past its time as expired.
 // pendingChallenge loads the caller's challenge and expires it if its time
-// is up. One that is no longer pending comes back with closed set: the answer
-// to give, which must not roll back the expiry just recorded.
-func (s *Server) pendingChallenge(tx Tx, p principal, id string) (ch Challenge, closed error, err error) {
-	ch, err = s.ownChallenge(tx, p, id)
+// is up. One that is no longer pending is refused (closedError), without
+// rolling back the expiry just recorded.
+func (s *Server) pendingChallenge(tx Tx, p principal, id string) (Challenge, error) {
+	ch, err := s.ownChallenge(tx, p, id)
 	if err != nil {
-		return ch, nil, err
+		return ch, err
 	}
 	if err := s.expireIfDue(tx, &ch); err != nil {
-		return ch, nil, err
+		return ch, err
 	}
 	if ch.Status != ChallengeStatusPending {
-		return ch, closedError(ch), nil
+		return ch, commitThen(closedError(ch))
 	}
-	return ch, nil, nil
+	return ch, nil
 }
 
+// expireIfDue marks a pending challenge past its time as expired.
 func (s *Server) expireIfDue(tx Tx, ch *Challenge) error {
 	if ch.Status == ChallengeStatusPending && !s.now().Before(ch.ExpiresAt) {
 		ch.Status, ch.ClosedAt, ch.CodeHash = ChallengeStatusExpired, s.now(), ""
@@ -272,127 +245,104 @@ func (s *Server) handleVerifyChallenge(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	var resp api.AuthResponse
-	var answer error // an answer that must not roll back what the transaction recorded
 	err = s.store.Write(ctx, func(tx Tx) error {
-		ch, closed, err := s.pendingChallenge(tx, p, r.PathValue("id"))
-		if err != nil || closed != nil {
-			answer = closed
+		ch, err := s.pendingChallenge(tx, p, r.PathValue("id"))
+		if err != nil {
 			return err
 		}
-		if ch.Method == api.MethodAppNotification {
-			return validation("an app notification is answered on the phone")
-		}
-		if err := s.stillValid(tx, p); err != nil {
+		v, err := s.verifierFor(ch.Method)
+		if err != nil {
 			return err
 		}
-		if he, err := s.throttled(tx, codeLimit(p.Member.ID), addressLimit(info(ctx).ClientAddress)); err != nil || he != nil {
-			if err != nil {
-				return err
-			}
-			answer = he
-			return s.audit(ctx, tx, auditEvent{Kind: auditThrottled, MemberID: p.Member.ID, Username: p.Member.Username, Detail: "code"})
-		}
-		f, err := tx.Factor(ch.FactorID)
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return err
-		}
-		if err != nil || f.Status != api.FactorActive {
-			ch.Status, ch.ClosedAt = ChallengeStatusCancelled, s.now()
-			answer = perr(http.StatusGone, api.CodeChallengeClosed, "that method was reset; sign in again")
-			return tx.UpdateChallenge(ch)
-		}
-		ok, err := s.checkChallengeCode(tx, &ch, &f, code)
+		ok, err := v.verify(ctx, tx, p, &ch, code)
 		if err != nil {
 			return err
 		}
 		if !ok {
-			he, err := s.wrongChallengeCode(ctx, tx, &ch, p)
-			if err != nil {
-				return err
-			}
-			answer = he
-			return nil
+			return s.wrongChallengeCode(ctx, tx, &ch, p)
 		}
-		ch.Status, ch.ClosedAt, ch.CodeHash = ChallengeStatusPassed, s.now(), ""
-		if err := tx.UpdateChallenge(ch); err != nil {
-			return err
-		}
-		if err := s.audit(ctx, tx, auditEvent{Kind: auditChallengePassed, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(ch.Method) + " " + string(ch.Purpose)}); err != nil {
-			return err
-		}
-		resp, err = s.challengeOutcome(ctx, tx, p, ch)
+		resp, err = s.passChallenge(ctx, tx, p, ch)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	if answer != nil {
-		return answer
-	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil
 }
 
-// checkChallengeCode compares code with what the challenge expects; a TOTP
-// time step is accepted once per factor.
-func (s *Server) checkChallengeCode(tx Tx, ch *Challenge, f *Factor, code string) (bool, error) {
-	switch ch.Method {
-	case api.MethodAuthenticatorApp:
-		return s.checkTOTP(tx, f, code)
-	case api.MethodSMS, api.MethodEmail:
-		return ch.CodeHash != "" && constantTimeEqual(hashCode(ch.ID, code), ch.CodeHash), nil
+// challengeFactor is the factor a code typed for ch is checked against,
+// once the checks every typed code passes are done: the sign-in is still
+// open, neither the member nor the client address is throttled, and the
+// factor was not reset meanwhile (that cancels the challenge).
+func (s *Server) challengeFactor(ctx context.Context, tx Tx, p principal, ch *Challenge) (Factor, error) {
+	if err := s.stillValid(tx, p); err != nil {
+		return Factor{}, err
 	}
-	return false, nil
+	if err := s.codeThrottle(ctx, tx, p, auditEvent{MemberID: p.Member.ID, Username: p.Member.Username, Detail: "code"}); err != nil {
+		return Factor{}, err
+	}
+	f, err := tx.Factor(ch.FactorID)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Factor{}, err
+	}
+	if err != nil || f.Status != api.FactorActive {
+		ch.Status, ch.ClosedAt = ChallengeStatusCancelled, s.now()
+		if err := tx.UpdateChallenge(*ch); err != nil {
+			return Factor{}, err
+		}
+		return Factor{}, commitThen(perr(http.StatusGone, api.CodeChallengeClosed, "that method was reset; sign in again"))
+	}
+	return f, nil
 }
 
-// checkTOTP validates code against the factor's secret (±1 step) and records
-// the step, refusing a step at or before the last accepted one (replay).
-func (s *Server) checkTOTP(tx Tx, f *Factor, code string) (bool, error) {
-	secret, err := s.seal.open(f.Secret, f.ID)
-	if err != nil {
-		return false, err
+// passChallenge closes ch as passed and gives what it was for.
+func (s *Server) passChallenge(ctx context.Context, tx Tx, p principal, ch Challenge) (api.AuthResponse, error) {
+	ch.Status, ch.ClosedAt, ch.CodeHash = ChallengeStatusPassed, s.now(), ""
+	if err := tx.UpdateChallenge(ch); err != nil {
+		return api.AuthResponse{}, err
 	}
-	step, ok := matchTOTP(string(secret), code, s.now())
-	if !ok || step <= f.LastStep {
-		return false, nil
+	if err := s.audit(ctx, tx, auditEvent{Kind: auditChallengePassed, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(ch.Method) + " " + string(ch.Purpose)}); err != nil {
+		return api.AuthResponse{}, err
 	}
-	f.LastStep = step
-	return true, tx.UpdateFactor(*f)
+	return s.challengeOutcome(ctx, tx, p, ch)
 }
 
 // wrongChallengeCode counts a wrong code against the challenge and against
 // the sign-in: the fifth, over all the sign-in's challenges, ends both, so
-// that starting new challenges buys no more guesses.
-func (s *Server) wrongChallengeCode(ctx context.Context, tx Tx, ch *Challenge, p principal) (*httpError, error) {
+// that starting new challenges buys no more guesses. It answers the code
+// (the count stays).
+func (s *Server) wrongChallengeCode(ctx context.Context, tx Tx, ch *Challenge, p principal) error {
 	ch.Attempts++
 	used := ch.Attempts
 	if p.Kind != bearerAccess {
 		n, err := tx.FailMFAToken(p.TokenHash)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		used = max(used, n)
 	}
-	left := maxCodeErrors - used
 	ev := auditEvent{Kind: auditChallengeFailed, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(ch.Method)}
-	answer := perr(http.StatusUnauthorized, api.CodeInvalidCode, "wrong code").withAttemptsLeft(left)
-	if left <= 0 {
+	answer, spent := codeBudget(used, "start a new challenge")
+	if spent {
 		ch.Status, ch.ClosedAt, ch.CodeHash = ChallengeStatusFailed, s.now(), ""
 		ev.Kind = auditChallengeLocked
-		answer = closedError(*ch)
 		if p.Kind != bearerAccess {
 			if err := tx.UseMFAToken(p.TokenHash, s.now()); err != nil {
-				return nil, err
+				return err
 			}
 		}
 	}
 	if err := tx.UpdateChallenge(*ch); err != nil {
-		return nil, err
+		return err
 	}
 	if err := s.recordFailure(ctx, tx, failureCode, p.Member.ID); err != nil {
-		return nil, err
+		return err
 	}
-	return answer, s.audit(ctx, tx, ev)
+	if err := s.audit(ctx, tx, ev); err != nil {
+		return err
+	}
+	return commitThen(answer)
 }
 
 // cleanCode accepts a code typed with spaces or dashes ("123 456") and
@@ -422,43 +372,24 @@ func (s *Server) handleResendChallenge(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	var out api.Challenge
-	var answer error
 	err = s.store.Write(ctx, func(tx Tx) error {
-		ch, closed, err := s.pendingChallenge(tx, p, r.PathValue("id"))
-		if err != nil || closed != nil {
-			answer = closed
+		ch, err := s.pendingChallenge(tx, p, r.PathValue("id"))
+		if err != nil {
 			return err
 		}
 		if err := s.stillValid(tx, p); err != nil {
 			return err
 		}
-		if ch.Method != api.MethodSMS && ch.Method != api.MethodEmail {
+		if !sendsCodes(ch.Method) {
 			return validation("only text message and email challenges send codes")
 		}
-		now := s.now()
-		if now.Before(ch.ResendAt) {
-			return tooSoon(ch.ResendAt.Sub(now))
-		}
-		f, err := tx.Factor(ch.FactorID)
-		if err != nil {
+		if out, err = (sentCode{s}).resend(ctx, tx, p, &ch); err != nil {
 			return err
 		}
-		code := newCode()
-		ch.CodeHash, ch.ResendAt, ch.ExpiresAt = hashCode(ch.ID, code), now.Add(resendWait), s.challengeExpiry(p)
-		if err := tx.UpdateChallenge(ch); err != nil {
-			return err
-		}
-		if err := s.sendCode(ctx, tx, f.Method, f.Target, code); err != nil {
-			return err
-		}
-		out = api.Challenge{ChallengeID: ch.ID, Method: ch.Method, ExpiresAt: ch.ExpiresAt, SentTo: sentTo(f), ResendAfter: &ch.ResendAt}
 		return s.audit(ctx, tx, auditEvent{Kind: auditChallengeSent, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(ch.Method) + " resend"})
 	})
 	if err != nil {
 		return err
-	}
-	if answer != nil {
-		return answer
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

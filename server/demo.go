@@ -175,43 +175,53 @@ func (s *Server) seedDemo(tx Tx, now time.Time) (map[string]string, error) {
 		if err := tx.InsertMember(m); err != nil {
 			return nil, fmt.Errorf("demo member %s: %w", d.Username, err)
 		}
-		var authID string
-		for _, df := range d.factors {
-			f := Factor{ID: newID(prefixFactor), MemberID: m.ID, Method: df.method, Status: df.status, CreatedAt: now, Confirmed: now}
-			switch df.method {
-			case api.MethodAuthenticatorApp:
-				secret := d.TOTPSecret
-				if secret == "" {
-					secret = demoFrankOldSecret
-				}
-				sealed, err := s.seal.seal([]byte(secret), f.ID)
-				if err != nil {
-					return nil, err
-				}
-				f.Secret = sealed
-				authID = f.ID
-			case api.MethodAppNotification:
-				f.ParentID = authID
-			case api.MethodSMS:
-				f.Target = d.Phone
-			case api.MethodEmail:
-				f.Target = d.Email
-			}
-			if err := tx.InsertFactor(f); err != nil {
-				return nil, fmt.Errorf("demo factor %s/%s: %w", d.Username, df.method, err)
-			}
-			if df.method == api.MethodAppNotification {
-				token := newToken()
-				dev := Device{ID: newID(prefixDevice), MemberID: m.ID, FactorID: f.ID, Name: "Demo phone",
-					TokenHash: hashToken(token), CreatedAt: now}
-				if err := tx.InsertDevice(dev); err != nil {
-					return nil, fmt.Errorf("demo device %s: %w", d.Username, err)
-				}
-				devices[d.Username] = token
-			}
+		token, err := s.seedDemoFactors(tx, m, d, now)
+		if err != nil {
+			return nil, err
+		}
+		if token != "" {
+			devices[d.Username] = token
 		}
 	}
 	return devices, nil
+}
+
+// seedDemoFactors gives demo member m (described by d) its factors; a
+// paired phone's device token comes back, "" for none.
+func (s *Server) seedDemoFactors(tx Tx, m Member, d demoMember, now time.Time) (deviceToken string, err error) {
+	var authID string
+	for _, df := range d.factors {
+		f := Factor{ID: newID(prefixFactor), MemberID: m.ID, Method: df.method, Status: df.status, CreatedAt: now, Confirmed: now}
+		switch df.method {
+		case api.MethodAuthenticatorApp:
+			secret := d.TOTPSecret
+			if secret == "" {
+				secret = demoFrankOldSecret
+			}
+			if f.Secret, err = s.seal.seal([]byte(secret), f.ID); err != nil {
+				return "", err
+			}
+			authID = f.ID
+		case api.MethodAppNotification:
+			f.ParentID = authID
+		case api.MethodSMS:
+			f.Target = d.Phone
+		case api.MethodEmail:
+			f.Target = d.Email
+		}
+		if err := tx.InsertFactor(f); err != nil {
+			return "", fmt.Errorf("demo factor %s/%s: %w", d.Username, df.method, err)
+		}
+		if df.method == api.MethodAppNotification {
+			deviceToken = newToken()
+			dev := Device{ID: newID(prefixDevice), MemberID: m.ID, FactorID: f.ID, Name: "Demo phone",
+				TokenHash: hashToken(deviceToken), CreatedAt: now}
+			if err := tx.InsertDevice(dev); err != nil {
+				return "", fmt.Errorf("demo device %s: %w", d.Username, err)
+			}
+		}
+	}
+	return deviceToken, nil
 }
 
 // SeededDemo is DemoAccounts with the device tokens that seeding made, when

@@ -116,6 +116,30 @@ func (s *Server) handleDeviceDecision(w http.ResponseWriter, r *http.Request) er
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
+	if err := checkDecision(req); err != nil {
+		return err
+	}
+	id := r.PathValue("id")
+	if !validID(id, prefixChallenge) {
+		return notFound("notification")
+	}
+	err = s.store.Write(ctx, func(tx Tx) error {
+		ch, actx, err := s.openNotification(ctx, tx, ph, id)
+		if err != nil {
+			return err
+		}
+		return appNotification{s}.decide(ctx, actx, tx, ph, &ch, req)
+	})
+	if err != nil {
+		return err
+	}
+	s.hub.publish(challengeKey(id))
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// checkDecision checks a phone's answer before anything is looked up.
+func checkDecision(req api.NotificationDecision) error {
 	switch req.Decision {
 	case api.DecisionApprove:
 		if len(req.MatchNumber) != 2 || strings.Trim(req.MatchNumber, "0123456789") != "" {
@@ -128,63 +152,30 @@ func (s *Server) handleDeviceDecision(w http.ResponseWriter, r *http.Request) er
 	default:
 		return validation("decision must be approve or deny")
 	}
-	id := r.PathValue("id")
-	if !validID(id, prefixChallenge) {
-		return notFound("notification")
-	}
-	var answer error
-	err = s.store.Write(ctx, func(tx Tx) error {
-		ch, err := tx.Challenge(id)
-		if errors.Is(err, ErrNotFound) || (err == nil && (ch.Method != api.MethodAppNotification || ch.FactorID != ph.Device.FactorID)) {
-			return notFound("notification")
-		}
-		if err != nil {
-			return err
-		}
-		// The event carries the console's address and version (the sign-in
-		// it answers); the phone is named in the detail.
-		actx := context.WithValue(ctx, reqInfoKey, reqInfo{ClientAddress: ch.ClientAddress, ConsoleVersion: ch.ConsoleVersion})
-		if err := s.expireAndAudit(actx, tx, &ch, ph.Member); err != nil {
-			return err
-		}
-		switch ch.Status {
-		case ChallengeStatusPending:
-		case ChallengeStatusExpired:
-			answer = perr(http.StatusGone, api.CodeChallengeExpired, "the notification expired")
-			return nil
-		default:
-			answer = perr(http.StatusConflict, api.CodeAlreadyDecided, "the notification was already answered or cancelled")
-			return nil
-		}
-		ev := auditEvent{Kind: auditPushDenied, MemberID: ph.Member.ID, Username: ph.Member.Username,
-			Detail: "denied on " + ph.Device.ID + " from " + info(ctx).ClientAddress}
-		ch.ClosedAt = s.now()
-		switch {
-		case req.Decision == api.DecisionDeny:
-			ch.Status = ChallengeStatusDenied
-		case constantTimeEqual(req.MatchNumber, ch.MatchNumber):
-			ch.Status = ChallengeStatusApproved
-			ch.ClosedAt = time.Time{}
-			ev.Kind, ev.Detail = auditPushApproved, "approved on "+ph.Device.ID+" from "+info(ctx).ClientAddress
-		default:
-			ch.Status = ChallengeStatusDenied
-			ev.Detail = "wrong number typed on " + ph.Device.ID + " from " + info(ctx).ClientAddress
-			if err := s.recordFailure(actx, tx, failureCode, ph.Member.ID); err != nil {
-				return err
-			}
-		}
-		if err := tx.UpdateChallenge(ch); err != nil {
-			return err
-		}
-		return s.audit(actx, tx, ev)
-	})
-	if err != nil {
-		return err
-	}
-	if answer != nil {
-		return answer
-	}
-	s.hub.publish(challengeKey(id))
-	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// openNotification loads the push id sent to ph's app notification factor,
+// still waiting for an answer (a push whose time is up is expired and
+// refused, keeping the expiry). actx carries the console's address and
+// version (the sign-in it answers) for the audit events.
+func (s *Server) openNotification(ctx context.Context, tx Tx, ph phone, id string) (Challenge, context.Context, error) {
+	ch, err := tx.Challenge(id)
+	if errors.Is(err, ErrNotFound) || (err == nil && (ch.Method != api.MethodAppNotification || ch.FactorID != ph.Device.FactorID)) {
+		return ch, ctx, notFound("notification")
+	}
+	if err != nil {
+		return ch, ctx, err
+	}
+	actx := context.WithValue(ctx, reqInfoKey, reqInfo{ClientAddress: ch.ClientAddress, ConsoleVersion: ch.ConsoleVersion})
+	if err := s.expireAndAudit(actx, tx, &ch, ph.Member); err != nil {
+		return ch, actx, err
+	}
+	switch ch.Status {
+	case ChallengeStatusPending:
+		return ch, actx, nil
+	case ChallengeStatusExpired:
+		return ch, actx, commitThen(perr(http.StatusGone, api.CodeChallengeExpired, "the notification expired"))
+	}
+	return ch, actx, commitThen(perr(http.StatusConflict, api.CodeAlreadyDecided, "the notification was already answered or cancelled"))
 }

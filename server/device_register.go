@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -38,74 +39,88 @@ func (s *Server) handleDeviceRegister(w http.ResponseWriter, r *http.Request) er
 		s.failedAttempt(ctx, auditEvent{Kind: auditDeviceRegFailed, Detail: "malformed push token"}, failurePushToken, addr)
 		return invalidPushToken()
 	}
-	now := s.now()
-	deviceToken := newToken()
 	var out api.DeviceRegistration
-	var refused bool
 	err = s.store.Write(ctx, func(tx Tx) error {
-		pt, err := tx.PushToken(hashToken(req.PushToken))
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return err
-		}
-		var auth Factor
-		usable := err == nil && pt.UsedAt.IsZero() && now.Before(pt.ExpiresAt)
-		if usable {
-			auth, err = tx.Factor(pt.FactorID)
-			if err != nil && !errors.Is(err, ErrNotFound) {
-				return err
-			}
-			usable = err == nil && auth.Method == api.MethodAuthenticatorApp &&
-				(auth.Status == api.FactorPending || auth.Status == api.FactorActive)
-		}
-		if !usable {
-			refused = true
-			if err := s.recordFailure(ctx, tx, failurePushToken, addr); err != nil {
-				return err
-			}
-			return s.audit(ctx, tx, auditEvent{Kind: auditDeviceRegFailed, MemberID: pt.MemberID, Detail: "unknown, used or expired push token"})
-		}
-		if err := tx.UsePushToken(pt.Hash, now); err != nil {
-			return err
-		}
-		m, err := tx.Member(pt.MemberID)
+		pt, auth, err := s.usablePushToken(ctx, tx, req.PushToken)
 		if err != nil {
 			return err
 		}
-		// One phone per authenticator: a new registration replaces the old.
-		factors, err := tx.Factors(m.ID)
-		if err != nil {
-			return err
-		}
-		for _, f := range factors {
-			if f.Method == api.MethodAppNotification && f.ParentID == auth.ID {
-				if err := s.deleteFactor(tx, f); err != nil {
-					return err
-				}
-			}
-		}
-		f := Factor{ID: newID(prefixFactor), MemberID: m.ID, Method: api.MethodAppNotification, Status: auth.Status,
-			ParentID: auth.ID, CreatedAt: now}
-		if f.Status == api.FactorActive {
-			f.Confirmed = now
-		}
-		if err := tx.InsertFactor(f); err != nil {
-			return err
-		}
-		dev := Device{ID: newID(prefixDevice), MemberID: m.ID, FactorID: f.ID, Name: name, TokenHash: hashToken(deviceToken), CreatedAt: now}
-		if err := tx.InsertDevice(dev); err != nil {
-			return err
-		}
-		out = api.DeviceRegistration{DeviceID: dev.ID, DeviceToken: deviceToken}
-		return s.audit(ctx, tx, auditEvent{Kind: auditDeviceRegistered, MemberID: m.ID, Username: m.Username, Detail: dev.ID + " " + string(f.Status)})
+		out, err = s.pairPhone(ctx, tx, pt, auth, name)
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	if refused {
-		return invalidPushToken()
-	}
 	writeJSON(w, http.StatusCreated, out)
 	return nil
+}
+
+// usablePushToken loads the registration token tok and the authenticator it
+// pairs a phone to, and uses the token up. An unknown, used or expired token,
+// or one whose authenticator is gone, is refused and counted.
+func (s *Server) usablePushToken(ctx context.Context, tx Tx, tok string) (PushToken, Factor, error) {
+	now := s.now()
+	pt, err := tx.PushToken(hashToken(tok))
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return pt, Factor{}, err
+	}
+	var auth Factor
+	usable := err == nil && pt.UsedAt.IsZero() && now.Before(pt.ExpiresAt)
+	if usable {
+		auth, err = tx.Factor(pt.FactorID)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return pt, auth, err
+		}
+		usable = err == nil && auth.Method == api.MethodAuthenticatorApp &&
+			(auth.Status == api.FactorPending || auth.Status == api.FactorActive)
+	}
+	if !usable {
+		if err := s.recordFailure(ctx, tx, failurePushToken, info(ctx).ClientAddress); err != nil {
+			return pt, auth, err
+		}
+		if err := s.audit(ctx, tx, auditEvent{Kind: auditDeviceRegFailed, MemberID: pt.MemberID, Detail: "unknown, used or expired push token"}); err != nil {
+			return pt, auth, err
+		}
+		return pt, auth, commitThen(invalidPushToken())
+	}
+	return pt, auth, tx.UsePushToken(pt.Hash, now)
+}
+
+// pairPhone registers the phone named name for the app notification factor
+// beside authenticator auth (pending or active like it). One phone per
+// authenticator: a new registration replaces the old.
+func (s *Server) pairPhone(ctx context.Context, tx Tx, pt PushToken, auth Factor, name string) (api.DeviceRegistration, error) {
+	m, err := tx.Member(pt.MemberID)
+	if err != nil {
+		return api.DeviceRegistration{}, err
+	}
+	factors, err := tx.Factors(m.ID)
+	if err != nil {
+		return api.DeviceRegistration{}, err
+	}
+	for _, f := range factors {
+		if f.Method == api.MethodAppNotification && f.ParentID == auth.ID {
+			if err := s.deleteFactor(tx, f); err != nil {
+				return api.DeviceRegistration{}, err
+			}
+		}
+	}
+	now := s.now()
+	f := Factor{ID: newID(prefixFactor), MemberID: m.ID, Method: api.MethodAppNotification, Status: auth.Status,
+		ParentID: auth.ID, CreatedAt: now}
+	if f.Status == api.FactorActive {
+		f.Confirmed = now
+	}
+	if err := tx.InsertFactor(f); err != nil {
+		return api.DeviceRegistration{}, err
+	}
+	deviceToken := newToken()
+	dev := Device{ID: newID(prefixDevice), MemberID: m.ID, FactorID: f.ID, Name: name, TokenHash: hashToken(deviceToken), CreatedAt: now}
+	if err := tx.InsertDevice(dev); err != nil {
+		return api.DeviceRegistration{}, err
+	}
+	ev := auditEvent{Kind: auditDeviceRegistered, MemberID: m.ID, Username: m.Username, Detail: dev.ID + " " + string(f.Status)}
+	return api.DeviceRegistration{DeviceID: dev.ID, DeviceToken: deviceToken}, s.audit(ctx, tx, ev)
 }
 
 func invalidPushToken() *httpError {

@@ -63,18 +63,35 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if !ok || !found {
-		e := auditEvent{Kind: auditSignInFailed, Username: req.Username, Detail: "wrong password"}
-		if found {
-			e.MemberID = m.ID
-		} else {
-			e.Detail = "unknown username"
-		}
-		s.passwordWrong(ctx, failureID, e)
+		s.passwordWrong(ctx, failureID, signInFailed(req.Username, m, found))
 		return perr(http.StatusUnauthorized, api.CodeInvalidCredentials, "wrong username or password")
 	}
+	resp, err := s.passwordRight(ctx, failureID, m)
+	if err != nil {
+		return err
+	}
+	resp.DeviceCookie = s.device.issue(m.ID, s.now())
+	writeJSON(w, http.StatusOK, resp)
+	return nil
+}
 
+// signInFailed is the audit event of a wrong password for username, the
+// member m when found.
+func signInFailed(username string, m Member, found bool) auditEvent {
+	e := auditEvent{Kind: auditSignInFailed, Username: username, Detail: "wrong password"}
+	if found {
+		e.MemberID = m.ID
+	} else {
+		e.Detail = "unknown username"
+	}
+	return e
+}
+
+// passwordRight settles a right password of m: its provisional failure
+// goes, and the answer is where the sign-in stands.
+func (s *Server) passwordRight(ctx context.Context, failureID int64, m Member) (api.AuthResponse, error) {
 	var resp api.AuthResponse
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err := s.store.Write(ctx, func(tx Tx) error {
 		if err := tx.DeleteFailure(failureID); err != nil {
 			return err
 		}
@@ -87,12 +104,10 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	})
 	if err != nil {
 		s.clearProvisionalFailure(ctx, failureID)
-		return err
+		return resp, err
 	}
 	s.passwordChecksDecided()
-	resp.DeviceCookie = s.device.issue(m.ID, s.now())
-	writeJSON(w, http.StatusOK, resp)
-	return nil
+	return resp, nil
 }
 
 // loginState decides what a member with a correct password gets.

@@ -208,14 +208,18 @@ func (s instrumentedStore) Read(ctx context.Context, fn func(Tx) error) error {
 func (s instrumentedStore) Write(ctx context.Context, fn func(Tx) error) error {
 	defer s.observe("write", time.Now())
 	var etx *eventTx
+	var answer error // a refusal: committed all the same
 	err := s.Store.Write(ctx, func(tx Tx) error {
 		etx = &eventTx{Tx: tx} // a retried fn starts over
-		return fn(etx)
+		return setRefusalAside(fn, etx, &answer)
 	})
-	if err == nil && etx != nil {
+	if err != nil {
+		return err
+	}
+	if etx != nil {
 		s.m.committed(etx.events)
 	}
-	return err
+	return answer
 }
 
 func (s instrumentedStore) observe(kind string, start time.Time) {

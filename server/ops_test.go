@@ -327,3 +327,18 @@ func TestForwardedProtoMakesTheCookieSecure(t *testing.T) {
 		}
 	}
 }
+
+// A refused code still counts: its transaction commits the failure, and
+// the metrics follow what was committed.
+func TestMetricsCountAWrongCode(t *testing.T) {
+	c := start(t)
+	before := scrape(t, c.inst)
+	r := c.loginState("carol", api.StateMFARequired)
+	ch := c.startChallenge(r.MFAToken, api.MethodEmail)
+	c.fail("POST", api.PathChallengeVerify(ch.ChallengeID), r.MFAToken, api.VerifyRequest{Code: "000000"}, http.StatusUnauthorized, api.CodeInvalidCode)
+	after := scrape(t, c.inst)
+	name := series("authserver_challenges_total", "method", "email", "result", "wrong_code")
+	if got := after[name] - before[name]; got != 1 {
+		t.Errorf("%s moved by %v, want 1", name, got)
+	}
+}

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -23,39 +24,72 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) er
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
+	if err := checkPasswordChange(req, p.Member.Username); err != nil {
+		return err
+	}
+	if err := s.checkCurrentPassword(ctx, p, req.CurrentPassword); err != nil {
+		return err
+	}
+	required, err := s.passwordStepUp(ctx, p, req.StepUpToken)
+	if err != nil {
+		return err
+	}
+	hash, err := s.hash.Hash(ctx, req.NewPassword)
+	if err != nil {
+		return err
+	}
+	if err := s.savePassword(ctx, p, hash, required, req.StepUpToken); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// checkPasswordChange checks the request before any password is hashed.
+func checkPasswordChange(req api.PasswordChangeRequest, username string) error {
 	if req.CurrentPassword == "" || len(req.CurrentPassword) > maxPassword {
 		return validation("current_password must be 1 to 1024 bytes")
 	}
-	if err := checkNewPassword(req.NewPassword, p.Member.Username); err != nil {
+	if err := checkNewPassword(req.NewPassword, username); err != nil {
 		return err
 	}
 	if req.NewPassword == req.CurrentPassword {
 		return perr(http.StatusBadRequest, api.CodeWeakPassword, "the new password must differ from the current one")
 	}
+	return nil
+}
+
+// checkCurrentPassword checks the current password, throttled like a
+// sign-in. The signed-in session is the client: its own failure budget, so
+// that nobody else's wrong passwords lock the member's password change out.
+func (s *Server) checkCurrentPassword(ctx context.Context, p principal, current string) error {
 	m := p.Member
-	ev := memberEvent(auditPasswordFailed, m)
-	// The signed-in session is the client: its own failure budget, so that
-	// nobody else's wrong passwords lock the member's password change out.
 	failureID, err := s.beginPasswordCheck(ctx, memberEvent("", m),
 		func(Tx) (passwordClient, error) { return sessionClient(p.Session.ID), nil })
 	if err != nil {
 		return err
 	}
-	ok, err := s.hash.Verify(ctx, m.PasswordHash, req.CurrentPassword)
+	ok, err := s.hash.Verify(ctx, m.PasswordHash, current)
 	if err != nil {
 		s.clearProvisionalFailure(ctx, failureID)
 		return err
 	}
 	if !ok {
+		ev := memberEvent(auditPasswordFailed, m)
 		ev.Detail = "wrong current password"
 		s.passwordWrong(ctx, failureID, ev)
 		return perr(http.StatusForbidden, api.CodeInvalidCredentials, "the current password is wrong")
 	}
 	// Right: the provisional failure goes, whatever the rest decides.
 	s.clearProvisionalFailure(ctx, failureID)
+	return nil
+}
 
-	// Two-step verification, where it applies.
-	var required bool
+// passwordStepUp checks, where two-step verification applies (required),
+// that the member has set it up and that tok is a valid step-up token for
+// the change; it is used up only when the password is saved.
+func (s *Server) passwordStepUp(ctx context.Context, p principal, tok string) (required bool, err error) {
+	m := p.Member
 	err = s.store.Read(ctx, func(tx Tx) error {
 		var st Settings
 		var err error
@@ -71,25 +105,26 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) er
 		switch {
 		case setup:
 			return perr(http.StatusForbidden, api.CodeTwoStepSetupRequired, "set up two-step verification before changing the password")
-		case req.StepUpToken == "":
+		case tok == "":
 			return stepUpRequired(e.active, st.PrimaryMethod)
 		}
-		return s.checkStepUp(tx, p, req.StepUpToken, api.PurposePasswordChange)
+		return s.checkStepUp(tx, p, tok, api.PurposePasswordChange)
 	})
-	if err != nil {
-		var he *httpError
-		if errors.As(err, &he) && he.p.Code == api.CodeInvalidStepUp {
-			ev.Kind, ev.Detail = auditStepUpRefused, "password change"
-			s.auditAlone(ctx, ev)
-		}
-		return err
+	var he *httpError
+	if errors.As(err, &he) && he.p.Code == api.CodeInvalidStepUp {
+		ev := memberEvent(auditStepUpRefused, m)
+		ev.Detail = "password change"
+		s.auditAlone(ctx, ev)
 	}
+	return required, err
+}
 
-	hash, err := s.hash.Hash(ctx, req.NewPassword)
-	if err != nil {
-		return err
-	}
-	err = s.store.Write(ctx, func(tx Tx) error {
+// savePassword stores the new password's hash, unless it was changed
+// meanwhile, uses the step-up token up (where required) and ends the
+// member's other sessions.
+func (s *Server) savePassword(ctx context.Context, p principal, hash string, required bool, tok string) error {
+	m := p.Member
+	return s.store.Write(ctx, func(tx Tx) error {
 		cur, err := tx.Member(m.ID)
 		if err != nil {
 			return err
@@ -101,10 +136,10 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) er
 			return err
 		}
 		if required {
-			if err := s.checkStepUp(tx, p, req.StepUpToken, api.PurposePasswordChange); err != nil {
+			if err := s.checkStepUp(tx, p, tok, api.PurposePasswordChange); err != nil {
 				return err
 			}
-			if err := tx.UseStepUpToken(hashToken(req.StepUpToken), s.now()); err != nil {
+			if err := tx.UseStepUpToken(hashToken(tok), s.now()); err != nil {
 				return err
 			}
 		}
@@ -121,9 +156,4 @@ func (s *Server) handleChangePassword(w http.ResponseWriter, r *http.Request) er
 		}
 		return s.audit(ctx, tx, ev)
 	})
-	if err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"errors"
 
 	"github.com/remotesupport/techconsole/api"
 )
@@ -18,38 +19,37 @@ func (s *Server) resetLostPhone(ctx context.Context, tx Tx, m Member, actor Memb
 	if err != nil {
 		return err
 	}
-	now := s.now()
 	had := m.TwoStep != TwoStepNone // a member with nothing set up stays "first time"
 	for _, f := range factors {
-		if f.Status != api.FactorPending {
-			had = true
-		}
-		if f.Method != api.MethodAuthenticatorApp && f.Method != api.MethodAppNotification {
-			continue
-		}
-		if f.Status == api.FactorPending {
-			if err := s.deleteFactor(tx, f); err != nil {
-				return err
-			}
-			continue
-		}
-		f.Status, f.CodeHash = api.FactorReset, ""
-		if err := tx.UpdateFactor(f); err != nil {
-			return err
-		}
+		had = had || f.Status != api.FactorPending
 	}
-	if had {
-		if err := tx.SetTwoStep(m.ID, TwoStepReset); err != nil {
-			return err
-		}
+	phone := func(f Factor) bool {
+		return f.Method == api.MethodAuthenticatorApp || f.Method == api.MethodAppNotification
 	}
-	if err := tx.RevokeDevices(m.ID, now); err != nil {
-		return err
-	}
-	if err := tx.RevokeMemberSessions(m.ID, now, "two-step reset"); err != nil {
+	if err := s.resetFactors(tx, m, factors, phone, had, "two-step reset"); err != nil {
 		return err
 	}
 	return s.audit(ctx, tx, auditEvent{Kind: auditResetLostPhone, MemberID: m.ID, Username: m.Username, ActorID: actor.ID})
+}
+
+// resetAllFactors is the lost-phone reset for a member who lost the backup
+// too: every factor becomes reset (pending ones are dropped), so setup starts
+// from the beginning with no backup to verify. Only a master administrator
+// asks for it (handleResetMember).
+func (s *Server) resetAllFactors(ctx context.Context, tx Tx, m Member, actor Member) error {
+	factors, err := tx.Factors(m.ID)
+	if err != nil {
+		return err
+	}
+	had := m.TwoStep != TwoStepNone
+	for _, f := range factors {
+		had = had || f.Status != api.FactorPending
+	}
+	every := func(Factor) bool { return true }
+	if err := s.resetFactors(tx, m, factors, every, had, "two-step reset, backup included"); err != nil {
+		return err
+	}
+	return s.audit(ctx, tx, auditEvent{Kind: auditResetAllFactors, MemberID: m.ID, Username: m.Username, ActorID: actor.ID})
 }
 
 // resetEveryone is the complete reset that follows a change of the primary
@@ -60,8 +60,8 @@ func (s *Server) resetEveryone(ctx context.Context, tx Tx, actor Member) (int, e
 	if err != nil {
 		return 0, err
 	}
-	now := s.now()
 	count := 0
+	every := func(Factor) bool { return true }
 	for _, m := range members {
 		factors, err := tx.Factors(m.ID)
 		if err != nil {
@@ -71,27 +71,42 @@ func (s *Server) resetEveryone(ctx context.Context, tx Tx, actor Member) (int, e
 			continue
 		}
 		count++
-		for _, f := range factors {
-			if f.Status == api.FactorPending {
-				if err := tx.DeleteFactor(f.ID); err != nil {
-					return 0, err
-				}
-				continue
-			}
-			f.Status, f.CodeHash = api.FactorReset, ""
-			if err := tx.UpdateFactor(f); err != nil {
-				return 0, err
-			}
-		}
-		if err := tx.SetTwoStep(m.ID, TwoStepReset); err != nil {
-			return 0, err
-		}
-		if err := tx.RevokeDevices(m.ID, now); err != nil {
-			return 0, err
-		}
-		if err := tx.RevokeMemberSessions(m.ID, now, "primary method changed"); err != nil {
+		if err := s.resetFactors(tx, m, factors, every, true, "primary method changed"); err != nil {
 			return 0, err
 		}
 	}
 	return count, nil
+}
+
+// resetFactors resets the factors of m that resets selects: a pending one
+// is deleted with its devices (a half-paired authenticator may already have
+// a phone registered), any other becomes reset and loses its code. markReset
+// marks m reset; m's push devices and sessions are revoked (why says so).
+func (s *Server) resetFactors(tx Tx, m Member, factors []Factor, resets func(Factor) bool, markReset bool, why string) error {
+	for _, f := range factors {
+		if !resets(f) {
+			continue
+		}
+		if f.Status == api.FactorPending {
+			// ErrNotFound: an app notification already gone with its authenticator.
+			if err := s.deleteFactor(tx, f); err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+			continue
+		}
+		f.Status, f.CodeHash = api.FactorReset, ""
+		if err := tx.UpdateFactor(f); err != nil {
+			return err
+		}
+	}
+	if markReset {
+		if err := tx.SetTwoStep(m.ID, TwoStepReset); err != nil {
+			return err
+		}
+	}
+	now := s.now()
+	if err := tx.RevokeDevices(m.ID, now); err != nil {
+		return err
+	}
+	return tx.RevokeMemberSessions(m.ID, now, why)
 }

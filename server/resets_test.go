@@ -155,3 +155,39 @@ func TestPrimaryMethodChangeResetsEveryone(t *testing.T) {
 	c.clock.Advance(30 * 1e9)
 	c.loginState("carol", api.StateMFARequired)
 }
+
+// TestResetsDropAHalfPairedAuthenticator: both resets drop a pending
+// authenticator together with the app notification of the phone already
+// registered to it, and that phone stops working.
+func TestResetsDropAHalfPairedAuthenticator(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		reset func(c *tc, admin, memberID string)
+	}{
+		{"lost phone", func(c *tc, admin, memberID string) {
+			c.ok("POST", api.PathAdminMemberReset(memberID), admin, nil, http.StatusNoContent, nil)
+		}},
+		{"primary method", func(c *tc, admin, _ string) {
+			c.ok("PUT", api.PathAdminSettings, admin, api.TwoStepSettings{Administrators: true, Technicians: api.TechniciansSelectedGroups,
+				PrimaryMethod: api.MethodSMS}, http.StatusOK, nil)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := start(t)
+			admin := c.admin()
+			erin := c.loginState("erin", api.StateMFASetupRequired).MFAToken
+			setup := c.startPairing(erin)
+			var reg api.DeviceRegistration
+			c.ok("POST", api.PathDeviceRegister, "", api.DeviceRegisterRequest{PushToken: pushToken(t, setup.OTPAuthURI), DeviceName: "Erin's phone"}, http.StatusCreated, &reg)
+			m := c.memberByName(admin, "erin")
+			if len(m.Factors) != 2 {
+				t.Fatalf("before the reset: %+v", m.Factors)
+			}
+			tc.reset(c, admin, m.ID)
+			if m = c.memberByName(admin, "erin"); len(m.Factors) != 0 {
+				t.Errorf("after the reset: %+v", m.Factors)
+			}
+			c.fail("GET", api.PathDeviceNotification, reg.DeviceToken, nil, http.StatusUnauthorized, api.CodeInvalidToken)
+		})
+	}
+}

@@ -195,49 +195,64 @@ func (s *Server) bootstrap(ctx context.Context) error {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 	if members == 0 {
-		pw := s.cfg.AdminPassword
-		generated := pw == ""
-		if generated {
-			b := make([]byte, 15)
-			rand.Read(b)
-			pw = base64.RawURLEncoding.EncodeToString(b)
-		}
-		hash, err := hashPassword(pw)
-		if err != nil {
-			return fmt.Errorf("bootstrap: %w", err)
-		}
-		var devices map[string]string
-		if err := s.store.Write(ctx, func(tx Tx) (err error) { devices, err = s.seed(tx, hash); return err }); err != nil {
-			return fmt.Errorf("bootstrap: %w", err)
-		}
-		s.demoDevices = devices
-		if generated {
-			// Shown once, on purpose: the operator has no other way to learn it.
-			s.log.Warn("created the master administrator with a random password; set --admin-password to choose one",
-				"username", adminUsername, "password", pw)
-		}
-		return nil
+		return s.seedNew(ctx)
 	}
 	if s.cfg.AdminPassword != "" && adminErr == nil {
-		ok, err := verifyPassword(admin.PasswordHash, s.cfg.AdminPassword)
-		if err != nil || !ok {
-			hash, err := hashPassword(s.cfg.AdminPassword)
-			if err != nil {
-				return fmt.Errorf("bootstrap: %w", err)
-			}
-			err = s.store.Write(ctx, func(tx Tx) error {
-				admin.PasswordHash = hash
-				if err := tx.UpdateMember(admin); err != nil {
-					return err
-				}
-				return tx.RevokeMemberSessions(admin.ID, s.now(), "admin password set at start")
-			})
-			if err != nil {
-				return fmt.Errorf("bootstrap: set admin password: %w", err)
-			}
-			s.log.Info("master administrator password set from configuration", "username", adminUsername)
-		}
+		return s.applyAdminPassword(ctx, admin)
 	}
+	return nil
+}
+
+// seedNew fills an empty database: the master administrator with the
+// configured password (or a random one, logged once), and the demo
+// organisation where configured.
+func (s *Server) seedNew(ctx context.Context) error {
+	pw := s.cfg.AdminPassword
+	generated := pw == ""
+	if generated {
+		b := make([]byte, 15)
+		rand.Read(b)
+		pw = base64.RawURLEncoding.EncodeToString(b)
+	}
+	hash, err := hashPassword(pw)
+	if err != nil {
+		return fmt.Errorf("bootstrap: %w", err)
+	}
+	var devices map[string]string
+	if err := s.store.Write(ctx, func(tx Tx) (err error) { devices, err = s.seed(tx, hash); return err }); err != nil {
+		return fmt.Errorf("bootstrap: %w", err)
+	}
+	s.demoDevices = devices
+	if generated {
+		// Shown once, on purpose: the operator has no other way to learn it.
+		s.log.Warn("created the master administrator with a random password; set --admin-password to choose one",
+			"username", adminUsername, "password", pw)
+	}
+	return nil
+}
+
+// applyAdminPassword makes the configured password the master
+// administrator's, when it is not already, ending its sessions.
+func (s *Server) applyAdminPassword(ctx context.Context, admin Member) error {
+	ok, err := verifyPassword(admin.PasswordHash, s.cfg.AdminPassword)
+	if err == nil && ok {
+		return nil
+	}
+	hash, err := hashPassword(s.cfg.AdminPassword)
+	if err != nil {
+		return fmt.Errorf("bootstrap: %w", err)
+	}
+	err = s.store.Write(ctx, func(tx Tx) error {
+		admin.PasswordHash = hash
+		if err := tx.UpdateMember(admin); err != nil {
+			return err
+		}
+		return tx.RevokeMemberSessions(admin.ID, s.now(), "admin password set at start")
+	})
+	if err != nil {
+		return fmt.Errorf("bootstrap: set admin password: %w", err)
+	}
+	s.log.Info("master administrator password set from configuration", "username", adminUsername)
 	return nil
 }
 

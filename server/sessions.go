@@ -88,8 +88,6 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	now := s.now()
 	var tokens api.Tokens
-	var reused bool
-	var answer error // refused, but what the transaction recorded stays
 	err := s.store.Write(ctx, func(tx Tx) error {
 		rt, err := tx.RefreshToken(hashToken(req.RefreshToken))
 		if errors.Is(err, ErrNotFound) {
@@ -106,15 +104,7 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 			return invalidToken()
 		}
 		if !rt.UsedAt.IsZero() {
-			reused = true
-			if err := tx.RevokeSession(sess.ID, now, "refresh token reused"); err != nil {
-				return err
-			}
-			m, err := tx.Member(sess.MemberID)
-			if err != nil {
-				return err
-			}
-			return s.audit(ctx, tx, memberEvent(auditRefreshReuse, m))
+			return s.refreshReused(ctx, tx, sess)
 		}
 		m, err := tx.Member(sess.MemberID)
 		if err != nil {
@@ -123,8 +113,10 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 		if err := sessionMeetsPolicy(tx, m, sess); err != nil {
 			// Refused while the policy stands (not revoked, so every call keeps
 			// answering mfa_required rather than invalid_token).
-			answer = err
-			return s.audit(ctx, tx, memberEvent(auditSessionMFARequired, m))
+			if aerr := s.audit(ctx, tx, memberEvent(auditSessionMFARequired, m)); aerr != nil {
+				return aerr
+			}
+			return commitThen(err)
 		}
 		if err := tx.UseRefreshToken(rt.Hash, now); err != nil {
 			return err
@@ -135,14 +127,24 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if reused {
-		return invalidToken()
-	}
-	if answer != nil {
-		return answer
-	}
 	writeJSON(w, http.StatusOK, tokens)
 	return nil
+}
+
+// refreshReused ends sess, whose used refresh token came back (stolen, or
+// replayed), and refuses the refresh.
+func (s *Server) refreshReused(ctx context.Context, tx Tx, sess Session) error {
+	if err := tx.RevokeSession(sess.ID, s.now(), "refresh token reused"); err != nil {
+		return err
+	}
+	m, err := tx.Member(sess.MemberID)
+	if err != nil {
+		return err
+	}
+	if err := s.audit(ctx, tx, memberEvent(auditRefreshReuse, m)); err != nil {
+		return err
+	}
+	return commitThen(invalidToken())
 }
 
 // handleLogout: POST /auth/logout with the access token ends its session.

@@ -82,37 +82,17 @@ func (s *Server) handleStartAuthenticator(w http.ResponseWriter, r *http.Request
 	pushToken := newToken()
 	var out api.AuthenticatorSetup
 	err = s.store.Write(ctx, func(tx Tx) error {
-		if err := s.stillValid(tx, p); err != nil {
-			return err
-		}
-		if err := s.requireBackupVerified(tx, p); err != nil {
-			return err
-		}
-		grant, err := s.authorizeFactorChange(ctx, tx, p, req.StepUpToken, nil, string(api.MethodAuthenticatorApp))
+		f, err := s.newPendingFactor(ctx, tx, p, api.MethodAuthenticatorApp, req.StepUpToken)
 		if err != nil {
 			return err
 		}
-		factors, err := tx.Factors(p.Member.ID)
-		if err != nil {
-			return err
-		}
-		for _, f := range factors {
-			if f.Method == api.MethodAuthenticatorApp && f.Status == api.FactorPending {
-				if err := s.deleteFactor(tx, f); err != nil {
-					return err
-				}
-			}
-		}
-		now := s.now()
-		f := Factor{ID: newID(prefixFactor), MemberID: p.Member.ID, Method: api.MethodAuthenticatorApp, Status: api.FactorPending, CreatedAt: now}
-		grant.bind(&f)
 		if f.Secret, err = s.seal.seal([]byte(secret), f.ID); err != nil {
 			return err
 		}
 		if err := tx.InsertFactor(f); err != nil {
 			return err
 		}
-		if err := tx.InsertPushToken(PushToken{Hash: hashToken(pushToken), MemberID: p.Member.ID, FactorID: f.ID, ExpiresAt: now.Add(pushTokenTTL)}); err != nil {
+		if err := tx.InsertPushToken(PushToken{Hash: hashToken(pushToken), MemberID: p.Member.ID, FactorID: f.ID, ExpiresAt: f.CreatedAt.Add(pushTokenTTL)}); err != nil {
 			return err
 		}
 		out = api.AuthenticatorSetup{FactorID: f.ID, Secret: secret}
@@ -186,33 +166,11 @@ func (s *Server) startCodeFactor(w http.ResponseWriter, r *http.Request, method 
 	}
 	var out api.CodeSent
 	err = s.store.Write(ctx, func(tx Tx) error {
-		if err := s.stillValid(tx, p); err != nil {
-			return err
-		}
-		if err := s.requireBackupVerified(tx, p); err != nil {
-			return err
-		}
-		grant, err := s.authorizeFactorChange(ctx, tx, p, stepUp, nil, string(method))
+		f, err := s.newPendingFactor(ctx, tx, p, method, stepUp)
 		if err != nil {
 			return err
 		}
-		factors, err := tx.Factors(p.Member.ID)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		for _, f := range factors {
-			if f.Method == method && f.Status == api.FactorPending {
-				if now.Before(f.ResendAt) {
-					return tooSoon(f.ResendAt.Sub(now))
-				}
-				if err := s.deleteFactor(tx, f); err != nil {
-					return err
-				}
-			}
-		}
-		f := Factor{ID: newID(prefixFactor), MemberID: p.Member.ID, Method: method, Status: api.FactorPending, Target: target, CreatedAt: now}
-		grant.bind(&f)
+		f.Target = target
 		if err := s.newFactorCode(ctx, tx, &f, f.ID); err != nil {
 			return err
 		}
@@ -230,13 +188,40 @@ func (s *Server) startCodeFactor(w http.ResponseWriter, r *http.Request, method 
 	return nil
 }
 
-// newFactorCode gives an SMS/email factor a fresh confirmation code bound
-// to boundTo (the old one stops working) and sends it.
-func (s *Server) newFactorCode(ctx context.Context, tx Tx, f *Factor, boundTo string) error {
+// newPendingFactor is a new pending factor of the method for p, not yet
+// stored, once p may start one: the sign-in is still open, no backup is left
+// to verify, a step-up covers the change. It replaces an earlier pending
+// factor of the method, unless that one sent a code less than resendWait
+// ago.
+func (s *Server) newPendingFactor(ctx context.Context, tx Tx, p principal, method api.Method, stepUp string) (Factor, error) {
+	if err := s.stillValid(tx, p); err != nil {
+		return Factor{}, err
+	}
+	if err := s.requireBackupVerified(tx, p); err != nil {
+		return Factor{}, err
+	}
+	grant, err := s.authorizeFactorChange(ctx, tx, p, stepUp, nil, string(method))
+	if err != nil {
+		return Factor{}, err
+	}
+	factors, err := tx.Factors(p.Member.ID)
+	if err != nil {
+		return Factor{}, err
+	}
 	now := s.now()
-	code := newCode()
-	f.CodeHash, f.CodeUntil, f.ResendAt, f.Attempts = hashCode(boundTo, code), now.Add(codeTTL), now.Add(resendWait), 0
-	return s.sendCode(ctx, tx, f.Method, f.Target, code)
+	for _, f := range factors {
+		if f.Method == method && f.Status == api.FactorPending {
+			if err := s.resendAllowed(f.ResendAt); err != nil {
+				return Factor{}, err
+			}
+			if err := s.deleteFactor(tx, f); err != nil {
+				return Factor{}, err
+			}
+		}
+	}
+	f := Factor{ID: newID(prefixFactor), MemberID: p.Member.ID, Method: method, Status: api.FactorPending, CreatedAt: now}
+	grant.bind(&f)
+	return f, nil
 }
 
 // ownFactor loads one of the principal's factors.
@@ -279,23 +264,18 @@ func (s *Server) handleFactorSend(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 		grant.bind(&f)
-		if f.Method != api.MethodSMS && f.Method != api.MethodEmail {
+		if !sendsCodes(f.Method) {
 			return validation("only text message and email factors are confirmed by a sent code")
 		}
-		gate, err := s.backupToVerify(tx, p)
+		reverify, err := s.backupGate(tx, p, f)
 		if err != nil {
 			return err
 		}
-		reverify := reverifies(gate, f)
-		if gate != nil && !reverify {
-			return backupVerificationRequired(*gate)
+		if err := alreadyConfirmed(f, reverify); err != nil {
+			return err
 		}
-		if f.Status == api.FactorActive && !reverify {
-			return perr(http.StatusConflict, api.CodeConflict, "that factor is already confirmed")
-		}
-		now := s.now()
-		if now.Before(f.ResendAt) {
-			return tooSoon(f.ResendAt.Sub(now))
+		if err := s.resendAllowed(f.ResendAt); err != nil {
+			return err
 		}
 		if err := s.newFactorCode(ctx, tx, &f, setupCodeBinding(f, p)); err != nil {
 			return err
@@ -334,114 +314,85 @@ func (s *Server) handleFactorConfirm(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	var out api.FactorResponse
-	var answer error
 	err = s.store.Write(ctx, func(tx Tx) error {
-		if err := s.stillValid(tx, p); err != nil {
-			return err
-		}
-		f, err := ownFactor(tx, p, r.PathValue("id"))
+		f, reverify, err := s.factorToConfirm(ctx, tx, p, r.PathValue("id"), req.StepUpToken)
 		if err != nil {
 			return err
 		}
-		gate, err := s.backupToVerify(tx, p)
+		v, err := s.verifierFor(f.Method)
 		if err != nil {
 			return err
 		}
-		reverify := reverifies(gate, f)
-		if gate != nil && !reverify {
-			return backupVerificationRequired(*gate)
-		}
-		ev := auditEvent{Kind: auditSetupFailed, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(f.Method)}
-		if he, err := s.throttled(tx, codeLimit(p.Member.ID), addressLimit(info(ctx).ClientAddress)); err != nil || he != nil {
-			if err != nil {
-				return err
-			}
-			answer, ev.Kind = he, auditThrottled
-			return s.audit(ctx, tx, ev)
-		}
-		grant, err := s.authorizeFactorChange(ctx, tx, p, req.StepUpToken, []Factor{f}, "confirm "+string(f.Method))
-		if err != nil {
+		if err := v.confirm(ctx, tx, p, &f, code, setupEvent(auditSetupFailed, p, f)); err != nil {
 			return err
 		}
-		if grant.fresh {
-			// Bound before the code is checked: a wrong code does not cost
-			// the step-up (the retry is covered).
-			grant.bind(&f)
-			if err := tx.UpdateFactor(f); err != nil {
-				return err
-			}
-		}
-		switch {
-		case f.Status == api.FactorActive && !reverify:
-			return perr(http.StatusConflict, api.CodeConflict, "that factor is already confirmed")
-		case f.Method == api.MethodAppNotification:
-			return validation("app notification is set up from the phone")
-		case f.Method == api.MethodAuthenticatorApp && f.Status != api.FactorPending:
-			return perr(http.StatusConflict, api.CodeConflict, "start pairing again: a reset authenticator cannot be confirmed")
-		case f.Method == api.MethodAuthenticatorApp:
-			ok, err := s.checkTOTP(tx, &f, code)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				answer = perr(http.StatusUnauthorized, api.CodeInvalidCode, "wrong code; check the time on your phone")
-				if err := s.recordFailure(ctx, tx, failureCode, p.Member.ID); err != nil {
-					return err
-				}
-				return s.audit(ctx, tx, ev)
-			}
-		default:
-			if f.CodeHash == "" {
-				return perr(http.StatusConflict, api.CodeConflict, "no code was sent for this factor; send one first")
-			}
-			if !s.now().Before(f.CodeUntil) {
-				f.CodeHash = ""
-				answer = perr(http.StatusGone, api.CodeChallengeExpired, "the code expired; send a new one")
-				return tx.UpdateFactor(f)
-			}
-			if !constantTimeEqual(hashCode(setupCodeBinding(f, p), code), f.CodeHash) {
-				f.Attempts++
-				left := maxCodeErrors - f.Attempts
-				answer = perr(http.StatusUnauthorized, api.CodeInvalidCode, "wrong code").withAttemptsLeft(left)
-				if left <= 0 {
-					f.CodeHash = ""
-					answer = perr(http.StatusGone, api.CodeChallengeFailed, "too many wrong codes; send a new one")
-				}
-				if err := tx.UpdateFactor(f); err != nil {
-					return err
-				}
-				if err := s.recordFailure(ctx, tx, failureCode, p.Member.ID); err != nil {
-					return err
-				}
-				return s.audit(ctx, tx, ev)
-			}
-		}
-		ev.Kind = auditSetupConfirmed
-		if reverify {
-			f.CodeHash, f.Attempts = "", 0
-			if err := tx.UpdateFactor(f); err != nil {
-				return err
-			}
-			ev.Kind = auditSetupBackupVerified
-		} else if err := s.activateFactor(tx, f); err != nil {
-			return err
-		}
-		if err := s.recordBackupCheck(tx, p, f); err != nil {
-			return err
-		}
-		f.Status = api.FactorActive
-		out.Factor = factorView(f)
-		return s.audit(ctx, tx, ev)
+		out.Factor, err = s.confirmFactor(ctx, tx, p, f, reverify)
+		return err
 	})
 	if err != nil {
 		s.auditRefusedStepUp(ctx, p, err, "confirm")
 		return err
 	}
-	if answer != nil {
-		return answer
-	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+func setupEvent(kind string, p principal, f Factor) auditEvent {
+	return auditEvent{Kind: kind, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(f.Method)}
+}
+
+// factorToConfirm loads the factor a confirm call names, once the checks
+// every kind shares are passed: the sign-in is still open, a backup left to
+// verify is the one confirmed (reverify), the member and address are not
+// throttled, a step-up covers the change, and the factor is not already
+// confirmed.
+func (s *Server) factorToConfirm(ctx context.Context, tx Tx, p principal, id, stepUp string) (f Factor, reverify bool, err error) {
+	if err := s.stillValid(tx, p); err != nil {
+		return f, false, err
+	}
+	if f, err = ownFactor(tx, p, id); err != nil {
+		return f, false, err
+	}
+	if reverify, err = s.backupGate(tx, p, f); err != nil {
+		return f, false, err
+	}
+	if err := s.codeThrottle(ctx, tx, p, setupEvent(auditSetupFailed, p, f)); err != nil {
+		return f, false, err
+	}
+	grant, err := s.authorizeFactorChange(ctx, tx, p, stepUp, []Factor{f}, "confirm "+string(f.Method))
+	if err != nil {
+		return f, false, err
+	}
+	if grant.fresh {
+		// Bound before the code is checked: a wrong code does not cost
+		// the step-up (the retry is covered).
+		grant.bind(&f)
+		if err := tx.UpdateFactor(f); err != nil {
+			return f, false, err
+		}
+	}
+	return f, reverify, alreadyConfirmed(f, reverify)
+}
+
+// confirmFactor records that f's code was confirmed: f becomes active and
+// replaces the member's other factors of its method, or, a backup
+// re-verified, stays as it is.
+func (s *Server) confirmFactor(ctx context.Context, tx Tx, p principal, f Factor, reverify bool) (api.Factor, error) {
+	ev := setupEvent(auditSetupConfirmed, p, f)
+	if reverify {
+		f.CodeHash, f.Attempts = "", 0
+		if err := tx.UpdateFactor(f); err != nil {
+			return api.Factor{}, err
+		}
+		ev.Kind = auditSetupBackupVerified
+	} else if err := s.activateFactor(tx, f); err != nil {
+		return api.Factor{}, err
+	}
+	if err := s.recordBackupCheck(tx, p, f); err != nil {
+		return api.Factor{}, err
+	}
+	f.Status = api.FactorActive
+	return factorView(f), s.audit(ctx, tx, ev)
 }
 
 // activateFactor makes f active and removes the member's other factors of
@@ -505,86 +456,11 @@ func (s *Server) handleActivate(w http.ResponseWriter, r *http.Request) error {
 	}
 	var resp api.AuthResponse
 	err = s.store.Write(ctx, func(tx Tx) error {
-		if err := s.stillValid(tx, p); err != nil {
-			return err
-		}
-		if err := s.requireBackupVerified(tx, p); err != nil {
-			return err
-		}
-		if p.Kind == bearerAccess {
-			m, err := tx.Member(p.Member.ID)
-			if err != nil {
-				return err
-			}
-			if m.TwoStep == TwoStepActivated {
-				return perr(http.StatusConflict, api.CodeAlreadyActivated, "two-step verification is already on")
-			}
-		}
-		factors, err := tx.Factors(p.Member.ID)
+		factors, err := s.readyToActivate(ctx, tx, p, req.StepUpToken)
 		if err != nil {
 			return err
 		}
-		var auth, backup bool
-		for _, f := range factors {
-			if f.Status != api.FactorActive {
-				continue
-			}
-			switch f.Method {
-			case api.MethodAuthenticatorApp:
-				auth = true
-			case api.MethodSMS, api.MethodEmail:
-				backup = true
-			}
-		}
-		var missing []string
-		if !auth {
-			missing = append(missing, api.MissingAuthenticatorApp)
-		}
-		if !backup {
-			missing = append(missing, api.MissingBackup)
-		}
-		if len(missing) > 0 {
-			e := perr(http.StatusConflict, api.CodeSetupIncomplete, "still to set up: "+strings.Join(missing, ", "))
-			e.p.Missing = missing
-			return e
-		}
-		// With an access token, the session itself must have passed a second
-		// factor for this setup: the step-up behind its last factor change,
-		// or one given now. Otherwise a thief of a password-only session
-		// could finish someone's abandoned setup and earn a session that
-		// passed two-step verification.
-		if _, err := s.authorizeFactorChange(ctx, tx, p, req.StepUpToken, summarize(factors).active, "activate"); err != nil {
-			return err
-		}
-		for _, f := range factors {
-			if f.Status == api.FactorReset {
-				if err := s.deleteFactor(tx, f); err != nil {
-					return err
-				}
-			}
-		}
-		if err := tx.SetTwoStep(p.Member.ID, TwoStepActivated); err != nil {
-			return err
-		}
-		ev := memberEvent(auditSetupActivated, p.Member)
-		if p.Kind == bearerAccess {
-			ev.Detail = "this session upgraded"
-		}
-		if err := s.audit(ctx, tx, ev); err != nil {
-			return err
-		}
-		m, err := tx.Member(p.Member.ID)
-		if err != nil {
-			return err
-		}
-		if p.Kind == bearerAccess {
-			resp, err = s.upgradeSession(tx, p, m)
-			return err
-		}
-		if err := tx.UseMFAToken(p.TokenHash, s.now()); err != nil {
-			return err
-		}
-		resp, err = s.startSession(ctx, tx, m, true)
+		resp, err = s.activate(ctx, tx, p, factors)
 		return err
 	})
 	if err != nil {
@@ -593,6 +469,100 @@ func (s *Server) handleActivate(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, resp)
 	return nil
+}
+
+// readyToActivate returns the member's factors once p may activate: the
+// sign-in is still open, no backup is left to verify, the member is not
+// activated yet (an access token), the setup is complete and a step-up
+// covers it.
+func (s *Server) readyToActivate(ctx context.Context, tx Tx, p principal, stepUp string) ([]Factor, error) {
+	if err := s.stillValid(tx, p); err != nil {
+		return nil, err
+	}
+	if err := s.requireBackupVerified(tx, p); err != nil {
+		return nil, err
+	}
+	if p.Kind == bearerAccess {
+		m, err := tx.Member(p.Member.ID)
+		if err != nil {
+			return nil, err
+		}
+		if m.TwoStep == TwoStepActivated {
+			return nil, perr(http.StatusConflict, api.CodeAlreadyActivated, "two-step verification is already on")
+		}
+	}
+	factors, err := tx.Factors(p.Member.ID)
+	if err != nil {
+		return nil, err
+	}
+	if missing := missingFactors(factors); len(missing) > 0 {
+		e := perr(http.StatusConflict, api.CodeSetupIncomplete, "still to set up: "+strings.Join(missing, ", "))
+		e.p.Missing = missing
+		return nil, e
+	}
+	// With an access token, the session itself must have passed a second
+	// factor for this setup: the step-up behind its last factor change,
+	// or one given now. Otherwise a thief of a password-only session
+	// could finish someone's abandoned setup and earn a session that
+	// passed two-step verification.
+	if _, err := s.authorizeFactorChange(ctx, tx, p, stepUp, summarize(factors).active, "activate"); err != nil {
+		return nil, err
+	}
+	return factors, nil
+}
+
+// missingFactors names what a setup still lacks: one active authenticator
+// and one active backup are needed.
+func missingFactors(factors []Factor) []string {
+	var auth, backup bool
+	for _, f := range factors {
+		if f.Status == api.FactorActive {
+			auth = auth || f.Method == api.MethodAuthenticatorApp
+			backup = backup || sendsCodes(f.Method)
+		}
+	}
+	var missing []string
+	if !auth {
+		missing = append(missing, api.MissingAuthenticatorApp)
+	}
+	if !backup {
+		missing = append(missing, api.MissingBackup)
+	}
+	return missing
+}
+
+// activate ends the setup: leftover reset factors go, the member is
+// activated, and p's session is upgraded (an access token) or a new one
+// starts (the setup token, used up).
+func (s *Server) activate(ctx context.Context, tx Tx, p principal, factors []Factor) (api.AuthResponse, error) {
+	for _, f := range factors {
+		if f.Status == api.FactorReset {
+			if err := s.deleteFactor(tx, f); err != nil {
+				return api.AuthResponse{}, err
+			}
+		}
+	}
+	if err := tx.SetTwoStep(p.Member.ID, TwoStepActivated); err != nil {
+		return api.AuthResponse{}, err
+	}
+	ev := memberEvent(auditSetupActivated, p.Member)
+	if p.Kind == bearerAccess {
+		ev.Detail = "this session upgraded"
+	}
+	if err := s.audit(ctx, tx, ev); err != nil {
+		return api.AuthResponse{}, err
+	}
+	m, err := tx.Member(p.Member.ID)
+	if err != nil {
+		return api.AuthResponse{}, err
+	}
+	if p.Kind == bearerAccess {
+		return s.upgradeSession(tx, p, m)
+	}
+	if err := tx.UseMFAToken(p.TokenHash, s.now()); err != nil {
+		return api.AuthResponse{}, err
+	}
+	return s.startSession(ctx, tx, m, true)
 }
 
 // checkPhone accepts a phone number of 7 to 15 digits with the usual

@@ -20,10 +20,6 @@ import (
 // so there is nothing to verify. With an access token the step-up rule
 // guards factor changes instead.
 
-// auditSetupBackupVerified: a setup after a reset confirmed the code sent
-// to the surviving backup.
-const auditSetupBackupVerified = "setup.backup_verified"
-
 // backupToVerify returns the active backup the principal's setup must still
 // verify, nil when there is none to verify.
 func (s *Server) backupToVerify(tx Tx, p principal) (*Factor, error) {
@@ -87,11 +83,34 @@ func backupVerificationRequired(f Factor) *httpError {
 	return e
 }
 
+// backupGate lets a send or confirm on f through while the setup has a
+// backup to verify only when f is such a backup; reverify says it is.
+func (s *Server) backupGate(tx Tx, p principal, f Factor) (reverify bool, err error) {
+	gate, err := s.backupToVerify(tx, p)
+	if err != nil {
+		return false, err
+	}
+	reverify = reverifies(gate, f)
+	if gate != nil && !reverify {
+		return false, backupVerificationRequired(*gate)
+	}
+	return reverify, nil
+}
+
+// alreadyConfirmed refuses a send or confirm on an active factor, unless
+// it is the re-verification of a backup.
+func alreadyConfirmed(f Factor, reverify bool) error {
+	if f.Status == api.FactorActive && !reverify {
+		return perr(http.StatusConflict, api.CodeConflict, "that factor is already confirmed")
+	}
+	return nil
+}
+
 // reverifies reports whether a send or confirm on f is the re-verification
 // of an active backup that the setup must verify (gate is backupToVerify's
 // answer). Any active backup of the member will do.
 func reverifies(gate *Factor, f Factor) bool {
-	return gate != nil && f.Status == api.FactorActive && (f.Method == api.MethodSMS || f.Method == api.MethodEmail)
+	return gate != nil && f.Status == api.FactorActive && sendsCodes(f.Method)
 }
 
 // setupCodeBinding is what a setup code of f is bound to: the factor, and
@@ -107,7 +126,7 @@ func setupCodeBinding(f Factor, p principal) string {
 // recordBackupCheck notes that this setup confirmed a code sent to backup f
 // (re-verified, or newly confirmed: either proves the setup holds it).
 func (s *Server) recordBackupCheck(tx Tx, p principal, f Factor) error {
-	if p.Kind != bearerSetup || (f.Method != api.MethodSMS && f.Method != api.MethodEmail) {
+	if p.Kind != bearerSetup || !sendsCodes(f.Method) {
 		return nil
 	}
 	return tx.InsertBackupCheck(BackupCheck{MFATokenHash: p.TokenHash, MemberID: p.Member.ID, FactorID: f.ID, VerifiedAt: s.now()})

@@ -22,12 +22,43 @@ type Store interface {
 	Read(ctx context.Context, fn func(Tx) error) error
 	// Write runs fn in a transaction that takes the write lock up front
 	// (BEGIN IMMEDIATE), so concurrent writers queue instead of failing.
-	// fn's error rolls the transaction back.
+	// fn's error rolls the transaction back, except a refusal (commitThen):
+	// the transaction commits, then Write returns the refusal's answer.
 	Write(ctx context.Context, fn func(Tx) error) error
 	// Ping says whether the database answers and has every migration this
 	// build knows applied (the readiness check).
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+// refusal is an answer to the caller that must not roll back what its
+// transaction recorded: an expired challenge, a counted wrong code, an audit
+// event of a refused call.
+type refusal struct{ answer error }
+
+func (r refusal) Error() string { return r.answer.Error() }
+
+// commitThen makes answer a refusal: returned from a Write's fn, the
+// transaction commits and Write then returns answer. A nil answer stays nil.
+func commitThen(answer error) error {
+	if answer == nil {
+		return nil
+	}
+	return refusal{answer}
+}
+
+// setRefusalAside runs fn on tx; a refusal it returns is set aside as
+// *answer and fn counts as succeeded, so that the transaction commits. A
+// Store's Write (or a wrapper of one) returns *answer once committed.
+func setRefusalAside(fn func(Tx) error, tx Tx, answer *error) error {
+	err := fn(tx)
+	var r refusal
+	if errors.As(err, &r) {
+		*answer = r.answer
+		return nil
+	}
+	*answer = nil
+	return err
 }
 
 // Tx is one transaction's view of the store.
@@ -284,6 +315,9 @@ const (
 	ChallengeStatusCancelled = "cancelled"
 	ChallengeStatusExpired   = "expired"
 	ChallengeStatusDenied    = "denied"
+	// a push approved on the phone whose tokens the console has not
+	// collected yet; collecting them moves it to passed, once
+	ChallengeStatusApproved = "approved"
 )
 
 // Challenge is one two-step prompt.
@@ -343,4 +377,51 @@ type BackupCheck struct {
 	MemberID     string
 	FactorID     string
 	VerifiedAt   time.Time
+}
+
+// StepUpToken is the single-use proof that a member passed a fresh
+// challenge for purpose (password_change) in one session.
+type StepUpToken struct {
+	Hash        string
+	MemberID    string
+	SessionID   string
+	Purpose     api.Purpose
+	ChallengeID string
+	ExpiresAt   time.Time
+	UsedAt      time.Time
+}
+
+// Failure kinds counted by the throttle.
+const (
+	failurePassword        = "password"         // a wrong password from a client without a valid device cookie, known username or not
+	failureDevicePassword  = "password_device"  // a wrong password from a client with a valid device cookie (subject: its nonce)
+	failureSessionPassword = "password_session" // a wrong current password of a password change (subject: the session id)
+	failureCode            = "code"             // a wrong code or push number
+	failurePushToken       = "push_token"       // an unknown, used or expired registration token
+)
+
+// Failure is one failed attempt. Subject is the username typed (passwords),
+// the device cookie's nonce, the session id, the member id (codes) or the
+// client address (push tokens). A provisional failure is a password check
+// whose hash has not decided yet.
+type Failure struct {
+	At            time.Time
+	Kind          string
+	Subject       string
+	ClientAddress string
+	Provisional   bool
+}
+
+// FailureWindow is what the throttle sees of one limit's window.
+type FailureWindow struct {
+	Counted  []time.Time // newest first
+	InFlight int         // provisional failures whose check is still running
+}
+
+// FailureFilter selects failures: by subject and kind, or (Subject empty)
+// every failure from ClientAddress.
+type FailureFilter struct {
+	Subject       string
+	Kind          string
+	ClientAddress string
 }

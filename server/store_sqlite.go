@@ -183,14 +183,15 @@ func (s *sqliteStore) Write(ctx context.Context, fn func(Tx) error) error {
 		return fmt.Errorf("begin write: %w", err)
 	}
 	defer s.wStmts.prepareWanted(ctx)
-	if err := fn(&sqliteTx{ctx: ctx, tx: cachedTx{tx: tx, cache: s.wStmts}}); err != nil {
+	var answer error
+	if err := setRefusalAside(fn, &sqliteTx{ctx: ctx, tx: cachedTx{tx: tx, cache: s.wStmts}}, &answer); err != nil {
 		tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
-	return nil
+	return answer
 }
 
 func (s *sqliteStore) Close() error {

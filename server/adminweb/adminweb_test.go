@@ -229,3 +229,39 @@ func TestOutboxOnlyInDevMode(t *testing.T) {
 		})
 	}
 }
+
+// A master administrator may reset a member's backup too (lost phone and
+// backup); an administrator is not offered it, and a forged form is refused.
+func TestResetIncludingTheBackup(t *testing.T) {
+	inst := servertest.Start(t)
+	ids := memberIDs(t, inst)
+	henry := newBrowser(t, inst)
+	henry.signIn("henry", server.DemoPassword)
+	if _, page := henry.post("/admin/members/reset", url.Values{"id": {ids["bob"]}}, true); strings.Contains(page, `name="include_backup"`) {
+		t.Error("an administrator is offered to reset the backup too")
+	}
+	status, page := henry.post("/admin/members/reset", url.Values{"id": {ids["bob"]}, "confirm": {"yes"}, "include_backup": {"yes"}}, true)
+	if status != http.StatusForbidden || !strings.Contains(page, "not reset.") {
+		t.Fatalf("forged full reset by an administrator: HTTP %d\n%s", status, page)
+	}
+
+	master := newBrowser(t, inst)
+	master.signIn("admin", inst.AdminPassword)
+	if _, page := master.post("/admin/members/reset", url.Values{"id": {ids["bob"]}}, true); !strings.Contains(page, `name="include_backup"`) {
+		t.Fatalf("the master administrator is not offered to reset the backup too\n%s", page)
+	}
+	status, page = master.post("/admin/members/reset", url.Values{"id": {ids["bob"]}, "confirm": {"yes"}, "include_backup": {"yes"}}, true)
+	if status != http.StatusOK || !strings.Contains(page, "from the start") {
+		t.Fatalf("full reset: HTTP %d\n%s", status, page)
+	}
+	bob := login(t, inst, "bob", server.DemoPassword)
+	var st api.TwoStepStatus
+	if s := apiJSON(t, inst, http.MethodGet, api.PathTwoStep, bob.MFAToken, nil, &st); s != http.StatusOK || st.BackupToVerify != nil {
+		t.Fatalf("after a full reset: HTTP %d, backup to verify %+v", s, st.BackupToVerify)
+	}
+	for _, f := range st.Factors {
+		if f.Status == api.FactorActive {
+			t.Errorf("bob still has an active %s factor", f.Method)
+		}
+	}
+}

@@ -120,6 +120,9 @@ type resetTarget struct {
 type resetData struct {
 	Targets []resetTarget
 	Done    bool
+	// Master: the backup may be reset too (master administrators only);
+	// IncludeBackup: it was asked for.
+	Master, IncludeBackup bool
 }
 
 func (h *Handler) resetSubmit(q *req) error {
@@ -128,7 +131,7 @@ func (h *Handler) resetSubmit(q *req) error {
 		q.s.Flash, q.dirty = "Select at least one member to reset.", true
 		return q.redirect(Root + "/members")
 	}
-	d := resetData{}
+	d := resetData{Master: q.isMaster(), IncludeBackup: q.r.PostForm.Get("include_backup") == "yes"}
 	for _, id := range ids {
 		t := resetTarget{ID: id, Name: id}
 		if err := checkID(id); err != nil {
@@ -149,7 +152,11 @@ func (h *Handler) resetSubmit(q *req) error {
 			status = p.Status
 			continue
 		}
-		err := q.apiAuthed(apiCall{method: http.MethodPost, path: api.PathAdminMemberReset(d.Targets[i].ID), want: http.StatusNoContent})
+		c := apiCall{method: http.MethodPost, path: api.PathAdminMemberReset(d.Targets[i].ID), want: http.StatusNoContent}
+		if d.IncludeBackup {
+			c.in = api.ResetRequest{IncludeBackup: true}
+		}
+		err := q.apiAuthed(c)
 		if p, ok := asProblem(err); ok && p.Status != http.StatusUnauthorized {
 			d.Targets[i].Problem = p
 			if status == http.StatusOK {

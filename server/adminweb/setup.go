@@ -187,6 +187,29 @@ func (h *Handler) setupBackup(q *req) error {
 
 // setupConfirm confirms a pending backup with its code.
 func (h *Handler) setupConfirm(q *req) error {
+	return h.confirmFactorCode(q, "The backup method is set up.")
+}
+
+// setupResend sends a pending backup's code again (after the cooldown).
+func (h *Handler) setupResend(q *req) error {
+	return h.sendFactorCode(q, "A new code was sent. The previous code no longer works.")
+}
+
+// sendFactorCode sends the code of the form's factor_id and says so.
+func (h *Handler) sendFactorCode(q *req, flash string) error {
+	if q.setupLogin() == nil {
+		return q.redirect(Root + "/login")
+	}
+	var sent api.CodeSent
+	if err := q.setupCall(apiCall{method: http.MethodPost, path: api.PathFactorSend(q.r.PostForm.Get("factor_id")), out: &sent}); err != nil {
+		return q.setupProblem(err, setupData{})
+	}
+	q.s.Flash, q.dirty = strings.ReplaceAll(flash, "{to}", sent.SentTo), true
+	return q.redirect(Root + "/login/setup")
+}
+
+// confirmFactorCode confirms the form's factor_id with its code and says so.
+func (h *Handler) confirmFactorCode(q *req, flash string) error {
 	if q.setupLogin() == nil {
 		return q.redirect(Root + "/login")
 	}
@@ -196,20 +219,7 @@ func (h *Handler) setupConfirm(q *req) error {
 	if err != nil {
 		return q.setupProblem(err, setupData{})
 	}
-	q.s.Flash, q.dirty = "The backup method is set up.", true
-	return q.redirect(Root + "/login/setup")
-}
-
-// setupResend sends a pending backup's code again (after the cooldown).
-func (h *Handler) setupResend(q *req) error {
-	if q.setupLogin() == nil {
-		return q.redirect(Root + "/login")
-	}
-	var sent api.CodeSent
-	if err := q.setupCall(apiCall{method: http.MethodPost, path: api.PathFactorSend(q.r.PostForm.Get("factor_id")), out: &sent}); err != nil {
-		return q.setupProblem(err, setupData{})
-	}
-	q.s.Flash, q.dirty = "A new code was sent. The previous code no longer works.", true
+	q.s.Flash, q.dirty = flash, true
 	return q.redirect(Root + "/login/setup")
 }
 
@@ -228,28 +238,10 @@ func (h *Handler) setupActivate(q *req) error {
 // setupVerifySend sends a code to the backup a setup after a reset verifies
 // first.
 func (h *Handler) setupVerifySend(q *req) error {
-	if q.setupLogin() == nil {
-		return q.redirect(Root + "/login")
-	}
-	var sent api.CodeSent
-	if err := q.setupCall(apiCall{method: http.MethodPost, path: api.PathFactorSend(q.r.PostForm.Get("factor_id")), out: &sent}); err != nil {
-		return q.setupProblem(err, setupData{})
-	}
-	q.s.Flash, q.dirty = "We sent a 6-digit code to "+sent.SentTo+". Enter it to verify your backup.", true
-	return q.redirect(Root + "/login/setup")
+	return h.sendFactorCode(q, "We sent a 6-digit code to {to}. Enter it to verify your backup.")
 }
 
 // setupVerify confirms the code sent to that backup.
 func (h *Handler) setupVerify(q *req) error {
-	if q.setupLogin() == nil {
-		return q.redirect(Root + "/login")
-	}
-	f := q.r.PostForm
-	err := q.setupCall(apiCall{method: http.MethodPost, path: api.PathFactorConfirm(f.Get("factor_id")),
-		in: api.VerifyRequest{Code: strings.TrimSpace(f.Get("code"))}})
-	if err != nil {
-		return q.setupProblem(err, setupData{})
-	}
-	q.s.Flash, q.dirty = "Your backup is verified. Now pair the mobile app again.", true
-	return q.redirect(Root + "/login/setup")
+	return h.confirmFactorCode(q, "Your backup is verified. Now pair the mobile app again.")
 }
