@@ -10,9 +10,8 @@ BIN      := build/bin
 # (unset: the module version and VCS revision the Go toolchain records).
 VERSION  ?=
 LDFLAGS  := $(if $(VERSION),-X github.com/remotesupport/techconsole/internal/buildinfo.version=$(VERSION))
-FYNE_CLI := fyne.io/tools/cmd/fyne@v1.7.4
 
-.PHONY: all run test deps build bench lint package clean screenshots screenshots-admin bench-startup bench-load soak fuzz
+.PHONY: all run test deps build bench lint package package-bin package-test install uninstall clean screenshots screenshots-admin bench-startup bench-load soak fuzz
 
 all: build
 
@@ -26,10 +25,12 @@ run: deps
 	$(GO) run $(GOFLAGS) ./cmd/techconsole $(ARGS)
 
 # The benchmarks also run once each (-benchtime 1x, about 10 s), so that a
-# change that breaks one fails here rather than at the next `make bench`.
+# change that breaks one fails here rather than at the next `make bench`; then
+# the desktop package is built and tried (package-test, about 15 s warm).
 test: deps
 	scripts/test-env.sh $(GO) test $(GOFLAGS) -count=1 -timeout 30m ./...
 	$(GO) test $(GOFLAGS) -count=1 -run '^$$' -bench . -benchtime 1x ./server/
+	$(MAKE) --no-print-directory package-test
 
 bench: deps
 	scripts/test-env.sh $(GO) test $(GOFLAGS) -run '^$$' -bench . -benchmem -count=1 ./...
@@ -64,18 +65,54 @@ screenshots-admin: deps
 	SCREENSHOTS_DIR=$(abspath $(SCREENSHOTS_DIR)) $(GO) test $(GOFLAGS) -count=1 -run TestAdminCenterInBrowser ./server/adminweb/
 	@echo "screenshots in $(abspath $(SCREENSHOTS_DIR))"
 
-# fyne package rewrites FyneApp.toml (it bumps Build), so it runs on a copy in
-# a staging folder whose leading _ keeps it out of ./... (lint, test); the
-# package (a .tar.xz) lands in build/.
-PKG_STAGE := build/_package
-package: deps
-	rm -rf $(PKG_STAGE) && mkdir -p $(PKG_STAGE)
-	cp -r cmd/techconsole/. $(PKG_STAGE)/
-	cp FyneApp.toml $(PKG_STAGE)/ && cp assets/icon.png $(PKG_STAGE)/icon.png
-	sed -i 's#^  Icon = .*#  Icon = "icon.png"#' $(PKG_STAGE)/FyneApp.toml
-	cd $(PKG_STAGE) && $(GO) run $(FYNE_CLI) package --os linux --tags $(TAGS) --release
-	mv $(PKG_STAGE)/*.tar.xz build/ && rm -rf $(PKG_STAGE)
-	@ls build/*.tar.xz
+# The desktop package: build/techconsole-VERSION-linux-ARCH.tar.gz holds
+# techconsole-VERSION/{bin,share} (scripts/package.sh lays the tree out). The
+# binary is a plain `go build` with the same flags as `make build` and `make
+# test`, so it comes from their build cache. (`fyne package --release` added
+# -trimpath, which gives every package, the standard library and GLFW's C
+# sources included, another cache key than theirs, and the release tag, which
+# does so for Fyne's packages.) -s -w only strip the symbol tables at link
+# time. .tar.gz rather than .tar.xz: xz took a minute for 20% less. The
+# version is VERSION, else FyneApp.toml's; the revision is the checkout's.
+APP_VERSION  = $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+PKG_VERSION  = $(or $(VERSION),$(APP_VERSION))
+PKG_REVISION = $(shell r=$$(git rev-parse --short=12 HEAD 2>/dev/null) && \
+                 if git diff --quiet HEAD; then echo $$r; else echo $$r+dirty; fi)
+PKG_NAME     = techconsole-$(PKG_VERSION)-linux-$(shell $(GO) env GOARCH)
+PKG_DIR      := build/package
+PKG_BIN      := $(PKG_DIR)/techconsole
+BUILDINFO    := github.com/remotesupport/techconsole/internal/buildinfo
+PKG_LDFLAGS  = -s -w -X $(BUILDINFO).version=$(PKG_VERSION) $(if $(PKG_REVISION),-X $(BUILDINFO).revision=$(PKG_REVISION))
+
+package-bin: deps
+	$(GO) build $(GOFLAGS) -ldflags '$(PKG_LDFLAGS)' -o $(PKG_BIN) ./cmd/techconsole
+
+package: package-bin
+	rm -rf $(PKG_DIR)/techconsole-$(PKG_VERSION) build/$(PKG_NAME).tar.gz
+	scripts/package.sh layout $(PKG_DIR)/techconsole-$(PKG_VERSION) $(PKG_BIN)
+	tar --owner=0 --group=0 --numeric-owner -C $(PKG_DIR) -czf build/$(PKG_NAME).tar.gz techconsole-$(PKG_VERSION)
+	@echo build/$(PKG_NAME).tar.gz
+
+# For the current user by default; PREFIX=/usr/local (as root) for everyone,
+# DESTDIR to stage the tree for another packager.
+PREFIX  ?= $(HOME)/.local
+DESTDIR ?=
+install: package-bin
+	scripts/package.sh layout '$(DESTDIR)$(PREFIX)' $(PKG_BIN)
+	@$(if $(DESTDIR),,$(call refresh-menus))
+
+uninstall:
+	scripts/package.sh remove '$(DESTDIR)$(PREFIX)'
+	@$(if $(DESTDIR),,$(call refresh-menus))
+
+# Menus pick up a new or removed entry by themselves; the cache that some
+# read is refreshed where the tool is installed.
+refresh-menus = if command -v update-desktop-database >/dev/null; then update-desktop-database -q '$(PREFIX)/share/applications' || true; fi
+
+# Unpacks the package into a scratch root and starts it there under Xvfb with
+# no Go on PATH; checks the desktop entry and make install / uninstall.
+package-test: package
+	scripts/test-env.sh scripts/package-test.sh build/$(PKG_NAME).tar.gz $(PKG_VERSION)
 
 clean:
 	rm -rf build

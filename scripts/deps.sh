@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that building and testing need, skipping those
 # already present: the X11/GL headers GLFW compiles against, a virtual display,
-# screenshot tools, a Secret Service (gnome-keyring on D-Bus), Chromium, and
-# systemd (its systemd-analyze checks deploy/authserver.service).
+# screenshot and window tools (xdotool, xprop), desktop-file-validate, a Secret
+# Service (gnome-keyring on D-Bus), Chromium, and systemd (its systemd-analyze
+# checks deploy/authserver.service).
 set -euo pipefail
 
 packages=(
   gcc pkg-config
   libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
-  xvfb xauth imagemagick xdotool
+  xvfb xauth imagemagick xdotool x11-utils
+  desktop-file-utils
   dbus gnome-keyring libsecret-tools
   chromium
   systemd

@@ -110,6 +110,7 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 	fp := newFirstPaint()
 	opts.OnFirstPaint = fp.painted
 	w, con := screens.NewMainWindow(a, opts)
+	setWindowClass()
 	b.console = con
 	w.SetMaster()
 	w.SetOnClosed(b.close)
