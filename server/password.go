@@ -85,6 +85,18 @@ func (h *hasher) buffer() *argon2.Buffer {
 	}
 }
 
+// dropBuffers lets go of the idle work buffers (ones in use are kept by
+// their hash and given back after it).
+func (h *hasher) dropBuffers() {
+	for {
+		select {
+		case <-h.bufs:
+		default:
+			return
+		}
+	}
+}
+
 func (h *hasher) giveBack(b *argon2.Buffer) {
 	select {
 	case h.bufs <- b:
