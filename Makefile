@@ -55,10 +55,16 @@ bench-startup: deps
 	$(GO) build $(GOFLAGS) -o $(BIN)/techconsole ./cmd/techconsole
 	scripts/test-env.sh scripts/bench-startup.sh $(BIN)/techconsole
 
-lint:
+# gofmt, go vet, staticcheck (staticcheck.conf), the layering test and
+# govulncheck (scripts/vulncheck.sh: its database built from the module proxy).
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+lint: deps
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet $(GOFLAGS) ./...
+	$(GO) run $(STATICCHECK) $(GOFLAGS) ./...
+	$(GO) test $(GOFLAGS) -count=1 ./archtest/
+	GO=$(GO) TAGS=$(TAGS) scripts/vulncheck.sh
 
 # The Admin Center's browser test, saving a PNG of every page it visits.
 screenshots-admin: deps

@@ -1,6 +1,6 @@
 // Package api is the wire contract shared by the console's client, the reference
 // server and the tests: paths, method names, error codes and the JSON bodies of
-// every call under /api/v1 (DESIGN.md section 5). It has no behaviour of its own,
+// every call under /api/v1 (docs/DESIGN.md section 5). It has no behaviour of its own,
 // so that both sides can depend on it without depending on each other.
 package api
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -179,7 +180,7 @@ func (c *Controller) startPairing(o *op, ss session, stepUp string) {
 
 // ConfirmAuthenticator confirms the new authenticator with a code from it.
 func (c *Controller) ConfirmAuthenticator(code string) {
-	code = normalizeCode(code)
+	code = api.NormalizeCode(code)
 	c.startIfNotWaiting("Checking the code…", func(o *op) {
 		ss, ok := c.inSetup(o)
 		if !ok {
@@ -190,8 +191,8 @@ func (c *Controller) ConfirmAuthenticator(code string) {
 			o.refuse(AlertError, "Start pairing the mobile app first.")
 			return
 		}
-		if !validCode(code) {
-			o.refuse(AlertInvalidCode, "Enter the 6-digit code from the app.")
+		if !api.ValidCode(code) {
+			o.refuse(AlertInvalidCode, fmt.Sprintf("Enter the %d-digit code from the app.", api.CodeDigits))
 			return
 		}
 		factorID := st.Setup.Pairing.FactorID
@@ -316,7 +317,7 @@ func (c *Controller) resendBackup(o *op, ss session, stepUp string) {
 
 // ConfirmBackup confirms the backup with the code it received.
 func (c *Controller) ConfirmBackup(code string) {
-	code = normalizeCode(code)
+	code = api.NormalizeCode(code)
 	c.startIfNotWaiting("Checking the code…", func(o *op) {
 		ss, ok := c.inSetup(o)
 		if !ok {
@@ -326,8 +327,8 @@ func (c *Controller) ConfirmBackup(code string) {
 			o.refuse(AlertError, "Send a code to your backup first.")
 			return
 		}
-		if !validCode(code) {
-			o.refuse(AlertInvalidCode, "Enter the 6-digit code.")
+		if !api.ValidCode(code) {
+			o.refuse(AlertInvalidCode, fmt.Sprintf("Enter the %d-digit code.", api.CodeDigits))
 			return
 		}
 		var confirm setupCall

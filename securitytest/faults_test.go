@@ -14,7 +14,7 @@ import (
 	"github.com/remotesupport/techconsole/server"
 )
 
-// Faults (DESIGN section 7: "nothing committed is lost on kill -9"): a real
+// Faults (docs/DESIGN.md section 7: "nothing committed is lost on kill -9"): a real
 // authserver process is killed with SIGKILL in the middle of sign-ins,
 // setups, a primary-method reset and password changes, then started again
 // on the same database. Every answer the clients received still holds, and

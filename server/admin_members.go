@@ -53,7 +53,7 @@ const (
 )
 
 // authorizeMember is the one rule of who may act on which member through the
-// admin API (DESIGN section 3). Nobody changes their own account here: they
+// admin API (docs/DESIGN.md section 3). Nobody changes their own account here: they
 // use /me/*, whose rules ask for the current password and a second factor.
 // A master administrator acts on every other member. An administrator acts
 // only on technicians of the groups they manage, never on an administrator
@@ -72,10 +72,17 @@ func authorizeMember(actor, target Member, act memberAct) error {
 		return forbidden("the Admin Center is for administrators")
 	case target.IsAdmin():
 		return forbidden("only master administrators act on administrators")
-	case !actor.Manages(target.GroupID):
+	case !actsOnGroup(actor, target.GroupID):
 		return forbidden("you do not manage this member's group")
 	}
 	return nil
+}
+
+// actsOnGroup is the group half of authorizeMember, and the rule of which
+// groups the admin API shows: a master administrator acts on every group, an
+// administrator on the groups they manage.
+func actsOnGroup(actor Member, groupID string) bool {
+	return isMaster(actor) || (actor.HasRole(api.RoleAdministrator) && actor.Manages(groupID))
 }
 
 func useSelfService() *httpError {
@@ -406,7 +413,7 @@ func newMember(req api.MemberRequest, f memberFields, now time.Time) Member {
 // contact details and the password of the technicians they manage; usernames,
 // roles and groups are for master administrators.
 func checkFieldsAllowed(actor Member, req api.MemberRequest) error {
-	if !isMaster(actor) && (req.Username != nil || req.Roles != nil || req.GroupID != nil || req.ManagedGroupIDs != nil) {
+	if !isMaster(actor) && req.MasterOnly() {
 		return forbidden("only master administrators change usernames, roles and groups")
 	}
 	return nil

@@ -333,7 +333,7 @@ func pushLatency(b *testing.B, inst *servertest.Instance, phone string, samples 
 			a.at = time.Now()
 			done <- a
 		}()
-		time.Sleep(2 * time.Millisecond) // let the long-poll reach its wait
+		waitAsleep(b, inst, 1)
 		start := time.Now()
 		call(b, inst.URL, "POST", api.PathNotification(push.ChallengeID), phone,
 			api.NotificationDecision{Decision: api.DecisionApprove, MatchNumber: push.MatchNumber}, nil, http.StatusNoContent)

@@ -69,7 +69,7 @@ type Server struct {
 	inFlight atomic.Int64
 }
 
-// Lifetimes (DESIGN section 6).
+// Lifetimes (docs/DESIGN.md section 6).
 const (
 	accessTTL     = 15 * time.Minute
 	familyTTL     = 12 * time.Hour

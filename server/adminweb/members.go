@@ -253,31 +253,33 @@ func (q *req) readMemberForm() memberForm {
 	return mf
 }
 
-// request builds the API body: a master administrator sends every field, an
-// administrator only what DESIGN section 3 lets them change.
+// request builds the API body: a master administrator sends every field; an
+// administrator creates a technician (username, group, contact details) and
+// edits without the master-only fields (api.MemberRequest.WithoutMasterOnly).
 func (q *req) memberRequest(mf memberForm, password string, isNew bool) api.MemberRequest {
-	req := api.MemberRequest{DisplayName: &mf.DisplayName, Phone: &mf.Phone, Email: &mf.Email}
+	roles, managed := mf.Roles, mf.Managed
+	if roles == nil {
+		roles = []api.Role{}
+	}
+	if managed == nil {
+		managed = []string{}
+	}
+	req := api.MemberRequest{Username: &mf.Username, DisplayName: &mf.DisplayName, Roles: &roles, GroupID: &mf.GroupID,
+		ManagedGroupIDs: &managed, Phone: &mf.Phone, Email: &mf.Email}
 	if password != "" {
 		req.Password = &password
 	}
-	if isNew {
-		req.Username = &mf.Username
-		req.GroupID = &mf.GroupID
-		if mf.DisplayName == "" {
-			req.DisplayName = nil
-		}
+	if isNew && mf.DisplayName == "" {
+		req.DisplayName = nil
 	}
-	if q.isMaster() {
-		roles, managed := mf.Roles, mf.Managed
-		if roles == nil {
-			roles = []api.Role{}
-		}
-		if managed == nil {
-			managed = []string{}
-		}
-		req.Username, req.Roles, req.GroupID, req.ManagedGroupIDs = &mf.Username, &roles, &mf.GroupID, &managed
+	switch {
+	case q.isMaster():
+		return req
+	case isNew:
+		req.Roles, req.ManagedGroupIDs = nil, nil
+		return req
 	}
-	return req
+	return req.WithoutMasterOnly()
 }
 
 func (h *Handler) memberNew(q *req) error {
