@@ -11,7 +11,7 @@ BIN      := build/bin
 VERSION  ?=
 LDFLAGS  := $(if $(VERSION),-X github.com/remotesupport/techconsole/internal/buildinfo.version=$(VERSION))
 
-.PHONY: all run test deps build bench lint package package-bin package-test install uninstall clean screenshots screenshots-admin bench-startup soak fuzz
+.PHONY: all run test deps build bench lint package package-bin package-test install uninstall clean screenshots screenshots-admin bench-startup bench-load soak fuzz
 
 all: build
 
@@ -40,6 +40,15 @@ SCREENSHOTS_DIR ?= build/screenshots
 screenshots: deps
 	$(GO) build $(GOFLAGS) -o $(BIN)/techconsole ./cmd/techconsole
 	scripts/test-env.sh $(BIN)/techconsole --script screenshots --screenshots-dir $(SCREENSHOTS_DIR)
+
+# The auth server under load from cmd/loadgen (loopback only), beside a bare
+# argon2id baseline in the same run (BENCHMARKS.md). CLIENTS, SECONDS, ROUNDS.
+CLIENTS ?= 8
+SECONDS ?= 10
+ROUNDS  ?= 3
+bench-load:
+	$(GO) build $(GOFLAGS) -o $(BIN)/ ./cmd/authserver ./cmd/loadgen
+	scripts/bench-load.sh $(BIN)/authserver $(BIN)/loadgen $(CLIENTS) $(SECONDS) $(ROUNDS)
 
 # Start-up time and memory of the console against an empty Fyne window (BENCHMARKS.md).
 bench-startup: deps

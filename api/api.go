@@ -12,6 +12,11 @@ const Prefix = "/api/v1"
 // ConsoleVersionHeader carries the emulated console version on every request.
 const ConsoleVersionHeader = "X-Console-Version"
 
+// NextCursorHeader carries, on a page of a list (GET /admin/members,
+// GET /admin/audit), the value of ?after= that asks for the next page; it is
+// absent on the last page.
+const NextCursorHeader = "X-Next-Cursor"
+
 // Paths of the contract, relative to the server's base URL. Paths with an
 // identifier take it through the helper functions below.
 const (

@@ -22,6 +22,10 @@ func memberView(tx Tx, m Member) (api.Member, error) {
 	if err != nil {
 		return api.Member{}, err
 	}
+	return buildMemberView(m, required, factors), nil
+}
+
+func buildMemberView(m Member, required bool, factors []Factor) api.Member {
 	v := api.Member{
 		ID: m.ID, Username: m.Username, DisplayName: m.DisplayName, Roles: m.Roles, GroupID: m.GroupID,
 		ManagedGroupIDs: m.ManagedGroupIDs, Phone: m.Phone, Email: m.Email, TwoStepRequired: required,
@@ -37,7 +41,7 @@ func memberView(tx Tx, m Member) (api.Member, error) {
 		t := m.LastSignInAt
 		v.LastSignInAt = &t
 	}
-	return v, nil
+	return v
 }
 
 // memberAct is what an administrator does with a member's record.
@@ -84,38 +88,6 @@ func actsOnGroup(actor Member, groupID string) bool {
 func useSelfService() *httpError {
 	return perr(http.StatusForbidden, api.CodeUseSelfService,
 		"administrators do not change their own account through the admin API; use your own settings (password change with two-step verification)")
-}
-
-// handleListMembers: GET /admin/members: the members the caller may act on,
-// and their own record (read-only). An administrator's peers are left out.
-func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.adminPrincipal(r.Context(), r)
-	if err != nil {
-		return err
-	}
-	out := []api.Member{}
-	err = s.store.Read(r.Context(), func(tx Tx) error {
-		members, err := tx.ListMembers()
-		if err != nil {
-			return err
-		}
-		for _, m := range members {
-			if authorizeMember(p.Member, m, actRead) != nil {
-				continue
-			}
-			v, err := memberView(tx, m)
-			if err != nil {
-				return err
-			}
-			out = append(out, v)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
 }
 
 // loadAuthorized loads the member {id} if the actor, read again in this
