@@ -11,7 +11,7 @@ BIN      := build/bin
 VERSION  ?=
 LDFLAGS  := $(if $(VERSION),-X github.com/remotesupport/techconsole/internal/buildinfo.version=$(VERSION))
 
-.PHONY: all run test deps build bench lint package package-bin package-test install uninstall clean screenshots screenshots-admin bench-startup soak fuzz
+.PHONY: all run test deps build bench lint package package-bin package-test install uninstall clean screenshots screenshots-admin bench-startup bench-load soak fuzz
 
 all: build
 
@@ -41,15 +41,30 @@ screenshots: deps
 	$(GO) build $(GOFLAGS) -o $(BIN)/techconsole ./cmd/techconsole
 	scripts/test-env.sh $(BIN)/techconsole --script screenshots --screenshots-dir $(SCREENSHOTS_DIR)
 
+# The auth server under load from cmd/loadgen (loopback only), beside a bare
+# argon2id baseline in the same run (BENCHMARKS.md). CLIENTS, SECONDS, ROUNDS.
+CLIENTS ?= 8
+SECONDS ?= 10
+ROUNDS  ?= 3
+bench-load:
+	$(GO) build $(GOFLAGS) -o $(BIN)/ ./cmd/authserver ./cmd/loadgen
+	scripts/bench-load.sh $(BIN)/authserver $(BIN)/loadgen $(CLIENTS) $(SECONDS) $(ROUNDS)
+
 # Start-up time and memory of the console against an empty Fyne window (BENCHMARKS.md).
 bench-startup: deps
 	$(GO) build $(GOFLAGS) -o $(BIN)/techconsole ./cmd/techconsole
 	scripts/test-env.sh scripts/bench-startup.sh $(BIN)/techconsole
 
-lint:
+# gofmt, go vet, staticcheck (staticcheck.conf), the layering test and
+# govulncheck (scripts/vulncheck.sh: its database built from the module proxy).
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+lint: deps
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet $(GOFLAGS) ./...
+	$(GO) run $(STATICCHECK) $(GOFLAGS) ./...
+	$(GO) test $(GOFLAGS) -count=1 ./archtest/
+	GO=$(GO) TAGS=$(TAGS) scripts/vulncheck.sh
 
 # The Admin Center's browser test, saving a PNG of every page it visits.
 screenshots-admin: deps

@@ -1,6 +1,6 @@
 // Package api is the wire contract shared by the console's client, the reference
 // server and the tests: paths, method names, error codes and the JSON bodies of
-// every call under /api/v1 (DESIGN.md section 5). It has no behaviour of its own,
+// every call under /api/v1 (docs/DESIGN.md section 5). It has no behaviour of its own,
 // so that both sides can depend on it without depending on each other.
 package api
 
@@ -11,6 +11,11 @@ const Prefix = "/api/v1"
 
 // ConsoleVersionHeader carries the emulated console version on every request.
 const ConsoleVersionHeader = "X-Console-Version"
+
+// NextCursorHeader carries, on a page of a list (GET /admin/members,
+// GET /admin/audit), the value of ?after= that asks for the next page; it is
+// absent on the last page.
+const NextCursorHeader = "X-Next-Cursor"
 
 // Paths of the contract, relative to the server's base URL. Paths with an
 // identifier take it through the helper functions below.

@@ -62,6 +62,10 @@ func (v ConsoleVersion) Compare(w ConsoleVersion) int {
 // knows nothing of email.
 var LastLegacyVersion = ConsoleVersion{7, 50, 3572}
 
+// CurrentVersion is the newest release the console emulates: what it
+// announces unless a tester picks another.
+var CurrentVersion = ConsoleVersion{7, 51, 0}
+
 // IsLegacy reports whether v is 7.50.3572 or earlier.
 func (v ConsoleVersion) IsLegacy() bool { return v.Compare(LastLegacyVersion) <= 0 }
 

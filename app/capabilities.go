@@ -6,7 +6,7 @@ import (
 	"github.com/remotesupport/techconsole/api"
 )
 
-// Capabilities is what an emulated console version can do (DESIGN section 3),
+// Capabilities is what an emulated console version can do (docs/DESIGN.md section 3),
 // derived from the version number by comparison, never from a list of releases.
 type Capabilities struct {
 	Version api.ConsoleVersion
@@ -20,9 +20,6 @@ type Capabilities struct {
 	// (newer consoles); otherwise only the next one in the fixed order.
 	AnyOtherMethod bool
 }
-
-// legacyOrder is the fixed order of consoles 7.50.3572 and earlier.
-var legacyOrder = []api.Method{api.MethodAppNotification, api.MethodAuthenticatorApp, api.MethodSMS}
 
 // CapabilitiesOf derives the capabilities of a console version.
 func CapabilitiesOf(v api.ConsoleVersion) Capabilities {
@@ -62,10 +59,16 @@ func (c Capabilities) Supports(m api.Method) bool {
 // (app notification, authenticator app, SMS) and never email; newer ones put
 // the primary method first, then the same order, then email.
 func (c Capabilities) Order(primary api.Method) []api.Method {
-	if c.Legacy {
-		return append([]api.Method(nil), legacyOrder...)
-	}
 	out := make([]api.Method, 0, len(api.Methods))
+	if c.Legacy {
+		// api.Methods is the fixed order; legacy consoles only drop email.
+		for _, m := range api.Methods {
+			if c.Supports(m) {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
 	if primary.Valid() {
 		out = append(out, primary)
 	}

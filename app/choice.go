@@ -76,16 +76,13 @@ func (c Capabilities) noMethodMessage(unsupported []api.Method) string {
 }
 
 // BackupOptions are the backup methods setup offers on this version (text
-// message always, email only after 7.50.3572) and the one pre-selected: the
-// primary method when it is one of them, otherwise text message.
+// message always, email only after 7.50.3572) and the one pre-selected
+// (api.PreselectedBackup).
 func (c Capabilities) BackupOptions(primary api.Method) (options []api.Method, preselected api.Method) {
-	options = []api.Method{api.MethodSMS}
-	if c.EmailSupported {
-		options = append(options, api.MethodEmail)
+	for _, m := range api.BackupMethods {
+		if c.Supports(m) {
+			options = append(options, m)
+		}
 	}
-	preselected = api.MethodSMS
-	if slices.Contains(options, primary) {
-		preselected = primary
-	}
-	return options, preselected
+	return options, api.PreselectedBackup(primary, options)
 }

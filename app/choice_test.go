@@ -9,7 +9,7 @@ import (
 	"github.com/remotesupport/techconsole/api"
 )
 
-// The rules of DESIGN section 3, written out again independently of choice.go.
+// The rules of docs/DESIGN.md section 3, written out again independently of choice.go.
 
 var (
 	legacyVersion  = api.ConsoleVersion{Major: 7, Minor: 50, Build: 3572}

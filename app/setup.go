@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -179,7 +180,7 @@ func (c *Controller) startPairing(o *op, ss session, stepUp string) {
 
 // ConfirmAuthenticator confirms the new authenticator with a code from it.
 func (c *Controller) ConfirmAuthenticator(code string) {
-	code = normalizeCode(code)
+	code = api.NormalizeCode(code)
 	c.mu.Lock()
 	var pairing string
 	if c.st.Setup != nil && c.st.Setup.Pairing != nil {
@@ -206,8 +207,8 @@ func (c *Controller) ConfirmAuthenticator(code string) {
 			o.refuse(AlertError, "Start pairing the mobile app first.")
 			return
 		}
-		if !validCode(code) {
-			o.refuse(AlertInvalidCode, "Enter the 6-digit code from the app.")
+		if !api.ValidCode(code) {
+			o.refuse(AlertInvalidCode, fmt.Sprintf("Enter the %d-digit code from the app.", api.CodeDigits))
 			return
 		}
 		factorID := st.Setup.Pairing.FactorID
@@ -337,7 +338,7 @@ func (c *Controller) resendBackup(o *op, ss session, stepUp string) {
 
 // ConfirmBackup confirms the backup with the code it received.
 func (c *Controller) ConfirmBackup(code string) {
-	code = normalizeCode(code)
+	code = api.NormalizeCode(code)
 	c.mu.Lock()
 	key := codeKey("backup", c.sess.backupFactorID, code)
 	c.mu.Unlock()
@@ -359,8 +360,8 @@ func (c *Controller) ConfirmBackup(code string) {
 			o.refuse(AlertError, "Send a code to your backup first.")
 			return
 		}
-		if !validCode(code) {
-			o.refuse(AlertInvalidCode, "Enter the 6-digit code.")
+		if !api.ValidCode(code) {
+			o.refuse(AlertInvalidCode, fmt.Sprintf("Enter the %d-digit code.", api.CodeDigits))
 			return
 		}
 		var confirm setupCall

@@ -3,15 +3,13 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/client"
 )
-
-// codeLength is the number of digits of every code.
-const codeLength = 6
 
 // Login signs in with a password; keep asks to stay signed in across restarts.
 func (c *Controller) Login(username, password string, keep bool) {
@@ -172,14 +170,14 @@ func (c *Controller) startChallenge(o *op, m api.Method, purpose api.Purpose) {
 		o.update(func(s *State, ss *session) {
 			ss.purpose = purpose
 			s.Step = StepChallenge
-			s.Challenge = &ChallengeView{Purpose: purpose, Method: m, AttemptsLeft: -1, CodeLength: codeLength, Others: others}
+			s.Challenge = &ChallengeView{Purpose: purpose, Method: m, AttemptsLeft: -1, CodeLength: api.CodeDigits, Others: others}
 			s.Alert = alertFor(err, c.now())
 		})
 		return
 	}
 	view := &ChallengeView{
 		Purpose: purpose, Method: ch.Method, MatchNumber: ch.MatchNumber, SentTo: ch.SentTo, ExpiresAt: ch.ExpiresAt,
-		Active: true, AttemptsLeft: -1, CodeLength: codeLength, Others: others,
+		Active: true, AttemptsLeft: -1, CodeLength: api.CodeDigits, Others: others,
 		Waiting: ch.Method == api.MethodAppNotification,
 	}
 	if ch.ResendAfter != nil {
@@ -286,7 +284,7 @@ func (c *Controller) waitPush(o *op, id string, purpose api.Purpose) {
 // SubmitCode answers the open challenge with a code from the authenticator
 // app, a text message or an email.
 func (c *Controller) SubmitCode(code string) {
-	code = normalizeCode(code)
+	code = api.NormalizeCode(code)
 	c.mu.Lock()
 	key := codeKey("challenge", c.sess.challengeID, code)
 	c.mu.Unlock()
@@ -306,8 +304,8 @@ func (c *Controller) SubmitCode(code string) {
 			o.refuse(AlertExpired, "There is no open verification request. Send a new one.")
 			return
 		}
-		if !validCode(code) {
-			o.refuse(AlertInvalidCode, "Enter the 6-digit code.")
+		if !api.ValidCode(code) {
+			o.refuse(AlertInvalidCode, fmt.Sprintf("Enter the %d-digit code.", api.CodeDigits))
 			return
 		}
 		resp, err := ss.cl.Verify(o.ctx, ss.bearer(ss.purpose), ss.challengeID, code)
@@ -510,27 +508,6 @@ func (o *op) refuse(kind AlertKind, msg string) {
 func (o *op) fail(err error) {
 	a := alertFor(err, o.c.now())
 	o.update(func(s *State, _ *session) { s.Alert = a })
-}
-
-func normalizeCode(code string) string {
-	return strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' || r == '\t' {
-			return -1
-		}
-		return r
-	}, code)
-}
-
-func validCode(code string) bool {
-	if len(code) != codeLength {
-		return false
-	}
-	for _, r := range code {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 func containsMethod(ms []api.Method, m api.Method) bool {

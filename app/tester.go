@@ -15,9 +15,9 @@ type VersionPreset struct {
 
 // VersionPresets are the switcher's shortcuts around the legacy boundary.
 var VersionPresets = []VersionPreset{
-	{"7.50.3572 (last legacy release)", api.LastLegacyVersion},
+	{api.LastLegacyVersion.String() + " (last legacy release)", api.LastLegacyVersion},
 	{"7.50.3573 (first with email and primary method)", api.ConsoleVersion{Major: 7, Minor: 50, Build: 3573}},
-	{"7.51.0 (current)", api.ConsoleVersion{Major: 7, Minor: 51, Build: 0}},
+	{api.CurrentVersion.String() + " (current)", api.CurrentVersion},
 }
 
 // Outbox returns the SMS and email messages the server "sent" (newest first;

@@ -37,9 +37,52 @@ func (c *Client) UpdateGroup(ctx context.Context, accessToken, id string, req ap
 	return fetch[api.Group](ctx, c, call{method: http.MethodPatch, path: api.PathAdminGroup(id), bearer: accessToken, body: req})
 }
 
-// Members lists the members the caller may see.
+// MembersQuery selects a page of members: at most Limit (0: the server's
+// default, 100), after the cursor After ("" for the first page), whose
+// username or display name contains Search ("" for all).
+type MembersQuery struct {
+	Limit  int
+	After  string
+	Search string
+}
+
+// MembersPage returns a page of the members the caller may see, in username
+// order, and the cursor of the next page ("" on the last).
+func (c *Client) MembersPage(ctx context.Context, accessToken string, mq MembersQuery) ([]api.Member, string, error) {
+	q := url.Values{}
+	if mq.Limit > 0 {
+		q.Set("limit", strconv.Itoa(mq.Limit))
+	}
+	if mq.After != "" {
+		q.Set("after", mq.After)
+	}
+	if mq.Search != "" {
+		q.Set("q", mq.Search)
+	}
+	var h http.Header
+	out, err := fetchList[api.Member](ctx, c, call{method: http.MethodGet, path: api.PathAdminMembers, bearer: accessToken, query: q, header: &h})
+	if err != nil {
+		return nil, "", err
+	}
+	return out, h.Get(api.NextCursorHeader), nil
+}
+
+// Members lists all the members the caller may see, page after page (for a
+// small organisation; a large one pages with MembersPage).
 func (c *Client) Members(ctx context.Context, accessToken string) ([]api.Member, error) {
-	return fetchList[api.Member](ctx, c, call{method: http.MethodGet, path: api.PathAdminMembers, bearer: accessToken})
+	var all []api.Member
+	mq := MembersQuery{Limit: 1000}
+	for {
+		page, next, err := c.MembersPage(ctx, accessToken, mq)
+		if err != nil {
+			return nil, err
+		}
+		all = append(all, page...)
+		if next == "" {
+			return all, nil
+		}
+		mq.After = next
+	}
 }
 
 // Member returns one member.
@@ -71,11 +114,27 @@ func (c *Client) ResetAllFactors(ctx context.Context, accessToken, memberID stri
 
 // Audit returns the newest limit audit events.
 func (c *Client) Audit(ctx context.Context, accessToken string, limit int) ([]api.AuditEvent, error) {
+	out, _, err := c.AuditPage(ctx, accessToken, limit, "")
+	return out, err
+}
+
+// AuditPage returns at most limit audit events older than the cursor after
+// ("" for the newest), newest first, and the cursor of the next page ("" on
+// the last).
+func (c *Client) AuditPage(ctx context.Context, accessToken string, limit int, after string) ([]api.AuditEvent, string, error) {
 	q := url.Values{}
 	if limit > 0 {
 		q.Set("limit", strconv.Itoa(limit))
 	}
-	return fetchList[api.AuditEvent](ctx, c, call{method: http.MethodGet, path: api.PathAdminAudit, bearer: accessToken, query: q})
+	if after != "" {
+		q.Set("after", after)
+	}
+	var h http.Header
+	out, err := fetchList[api.AuditEvent](ctx, c, call{method: http.MethodGet, path: api.PathAdminAudit, bearer: accessToken, query: q, header: &h})
+	if err != nil {
+		return nil, "", err
+	}
+	return out, h.Get(api.NextCursorHeader), nil
 }
 
 // Outbox returns the SMS and email the server "sent" to to ("" for all),

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/client"
 	"github.com/remotesupport/techconsole/server/servertest"
 )
 
@@ -83,5 +84,53 @@ func TestAdminAPI(t *testing.T) {
 	}
 	if _, err := c.Outbox(ctx, ""); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestAdminPages: the client pages through members (with a search) and the
+// audit log by the server's cursor.
+func TestAdminPages(t *testing.T) {
+	srv := servertest.Start(t)
+	ctx := context.Background()
+	c := newClient(t, srv.URL)
+	login, err := c.Login(ctx, "admin", srv.AdminPassword)
+	if err != nil || login.State != api.StateAuthenticated {
+		t.Fatalf("admin login: %+v %v", login, err)
+	}
+	tok := login.Tokens.AccessToken
+	all, err := c.Members(ctx, tok)
+	if err != nil || len(all) < 3 {
+		t.Fatalf("members: %d %v", len(all), err)
+	}
+	var paged []api.Member
+	mq := client.MembersQuery{Limit: 2}
+	for pages := 1; ; pages++ {
+		page, next, err := c.MembersPage(ctx, tok, mq)
+		if err != nil || len(page) > 2 || pages > len(all) {
+			t.Fatalf("page %d: %d members, %v", pages, len(page), err)
+		}
+		paged = append(paged, page...)
+		if next == "" {
+			break
+		}
+		mq.After = next
+	}
+	if len(paged) != len(all) || paged[len(paged)-1].ID != all[len(all)-1].ID {
+		t.Errorf("paged %d members, listed %d", len(paged), len(all))
+	}
+	found, next, err := c.MembersPage(ctx, tok, client.MembersQuery{Search: "Brown"})
+	if err != nil || next != "" || len(found) != 1 || found[0].Username != "bob" {
+		t.Errorf("search Brown: %+v %q %v", found, next, err)
+	}
+	if _, err := c.Login(ctx, "admin", srv.AdminPassword); err != nil {
+		t.Fatal(err)
+	}
+	newest, next, err := c.AuditPage(ctx, tok, 1, "")
+	if err != nil || len(newest) != 1 || next == "" {
+		t.Fatalf("audit page: %+v %q %v", newest, next, err)
+	}
+	older, _, err := c.AuditPage(ctx, tok, 1, next)
+	if err != nil || len(older) != 1 || older[0].ID >= newest[0].ID {
+		t.Errorf("next audit page: %+v after %+v, %v", older, newest, err)
 	}
 }

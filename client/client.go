@@ -1,5 +1,5 @@
 // Package client is the console's typed REST client for the whole contract of
-// DESIGN section 5: sign-in and challenges, the member's own two-step setup and
+// docs/DESIGN.md section 5: sign-in and challenges, the member's own two-step setup and
 // password, the phone's device API, the Admin Center and the dev outbox.
 //
 // Every call takes a context and has its own timeout (a long-poll's is its wait
@@ -50,7 +50,7 @@ type Client struct {
 type Option func(*Client)
 
 // WithVersion sets the emulated console version (default: the newest
-// behaviour, 7.51.0).
+// behaviour, api.CurrentVersion).
 func WithVersion(v api.ConsoleVersion) Option { return func(c *Client) { c.version = v } }
 
 // WithTimeout sets the timeout of one call (long-polls add their wait).
@@ -74,7 +74,7 @@ func WithHTTPClient(hc *http.Client) Option {
 func WithTLSConfig(cfg *tls.Config) Option { return func(c *Client) { c.tls = cfg } }
 
 // DefaultVersion is what a client without WithVersion announces.
-var DefaultVersion = api.ConsoleVersion{Major: 7, Minor: 51, Build: 0}
+var DefaultVersion = api.CurrentVersion
 
 // New makes a client for the server at baseURL (scheme, host, optional port).
 func New(baseURL string, opts ...Option) (*Client, error) {

@@ -23,6 +23,8 @@ type call struct {
 	result any
 	// wait is added to the timeout of a long-poll.
 	wait time.Duration
+	// header, when set, receives the headers of a successful answer.
+	header *http.Header
 }
 
 // do runs a call; GETs are tried again after a transport error or a
@@ -98,6 +100,9 @@ func (c *Client) once(ctx context.Context, k call) (err error, retryable bool) {
 	if resp.StatusCode() < 200 || resp.StatusCode() > 299 {
 		return &Error{Op: op, Status: resp.StatusCode(), AttemptsLeft: -1,
 			Problem: api.Problem{Status: resp.StatusCode(), Title: "unexpected answer"}}, false
+	}
+	if k.header != nil {
+		*k.header = resp.Header()
 	}
 	return nil, false
 }

@@ -128,7 +128,7 @@ func (s *challengeScreen) buildCode(ch *app.ChallengeView) []fyne.CanvasObject {
 	var extra []fyne.CanvasObject
 	switch ch.Method {
 	case api.MethodAuthenticatorApp:
-		intro = para("Open your authenticator app and enter the 6-digit code it shows for Remote Support.")
+		intro = para("Open your authenticator app and enter the " + aCode + " it shows for Remote Support.")
 	default:
 		intro = s.sentTo
 		s.resend = widget.NewButtonWithIcon("Resend code", theme.ViewRefreshIcon(), func() { s.c.dispatch(app.Resend{}) })
@@ -214,7 +214,7 @@ func (s *challengeScreen) update(st app.State) {
 	} else {
 		switch {
 		case ch.SentTo != "":
-			s.sentTo.SetText(fmt.Sprintf("We sent a 6-digit code to %s. Enter it below.", ch.SentTo))
+			s.sentTo.SetText(fmt.Sprintf("We sent a %s to %s. Enter it below.", aCode, ch.SentTo))
 		case s.method != api.MethodSMS && s.method != api.MethodEmail:
 		case st.Busy:
 			s.sentTo.SetText("Sending a code…")
@@ -253,7 +253,7 @@ func (s *challengeScreen) drawOthers(st app.State) {
 		s.others.Add(widget.NewSeparator())
 		s.others.Add(heading("Use another method"))
 		for _, m := range others {
-			b := widget.NewButtonWithIcon("Use "+methodPhrase(m)+" instead", methodIcon(m), func() {
+			b := widget.NewButtonWithIcon("Use "+m.Phrase()+" instead", methodIcon(m), func() {
 				s.c.dispatch(app.ChooseMethod{Method: m})
 			})
 			b.Importance = widget.LowImportance

@@ -127,7 +127,7 @@ func NewConsole(w fyne.Window, opts Options) *Console {
 
 	c.next = opts.Tester.Version
 	if c.next == (api.ConsoleVersion{}) {
-		c.next, _ = api.ParseConsoleVersion(VersionPresets[len(VersionPresets)-1])
+		c.next = api.CurrentVersion
 	}
 	c.body = container.NewStack()
 

@@ -72,7 +72,7 @@ func TestSignInWithEachCodeMethod(t *testing.T) {
 			s := h.challenge(tc.first)
 			var offered []api.Method
 			for _, m := range api.Methods {
-				if findButton(s.others, "Use "+methodPhrase(m)+" instead") != nil {
+				if findButton(s.others, "Use "+m.Phrase()+" instead") != nil {
 					offered = append(offered, m)
 				}
 			}

@@ -207,9 +207,9 @@ func (h *harness) challenge(m api.Method) *challengeScreen {
 // useInstead taps "Use … instead" for m.
 func (h *harness) useInstead(s *challengeScreen, m api.Method) {
 	h.t.Helper()
-	b := findButton(s.others, "Use "+methodPhrase(m)+" instead")
+	b := findButton(s.others, "Use "+m.Phrase()+" instead")
 	if b == nil {
-		h.t.Fatalf("no \"Use %s instead\" button; offered: %v", methodPhrase(m), buttonTexts(s.others))
+		h.t.Fatalf("no \"Use %s instead\" button; offered: %v", m.Phrase(), buttonTexts(s.others))
 	}
 	test.Tap(b)
 }

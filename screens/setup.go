@@ -239,10 +239,10 @@ func (s *setupScreen) buildPairing(st app.State) fyne.CanvasObject {
 			copyBtn.SetText("Copied")
 		}
 	}
-	code := newCodeEntry(6, nil)
+	code := newCodeEntry(api.CodeDigits, nil)
 	confirm := primaryButton("Confirm", theme.ConfirmIcon(), nil)
 	submit := func() {
-		if len(code.Text) == 6 && !c.state.Busy {
+		if len(code.Text) == api.CodeDigits && !c.state.Busy {
 			c.dispatch(app.ConfirmAuthenticator{Code: code.Text})
 		}
 	}
@@ -259,7 +259,7 @@ func (s *setupScreen) buildPairing(st app.State) fyne.CanvasObject {
 		heading("Set up the mobile app"),
 		para("1. Open your authenticator app (for example Google Authenticator) and add an account."),
 		para("2. Scan this QR code, or type the key below."),
-		para("3. Enter the 6-digit code the app shows."),
+		para("3. Enter the "+aCode+" the app shows."),
 	)
 	return container.NewVBox(
 		container.NewBorder(nil, nil, qr, nil, steps),
@@ -314,11 +314,11 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 	if len(sv.BackupOptions) > 1 {
 		labels := make([]string, len(sv.BackupOptions))
 		for i, m := range sv.BackupOptions {
-			labels[i] = backupLabel(m)
+			labels[i] = m.Label()
 		}
 		choice = widget.NewRadioGroup(labels, func(sel string) {
 			for _, m := range sv.BackupOptions {
-				if backupLabel(m) == sel {
+				if m.Label() == sel {
 					method = m
 				}
 			}
@@ -326,7 +326,7 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 		})
 		choice.Horizontal = true
 		choice.Required = true
-		choice.SetSelected(backupLabel(method))
+		choice.SetSelected(method.Label())
 		items = append(items, choice)
 	} else {
 		items = append(items, para("Backup: text message (SMS)."))
@@ -356,20 +356,13 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 	return container.NewVBox(items...)
 }
 
-func backupLabel(m api.Method) string {
-	if m == api.MethodEmail {
-		return "Email"
-	}
-	return "Text message"
-}
-
 // buildBackupCode asks for the code sent to the new backup.
 func (s *setupScreen) buildBackupCode(st app.State) fyne.CanvasObject {
 	what := "text"
 	if st.Setup.BackupMethod == api.MethodEmail {
 		what = "email"
 	}
-	return s.codeStep("Confirm your backup", "We sent a 6-digit code to %s. Enter it to confirm.",
+	return s.codeStep("Confirm your backup", "We sent a "+aCode+" to %s. Enter it to confirm.",
 		fmt.Sprintf("Finish %s setup", what), "Change")
 }
 
@@ -378,10 +371,10 @@ func (s *setupScreen) buildBackupCode(st app.State) fyne.CanvasObject {
 func (s *setupScreen) codeStep(title, sentText, finishText, changeText string) fyne.CanvasObject {
 	c := s.c
 	sent := para("")
-	code := newCodeEntry(6, nil)
+	code := newCodeEntry(api.CodeDigits, nil)
 	finish := primaryButton(finishText, theme.ConfirmIcon(), nil)
 	submit := func() {
-		if len(code.Text) == 6 && !c.state.Busy {
+		if len(code.Text) == api.CodeDigits && !c.state.Busy {
 			c.dispatch(app.ConfirmBackup{Code: code.Text})
 		}
 	}
@@ -461,7 +454,7 @@ func (s *setupScreen) buildVerifyBackup(st app.State) fyne.CanvasObject {
 	return container.NewVBox(
 		hint("Step 1: verify your backup. Step 2: pair the mobile app again. Then activate."),
 		heading("Verify your backup method"),
-		para("Your mobile app pairing was reset. Before you pair the app again, confirm that you still have your backup: we send a 6-digit code to it."),
+		para("Your mobile app pairing was reset. Before you pair the app again, confirm that you still have your backup: we send a "+aCode+" to it."),
 		container.NewBorder(nil, nil, statusIcon(false), edit, widget.NewLabel(label)),
 		hint("To change your backup, confirm this code first. No longer have it? Contact your administrator."),
 		container.NewHBox(layoutSpacer(), send),
@@ -470,7 +463,7 @@ func (s *setupScreen) buildVerifyBackup(st app.State) fyne.CanvasObject {
 
 // buildVerifyBackupCode asks for the code sent to the backup being verified.
 func (s *setupScreen) buildVerifyBackupCode(app.State) fyne.CanvasObject {
-	return s.codeStep("Verify your backup method", "We sent a 6-digit code to %s. Enter it to verify your backup.", "Verify", "Edit")
+	return s.codeStep("Verify your backup method", "We sent a "+aCode+" to %s. Enter it to verify your backup.", "Verify", "Edit")
 }
 
 // qrSize is the size the server drew the QR code at. Shown 1:1 every module

@@ -17,9 +17,17 @@ import (
 	"github.com/remotesupport/techconsole/app"
 )
 
-// VersionPresets are the shortcuts of the version switcher; any valid
-// version can be typed.
-var VersionPresets = []string{"7.50.3572", "7.50.3573", "7.51.0"}
+// VersionPresets are the shortcuts of the version switcher (app.VersionPresets);
+// any valid version can be typed.
+var VersionPresets = presetVersions()
+
+func presetVersions() []string {
+	out := make([]string, len(app.VersionPresets))
+	for i, p := range app.VersionPresets {
+		out[i] = p.Version.String()
+	}
+	return out
+}
 
 // TesterOptions is what the tester panel works with.
 type TesterOptions struct {

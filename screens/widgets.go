@@ -168,6 +168,9 @@ func clock(d time.Duration) string {
 	return fmt.Sprintf("%d:%02d", secs/60, secs%60)
 }
 
+// aCode names a one-time code in the texts: "6-digit code".
+var aCode = fmt.Sprintf("%d-digit code", api.CodeDigits)
+
 // codeEntry is a one-line entry for an n-digit code: it keeps only digits,
 // stops at n and calls onComplete when the n-th digit is typed.
 func newCodeEntry(n int, onComplete func(code string)) *widget.Entry {
@@ -219,21 +222,6 @@ func methodIcon(m api.Method) fyne.Resource {
 		return theme.MailAttachmentIcon()
 	}
 	return theme.QuestionIcon()
-}
-
-// methodPhrase is the method as the end of "Use … instead".
-func methodPhrase(m api.Method) string {
-	switch m {
-	case api.MethodAppNotification:
-		return "an app notification"
-	case api.MethodAuthenticatorApp:
-		return "a code from your authenticator app"
-	case api.MethodSMS:
-		return "a text message code"
-	case api.MethodEmail:
-		return "an email code"
-	}
-	return m.Label()
 }
 
 // heading is a bold label.

@@ -14,7 +14,7 @@ import (
 	"github.com/remotesupport/techconsole/api"
 )
 
-// Administrators never act on themselves or their peers (DESIGN section 3):
+// Administrators never act on themselves or their peers (docs/DESIGN.md section 3):
 // an administrator acts only on technicians of the groups they manage; only
 // master administrators act on administrators; nobody changes their own
 // password, roles or two-step state through the admin API or the Admin

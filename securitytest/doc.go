@@ -1,4 +1,4 @@
-// Package securitytest is the attack, load and fault suite of issue 8. It
+// Package securitytest is the attack, load and fault suite (SECURITY.md). It
 // drives a real reference auth server on 127.0.0.1 through HTTP only, with a
 // small raw HTTP/JSON helper (Peer) rather than the console's client, so that
 // every request an attacker could send can be sent; the console-side faults

@@ -2,7 +2,6 @@ package securitytest
 
 import (
 	"bufio"
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -142,18 +141,3 @@ func (p *Proc) Log() string { return p.log.String() }
 
 // Peer talks to the process.
 func (p *Proc) Peer() *Peer { return &Peer{Base: p.URL} }
-
-// waitUp polls until the server answers (used after a start).
-func waitUp(ctx context.Context, peer *Peer) error {
-	for {
-		res, err := peer.Send(ctx, "GET", "/api/v1/openapi.json", "", nil)
-		if err == nil && res.Status == 200 {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("server not up: %v", err)
-		case <-time.After(20 * time.Millisecond):
-		}
-	}
-}

@@ -156,7 +156,7 @@ func TestSoakPushApprovalLatency(t *testing.T) {
 			}
 			got <- time.Now()
 		}()
-		time.Sleep(15 * time.Millisecond) // the console is waiting before the phone answers
+		r.waitAsleep(t, 1) // the console is waiting before the phone answers
 		sent := time.Now()
 		if res := r.decide(t, ch.ChallengeID, api.DecisionApprove, ch.MatchNumber); res.Status != http.StatusNoContent {
 			t.Fatalf("approve: %s", res)
@@ -425,4 +425,17 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
+}
+
+// waitAsleep returns once n long-polls of the server are asleep, waiting to
+// be woken, so that what the test does next reaches them through the wake-up.
+func (r *Rig) waitAsleep(t testing.TB, n int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for r.Inst.Server.LongPollsAsleep() < n {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d long-polls asleep after 10 s, want %d", r.Inst.Server.LongPollsAsleep(), n)
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
 }

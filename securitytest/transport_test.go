@@ -3,11 +3,11 @@ package securitytest
 import (
 	"bufio"
 	"context"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -75,8 +75,11 @@ func TestOversizedBodiesRefused(t *testing.T) {
 
 // trickle opens a raw connection and sends a request's headers one byte
 // every interval, forever; it returns when the server closes the
-// connection (or after limit) and says how long the server waited.
-func trickle(ctx context.Context, addr string, interval, limit time.Duration) (time.Duration, bool, error) {
+// connection (or after limit) and says how long the server waited. started
+// is called once the request line is out (or the attempt failed).
+func trickle(ctx context.Context, addr string, interval, limit time.Duration, started func()) (time.Duration, bool, error) {
+	once := sync.OnceFunc(started)
+	defer once() // also when it fails before the head is out
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		return 0, false, err
@@ -93,6 +96,7 @@ func trickle(ctx context.Context, addr string, interval, limit time.Duration) (t
 	if _, err := conn.Write([]byte(head)); err != nil {
 		return 0, false, err
 	}
+	once()
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	deadline := time.After(limit)
@@ -123,14 +127,16 @@ func TestSlowHeadersCutOff(t *testing.T) {
 		err    error
 	}
 	results := make(chan result, n)
+	var started sync.WaitGroup
+	started.Add(n)
 	for i := 0; i < n; i++ {
 		go func() {
-			took, closed, err := trickle(context.Background(), addr, 500*time.Millisecond, 20*time.Second)
+			took, closed, err := trickle(context.Background(), addr, 500*time.Millisecond, 20*time.Second, started.Done)
 			results <- result{took, closed, err}
 		}()
 	}
 	// While 50 slow clients hang on, a normal sign-in is served promptly.
-	time.Sleep(time.Second)
+	started.Wait()
 	res := r.Do(t, "POST", api.PathLogin, "", api.LoginRequest{Username: "grace", Password: "Demo-Pass-2026"})
 	if res.Status != http.StatusOK || res.Took > 3*time.Second {
 		t.Fatalf("sign-in beside slow clients: %s in %s", res, res.Took)
@@ -150,5 +156,5 @@ func TestSlowHeadersCutOff(t *testing.T) {
 	if longest < 9*time.Second || longest > 13*time.Second {
 		t.Fatalf("slow clients cut off after %s, want about 10 s", longest)
 	}
-	t.Log(fmt.Sprintf("%d header-trickling clients cut off after at most %s", n, longest.Round(time.Millisecond)))
+	t.Logf("%d header-trickling clients cut off after at most %s", n, longest.Round(time.Millisecond))
 }

@@ -157,7 +157,7 @@ func (s *Server) handleListGroups(w http.ResponseWriter, r *http.Request) error 
 			return err
 		}
 		for _, g := range groups {
-			if isMaster(p.Member) || p.Member.Manages(g.ID) {
+			if actsOnGroup(p.Member, g.ID) {
 				out = append(out, groupView(g))
 			}
 		}

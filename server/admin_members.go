@@ -22,6 +22,10 @@ func memberView(tx Tx, m Member) (api.Member, error) {
 	if err != nil {
 		return api.Member{}, err
 	}
+	return buildMemberView(m, required, factors), nil
+}
+
+func buildMemberView(m Member, required bool, factors []Factor) api.Member {
 	v := api.Member{
 		ID: m.ID, Username: m.Username, DisplayName: m.DisplayName, Roles: m.Roles, GroupID: m.GroupID,
 		ManagedGroupIDs: m.ManagedGroupIDs, Phone: m.Phone, Email: m.Email, TwoStepRequired: required,
@@ -37,7 +41,7 @@ func memberView(tx Tx, m Member) (api.Member, error) {
 		t := m.LastSignInAt
 		v.LastSignInAt = &t
 	}
-	return v, nil
+	return v
 }
 
 // memberAct is what an administrator does with a member's record.
@@ -49,7 +53,7 @@ const (
 )
 
 // authorizeMember is the one rule of who may act on which member through the
-// admin API (DESIGN section 3). Nobody changes their own account here: they
+// admin API (docs/DESIGN.md section 3). Nobody changes their own account here: they
 // use /me/*, whose rules ask for the current password and a second factor.
 // A master administrator acts on every other member. An administrator acts
 // only on technicians of the groups they manage, never on an administrator
@@ -68,47 +72,22 @@ func authorizeMember(actor, target Member, act memberAct) error {
 		return forbidden("the Admin Center is for administrators")
 	case target.IsAdmin():
 		return forbidden("only master administrators act on administrators")
-	case !actor.Manages(target.GroupID):
+	case !actsOnGroup(actor, target.GroupID):
 		return forbidden("you do not manage this member's group")
 	}
 	return nil
 }
 
+// actsOnGroup is the group half of authorizeMember, and the rule of which
+// groups the admin API shows: a master administrator acts on every group, an
+// administrator on the groups they manage.
+func actsOnGroup(actor Member, groupID string) bool {
+	return isMaster(actor) || (actor.HasRole(api.RoleAdministrator) && actor.Manages(groupID))
+}
+
 func useSelfService() *httpError {
 	return perr(http.StatusForbidden, api.CodeUseSelfService,
 		"administrators do not change their own account through the admin API; use your own settings (password change with two-step verification)")
-}
-
-// handleListMembers: GET /admin/members: the members the caller may act on,
-// and their own record (read-only). An administrator's peers are left out.
-func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) error {
-	p, err := s.adminPrincipal(r.Context(), r)
-	if err != nil {
-		return err
-	}
-	out := []api.Member{}
-	err = s.store.Read(r.Context(), func(tx Tx) error {
-		members, err := tx.ListMembers()
-		if err != nil {
-			return err
-		}
-		for _, m := range members {
-			if authorizeMember(p.Member, m, actRead) != nil {
-				continue
-			}
-			v, err := memberView(tx, m)
-			if err != nil {
-				return err
-			}
-			out = append(out, v)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, out)
-	return nil
 }
 
 // loadAuthorized loads the member {id} if the actor, read again in this
@@ -434,7 +413,7 @@ func newMember(req api.MemberRequest, f memberFields, now time.Time) Member {
 // contact details and the password of the technicians they manage; usernames,
 // roles and groups are for master administrators.
 func checkFieldsAllowed(actor Member, req api.MemberRequest) error {
-	if !isMaster(actor) && (req.Username != nil || req.Roles != nil || req.GroupID != nil || req.ManagedGroupIDs != nil) {
+	if !isMaster(actor) && req.MasterOnly() {
 		return forbidden("only master administrators change usernames, roles and groups")
 	}
 	return nil

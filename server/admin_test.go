@@ -142,7 +142,7 @@ func TestOutboxOnlyInDevMode(t *testing.T) {
 	}
 }
 
-// TestWhoActsOnWhom is DESIGN section 3's rule, call by call: master
+// TestWhoActsOnWhom is docs/DESIGN.md section 3's rule, call by call: master
 // administrators act on every other member, administrators only on the
 // technicians of the groups they manage, nobody on themselves (but reading).
 func TestWhoActsOnWhom(t *testing.T) {

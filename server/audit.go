@@ -41,7 +41,8 @@ func memberEvent(kind string, m Member) auditEvent {
 	return auditEvent{Kind: kind, MemberID: m.ID, Username: m.Username}
 }
 
-// handleAudit: GET /admin/audit?limit=N, newest first (master administrators).
+// handleAudit: GET /admin/audit?limit=N&after=ID, newest first (master
+// administrators); X-Next-Cursor names the next page.
 func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 	p, err := s.authenticate(r.Context(), r, bearerAccess)
 	if err != nil {
@@ -54,13 +55,21 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	after, err := auditCursor(r)
+	if err != nil {
+		return err
+	}
 	var events []api.AuditEvent
 	err = s.store.Read(r.Context(), func(tx Tx) error {
-		events, err = tx.ListAudit(limit)
+		events, err = tx.AuditBefore(after, limit+1)
 		return err
 	})
 	if err != nil {
 		return err
+	}
+	if len(events) > limit {
+		events = events[:limit]
+		w.Header().Set(api.NextCursorHeader, strconv.FormatInt(events[limit-1].ID, 10))
 	}
 	writeJSON(w, http.StatusOK, events)
 	return nil

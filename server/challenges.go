@@ -3,8 +3,8 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
@@ -377,17 +377,12 @@ func (s *Server) wrongChallengeCode(ctx context.Context, tx Tx, ch *Challenge, p
 	return commitThen(answer)
 }
 
-// cleanCode accepts a code typed with spaces or dashes ("123 456") and
+// cleanCode reads a code as the console does (api.NormalizeCode) and
 // refuses empty or absurd input before anything is looked up.
 func cleanCode(c string) (string, error) {
-	c = strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' {
-			return -1
-		}
-		return r
-	}, c)
+	c = api.NormalizeCode(c)
 	if c == "" || len(c) > 16 {
-		return "", validation("code must be the 6 digits you received")
+		return "", validation(fmt.Sprintf("code must be the %d digits you received", api.CodeDigits))
 	}
 	return c, nil
 }

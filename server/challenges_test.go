@@ -345,6 +345,32 @@ func TestWrongCodesCountPerSignIn(t *testing.T) {
 	c.fail("POST", api.PathChallengeResend(b.ChallengeID), r.MFAToken, nil, http.StatusGone, api.CodeChallengeFailed)
 }
 
+// TestCodeTypedWithSeparators: a code read the way the console reads it
+// (api.NormalizeCode) is accepted by the server too, whatever separates the
+// digits.
+func TestCodeTypedWithSeparators(t *testing.T) {
+	c := start(t)
+	for _, tt := range []struct{ name, sep string }{
+		{"space", " "},
+		{"spaces around", "  "},
+		{"tab", "\t"},
+		{"no-break space", "\u00a0"},
+		{"dash", "-"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c.t = t
+			r := c.loginState("dave", api.StateMFARequired)
+			ch := c.startChallenge(r.MFAToken, api.MethodEmail)
+			code := c.inst.LastCode(t, "dave@example.com")
+			typed := tt.sep + code[:3] + tt.sep + code[3:] + tt.sep
+			if api.NormalizeCode(typed) != code {
+				t.Fatalf("the console reads %q as %q, want %q", typed, api.NormalizeCode(typed), code)
+			}
+			c.verify(r.MFAToken, ch.ChallengeID, typed)
+		})
+	}
+}
+
 // wrongTOTP is a 6-digit code that differs from code in every digit.
 func wrongTOTP(code string) string {
 	b := []byte(code)

@@ -95,7 +95,7 @@ func (s *Server) handleDeviceNotifications(w http.ResponseWriter, r *http.Reques
 			writeJSON(w, http.StatusOK, list)
 			return nil
 		}
-		sleep(ctx, woken, left)
+		s.hub.sleep(ctx, woken, left)
 		release()
 		if ctx.Err() != nil {
 			return nil

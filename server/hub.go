@@ -15,6 +15,7 @@ type hub struct {
 	mu      sync.Mutex
 	topics  map[string]*topic
 	drained bool // the server is stopping: every wait ends at once
+	asleep  int  // long-polls in sleep now (tests wait on it, not on the clock)
 }
 
 type topic struct {
@@ -93,7 +94,15 @@ var closedChan = func() chan struct{} {
 
 // sleep is a long-poll's wait: until woken is closed, d has passed or ctx
 // ends, whichever comes first.
-func sleep(ctx context.Context, woken <-chan struct{}, d time.Duration) {
+func (h *hub) sleep(ctx context.Context, woken <-chan struct{}, d time.Duration) {
+	h.mu.Lock()
+	h.asleep++
+	h.mu.Unlock()
+	defer func() {
+		h.mu.Lock()
+		h.asleep--
+		h.mu.Unlock()
+	}()
 	timer := time.NewTimer(d)
 	defer timer.Stop()
 	select {
@@ -108,6 +117,15 @@ func (h *hub) size() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return len(h.topics)
+}
+
+// LongPollsAsleep is the number of long-polls (the console's on a push, the
+// phone's on its notifications) asleep now, waiting to be woken. Tests wait
+// for it instead of sleeping, so that the wake-up is what they test.
+func (s *Server) LongPollsAsleep() int {
+	s.hub.mu.Lock()
+	defer s.hub.mu.Unlock()
+	return s.hub.asleep
 }
 
 func challengeKey(id string) string    { return "challenge:" + id }

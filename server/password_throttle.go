@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// A password check is throttled atomically (DESIGN section 6): in one write
+// A password check is throttled atomically (docs/DESIGN.md section 6): in one write
 // transaction (BEGIN IMMEDIATE) the limits of the client's budget are
 // checked and a provisional failure is recorded, before the hash. Parallel
 // guesses therefore queue on the write lock and each one sees the checks

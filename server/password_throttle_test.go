@@ -53,7 +53,9 @@ func TestPasswordLimitHoldsUnderParallelGuesses(t *testing.T) {
 			var n atomic.Int32
 			got := parallel(guesses, func() int { return guess(int(n.Add(1))) })
 			judged, refused, busy := count(got, tt.wrong), count(got, http.StatusTooManyRequests), count(got, http.StatusServiceUnavailable)
-			if judged != tt.limit || judged+refused+busy != guesses {
+			// A guess that found no hashing slot in time (503 busy, on a
+			// loaded machine) was never judged: it may stand in for a judged one.
+			if judged > tt.limit || judged+busy < tt.limit || judged+refused+busy != guesses {
 				t.Fatalf("%d parallel wrong passwords: %v; want %d judged and the others refused", guesses, got, tt.limit)
 			}
 		})

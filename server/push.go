@@ -17,7 +17,7 @@ import (
 // (never the number), and the member types the number there to approve. The
 // console's long-poll returns the moment the phone answers.
 
-// Push numbers (DESIGN section 6). Besides "at most 3 open", the pushes
+// Push numbers (docs/DESIGN.md section 6). Besides "at most 3 open", the pushes
 // sent to a member are rate-limited whatever became of them (cancelled,
 // denied, expired), counted in the database (ASVS 5.0 6.6.4, push bombing):
 // at most 3 per minute, which is what "3 open" already allows when each push
@@ -174,7 +174,7 @@ func (s *Server) handleChallengeStatus(w http.ResponseWriter, r *http.Request) e
 		if untilExpiry := expiresAt.Sub(s.now()); untilExpiry < left {
 			left = max(untilExpiry, 0) + 10*time.Millisecond
 		}
-		sleep(ctx, woken, left)
+		s.hub.sleep(ctx, woken, left)
 		release()
 		if ctx.Err() != nil {
 			return nil // the console went away

@@ -19,7 +19,7 @@ func TestApprovedPushHandsOutTokensOnce(t *testing.T) {
 	for i := range polls {
 		polls[i] = c.pollAsync(r.MFAToken, ch.ChallengeID, 20)
 	}
-	time.Sleep(100 * time.Millisecond)
+	c.waitAsleep(t, n)
 	c.decide(c.inst.Demo(t, "alice").DeviceToken, ch.ChallengeID, api.DecisionApprove, ch.MatchNumber, http.StatusNoContent)
 	withTokens := 0
 	for _, p := range polls {

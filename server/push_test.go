@@ -180,7 +180,7 @@ func TestPushDeniedWrongNumberExpiredCancelled(t *testing.T) {
 			r := c.loginState("alice", api.StateMFARequired)
 			ch := c.startChallenge(r.MFAToken, api.MethodAppNotification)
 			waiting := c.pollAsync(r.MFAToken, ch.ChallengeID, 20)
-			time.Sleep(50 * time.Millisecond) // let the poll start waiting (it works either way)
+			c.waitAsleep(t, 1)
 			tt.answer(ch, r.MFAToken)
 			p := <-waiting
 			if p.status != http.StatusOK || p.body.Status != tt.wantStatus || p.body.Tokens != nil {
@@ -284,7 +284,7 @@ func TestPhoneLongPollWakesOnNewPush(t *testing.T) {
 		}
 		got <- list
 	}()
-	time.Sleep(100 * time.Millisecond)
+	c.waitAsleep(t, 1)
 	r := c.loginState("alice", api.StateMFARequired)
 	ch := c.startChallenge(r.MFAToken, api.MethodAppNotification)
 	list := <-got

@@ -32,6 +32,11 @@ type Config struct {
 	Logger        *slog.Logger
 	Now           func() time.Time // clock, for tests; nil = time.Now
 
+	// AuditRetention is how long audit events are kept; 0 = DefaultAuditRetention.
+	AuditRetention time.Duration
+	// SweepEvery is how often expired rows are deleted (sweep.go); 0 = DefaultSweepEvery.
+	SweepEvery time.Duration
+
 	// PublicURL is where members' phones reach this server (scheme, host and
 	// any path prefix), handed out in pairing URIs; "" = http:// and the
 	// address Serve listens on.
@@ -65,7 +70,7 @@ type Server struct {
 	inFlight atomic.Int64
 }
 
-// Lifetimes (DESIGN section 6).
+// Lifetimes (docs/DESIGN.md section 6).
 const (
 	accessTTL     = 15 * time.Minute
 	familyTTL     = 12 * time.Hour
@@ -158,6 +163,11 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		}
 		errc <- hs.Serve(ln)
 	}()
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	swept := make(chan struct{})
+	go func() { defer close(swept); s.sweepLoop(sweepCtx) }()
+	// The sweep ends before Serve returns, so Close never closes the store under it.
+	defer func() { stopSweep(); <-swept }()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
@@ -165,6 +175,12 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	return s.shutdown(hs, errc)
 }
+
+// ReleaseHashMemory lets go of the password hashing's idle work buffers
+// (19 MiB each, kept between hashes; the next hash makes one again): for a
+// server embedded in a desktop app, which signs in rarely and should not sit
+// on the memory. Pair it with debug.FreeOSMemory to return it to the OS.
+func (s *Server) ReleaseHashMemory() { s.hash.dropBuffers() }
 
 // Close closes the store.
 func (s *Server) Close() error { return s.store.Close() }

@@ -75,6 +75,8 @@ type Tx interface {
 	ListMembers() ([]Member, error)
 	Member(id string) (Member, error)
 	MemberByUsername(username string) (Member, error)
+	// MembersPage lists at most p.Limit members in username order (see MemberPage).
+	MembersPage(p MemberPage) ([]Member, error)
 	InsertMember(Member) error
 	UpdateMember(Member) error
 	// SetTwoStep records where a member stands with two-step verification
@@ -82,6 +84,8 @@ type Tx interface {
 	SetTwoStep(memberID string, st TwoStepState) error
 
 	Factors(memberID string) ([]Factor, error)
+	// FactorsOf returns the factors of several members at once, by member id.
+	FactorsOf(memberIDs []string) (map[string][]Factor, error)
 	Factor(id string) (Factor, error)
 	InsertFactor(Factor) error
 	UpdateFactor(Factor) error
@@ -122,6 +126,9 @@ type Tx interface {
 
 	InsertAudit(api.AuditEvent) error
 	ListAudit(limit int) ([]api.AuditEvent, error)
+	// AuditBefore lists at most limit events older than the event beforeID
+	// (0: from the newest), newest first.
+	AuditBefore(beforeID int64, limit int) ([]api.AuditEvent, error)
 
 	// Pushes, step-up and throttling (store_sqlite_push.go, store_sqlite_stepup.go).
 	PushToken(hash string) (PushToken, error)
@@ -148,12 +155,31 @@ type Tx interface {
 	// ones are still in flight (at most limit).
 	RecentFailures(f FailureFilter, since, staleBefore time.Time, limit int) (FailureWindow, error)
 
+	// Sweep deletes at most limit rows of what that ended before before
+	// (expired, or past its retention), oldest first, and says how many.
+	Sweep(what SweepTarget, before time.Time, limit int) (int, error)
+	// ReclaimFreePages returns a step of the free pages above keep to the
+	// file system (incremental auto-vacuum) and says how many (0: too few).
+	ReclaimFreePages(keep int) (int, error)
+
 	// Backup verifications of setups after a reset (store_sqlite_backup.go).
 	// InsertBackupCheck records (or renews) the one of a setup mfa_token.
 	InsertBackupCheck(BackupCheck) error
 	BackupCheck(mfaTokenHash string) (BackupCheck, error)
 
 	keyTx // the server key's check value and the sealed secrets (keys.go)
+}
+
+// MemberPage selects a page of members: those whose username sorts after
+// After, whose username or display name contains Search (if set), and, when
+// ManagerID is set, only that member and the members without an
+// administrator role of the groups they manage (the candidates of
+// authorizeMember, which still decides).
+type MemberPage struct {
+	After     string
+	Search    string
+	ManagerID string
+	Limit     int
 }
 
 // Settings is Admin Center > Global Settings > Two-step verification.

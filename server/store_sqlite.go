@@ -64,6 +64,10 @@ func OpenSQLite(ctx context.Context, path string, opts ...SQLiteOption) (Store, 
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	s := &sqliteStore{w: w}
+	if err := incrementalAutoVacuum(ctx, w, o.log); err != nil {
+		w.Close()
+		return nil, err
+	}
 	if err := s.migrate(ctx); err != nil {
 		w.Close()
 		return nil, err

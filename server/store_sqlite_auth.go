@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
@@ -235,9 +236,14 @@ func (t *sqliteTx) InsertAudit(e api.AuditEvent) error {
 	return nil
 }
 
-func (t *sqliteTx) ListAudit(limit int) ([]api.AuditEvent, error) {
+func (t *sqliteTx) ListAudit(limit int) ([]api.AuditEvent, error) { return t.AuditBefore(0, limit) }
+
+func (t *sqliteTx) AuditBefore(beforeID int64, limit int) ([]api.AuditEvent, error) {
+	if beforeID <= 0 {
+		beforeID = math.MaxInt64
+	}
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT id, at, kind, member_id, username, actor_id, client_address, console_version, detail
-		FROM audit ORDER BY id DESC LIMIT ?`, limit)
+		FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?`, beforeID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list audit: %w", err)
 	}

@@ -147,12 +147,7 @@ func (t *sqliteTx) ListMembers() ([]Member, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list members: %w", err)
 	}
-	for i := range out {
-		if out[i].ManagedGroupIDs, err = t.managedGroups(out[i].ID); err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return out, t.fillManagedGroups(out)
 }
 
 func (t *sqliteTx) memberWhere(what, where string, arg any) (Member, error) {

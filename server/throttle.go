@@ -8,7 +8,7 @@ import (
 	"github.com/remotesupport/techconsole/api"
 )
 
-// Throttling (DESIGN section 6), counted in the database so that every
+// Throttling (docs/DESIGN.md section 6), counted in the database so that every
 // replica sees the same numbers: per username 10 failed passwords from
 // clients without a valid device cookie, per device cookie 5, 10 failed
 // codes per member, all per 15 minutes, and per client address 100 failures

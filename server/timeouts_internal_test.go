@@ -7,7 +7,7 @@ import (
 	"github.com/remotesupport/techconsole/api"
 )
 
-// TestServerTimeoutsOutlastTheLongestWait: DESIGN section 5 — a long-poll may
+// TestServerTimeoutsOutlastTheLongestWait: docs/DESIGN.md section 5 — a long-poll may
 // hold its answer for api.MaxWait seconds; a write or idle timeout shorter
 // than that would cut the console off mid-wait and look like a network error.
 func TestServerTimeoutsOutlastTheLongestWait(t *testing.T) {

@@ -59,6 +59,7 @@ type serveOptions struct {
 	metricsAddr, tlsCert, tlsKey         string
 	logFormat                            string
 	shutdownTimeout                      time.Duration
+	auditRetention                       time.Duration
 	version                              bool
 }
 
@@ -78,6 +79,7 @@ func serveFlags(o *serveOptions) *flag.FlagSet {
 	fs.StringVar(&o.tlsCert, "tls-cert", "", "certificate chain `FILE` (PEM): serve HTTPS and HTTP/2; reloaded on SIGHUP")
 	fs.StringVar(&o.tlsKey, "tls-key", "", "private key `FILE` (PEM) of --tls-cert")
 	fs.StringVar(&o.logFormat, "log-format", "text", "log `FORMAT`: text or json")
+	fs.DurationVar(&o.auditRetention, "audit-retention", server.DefaultAuditRetention, "how long audit events are kept before the background sweep deletes them")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", server.DefaultShutdownTimeout, "how long requests in flight may finish after SIGTERM")
 	fs.BoolVar(&o.verbose, "v", false, "log debug messages (health checks included)")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
@@ -150,7 +152,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	srv, err := server.Open(ctx, server.Config{
 		DBPath: o.db, KeyPath: o.key, Dev: o.dev, Demo: o.demo, AdminPassword: o.adminPassword,
 		TrustedProxy: o.trustedProxy, Logger: logger, TLS: tlsConfig, ShutdownTimeout: o.shutdownTimeout,
-		PublicURL: o.publicURL,
+		PublicURL: o.publicURL, AuditRetention: o.auditRetention,
 	})
 	if err != nil {
 		return err

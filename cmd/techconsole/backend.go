@@ -103,7 +103,7 @@ func (b *backend) start() error {
 	b.ctl, b.dev = ctl, dev
 	b.mu.Unlock()
 	if b.embedded {
-		ctl.Subscribe(b.releaseHashMemory())
+		ctl.Subscribe(releaseHashMemory(b.srv))
 	}
 	fyne.Do(func() {
 		b.console.Start(ctl)
@@ -195,14 +195,17 @@ func listenStable(dir string, log *slog.Logger) (net.Listener, error) {
 }
 
 // releaseHashMemory returns the embedded server's password-hashing scratch
-// memory (argon2id, 19 MiB per hash) to the OS once a sign-in or password
-// change is over, instead of leaving it to the background scavenger: a
-// desktop app should not sit on it.
-func (b *backend) releaseHashMemory() func(app.State) {
+// memory (argon2id, 19 MiB per hash, which the server keeps for the next
+// hash) to the OS once a sign-in or password change is over, instead of
+// leaving it to the background scavenger: a desktop app should not sit on it.
+func releaseHashMemory(srv *server.Server) func(app.State) {
 	var last app.Step
 	return func(s app.State) {
 		if s.Step != last && (s.Step == app.StepSignedIn || s.Step == app.StepChallenge || s.Step == app.StepSetup) {
-			go debug.FreeOSMemory()
+			go func() {
+				srv.ReleaseHashMemory()
+				debug.FreeOSMemory()
+			}()
 		}
 		last = s.Step
 	}

@@ -53,8 +53,8 @@ type shooter struct {
 }
 
 var (
-	current = api.ConsoleVersion{Major: 7, Minor: 51, Build: 0}
-	legacy  = api.ConsoleVersion{Major: 7, Minor: 50, Build: 3572}
+	current = api.CurrentVersion
+	legacy  = api.LastLegacyVersion
 )
 
 const demoPassword = "Demo-Pass-2026"

@@ -3,7 +3,7 @@
 // verification, technician groups, the organisation's members, the audit log
 // and (in dev mode) the outbox. The pages are server-rendered html/template
 // with embedded assets, and they drive the server only through its REST API
-// handler (DESIGN section 5), in process, so they obey exactly the rules the
+// handler (docs/DESIGN.md section 5), in process, so they obey exactly the rules the
 // API enforces. The package does not import the server.
 package adminweb
 

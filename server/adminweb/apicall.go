@@ -49,9 +49,10 @@ type apiCall struct {
 	method string
 	path   string // under the server root, e.g. api.PathLogin, with any query
 	bearer string
-	in     any // JSON body, nil for none
-	out    any // decoded on success when not nil
-	want   int // the status that means success; 0 means 200 OK
+	in     any          // JSON body, nil for none
+	out    any          // decoded on success when not nil
+	want   int          // the status that means success; 0 means 200 OK
+	header *http.Header // when set, receives the answer's headers on success
 }
 
 // errNoAnswer means the API's answer could not be read.
@@ -110,6 +111,9 @@ func (h *Handler) call(ctx context.Context, from *http.Request, c apiCall) error
 		h.log.Warn("unexpected API answer", "method", c.method, "status", rec.status, "want", want)
 		return &api.Problem{Status: http.StatusBadGateway, Title: http.StatusText(http.StatusBadGateway), Code: api.CodeInternal,
 			Detail: "The server's answer was not the expected one, so nothing is reported as done."}
+	}
+	if c.header != nil {
+		*c.header = rec.header
 	}
 	if c.out != nil && rec.status != http.StatusNoContent {
 		if err := json.Unmarshal(rec.body.Bytes(), c.out); err != nil {

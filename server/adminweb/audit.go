@@ -10,8 +10,9 @@ import (
 	"github.com/remotesupport/techconsole/api"
 )
 
-// Audit log: the newest events, filtered here by member and kind (the API
-// answers the newest N; the filter is applied to those).
+// Audit log: the events a thousand at a time, newest first, filtered here by
+// member and kind (the filter applies to the thousand shown); "Older events"
+// follows the API's cursor, so every event can be reached.
 
 const auditFetch = 1000
 
@@ -23,14 +24,32 @@ type auditData struct {
 	Kinds   []string
 	Shown   int
 	Total   int
+	Older   string // the address of the next thousand; "" at the oldest
+	Paged   bool   // not the newest thousand
 }
 
 func (h *Handler) auditPage(q *req) error {
+	v := url.Values{"limit": {strconv.Itoa(auditFetch)}}
+	after := q.r.URL.Query().Get("after")
+	if after != "" {
+		v.Set("after", after)
+	}
 	var events []api.AuditEvent
-	if err := q.apiAuthed(apiCall{method: http.MethodGet, path: api.PathAdminAudit + "?limit=" + strconv.Itoa(auditFetch), out: &events}); err != nil {
+	var hdr http.Header
+	if err := q.apiAuthed(apiCall{method: http.MethodGet, path: api.PathAdminAudit + "?" + v.Encode(), out: &events, header: &hdr}); err != nil {
 		return err
 	}
-	d := auditData{Member: strings.TrimSpace(q.r.URL.Query().Get("member")), Kind: q.r.URL.Query().Get("kind"), Total: len(events)}
+	d := auditData{Member: strings.TrimSpace(q.r.URL.Query().Get("member")), Kind: q.r.URL.Query().Get("kind"), Total: len(events), Paged: after != ""}
+	if next := hdr.Get(api.NextCursorHeader); next != "" {
+		ov := url.Values{"after": {next}}
+		if d.Member != "" {
+			ov.Set("member", d.Member)
+		}
+		if d.Kind != "" {
+			ov.Set("kind", d.Kind)
+		}
+		d.Older = Root + "/audit?" + ov.Encode()
+	}
 	for _, e := range events {
 		if e.Username != "" && !slices.Contains(d.Members, e.Username) {
 			d.Members = append(d.Members, e.Username)

@@ -2,7 +2,9 @@ package adminweb
 
 import (
 	"net/http"
+	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/remotesupport/techconsole/api"
@@ -27,7 +29,13 @@ type memberRow struct {
 type membersData struct {
 	Rows   []memberRow
 	SelfID string // the signed-in administrator: their row is read-only
+	Search string // ?q: only members whose username or display name contains it
+	Paged  bool   // not the first page
+	Next   string // the address of the next page; "" on the last
 }
+
+// membersPageSize is how many members one page of the Organisation shows.
+const membersPageSize = 100
 
 // names maps group ids to names, for the groups the viewer may see.
 func groupNames(gs []api.Group) map[string]string {
@@ -65,24 +73,36 @@ func rowOf(m api.Member, names map[string]string) memberRow {
 	return r
 }
 
-func (q *req) listMembers() ([]api.Member, map[string]string, error) {
+// membersPage: one page of the members (?after, the API's cursor),
+// optionally only those matching ?q.
+func (h *Handler) membersPage(q *req) error {
+	search := strings.TrimSpace(q.r.URL.Query().Get("q"))
+	after := q.r.URL.Query().Get("after")
+	v := url.Values{"limit": {strconv.Itoa(membersPageSize)}}
+	if search != "" {
+		v.Set("q", search)
+	}
+	if after != "" {
+		v.Set("after", after)
+	}
 	var ms []api.Member
-	if err := q.apiAuthed(apiCall{method: http.MethodGet, path: api.PathAdminMembers, out: &ms}); err != nil {
-		return nil, nil, err
+	var hdr http.Header
+	if err := q.apiAuthed(apiCall{method: http.MethodGet, path: api.PathAdminMembers + "?" + v.Encode(), out: &ms, header: &hdr}); err != nil {
+		return err
 	}
 	gs, err := q.listGroups()
 	if err != nil {
-		return nil, nil, err
-	}
-	return ms, groupNames(gs), nil
-}
-
-func (h *Handler) membersPage(q *req) error {
-	ms, names, err := q.listMembers()
-	if err != nil {
 		return err
 	}
-	d := membersData{SelfID: q.user.ID}
+	names := groupNames(gs)
+	d := membersData{SelfID: q.user.ID, Search: search, Paged: after != ""}
+	if next := hdr.Get(api.NextCursorHeader); next != "" {
+		nv := url.Values{"after": {next}}
+		if search != "" {
+			nv.Set("q", search)
+		}
+		d.Next = Root + "/members?" + nv.Encode()
+	}
 	for _, m := range ms {
 		d.Rows = append(d.Rows, rowOf(m, names))
 	}
@@ -111,20 +131,15 @@ func (h *Handler) resetSubmit(q *req) error {
 		q.s.Flash, q.dirty = "Select at least one member to reset.", true
 		return q.redirect(Root + "/members")
 	}
-	ms, _, err := q.listMembers()
-	if err != nil {
-		return err
-	}
 	d := resetData{Master: q.isMaster(), IncludeBackup: q.r.PostForm.Get("include_backup") == "yes"}
 	for _, id := range ids {
 		t := resetTarget{ID: id, Name: id}
-		for _, m := range ms {
-			if m.ID == id {
-				t.Name = m.DisplayName + " (" + m.Username + ")"
-			}
-		}
 		if err := checkID(id); err != nil {
 			t.Problem = badID()
+		} else if name, err := q.memberName(id); err != nil {
+			return err
+		} else if name != "" {
+			t.Name = name
 		}
 		d.Targets = append(d.Targets, t)
 	}
@@ -155,6 +170,20 @@ func (h *Handler) resetSubmit(q *req) error {
 	}
 	d.Done = true
 	return q.renderView(status, "reset_confirm", view{Title: "Two-step verification reset", Nav: "members", D: d})
+}
+
+// memberName is "Display Name (username)" of a member the viewer may see,
+// or "" when the API refuses to show them (the reset then reports why).
+func (q *req) memberName(id string) (string, error) {
+	var m api.Member
+	err := q.apiAuthed(apiCall{method: http.MethodGet, path: api.PathAdminMember(id), out: &m})
+	if _, ok := asProblem(err); ok {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return m.DisplayName + " (" + m.Username + ")", nil
 }
 
 // --- create and edit ---
@@ -224,31 +253,33 @@ func (q *req) readMemberForm() memberForm {
 	return mf
 }
 
-// request builds the API body: a master administrator sends every field, an
-// administrator only what DESIGN section 3 lets them change.
+// request builds the API body: a master administrator sends every field; an
+// administrator creates a technician (username, group, contact details) and
+// edits without the master-only fields (api.MemberRequest.WithoutMasterOnly).
 func (q *req) memberRequest(mf memberForm, password string, isNew bool) api.MemberRequest {
-	req := api.MemberRequest{DisplayName: &mf.DisplayName, Phone: &mf.Phone, Email: &mf.Email}
+	roles, managed := mf.Roles, mf.Managed
+	if roles == nil {
+		roles = []api.Role{}
+	}
+	if managed == nil {
+		managed = []string{}
+	}
+	req := api.MemberRequest{Username: &mf.Username, DisplayName: &mf.DisplayName, Roles: &roles, GroupID: &mf.GroupID,
+		ManagedGroupIDs: &managed, Phone: &mf.Phone, Email: &mf.Email}
 	if password != "" {
 		req.Password = &password
 	}
-	if isNew {
-		req.Username = &mf.Username
-		req.GroupID = &mf.GroupID
-		if mf.DisplayName == "" {
-			req.DisplayName = nil
-		}
+	if isNew && mf.DisplayName == "" {
+		req.DisplayName = nil
 	}
-	if q.isMaster() {
-		roles, managed := mf.Roles, mf.Managed
-		if roles == nil {
-			roles = []api.Role{}
-		}
-		if managed == nil {
-			managed = []string{}
-		}
-		req.Username, req.Roles, req.GroupID, req.ManagedGroupIDs = &mf.Username, &roles, &mf.GroupID, &managed
+	switch {
+	case q.isMaster():
+		return req
+	case isNew:
+		req.Roles, req.ManagedGroupIDs = nil, nil
+		return req
 	}
-	return req
+	return req.WithoutMasterOnly()
 }
 
 func (h *Handler) memberNew(q *req) error {

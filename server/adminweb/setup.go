@@ -91,10 +91,7 @@ func (q *req) renderSetup(status int, d setupData, p *api.Problem) error {
 		}
 	}
 	if d.Method == "" {
-		d.Method = api.MethodSMS
-		if d.Status.PrimaryMethod == api.MethodEmail {
-			d.Method = api.MethodEmail
-		}
+		d.Method = api.PreselectedBackup(d.Status.PrimaryMethod, api.BackupMethods)
 	}
 	return q.renderView(status, "setup", view{Title: "Set up two-step verification", Nav: "login", Problem: p, D: d})
 }
