@@ -39,6 +39,7 @@ const (
 	PathAdminAudit         = Prefix + "/admin/audit"
 	PathDevOutbox          = Prefix + "/dev/outbox"
 	PathOpenAPI            = Prefix + "/openapi.json"
+	PathServerInfo         = Prefix + "/server-info"
 )
 
 // PathChallenge is GET (long-poll) and DELETE (cancel) of one challenge.
@@ -496,4 +497,13 @@ type OutboxMessage struct {
 	To      string    `json:"to"`
 	Body    string    `json:"body"`
 	Code    string    `json:"code"`
+}
+
+// ServerInfo is GET /server-info: who the server is. ID stays the same across
+// restarts and addresses, so that the console names what it keeps for a
+// server (keychain entries, phone pairings) by it rather than by its URL.
+type ServerInfo struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Version string `json:"version"`
 }

@@ -44,6 +44,11 @@ const (
 	CodeInternal             = "internal_error"
 )
 
+// CodeCodeAlreadyUsed answers an authenticator code whose 30-second step
+// was already accepted (a code works once): wait for the next one. It counts
+// as a wrong code (attempts_left).
+const CodeCodeAlreadyUsed = "code_already_used"
+
 // CodeUseSelfService refuses an administrator's change of their own account
 // through the admin API: members change their own password and two-step
 // verification through /me/* and its rules.

@@ -39,6 +39,7 @@ var ProblemCodes = []ProblemCode{
 	{CodeMFARequired, 401, "The organisation now requires two-step verification and this session has not passed it. Sign in again."},
 	{CodeForbidden, 403, "The caller may not do this (role, managed groups, or acting on oneself)."},
 	{CodeInvalidCode, 401, "Wrong code. attempts_left says how many tries the sign-in has left."},
+	{CodeCodeAlreadyUsed, 401, "That authenticator code was already used (each works once): wait for the next one. It counts as a wrong code; attempts_left says how many tries are left."},
 	{CodeChallengeExpired, 410, "The challenge expired before it was answered. Start a new one."},
 	{CodeChallengeFailed, 410, "Too many wrong codes ended the challenge (and the sign-in). Sign in again."},
 	{CodeChallengeClosed, 410, "The challenge was already answered, cancelled, or its method was reset. Start a new one or sign in again."},

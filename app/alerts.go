@@ -53,7 +53,7 @@ func alertFor(err error, now time.Time) *Alert {
 	case api.CodeBusy:
 		a.Kind, a.Message = AlertBusy, "The server is busy. Try again in "+wait+"."
 	case api.CodeTooManyPushes:
-		a.Kind, a.Message = AlertLockedOut, "Too many notifications are waiting on your phone. Answer them, or try again in "+wait+"."
+		a.Kind, a.Message = AlertLockedOut, "Too many notifications were sent to your phone. You can send another in "+wait+"; meanwhile, use another method if you have one."
 	case api.CodeInvalidCode:
 		a.Kind = AlertInvalidCode
 		switch {
@@ -63,6 +63,15 @@ func alertFor(err error, now time.Time) *Alert {
 			a.Message = fmt.Sprintf("That code is not right. %d attempts left.", e.AttemptsLeft)
 		default:
 			a.Message = "That code is not right. Check it and try again."
+		}
+	case api.CodeCodeAlreadyUsed:
+		a.Kind = AlertInvalidCode
+		a.Message = "That code was already used: each code works once. Wait for the next code in your authenticator app (a new one every 30 seconds)."
+		switch {
+		case e.AttemptsLeft == 1:
+			a.Message += " 1 attempt left."
+		case e.AttemptsLeft >= 0:
+			a.Message += fmt.Sprintf(" %d attempts left.", e.AttemptsLeft)
 		}
 	case api.CodeChallengeExpired, api.CodeChallengeClosed:
 		a.Kind, a.Message = AlertExpired, "This verification request expired. Send a new one to try again."

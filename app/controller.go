@@ -56,6 +56,11 @@ type Controller struct {
 	opDone   chan struct{}
 	closed   bool
 	sess     session
+	// submitted names the code being checked, or checked and accepted
+	// (see claimCode).
+	submitted string
+	// serverKeys caches serverKey by server URL.
+	serverKeys map[string]string
 
 	subMu   sync.Mutex
 	subs    map[int]func(State)
@@ -108,7 +113,7 @@ func NewController(cfg Config) (*Controller, error) {
 	if server == "" {
 		return nil, errors.New("no server URL")
 	}
-	server, err := client.NormalizeURL(server)
+	server, err := CheckServerURL(server)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +219,7 @@ func (c *Controller) SetVersion(v api.ConsoleVersion) {
 
 // SetServer changes the server URL (remembered; takes effect at the next sign-in).
 func (c *Controller) SetServer(raw string) error {
-	u, err := client.NormalizeURL(raw)
+	u, err := CheckServerURL(raw)
 	if err != nil {
 		return err
 	}

@@ -75,7 +75,7 @@ func TestSignInEachCodeMethod(t *testing.T) {
 			if st.Version != tc.version {
 				t.Fatalf("version %v", st.Version)
 			}
-			if _, err := e.kc.Get(context.Background(), app.ServiceName(e.srv.URL), tc.user); err != app.ErrNoEntry {
+			if _, err := e.kc.Get(context.Background(), app.ServiceName(e.key()), tc.user); err != app.ErrNoEntry {
 				t.Fatalf("keep signed in off wrote to the keychain: %v", err)
 			}
 		})

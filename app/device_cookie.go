@@ -20,9 +20,10 @@ import (
 // keyring must not hold up a sign-in.
 const deviceCookieTimeout = 2 * time.Second
 
-// DeviceCookieService is the keychain service of a server's device cookies.
-func DeviceCookieService(serverURL string) string {
-	return "TechnicianConsole device cookie " + strings.TrimRight(serverURL, "/")
+// DeviceCookieService is the keychain service of a server's device cookies;
+// server is the server's stable identity (see serverKey), or its URL.
+func DeviceCookieService(server string) string {
+	return "TechnicianConsole device cookie " + strings.TrimRight(server, "/")
 }
 
 // DeviceCookie returns the member's stored device cookie, ErrNoEntry when none.
@@ -64,7 +65,7 @@ func (c *Controller) deviceCookie(ctx context.Context, server, username string) 
 	}
 	ctx, cancel := context.WithTimeout(ctx, deviceCookieTimeout)
 	defer cancel()
-	cookie, err := c.secrets.DeviceCookie(ctx, server, username)
+	cookie, err := c.secrets.DeviceCookie(ctx, c.serverKey(ctx, server), username)
 	if err != nil && !errors.Is(err, ErrNoEntry) {
 		c.log.Warn("device cookie unavailable", "err", err)
 	}
@@ -78,7 +79,7 @@ func (c *Controller) keepDeviceCookie(ctx context.Context, server, username, coo
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), deviceCookieTimeout)
 	defer cancel()
-	if err := c.secrets.SaveDeviceCookie(ctx, server, username, cookie); err != nil {
+	if err := c.secrets.SaveDeviceCookie(ctx, c.serverKey(ctx, server), username, cookie); err != nil {
 		c.log.Warn("device cookie not kept", "err", err)
 	}
 }

@@ -17,7 +17,7 @@ func TestDeviceCookieKeptAndSent(t *testing.T) {
 	e := newEnv(t)
 	e.useOSKeychain(t, "grace")
 	ctx := context.Background()
-	service := app.DeviceCookieService(e.srv.URL)
+	service := app.DeviceCookieService(e.key())
 
 	ctl, rec := e.controller(t, currentV)
 	ctl.Login("grace", demoPassword, false)
@@ -26,7 +26,7 @@ func TestDeviceCookieKeptAndSent(t *testing.T) {
 	if err != nil || first == "" {
 		t.Fatalf("device cookie in the keychain after sign-in: %v", err)
 	}
-	if _, err := e.kc.Get(ctx, app.ServiceName(e.srv.URL), "grace"); err != app.ErrNoEntry {
+	if _, err := e.kc.Get(ctx, app.ServiceName(e.key()), "grace"); err != app.ErrNoEntry {
 		t.Fatalf("a refresh token kept without \"Keep me signed in\": %v", err)
 	}
 	ctl.SignOut()

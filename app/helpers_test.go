@@ -91,13 +91,16 @@ func newEnv(t *testing.T, opts ...servertest.Option) *env {
 func (e *env) useOSKeychain(t *testing.T, username string) string {
 	t.Helper()
 	e.kc = osKeychain(t)
-	service := app.ServiceName(e.srv.URL)
+	service := app.ServiceName(e.key())
 	t.Cleanup(func() {
 		e.kc.Delete(context.Background(), service, username)
-		e.kc.Delete(context.Background(), app.DeviceCookieService(e.srv.URL), username)
+		e.kc.Delete(context.Background(), app.DeviceCookieService(e.key()), username)
 	})
 	return service
 }
+
+// key is the name of e's server in keychain entries: its stable id.
+func (e *env) key() string { return app.ServerKeyOf(e.srv.Server.ID()) }
 
 func (e *env) controller(t *testing.T, v api.ConsoleVersion, extra ...func(*app.Config)) (*app.Controller, *recorder) {
 	t.Helper()

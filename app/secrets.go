@@ -18,17 +18,18 @@ func (e *KeychainError) Error() string {
 func (e *KeychainError) Unwrap() error { return e.Err }
 
 // Secrets keeps each member's refresh token and device cookie (device_cookie.go),
-// and nothing else, in the keychain: one service per server URL for each,
-// one entry per member.
+// and nothing else, in the keychain: one service per server for each, one
+// entry per member. A server is named by the stable id it reports (so the
+// entry outlives a change of address), or by its URL when it reports none.
 type Secrets struct{ kc Keychain }
 
 // NewSecrets stores refresh tokens in kc; a nil kc makes every call fail with
 // a KeychainError.
 func NewSecrets(kc Keychain) *Secrets { return &Secrets{kc: kc} }
 
-// ServiceName is the keychain service for a server URL.
-func ServiceName(serverURL string) string {
-	return "TechnicianConsole " + strings.TrimRight(serverURL, "/")
+// ServiceName is the keychain service for a server's identity (or URL).
+func ServiceName(server string) string {
+	return "TechnicianConsole " + strings.TrimRight(server, "/")
 }
 
 func (s *Secrets) keychain() (Keychain, error) {

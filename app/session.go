@@ -28,7 +28,8 @@ func (c *Controller) Resume() {
 			s.Server, s.Version, s.Caps, s.Username, s.KeepSignedIn = server, version, CapabilitiesOf(version), username, true
 			s.Busy, s.Activity = true, "Resuming your session…"
 		})
-		refresh, err := c.secrets.RefreshToken(o.ctx, server, username)
+		key := c.serverKey(o.ctx, server)
+		refresh, byAddress, err := c.keptRefreshToken(o.ctx, key, server, username)
 		if errors.Is(err, ErrNoEntry) {
 			o.update(func(*State, *session) {})
 			return
@@ -45,8 +46,10 @@ func (c *Controller) Resume() {
 		}
 		// The old refresh token is used up: keep the new one before anything else.
 		var warn *Alert
-		if err := c.secrets.SaveRefreshToken(o.ctx, server, username, tokens.RefreshToken); err != nil {
+		if err := c.secrets.SaveRefreshToken(o.ctx, key, username, tokens.RefreshToken); err != nil {
 			warn = alertFor(asKeychainError(err), c.now())
+		} else if byAddress {
+			c.forgetByAddress(o.ctx, server, username)
 		}
 		user, err := cl.Me(o.ctx, tokens.AccessToken)
 		if err != nil {
@@ -59,6 +62,25 @@ func (c *Controller) Resume() {
 			s.Step, s.User, s.Username, s.Alert, s.Notice = StepSignedIn, user, user.Username, warn, ""
 		})
 	})
+}
+
+// keptRefreshToken reads the member's refresh token kept under the server's
+// key, or else one an older console kept under the server's address
+// (byAddress: Resume then keeps the next one under the key and deletes it).
+func (c *Controller) keptRefreshToken(ctx context.Context, key, server, username string) (token string, byAddress bool, err error) {
+	token, err = c.secrets.RefreshToken(ctx, key, username)
+	if errors.Is(err, ErrNoEntry) && key != server {
+		token, err = c.secrets.RefreshToken(ctx, server, username)
+		return token, err == nil, err
+	}
+	return token, false, err
+}
+
+// forgetByAddress deletes an entry named by the server's address, once taken over.
+func (c *Controller) forgetByAddress(ctx context.Context, server, username string) {
+	if err := c.secrets.DeleteRefreshToken(ctx, server, username); err != nil {
+		c.log.Warn("delete the keychain entry named by the server's address", "err", err)
+	}
 }
 
 // resumeFailed ends Resume after a failed refresh or lookup: a session the
@@ -79,7 +101,7 @@ func (c *Controller) forget(ctx context.Context, server, username string) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), DefaultKeychainTimeout)
 	defer cancel()
-	if err := c.secrets.DeleteRefreshToken(ctx, server, username); err != nil {
+	if err := c.secrets.DeleteRefreshToken(ctx, c.serverKey(ctx, server), username); err != nil {
 		c.log.Warn("delete keychain entry", "err", err)
 	}
 }
@@ -219,7 +241,7 @@ func (c *Controller) passwordChanged(o *op) {
 	}
 	var warn *Alert
 	if ss.keep {
-		if err := c.secrets.SaveRefreshToken(o.ctx, st.Server, st.Username, tokens.RefreshToken); err != nil {
+		if err := c.secrets.SaveRefreshToken(o.ctx, c.serverKey(o.ctx, st.Server), st.Username, tokens.RefreshToken); err != nil {
 			warn = alertFor(asKeychainError(err), c.now())
 		}
 	}
@@ -242,7 +264,7 @@ func (c *Controller) withAccess(o *op, fn func(access string) error) error {
 	}
 	st := o.c.State()
 	if ss.keep {
-		if kerr := c.secrets.SaveRefreshToken(o.ctx, st.Server, st.Username, tokens.RefreshToken); kerr != nil {
+		if kerr := c.secrets.SaveRefreshToken(o.ctx, c.serverKey(o.ctx, st.Server), st.Username, tokens.RefreshToken); kerr != nil {
 			c.log.Warn("keep me signed in unavailable", "err", kerr)
 		}
 	}

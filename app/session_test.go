@@ -149,11 +149,11 @@ func TestNoSecretLeaves(t *testing.T) {
 	if err := ctl.Wait(ctx); err != nil {
 		t.Fatal(err)
 	}
-	refresh, err := e.kc.Get(ctx, app.ServiceName(e.srv.URL), "erin")
+	refresh, err := e.kc.Get(ctx, app.ServiceName(e.key()), "erin")
 	if err != nil || refresh == "" {
 		t.Fatalf("keychain: %v", err)
 	}
-	cookie, err := e.kc.Get(ctx, app.DeviceCookieService(e.srv.URL), "erin")
+	cookie, err := e.kc.Get(ctx, app.DeviceCookieService(e.key()), "erin")
 	if err != nil || cookie == "" {
 		t.Fatalf("keychain: device cookie: %v", err)
 	}
@@ -234,14 +234,14 @@ func TestSignOutAfterAccessTokenExpired(t *testing.T) {
 	ctl, rec := e.controller(t, currentV)
 	ctl.Login("grace", demoPassword, true)
 	signedIn(t, rec, "grace")
-	refresh, err := e.kc.Get(ctx, app.ServiceName(e.srv.URL), "grace")
+	refresh, err := e.kc.Get(ctx, app.ServiceName(e.key()), "grace")
 	if err != nil {
 		t.Fatal(err)
 	}
 	clock.Advance(16 * time.Minute)
 	ctl.SignOut()
 	rec.idle(t, app.StepSignedOut)
-	if _, err := e.kc.Get(ctx, app.ServiceName(e.srv.URL), "grace"); err != app.ErrNoEntry {
+	if _, err := e.kc.Get(ctx, app.ServiceName(e.key()), "grace"); err != app.ErrNoEntry {
 		t.Fatalf("keychain after sign-out: %v", err)
 	}
 	// The kept token was rotated once by the sign-out; neither it nor its

@@ -181,7 +181,23 @@ func (c *Controller) startPairing(o *op, ss session, stepUp string) {
 // ConfirmAuthenticator confirms the new authenticator with a code from it.
 func (c *Controller) ConfirmAuthenticator(code string) {
 	code = api.NormalizeCode(code)
+	c.mu.Lock()
+	var pairing string
+	if c.st.Setup != nil && c.st.Setup.Pairing != nil {
+		pairing = c.st.Setup.Pairing.FactorID
+	}
+	c.mu.Unlock()
+	key := codeKey("authenticator", pairing, code)
+	if !c.claimCode(key) {
+		return
+	}
 	c.startIfNotWaiting("Checking the code…", func(o *op) {
+		confirmed := false
+		defer func() {
+			if !confirmed {
+				c.releaseCode(key)
+			}
+		}()
 		ss, ok := c.inSetup(o)
 		if !ok {
 			return
@@ -206,6 +222,7 @@ func (c *Controller) ConfirmAuthenticator(code string) {
 				c.setupFailed(o, err)
 				return
 			}
+			confirmed = true
 			c.log.Info("authenticator confirmed")
 			c.loadSetup(o, o.c.State().Setup.Reset, SetupBackupEntry, "The mobile app is set up.")
 		}
@@ -271,6 +288,10 @@ func (c *Controller) StartBackup(method api.Method, destination string) {
 			if c.askStepUp(o, err, stepUp, send) {
 				return
 			}
+			if client.IsCode(err, api.CodeValidation) {
+				o.refuse(AlertError, badDestination(method))
+				return
+			}
 			if err != nil {
 				c.setupFailed(o, err)
 				return
@@ -318,7 +339,19 @@ func (c *Controller) resendBackup(o *op, ss session, stepUp string) {
 // ConfirmBackup confirms the backup with the code it received.
 func (c *Controller) ConfirmBackup(code string) {
 	code = api.NormalizeCode(code)
+	c.mu.Lock()
+	key := codeKey("backup", c.sess.backupFactorID, code)
+	c.mu.Unlock()
+	if !c.claimCode(key) {
+		return
+	}
 	c.startIfNotWaiting("Checking the code…", func(o *op) {
+		confirmed := false
+		defer func() {
+			if !confirmed {
+				c.releaseCode(key)
+			}
+		}()
 		ss, ok := c.inSetup(o)
 		if !ok {
 			return
@@ -341,6 +374,7 @@ func (c *Controller) ConfirmBackup(code string) {
 				c.setupFailed(o, err)
 				return
 			}
+			confirmed = true
 			o.update(func(_ *State, ss *session) { ss.backupFactorID = "" })
 			notice := "Your backup is set up."
 			if st := o.c.State(); st.Setup.VerifyBackup != nil {
@@ -392,4 +426,13 @@ func (c *Controller) activate(o *op, ss session, stepUp string) {
 		tokens = ss.tokens
 	}
 	c.signedIn(o, tokens, resp.User, "Two-step verification is on.")
+}
+
+// badDestination says what a valid phone number or email address looks like
+// (the server refused the one typed).
+func badDestination(m api.Method) string {
+	if m == api.MethodEmail {
+		return "That is not an email address we can use. Enter one like name@example.com."
+	}
+	return "That is not a phone number we can text. Enter 7 to 15 digits, with the country code, for example +1 555 010 2030 (spaces, dashes, dots and brackets are fine)."
 }

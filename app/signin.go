@@ -27,7 +27,7 @@ func (c *Controller) Login(username, password string, keep bool) {
 		o.update(func(s *State, ss *session) {
 			*ss = session{cl: cl, keep: keep}
 			*s = State{Step: StepSignedOut, Busy: true, Activity: "Signing in…", Server: server, Version: version,
-				Caps: CapabilitiesOf(version), Username: username, KeepSignedIn: keep, Seq: s.Seq}
+				Caps: CapabilitiesOf(version), Username: username, KeepSignedIn: keep, Seq: s.Seq, Lockouts: s.Lockouts}
 		})
 		if !keep && c.prefs.KeepSignedIn() {
 			// "Keep me signed in" was unticked: drop what an earlier sign-in kept.
@@ -39,7 +39,13 @@ func (c *Controller) Login(username, password string, keep bool) {
 		resp, err := cl.LoginWithDeviceCookie(o.ctx, username, password, c.deviceCookie(o.ctx, server, username))
 		if err != nil {
 			c.log.Info("sign-in refused", "user", username, "err", errCode(err))
-			o.fail(err)
+			a := alertFor(err, c.now())
+			o.update(func(s *State, _ *session) {
+				s.Alert = a
+				if a.Kind == AlertLockedOut && !a.RetryAt.IsZero() {
+					s.lockOut(username, a.RetryAt, c.now())
+				}
+			})
 			return
 		}
 		c.keepDeviceCookie(o.ctx, server, username, resp.DeviceCookie)
@@ -279,7 +285,19 @@ func (c *Controller) waitPush(o *op, id string, purpose api.Purpose) {
 // app, a text message or an email.
 func (c *Controller) SubmitCode(code string) {
 	code = api.NormalizeCode(code)
+	c.mu.Lock()
+	key := codeKey("challenge", c.sess.challengeID, code)
+	c.mu.Unlock()
+	if !c.claimCode(key) {
+		return
+	}
 	c.startIfNotWaiting("Checking the code…", func(o *op) {
+		verified := false
+		defer func() {
+			if !verified {
+				c.releaseCode(key)
+			}
+		}()
 		ss := o.session()
 		st := o.c.State()
 		if st.Step != StepChallenge || ss.challengeID == "" {
@@ -294,6 +312,10 @@ func (c *Controller) SubmitCode(code string) {
 		if err != nil {
 			if endsSession(err) && ss.purpose == api.PurposeLogin {
 				c.sessionEnded(o, err, "Your sign-in expired. Sign in again.")
+				return
+			}
+			if client.IsCode(err, api.CodeChallengeFailed) && ss.purpose == api.PurposeLogin {
+				c.signInEndedByWrongCodes(o)
 				return
 			}
 			o.update(func(s *State, ss *session) {
@@ -311,12 +333,20 @@ func (c *Controller) SubmitCode(code string) {
 			})
 			return
 		}
+		verified = true
 		o.update(func(s *State, ss *session) {
 			ss.challengeID = ""
 			s.Busy, s.Activity = true, "Verified…"
 		})
 		c.handleAuth(o, resp, ss.purpose)
 	})
+}
+
+// signInEndedByWrongCodes: the server ended the whole sign-in, not only
+// the request (5 wrong codes): no new request can be sent with it.
+func (c *Controller) signInEndedByWrongCodes(o *op) {
+	c.log.Info("sign-in ended by wrong codes")
+	c.toSignedOut(o, localAlert(AlertFailed, "Too many wrong codes: for your security this sign-in has ended. Sign in again."), "")
 }
 
 // Resend sends a new code: for an SMS/email challenge, or for the backup
@@ -399,7 +429,7 @@ func (c *Controller) Cancel() {
 				if ss.tokens == nil {
 					return
 				}
-				s.Step, s.Alert = StepSignedIn, nil
+				s.Step, s.Alert, s.Notice = StepSignedIn, nil, "" // "Password not changed." is no news there
 			})
 		default:
 			// Signing in or resuming: the action is cancelled; clear busy.
@@ -427,7 +457,7 @@ func (c *Controller) signedIn(o *op, tokens *api.Tokens, user *api.User, notice 
 	server := o.c.State().Server
 	var warn *Alert
 	if ss.keep {
-		if err := c.secrets.SaveRefreshToken(o.ctx, server, user.Username, tokens.RefreshToken); err != nil {
+		if err := c.secrets.SaveRefreshToken(o.ctx, c.serverKey(o.ctx, server), user.Username, tokens.RefreshToken); err != nil {
 			warn = alertFor(asKeychainError(err), c.now())
 			c.log.Warn("keep me signed in unavailable", "err", err)
 		}

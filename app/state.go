@@ -81,6 +81,9 @@ type State struct {
 	// Username is the member signing in (pre-filled from the preferences).
 	Username     string
 	KeepSignedIn bool
+	// Lockouts are the usernames the server refused for too many failed
+	// attempts on this console, each until its time (see LockedOut).
+	Lockouts []Lockout
 
 	// User is the signed-in member (StepSignedIn, StepChangePassword and a
 	// step-up challenge).

@@ -12,6 +12,7 @@ import (
 // read by another goroutine while the controller writes it.
 func (s State) clone() State {
 	s.User = cloneUser(s.User)
+	s.Lockouts = slices.Clone(s.Lockouts)
 	if s.Challenge != nil {
 		c := *s.Challenge
 		c.Others = slices.Clone(c.Others)

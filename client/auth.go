@@ -93,3 +93,8 @@ func (c *Client) Me(ctx context.Context, accessToken string) (*api.User, error) 
 func (c *Client) ChangePassword(ctx context.Context, accessToken string, req api.PasswordChangeRequest) error {
 	return c.do(ctx, call{method: http.MethodPost, path: api.PathPassword, bearer: accessToken, body: req})
 }
+
+// ServerInfo asks the server who it is (no token needed).
+func (c *Client) ServerInfo(ctx context.Context) (*api.ServerInfo, error) {
+	return fetch[api.ServerInfo](ctx, c, call{method: http.MethodGet, path: api.PathServerInfo})
+}

@@ -23,6 +23,7 @@ type challengeScreen struct {
 
 	// app notification
 	number   *canvas.Text
+	sent     *widget.Label
 	waiting  *widget.Label
 	progress *widget.ProgressBarInfinite
 	again    *widget.Button
@@ -65,20 +66,38 @@ func newChallengeScreen(c *Console, st app.State) *challengeScreen {
 	var body []fyne.CanvasObject
 	switch ch.Method {
 	case api.MethodAppNotification:
-		body = s.buildPush()
+		body = s.buildPush(ch.Purpose)
 	default:
 		body = s.buildCode(ch)
 	}
 	body = append(body, s.alert.object(), s.busy.object(),
 		container.NewBorder(nil, nil, s.expires, s.cancel),
 		s.others)
+	if ch.Purpose == api.PurposeLogin {
+		body = append(body, hint(lostPhone))
+	}
 	card := widget.NewCard(title, sub, container.NewVBox(body...))
 	s.root = centred(440, card)
 	c.scope.every(time.Second, s.tick)
 	return s
 }
 
-func (s *challengeScreen) buildPush() []fyne.CanvasObject {
+// lostPhone is the way out for a member without their phone.
+const lostPhone = "Lost your phone? Ask your administrator to reset two-step verification."
+
+// pushIntro says what approving the notification does, by purpose.
+func pushIntro(p api.Purpose) string {
+	what := "approve the sign-in"
+	switch p {
+	case api.PurposePasswordChange:
+		what = "confirm your password change"
+	case api.PurposeManageTwoStep:
+		what = "confirm the change to your two-step verification"
+	}
+	return "We sent a notification to the app on your phone. Open it and type this number to " + what + ":"
+}
+
+func (s *challengeScreen) buildPush(p api.Purpose) []fyne.CanvasObject {
 	s.number = canvas.NewText("--", theme.Color(theme.ColorNameForeground))
 	s.number.TextSize = 72
 	s.number.TextStyle = fyne.TextStyle{Bold: true}
@@ -90,8 +109,9 @@ func (s *challengeScreen) buildPush() []fyne.CanvasObject {
 	})
 	s.again.Importance = widget.HighImportance
 	s.again.Hide()
+	s.sent = hint(pushIntro(p))
 	return []fyne.CanvasObject{
-		hint("We sent a notification to the app on your phone. Open it and type this number to approve the sign-in:"),
+		s.sent,
 		s.number,
 		s.waiting,
 		s.progress,
@@ -152,10 +172,21 @@ func (s *challengeScreen) update(st app.State) {
 	}
 	s.busy.set(st.Busy && !ch.Waiting, st.Activity)
 	s.alert.showAlert(st.Alert, s.c.now())
+	if st.Alert != nil && st.Alert.Kind == app.AlertResendTooSoon {
+		s.alert.show(styleError, "") // the resend button counts the wait down
+	}
 	if st.Alert == nil && st.Notice != "" {
 		s.alert.show(styleSuccess, st.Notice)
 	}
 	if s.method == api.MethodAppNotification {
+		// no number: no notification went out (refused, or still sending)
+		if ch.MatchNumber == "" {
+			s.sent.Hide()
+			s.number.Hide()
+		} else {
+			s.sent.Show()
+			s.number.Show()
+		}
 		s.number.Text = ch.MatchNumber
 		if ch.MatchNumber == "" {
 			s.number.Text = "--"
@@ -181,10 +212,14 @@ func (s *challengeScreen) update(st app.State) {
 			}
 		}
 	} else {
-		if ch.SentTo != "" {
+		switch {
+		case ch.SentTo != "":
 			s.sentTo.SetText(fmt.Sprintf("We sent a %s to %s. Enter it below.", aCode, ch.SentTo))
-		} else if s.method == api.MethodSMS || s.method == api.MethodEmail {
+		case s.method != api.MethodSMS && s.method != api.MethodEmail:
+		case st.Busy:
 			s.sentTo.SetText("Sending a code…")
+		default:
+			s.sentTo.SetText("No code was sent. Press Start again to send one.")
 		}
 		if st.Alert != nil && st.Alert != s.alerted && (st.Alert.Kind == app.AlertInvalidCode || st.Alert.Kind == app.AlertFailed || st.Alert.Kind == app.AlertExpired) {
 			s.alerted = st.Alert // clear once per wrong code, not on every redraw
@@ -245,7 +280,13 @@ func (s *challengeScreen) tick() {
 	} else {
 		s.expires.SetText("")
 	}
-	if s.resend != nil {
+	if s.again != nil {
+		s.tickAgain(st, now)
+	}
+	if s.resend != nil && !ch.Active {
+		s.resend.Hide() // "Start again" sends a new code
+	} else if s.resend != nil {
+		s.resend.Show()
 		wait := ch.ResendAt.Sub(now)
 		if st.Alert != nil && st.Alert.Kind == app.AlertResendTooSoon && st.Alert.RetryAt.After(ch.ResendAt) {
 			wait = st.Alert.RetryAt.Sub(now)
@@ -258,4 +299,22 @@ func (s *challengeScreen) tick() {
 			setEnabled(!st.Busy && ch.Active, s.resend)
 		}
 	}
+}
+
+// tickAgain keeps "Send another notification" off, counting down, while the
+// server refuses more notifications.
+func (s *challengeScreen) tickAgain(st app.State, now time.Time) {
+	a := st.Alert
+	if a != nil && a.Kind == app.AlertLockedOut && a.Code == api.CodeTooManyPushes {
+		s.alert.showAlert(a, now)
+		if left := a.RetryAt.Sub(now); left > 0 {
+			s.again.SetText("Send another notification in " + clock(left))
+			s.again.Disable()
+			return
+		}
+	}
+	if s.again.Text != "Send another notification" {
+		s.again.SetText("Send another notification")
+	}
+	setEnabled(!st.Busy, s.again)
 }

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -44,6 +43,10 @@ type Options struct {
 	// it when the user edits it.
 	ServerURL string
 	SetServer func(url string) error
+	// ChooseServer (File > Server…) switches to the server at url, or to the
+	// built-in demo organisation when url is ""; note says what happens next
+	// ("" when nothing to add). nil: the menu item is off.
+	ChooseServer func(url string) (note string, err error)
 	// DemoAccounts are listed on the sign-in screen in embedded mode.
 	DemoAccounts []DemoAccount
 	// Tester is what the tester panel works with.
@@ -70,6 +73,12 @@ type Console struct {
 	state    app.State
 	started  bool
 	startErr string
+
+	// setupBegun: "Set up two-step verification" was pressed in this setup.
+	setupBegun bool
+	// chosenServer is File > Server…'s choice: "" for the built-in demo
+	// organisation, else the address.
+	chosenServer string
 
 	key     string // which screen is on; a new key builds a new screen
 	current screen
@@ -101,6 +110,9 @@ type screen interface {
 // (Start) when the server it talks to starts after the window is shown.
 func NewConsole(w fyne.Window, opts Options) *Console {
 	c := &Console{win: w, opts: opts, do: opts.Do, now: opts.Now}
+	if !opts.Embedded {
+		c.chosenServer = opts.ServerURL
+	}
 	if c.do == nil {
 		c.do = fyne.Do
 	}
@@ -142,8 +154,7 @@ func NewConsole(w fyne.Window, opts Options) *Console {
 			c.escape()
 		}
 	})
-	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyT, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { c.ToggleTester() })
+	w.Canvas().AddShortcut(toggleTesterShortcut, func(fyne.Shortcut) { c.ToggleTester() })
 	c.render()
 	return c
 }
@@ -227,6 +238,11 @@ func (c *Console) render() {
 		c.tester.stateChanged(c.state)
 	}
 	key := screenKey(c.state)
+	if c.state.Step != app.StepSetup {
+		c.setupBegun = false
+	} else if c.needsSetupIntro(c.state) {
+		key = "setup/intro"
+	}
 	if key != c.key || c.current == nil {
 		c.scope.stop()
 		c.scope = newScope(c)
@@ -282,7 +298,8 @@ func (c *Console) ToggleTester() {
 	c.ensureTester()
 	if c.testerOpen {
 		c.split.Leading = c.body
-		c.main.Objects = []fyne.CanvasObject{c.split}
+		c.split.Offset = splitOffset(c.main.Size().Width)
+		c.main.Objects = []fyne.CanvasObject{container.New(keepMainWide{c.split}, c.split)}
 		c.tester.opened()
 		c.toggle.Importance = widget.MediumImportance
 	} else {
@@ -295,6 +312,37 @@ func (c *Console) ToggleTester() {
 	c.toggle.Refresh()
 }
 
+// mainScreenWidth is what the widest screen (setup, 520) needs beside the
+// tester panel.
+const mainScreenWidth = 550
+
+// splitOffset gives the main screen 58% of the width, and never less than it
+// needs while the window allows it: the tester panel never hides it.
+func splitOffset(width float32) float64 {
+	off := 0.58
+	if width > 0 {
+		off = max(off, min(float64(mainScreenWidth/width), 0.8))
+	}
+	return off
+}
+
+// keepMainWide lays the split out over the whole area, first moving its
+// divider right when the window became too narrow for the main screen (a
+// divider dragged further right stays where it is).
+type keepMainWide struct{ split *container.Split }
+
+func (k keepMainWide) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	if off := splitOffset(size.Width); k.split.Offset < off {
+		k.split.Offset = off
+	}
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+func (k keepMainWide) MinSize(objs []fyne.CanvasObject) fyne.Size { return k.split.MinSize() }
+
 // ensureTester builds the tester panel the first time it is needed (it is
 // not part of the first frame).
 func (c *Console) ensureTester() {
@@ -304,6 +352,21 @@ func (c *Console) ensureTester() {
 		c.split.Offset = 0.58
 		c.tester.stateChanged(c.state)
 	}
+}
+
+// needsSetupIntro: a first-time setup that nothing was done in yet starts
+// from the "Set up two-step verification" button.
+func (c *Console) needsSetupIntro(st app.State) bool {
+	sv := st.Setup
+	return !c.setupBegun && st.Step == app.StepSetup && sv != nil && sv.Phase == app.SetupOverview &&
+		!sv.Reset && sv.Authenticator == nil && sv.Backup == nil
+}
+
+// BeginSetup leaves the first-time setup's start for Protect Your Account
+// (the "Set up two-step verification" button; scripts call it too).
+func (c *Console) BeginSetup() {
+	c.setupBegun = true
+	c.render()
 }
 
 // TesterOpen reports whether the tester panel is shown.

@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -189,6 +190,15 @@ func TestFirstTimeSetup(t *testing.T) {
 				return st.Step == app.StepSetup && st.Setup.Phase == app.SetupOverview && !st.Busy
 			})
 			s := screenAs[*setupScreen](h)
+			begin := findButton(s.root, "Set up two-step verification")
+			if begin == nil {
+				t.Fatalf("first-time setup does not start from \"Set up two-step verification\": %v", buttonTexts(s.root))
+			}
+			test.Tap(begin)
+			s = screenAs[*setupScreen](h)
+			if !strings.Contains(labelTexts(s.root)+cardTitles(s.root), "Protect Your Account") {
+				t.Errorf("the button does not open Protect Your Account")
+			}
 			test.Tap(findButton(s.root, "Set up mobile app"))
 
 			h.until("pairing", func() bool { return h.con.key == "setup/pairing" && !h.con.State().Busy })
@@ -240,7 +250,7 @@ func TestFirstTimeSetup(t *testing.T) {
 				return st.Step == app.StepSetup && st.Setup.Phase != app.SetupPairing && !st.Busy
 			})
 			if h.con.State().Setup.Phase == app.SetupOverview {
-				test.Tap(findButton(screenAs[*setupScreen](h).root, "Set up backup"))
+				test.Tap(setUpBackupButton(screenAs[*setupScreen](h).root))
 				h.until("backup entry", func() bool { return h.con.key == "setup/backup_entry" && !h.con.State().Busy })
 			}
 			root = screenAs[*setupScreen](h).root
@@ -254,7 +264,7 @@ func TestFirstTimeSetup(t *testing.T) {
 				t.Errorf("version %s: email choice shown = %v, want %v", v, radios == 1, wantEmail)
 			}
 			test.Type(findEntry(root), "+1 555 0142")
-			test.Tap(findButton(root, "Send code"))
+			test.Tap(findButton(root, "Next"))
 
 			h.until("backup code", func() bool { return h.con.key == "setup/backup_code" && !h.con.State().Busy })
 			msgs := h.srv.Outbox(t, "")
@@ -437,6 +447,22 @@ func TestLockoutCountsDown(t *testing.T) {
 	if !strings.Contains(first, "Try again in") || !s.submit.Disabled() {
 		t.Fatalf("lockout shows %q, sign in disabled %v", first, s.submit.Disabled())
 	}
+
+	// The lockout is grace's: bob signs in on this console meanwhile.
+	s.username.SetText("bob")
+	if s.submit.Disabled() || s.alert.Text() != "" {
+		t.Fatalf("for bob: sign in disabled %v, alert %q; want the form usable", s.submit.Disabled(), s.alert.Text())
+	}
+	h.signIn("bob", demoPassword)
+	h.challenge(api.MethodAuthenticatorApp)
+	h.ctl.Cancel()
+	h.idle(app.StepSignedOut)
+	s = screenAs[*signInScreen](h)
+	s.username.SetText("Grace")
+	first = s.alert.Text()
+	if !strings.Contains(first, "Try again in") || !s.submit.Disabled() {
+		t.Fatalf("grace typed again: lockout shows %q, sign in disabled %v", first, s.submit.Disabled())
+	}
 	h.until("the countdown to move", func() bool { return s.alert.Text() != first })
 	offset = time.Until(st.Alert.RetryAt) + time.Second
 	h.until("the lockout to end", func() bool { return s.alert.Text() == "You can try again now." })
@@ -532,9 +558,11 @@ func TestLockoutCountdownDrawsState(t *testing.T) {
 	w, con := NewMainWindow(a, Options{Do: q.Do, Now: func() time.Time { return start.Add(offset) }, Tester: TesterOptions{Version: currentV}})
 	t.Cleanup(w.Close)
 	con.Start(staticController{})
-	con.apply(app.State{Step: app.StepSignedOut, Version: currentV, Seq: 1, Alert: &app.Alert{
-		Kind: app.AlertLockedOut, Message: "Too many attempts.", RetryAfter: 90 * time.Second, RetryAt: start.Add(90 * time.Second)}})
+	con.apply(app.State{Step: app.StepSignedOut, Version: currentV, Seq: 1, Username: "grace",
+		Lockouts: []app.Lockout{{Username: "grace", RetryAt: start.Add(90 * time.Second)}}, Alert: &app.Alert{
+			Kind: app.AlertLockedOut, Message: "Too many attempts.", RetryAfter: 90 * time.Second, RetryAt: start.Add(90 * time.Second)}})
 	s := con.current.(*signInScreen)
+	s.username.SetText("grace")
 	if got := s.alert.Text(); !strings.Contains(got, "Try again in 1:30") || !s.submit.Disabled() {
 		t.Fatalf("lockout shows %q, sign in disabled %v", got, s.submit.Disabled())
 	}
@@ -601,4 +629,36 @@ func TestFillTypesIntoTheLabelledEntry(t *testing.T) {
 	if h.con.Fill("No such field", "x") {
 		t.Error("Fill found a field that does not exist")
 	}
+}
+
+// cardTitles are the titles of the cards in o.
+func cardTitles(o fyne.CanvasObject) string {
+	var b strings.Builder
+	var visit func(fyne.CanvasObject)
+	visit = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Card:
+			b.WriteString(v.Title + "\n")
+			if v.Content != nil {
+				visit(v.Content)
+			}
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				visit(c)
+			}
+		case *container.Scroll:
+			visit(v.Content)
+		}
+	}
+	visit(o)
+	return b.String()
+}
+
+// setUpBackupButton is the overview's button to add the backup: "Set up text
+// message" where text messages are the only backup, else "Set up backup".
+func setUpBackupButton(root fyne.CanvasObject) *widget.Button {
+	if b := findButton(root, "Set up text message"); b != nil {
+		return b
+	}
+	return findButton(root, "Set up backup")
 }

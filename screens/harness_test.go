@@ -88,8 +88,14 @@ func withClock(now func() time.Time) harnessOption {
 
 func newHarness(t *testing.T, v api.ConsoleVersion, opts ...harnessOption) *harness {
 	t.Helper()
+	return newHarnessWith(t, v, app.NewPreferences(app.NewMemoryPrefs()), opts...)
+}
+
+// newHarnessWith is newHarness with the preferences of an earlier run.
+func newHarnessWith(t *testing.T, v api.ConsoleVersion, prefs *app.Preferences, opts ...harnessOption) *harness {
+	t.Helper()
 	a := test.NewTempApp(t)
-	h := &harness{t: t, srv: servertest.Start(t), q: newUIQueue(), prefs: app.NewPreferences(app.NewMemoryPrefs())}
+	h := &harness{t: t, srv: servertest.Start(t), q: newUIQueue(), prefs: prefs}
 	ctl, err := app.NewController(app.Config{ServerURL: h.srv.URL, Version: v, Prefs: h.prefs, Keychain: app.OSKeychain{}})
 	if err != nil {
 		t.Fatalf("controller: %v", err)

@@ -3,7 +3,6 @@ package screens
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/remotesupport/techconsole/app/phone"
@@ -21,7 +20,7 @@ func (v virtualPhone) Codes(ctx context.Context) ([]PhoneCode, error) {
 	for _, a := range v.p.Accounts() {
 		c, err := v.p.Code(ctx, a.Name)
 		if err != nil {
-			errs = append(errs, err)
+			errs = append(errs, sentence(phone.Explain(a.Name, err)))
 			continue
 		}
 		out = append(out, PhoneCode{Account: a.Name, Code: c.Code, Left: c.Remaining, Period: periodOf(a)})
@@ -29,34 +28,49 @@ func (v virtualPhone) Codes(ctx context.Context) ([]PhoneCode, error) {
 	return out, errors.Join(errs...)
 }
 
+// Pushes reads every account's pending pushes; an account that fails does
+// not hide the others' (its error is a sentence for the panel).
 func (v virtualPhone) Pushes(ctx context.Context) ([]PhonePush, error) {
 	var out []PhonePush
+	var errs []error
 	for _, a := range v.p.Accounts() {
 		if !a.Push() {
 			continue
 		}
 		ns, err := v.p.Pending(ctx, a.Name, 0)
 		if err != nil {
-			return out, fmt.Errorf("notifications of %s: %w", a.Name, err)
+			errs = append(errs, sentence(phone.Explain(a.Name, err)))
+			continue
 		}
 		for _, n := range ns {
 			out = append(out, PhonePush{ID: n.ID, Account: a.Name, Username: n.Username, ConsoleVersion: n.ConsoleVersion,
 				ClientAddress: n.ClientAddress, ExpiresAt: n.ExpiresAt})
 		}
 	}
-	return out, nil
+	return out, errors.Join(errs...)
 }
 
 func (v virtualPhone) Decide(ctx context.Context, p PhonePush, approve bool, number string) error {
+	var err error
 	if approve {
-		return v.p.Approve(ctx, p.Account, p.ID, number)
+		err = v.p.Approve(ctx, p.Account, p.ID, number)
+	} else {
+		err = v.p.Deny(ctx, p.Account, p.ID)
 	}
-	return v.p.Deny(ctx, p.Account, p.ID)
+	if err != nil {
+		return sentence(phone.Explain(p.Account, err))
+	}
+	return nil
 }
 
 func (v virtualPhone) Pair(ctx context.Context, otpauthURI string) error {
-	_, err := v.p.Pair(ctx, otpauthURI)
-	return err
+	if _, err := v.p.Pair(ctx, otpauthURI); err != nil {
+		if u, perr := phone.ParseURI(otpauthURI); perr == nil {
+			return sentence(phone.Explain(u.Label(), err))
+		}
+		return sentence("That is not the pairing link (otpauth://…) of an authenticator app.")
+	}
+	return nil
 }
 
 func periodOf(a phone.Account) time.Duration {
@@ -65,3 +79,9 @@ func periodOf(a phone.Account) time.Duration {
 	}
 	return time.Duration(a.Period) * time.Second
 }
+
+// sentence is an error that is already a sentence for people (the tester
+// panel shows it as it is).
+type sentence string
+
+func (s sentence) Error() string { return string(s) }

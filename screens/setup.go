@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/png"
+	"slices"
 	"strings"
 	"time"
 
@@ -45,6 +46,9 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 	case app.SetupVerifyBackupCode:
 		body = s.buildVerifyBackupCode(st)
 	default:
+		if c.needsSetupIntro(st) {
+			return s.buildIntro()
+		}
 		body = s.buildOverview(st)
 	}
 	sub := "Your organisation requires two-step verification. Set up the mobile app and a backup method to continue."
@@ -58,9 +62,25 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 		cancel.SetIcon(theme.NavigateBackIcon())
 	}
 	cancel.Importance = widget.LowImportance
-	card := widget.NewCard("Protect your account", sub, container.NewVBox(
+	card := widget.NewCard("Protect Your Account", sub, container.NewVBox(
 		body, s.alert.object(), s.busy.object(), widget.NewSeparator(), container.NewHBox(layoutSpacer(), cancel)))
 	s.root = centred(520, card)
+	return s
+}
+
+// buildIntro is where a first-time setup starts, as in the product's
+// article: a "Set up two-step verification" button that opens Protect Your
+// Account.
+func (s *setupScreen) buildIntro() *setupScreen {
+	begin := primaryButton("Set up two-step verification", theme.NavigateNextIcon(), s.c.BeginSetup)
+	cancel := widget.NewButtonWithIcon("Cancel sign-in", theme.CancelIcon(), func() { s.c.dispatch(app.Cancel{}) })
+	cancel.Importance = widget.LowImportance
+	card := widget.NewCard("Two-step verification", "Your organisation requires two-step verification for your account.",
+		container.NewVBox(
+			para("It protects your account with a second step after your password: the mobile app on your phone, with a text message as a backup."),
+			container.NewHBox(layoutSpacer(), begin), widget.NewSeparator(), container.NewHBox(layoutSpacer(), cancel)))
+	s.root = centred(520, card)
+	s.first = begin
 	return s
 }
 
@@ -168,6 +188,9 @@ func (s *setupScreen) buildOverview(st app.State) fyne.CanvasObject {
 		editBackup := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
 		if sv.Backup == nil {
 			editBackup.SetText("Set up backup")
+			if len(sv.BackupOptions) == 1 && sv.BackupOptions[0] == api.MethodSMS {
+				editBackup.SetText("Set up text message")
+			}
 		}
 		if sv.Authenticator == nil || sv.Authenticator.Status != api.FactorActive {
 			if sv.Backup == nil {
@@ -277,7 +300,7 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 			dest.SetPlaceHolder("name@example.com")
 		} else {
 			destItem.Text = "Phone number"
-			dest.SetPlaceHolder("+1 555 0100")
+			dest.SetPlaceHolder("+1 555 010 2030")
 		}
 		if sv.Backup != nil && sv.Backup.Method == m && sv.Backup.Label != "" && !strings.Contains(sv.Backup.Label, "•") && !strings.Contains(sv.Backup.Label, "*") {
 			dest.SetText(sv.Backup.Label)
@@ -309,7 +332,7 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 		items = append(items, para("Backup: text message (SMS)."))
 	}
 	prefill(method)
-	send := primaryButton("Send code", theme.MailSendIcon(), nil)
+	send := primaryButton("Next", theme.NavigateNextIcon(), nil)
 	submit := func() {
 		d := strings.TrimSpace(dest.Text)
 		if d == "" {
@@ -324,7 +347,11 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 	dest.OnSubmitted = func(string) { submit() }
 	s.first = dest
 	s.draw = func(st app.State) { setEnabled(!st.Busy, dest, send) }
-	items = append(items, form, hint("Text messages and email are less secure than the mobile app: use them only as a backup."),
+	weaker := "Text messages are less secure than the mobile app: use them only as a backup."
+	if slices.Contains(sv.BackupOptions, api.MethodEmail) {
+		weaker = "Text messages and email are less secure than the mobile app: use them only as a backup."
+	}
+	items = append(items, form, hint(weaker),
 		container.NewHBox(layoutSpacer(), send))
 	return container.NewVBox(items...)
 }

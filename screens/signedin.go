@@ -83,6 +83,9 @@ func (s *signedInScreen) update(st app.State) {
 		s.methods.Add(widget.NewLabel(text))
 	}
 	for _, m := range u.TwoStep.Methods {
+		if !st.Caps.Supports(m) {
+			continue // this console version does not know the method
+		}
 		label := m.Label()
 		if m == u.TwoStep.PrimaryMethod {
 			label += " (primary)"

@@ -1,6 +1,7 @@
 package screens
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -25,8 +26,13 @@ type signInScreen struct {
 	alert    *alertView
 	busy     *busyRow
 	root     fyne.CanvasObject
-	lockedAt time.Time  // RetryAt of the lockout being counted down
-	alerted  *app.Alert // the alert the form was last cleared for
+	// lockedFor is the username whose lockout is on screen ("" when none).
+	lockedFor string
+	ticking   bool
+	alerted   *app.Alert // the alert the form was last cleared for
+	// remembered: the form shows the remembered username and "Keep me signed
+	// in" (they arrive with the first state after the console starts).
+	remembered bool
 }
 
 func newSignInScreen(c *Console) *signInScreen {
@@ -46,6 +52,7 @@ func newSignInScreen(c *Console) *signInScreen {
 	s.keep.SetChecked(st.KeepSignedIn)
 
 	s.username.OnSubmitted = func(string) { c.win.Canvas().Focus(s.password) }
+	s.username.OnChanged = func(string) { s.applyLockout(s.c.state) }
 	s.password.OnSubmitted = func(string) { s.signIn() }
 	s.submit = primaryButton("Sign in", theme.LoginIcon(), s.signIn)
 
@@ -59,14 +66,23 @@ func newSignInScreen(c *Console) *signInScreen {
 	s.server.OnSubmitted = func(string) { s.applyServer() }
 
 	items := []fyne.CanvasObject{form, s.keep, s.alert.object(), container.NewBorder(nil, nil, s.busy.object(), s.submit)}
+	var choose fyne.CanvasObject = layoutSpacer()
+	if c.opts.ChooseServer != nil {
+		b := widget.NewButtonWithIcon("Choose the server…", theme.StorageIcon(), c.showServerChoice)
+		b.Importance = widget.LowImportance
+		choose = container.NewHBox(b)
+	}
 	if c.opts.Embedded {
 		s.server.Disable()
 		adv := widget.NewAccordion(widget.NewAccordionItem("Advanced",
 			container.NewVBox(
 				widget.NewForm(widget.NewFormItem("Server", s.server)),
-				hint("The console runs its own reference server with the demo organisation. Start it with --server URL to use another server."),
+				hint("The console runs its own reference server with the demo organisation (Built-in demo organisation). Choose another server here or in File > Server…; --server wins."),
+				choose,
 			)))
 		items = append(items, adv)
+	} else {
+		items = append(items, choose)
 	}
 	card := widget.NewCard("Sign in", "Technician Console — remote support", container.NewVBox(items...))
 
@@ -166,6 +182,13 @@ func (s *signInScreen) update(st app.State) {
 		setEnabled(false, s.submit)
 		return
 	}
+	if !s.remembered {
+		s.remembered = true
+		if s.username.Text == "" && st.Username != "" {
+			s.username.SetText(st.Username)
+		}
+		s.keep.SetChecked(st.KeepSignedIn)
+	}
 	s.busy.set(st.Busy, st.Activity)
 	if st.Alert != nil && st.Alert.Kind == app.AlertInvalidCredentials && !st.Busy && st.Alert != s.alerted {
 		s.alerted = st.Alert // clear the password once per refusal, not on every redraw
@@ -176,22 +199,38 @@ func (s *signInScreen) update(st app.State) {
 	if st.Alert == nil && st.Notice != "" {
 		s.alert.show(styleInfo, st.Notice)
 	}
-	locked := st.Alert != nil && st.Alert.Kind == app.AlertLockedOut && st.Alert.RetryAt.After(c.now())
-	setEnabled(!st.Busy && !locked, s.submit, s.username, s.password, s.keep)
-	if locked && !s.lockedAt.Equal(st.Alert.RetryAt) {
-		s.lockedAt = st.Alert.RetryAt
-		c.scope.every(time.Second, s.tick)
+	if st.Alert == nil || st.Alert.Kind != app.AlertLockedOut {
+		s.lockedFor = "" // a newer answer replaced the lockout
+	}
+	s.applyLockout(st)
+	if len(st.Lockouts) > 0 && !s.ticking {
+		s.ticking = true
+		c.scope.every(time.Second, func() { s.applyLockout(s.c.state) })
 	}
 }
 
-// tick counts a lockout down and enables the form when it is over.
-func (s *signInScreen) tick() {
-	st := s.c.state
-	if st.Alert == nil || st.Alert.Kind != app.AlertLockedOut {
+// applyLockout counts down the lockout of the username typed, if it has one,
+// with "Sign in" off; any other username signs in as usual (a lockout
+// belongs to the username that earned it).
+func (s *signInScreen) applyLockout(st app.State) {
+	if !s.c.started {
 		return
 	}
-	s.alert.showAlert(st.Alert, s.c.now())
-	if !st.Alert.RetryAt.After(s.c.now()) {
-		setEnabled(!st.Busy, s.submit, s.username, s.password, s.keep)
+	now := s.c.now()
+	typed := s.username.Text
+	retryAt, locked := st.LockedOut(typed, now)
+	setEnabled(!st.Busy, s.username, s.password, s.keep)
+	setEnabled(!st.Busy && !locked, s.submit)
+	lockAlert := st.Alert != nil && st.Alert.Kind == app.AlertLockedOut
+	switch {
+	case locked:
+		s.lockedFor = typed
+		s.alert.show(styleError, fmt.Sprintf("Too many failed attempts for %s: for your security, signing in as %s is paused. Try again in %s.",
+			strings.TrimSpace(typed), strings.TrimSpace(typed), clock(retryAt.Sub(now))))
+	case s.lockedFor != "" && app.SameUsername(s.lockedFor, typed):
+		s.alert.show(styleInfo, "You can try again now.")
+	case s.lockedFor != "" || lockAlert:
+		s.lockedFor = ""
+		s.alert.show(styleError, "") // another username's lockout: not this one's business
 	}
 }

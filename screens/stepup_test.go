@@ -79,6 +79,9 @@ func setupFromTheSignedInSession(t *testing.T, st server.TwoStepState) {
 		return st.Step == app.StepSetup && st.Setup.Phase == app.SetupOverview && !st.Busy
 	})
 
+	if b := findButton(screenAs[*setupScreen](h).root, "Set up two-step verification"); b != nil {
+		test.Tap(b) // nothing set up yet: setup starts from its button
+	}
 	test.Tap(findButton(screenAs[*setupScreen](h).root, "Set up mobile app"))
 	h.until("pairing", func() bool { return h.con.key == "setup/pairing" && !h.con.State().Busy })
 	secret := h.con.State().Setup.Pairing.Secret
@@ -90,14 +93,14 @@ func setupFromTheSignedInSession(t *testing.T, st server.TwoStepState) {
 		return st.Step == app.StepSetup && st.Setup.Phase != app.SetupPairing && !st.Busy
 	})
 	if h.con.State().Setup.Phase == app.SetupOverview {
-		test.Tap(findButton(screenAs[*setupScreen](h).root, "Set up backup"))
+		test.Tap(setUpBackupButton(screenAs[*setupScreen](h).root))
 		h.until("backup entry", func() bool { return h.con.key == "setup/backup_entry" && !h.con.State().Busy })
 	}
 	const phone = "+1 555 0142"
 	stepUpPrompt := func() *challengeScreen {
 		root := screenAs[*setupScreen](h).root
 		test.Type(findEntry(root), phone)
-		test.Tap(findButton(root, "Send code"))
+		test.Tap(findButton(root, "Next"))
 		h.until("step-up prompt", func() bool {
 			st := h.con.State()
 			return st.Step == app.StepChallenge && st.Challenge.Purpose == api.PurposeManageTwoStep && st.Challenge.Active && !st.Busy
@@ -111,7 +114,7 @@ func setupFromTheSignedInSession(t *testing.T, st server.TwoStepState) {
 		return st.Step == app.StepSetup && !st.Busy && st.Notice == "Nothing was changed."
 	})
 	if h.con.key != "setup/backup_entry" {
-		test.Tap(findButton(screenAs[*setupScreen](h).root, "Set up backup"))
+		test.Tap(setUpBackupButton(screenAs[*setupScreen](h).root))
 		h.until("backup entry", func() bool { return h.con.key == "setup/backup_entry" && !h.con.State().Busy })
 	}
 	// The server wants a fresh second factor: the new app's next code (the

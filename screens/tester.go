@@ -139,7 +139,8 @@ func newTesterPanel(c *Console) *testerPanel {
 			container.NewVBox(container.NewBorder(nil, nil, nil, refresh, t.outboxMsg), t.outbox)))
 	}
 	sections = append(sections, widget.NewCard("What this version does", "", t.capsGrid))
-	t.root = container.NewVScroll(container.NewPadded(container.NewVBox(sections...)))
+	// scrolls both ways: in a narrow window the panel yields, not the screen
+	t.root = container.NewScroll(container.NewPadded(container.NewVBox(sections...)))
 	return t
 }
 
@@ -174,7 +175,7 @@ func (t *testerPanel) pair() {
 		err := t.c.opts.Tester.Phone.Pair(ctx, uri)
 		t.c.do(func() {
 			if err != nil {
-				t.phoneMsg.show(styleError, "Could not pair: "+err.Error())
+				t.phoneMsg.show(styleError, err.Error())
 				t.stateChanged(t.c.state)
 				return
 			}
@@ -282,7 +283,7 @@ func (t *testerPanel) refreshCodes() {
 
 func (t *testerPanel) drawCodes(codes []PhoneCode, err error) {
 	if err != nil && len(codes) == 0 {
-		t.phoneMsg.show(styleWarning, "Could not read the codes: "+err.Error())
+		t.phoneMsg.show(styleWarning, err.Error())
 	}
 	if len(codes) == 0 {
 		if len(t.codes.Objects) == 0 {
@@ -334,8 +335,10 @@ func (t *testerPanel) poll() {
 
 func (t *testerPanel) drawPushes(pushes []PhonePush, err error) {
 	if err != nil {
-		t.phoneMsg.show(styleWarning, "Could not read notifications: "+err.Error())
-		return
+		t.phoneMsg.show(styleWarning, err.Error())
+		if len(pushes) == 0 {
+			return
+		}
 	}
 	ids := make([]string, len(pushes))
 	for i, p := range pushes {
@@ -376,7 +379,7 @@ func (t *testerPanel) pushRow(p PhonePush) fyne.CanvasObject {
 			err := t.c.opts.Tester.Phone.Decide(ctx, p, ok, n)
 			t.c.do(func() {
 				if err != nil {
-					t.phoneMsg.show(styleError, "Could not answer the notification: "+err.Error())
+					t.phoneMsg.show(styleError, err.Error())
 					approve.Enable()
 					deny.Enable()
 					return

@@ -142,9 +142,17 @@ func (a *alertView) showAlert(al *app.Alert, now time.Time) {
 	case app.AlertKeychain, app.AlertBusy, app.AlertResendTooSoon:
 		style = styleWarning
 	case app.AlertLockedOut:
-		if left := al.RetryAt.Sub(now); !al.RetryAt.IsZero() && left > 0 {
+		left := al.RetryAt.Sub(now)
+		switch {
+		case al.RetryAt.IsZero():
+		case al.Code == api.CodeTooManyPushes && left > 0:
+			// only notifications are paused: codes still sign in
+			msg, style = fmt.Sprintf("Too many notifications were sent to your phone. You can send another in %s; meanwhile, use another method if you have one.", clock(left)), styleWarning
+		case al.Code == api.CodeTooManyPushes:
+			msg, style = "You can send another notification now.", styleInfo
+		case left > 0:
 			msg = fmt.Sprintf("Too many attempts. For your security, signing in is paused. Try again in %s.", clock(left))
-		} else if !al.RetryAt.IsZero() {
+		default:
 			msg, style = "You can try again now.", styleInfo
 		}
 	}

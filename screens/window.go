@@ -24,6 +24,33 @@ func WindowTitle(consoleVersion string) string {
 func NewMainWindow(a fyne.App, opts Options) (fyne.Window, *Console) {
 	w := a.NewWindow(WindowTitle(opts.Tester.Version.String()))
 	c := NewConsole(w, opts)
-	w.Resize(fyne.NewSize(1000, 700))
+	w.SetMainMenu(c.mainMenu(a))
+	w.Resize(rememberedSize(a.Preferences()))
+	a.Lifecycle().SetOnStopped(func() { rememberSize(a.Preferences(), w.Canvas().Size()) })
 	return w, c
+}
+
+// Window size preferences (Fyne offers no window position to remember).
+const (
+	prefWindowWidth  = "window_width"
+	prefWindowHeight = "window_height"
+)
+
+var defaultWindowSize = fyne.NewSize(1000, 700)
+
+// rememberedSize is the window's size when the console last stopped, or the
+// default; a size too small to use is not restored.
+func rememberedSize(p fyne.Preferences) fyne.Size {
+	w, h := p.Float(prefWindowWidth), p.Float(prefWindowHeight)
+	if w < 640 || h < 480 {
+		return defaultWindowSize
+	}
+	return fyne.NewSize(float32(w), float32(h))
+}
+
+func rememberSize(p fyne.Preferences, s fyne.Size) {
+	if s.Width >= 640 && s.Height >= 480 {
+		p.SetFloat(prefWindowWidth, float64(s.Width))
+		p.SetFloat(prefWindowHeight, float64(s.Height))
+	}
 }

@@ -23,7 +23,8 @@ type credential struct {
 
 func public(rt server.Route) bool {
 	switch rt.Path {
-	case api.PathLogin, api.PathRefresh, api.PathDeviceRegister, api.PathOpenAPI, api.PathDevOutbox:
+	case api.PathLogin, api.PathRefresh, api.PathDeviceRegister, api.PathOpenAPI, api.PathDevOutbox,
+		api.PathServerInfo: // who the server is (a stable id, name, version): nothing of any member
 		return true
 	}
 	return false

@@ -101,7 +101,7 @@ func TestConsoleFilesAndLogHoldNoSecret(t *testing.T) {
 	settle(app.StepSignedIn)
 
 	// What the keychain holds is secret too: the refresh token and the phone's entries.
-	for _, svc := range []string{app.ServiceName(r.Base)} {
+	for _, svc := range []string{app.ServiceName(app.ServerKeyOf(r.Inst.Server.ID()))} {
 		if tok, err := kc.Get(context.Background(), svc, "erin"); err == nil {
 			secrets = append(secrets, tok)
 		} else {

@@ -23,11 +23,12 @@ func TestTOTPCodeAcceptedOnce(t *testing.T) {
 	ch := r.Challenge(t, mfa, api.ChallengeRequest{Method: api.MethodAuthenticatorApp})
 	r.Verify(t, mfa, ch.ChallengeID, code)
 	// The same code on a new sign-in, and the previous step's code (still
-	// inside the ±1 window) are both refused.
+	// inside the ±1 window) are both refused, as codes already used (which
+	// count as wrong ones).
 	for _, c := range []string{code, prev} {
 		mfa := r.LoginState(t, "bob", api.StateMFARequired).MFAToken
 		ch := r.Challenge(t, mfa, api.ChallengeRequest{Method: api.MethodAuthenticatorApp})
-		r.Fail(t, "POST", api.PathChallengeVerify(ch.ChallengeID), mfa, api.VerifyRequest{Code: c}, http.StatusUnauthorized, api.CodeInvalidCode)
+		r.Fail(t, "POST", api.PathChallengeVerify(ch.ChallengeID), mfa, api.VerifyRequest{Code: c}, http.StatusUnauthorized, api.CodeCodeAlreadyUsed)
 	}
 	// The used challenge is closed.
 	r.Fail(t, "POST", api.PathChallengeVerify(ch.ChallengeID), mfa, api.VerifyRequest{Code: code}, http.StatusGone, api.CodeChallengeClosed)

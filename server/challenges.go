@@ -259,7 +259,11 @@ func (s *Server) handleVerifyChallenge(w http.ResponseWriter, r *http.Request) e
 			return err
 		}
 		if !ok {
-			return s.wrongChallengeCode(ctx, tx, &ch, p)
+			err := s.wrongChallengeCode(ctx, tx, &ch, p)
+			if ch.Method == api.MethodAuthenticatorApp && s.totpReplayed(tx, ch.FactorID, code) {
+				alreadyUsed(err)
+			}
+			return err
 		}
 		resp, err = s.passChallenge(ctx, tx, p, ch)
 		return err
@@ -306,6 +310,34 @@ func (s *Server) passChallenge(ctx context.Context, tx Tx, p principal, ch Chall
 		return api.AuthResponse{}, err
 	}
 	return s.challengeOutcome(ctx, tx, p, ch)
+}
+
+// totpReplayed reports whether code is right for a time step the factor
+// already accepted (a code used twice), so that the member hears to wait
+// for the next code rather than that it is wrong.
+func (s *Server) totpReplayed(tx Tx, factorID, code string) bool {
+	f, err := tx.Factor(factorID)
+	if err != nil {
+		return false
+	}
+	secret, err := s.seal.open(f.Secret, f.ID)
+	if err != nil {
+		return false
+	}
+	step, ok := matchTOTP(string(secret), code, s.now())
+	return ok && step <= f.LastStep
+}
+
+// alreadyUsed turns the invalid_code answer inside err into
+// code_already_used (attempts_left stays: it counts as a wrong code).
+func alreadyUsed(err error) {
+	var r refusal
+	if !errors.As(err, &r) {
+		return
+	}
+	if he, ok := r.answer.(*httpError); ok && he.p.Code == api.CodeInvalidCode {
+		he.p.Code, he.p.Type, he.p.Detail = api.CodeCodeAlreadyUsed, api.ProblemType(api.CodeCodeAlreadyUsed), "that code was already used; wait for the next one"
+	}
 }
 
 // wrongChallengeCode counts a wrong code against the challenge and against

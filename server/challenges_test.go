@@ -120,16 +120,20 @@ func TestTOTPReplayIsRefused(t *testing.T) {
 	code := c.totpCode(secret)
 	c.verify(r.MFAToken, ch.ChallengeID, code)
 
-	// A second sign-in within the same 30 s: the same code is refused.
+	// A second sign-in within the same 30 s: the same code is refused, as a
+	// code already used (counted like a wrong one), so the member waits for
+	// the next one instead of doubting it.
 	r2 := c.loginState("henry", api.StateMFARequired)
 	ch2 := c.startChallenge(r2.MFAToken, api.MethodAuthenticatorApp)
-	c.fail("POST", api.PathChallengeVerify(ch2.ChallengeID), r2.MFAToken, api.VerifyRequest{Code: code}, http.StatusUnauthorized, api.CodeInvalidCode)
+	c.fail("POST", api.PathChallengeVerify(ch2.ChallengeID), r2.MFAToken, api.VerifyRequest{Code: code}, http.StatusUnauthorized, api.CodeCodeAlreadyUsed)
+	// A wrong code is still just wrong.
+	c.fail("POST", api.PathChallengeVerify(ch2.ChallengeID), r2.MFAToken, api.VerifyRequest{Code: wrongTOTP(code)}, http.StatusUnauthorized, api.CodeInvalidCode)
 	// So is the previous step's code (±1 step, but not at or before the last used one).
 	prev := c.clock.Now()
 	c.clock.Advance(-30 * time.Second)
 	old := c.totpCode(secret)
 	c.clock.Set(prev)
-	c.fail("POST", api.PathChallengeVerify(ch2.ChallengeID), r2.MFAToken, api.VerifyRequest{Code: old}, http.StatusUnauthorized, api.CodeInvalidCode)
+	c.fail("POST", api.PathChallengeVerify(ch2.ChallengeID), r2.MFAToken, api.VerifyRequest{Code: old}, http.StatusUnauthorized, api.CodeCodeAlreadyUsed)
 	// The next time step's code passes.
 	c.clock.Advance(30 * time.Second)
 	c.verify(r2.MFAToken, ch2.ChallengeID, c.totpCode(secret))
@@ -365,4 +369,13 @@ func TestCodeTypedWithSeparators(t *testing.T) {
 			c.verify(r.MFAToken, ch.ChallengeID, typed)
 		})
 	}
+}
+
+// wrongTOTP is a 6-digit code that differs from code in every digit.
+func wrongTOTP(code string) string {
+	b := []byte(code)
+	for i := range b {
+		b[i] = '0' + (b[i]-'0'+5)%10
+	}
+	return string(b)
 }

@@ -44,6 +44,9 @@ var waitQuery = queryDoc{"wait", "seconds to wait for a change (0-30)", true}
 func (s *Server) routeTable() []route {
 	idPath := func(base, rest string) string { return base + "/{id}" + rest }
 	return []route{
+		{method: "GET", path: api.PathServerInfo, handler: s.handleServerInfo, doc: opDoc{tag: "auth", summary: "Who this server is: a stable id (the same across restarts and addresses), its name and version",
+			status: 200, answer: api.ServerInfo{}}},
+
 		// Sign-in and sessions.
 		{method: "POST", path: api.PathLogin, handler: s.handleLogin, doc: opDoc{tag: "auth", summary: "Sign in with username and password (and the device cookie of an earlier sign-in); a right password earns a fresh device cookie",
 			body: api.LoginRequest{}, status: 200, answer: api.AuthResponse{}, errs: "401:invalid_credentials 429:too_many_attempts 503:busy"}},
@@ -64,7 +67,7 @@ func (s *Server) routeTable() []route {
 			auth:    []string{secMFA, secAccess}, status: 200, answer: api.ChallengeStatus{}, query: []queryDoc{waitQuery}, errs: "404:not_found"}},
 		{method: "POST", path: idPath(api.PathChallenges, "/verify"), handler: s.handleVerifyChallenge, doc: opDoc{tag: "challenges",
 			summary: "Answer a challenge with a code", auth: []string{secMFA, secAccess}, body: api.VerifyRequest{}, status: 200,
-			answer: api.AuthResponse{}, errs: "401:invalid_code 404:not_found 410:challenge_expired,challenge_failed,challenge_closed 429:too_many_attempts"}},
+			answer: api.AuthResponse{}, errs: "401:invalid_code,code_already_used 404:not_found 410:challenge_expired,challenge_failed,challenge_closed 429:too_many_attempts"}},
 		{method: "POST", path: idPath(api.PathChallenges, "/resend"), handler: s.handleResendChallenge, doc: opDoc{tag: "challenges",
 			summary: "Send a new SMS/email code (the old one stops working)", auth: []string{secMFA, secAccess}, status: 200,
 			answer: api.Challenge{}, errs: "404:not_found 410:challenge_expired 429:resend_too_soon"}},

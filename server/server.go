@@ -62,6 +62,7 @@ type Server struct {
 	routes http.Handler
 	// publicURL: Config.PublicURL, else set by Serve from its listener.
 	publicURL atomic.Pointer[string]
+	id        string // stable identity (server_info.go)
 	// demoDevices: the demo push devices' tokens, when this Open seeded them.
 	demoDevices map[string]string
 	// Operations (ops.go, metrics.go): metrics, and requests being answered.
@@ -126,6 +127,10 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	s.seal = seal
 	s.device = newDeviceCookies(key)
 	if err := s.bootstrap(ctx); err != nil {
+		s.store.Close()
+		return nil, err
+	}
+	if s.id, err = s.loadID(ctx); err != nil {
 		s.store.Close()
 		return nil, err
 	}

@@ -47,10 +47,17 @@ type Account struct {
 	// Server is the server the phone gets pushes from ("" when not registered).
 	Server   string `json:"server,omitempty"`
 	DeviceID string `json:"device_id,omitempty"`
+	// ServerID is the stable id the server reported at pairing (GET
+	// /server-info): when that server answers at another address, Follow
+	// moves the account there.
+	ServerID string `json:"server_id,omitempty"`
 }
 
 // Push reports whether the account is registered for pushes.
 func (a Account) Push() bool { return a.Server != "" }
+
+// errNotPush: the account was paired without push_url.
+var errNotPush = errors.New("not registered for notifications (it was paired without push_url)")
 
 // Phone is a virtual phone. Safe for concurrent use.
 type Phone struct {
@@ -160,6 +167,7 @@ func (p *Phone) Pair(ctx context.Context, raw string) (Account, error) {
 			return Account{}, fmt.Errorf("keep the device token in the keychain: %w", err)
 		}
 		acct.Server, acct.DeviceID = u.ServerURL(), reg.DeviceID
+		acct.ServerID = serverID(ctx, cl)
 	} else if err := p.kc.Delete(ctx, KeychainService, acct.Name+"/device"); err != nil {
 		return Account{}, err
 	}
@@ -182,6 +190,9 @@ func (p *Phone) AddDevice(ctx context.Context, raw, server, deviceToken string) 
 	}
 	acct := p.accountFor(u)
 	acct.Server = server
+	if cl, err := client.New(server, p.clientOpts...); err == nil {
+		acct.ServerID = serverID(ctx, cl)
+	}
 	if err := p.kc.Set(ctx, KeychainService, acct.Name+"/totp", u.Secret); err != nil {
 		return Account{}, fmt.Errorf("keep the secret in the keychain: %w", err)
 	}
@@ -206,7 +217,47 @@ func (p *Phone) MoveDevice(ctx context.Context, name, server string) error {
 		return err
 	}
 	a.Server = server
+	if cl, err := client.New(server, p.clientOpts...); err == nil {
+		a.ServerID = serverID(ctx, cl)
+	}
 	return p.put(a)
+}
+
+// Follow points every push-registered account paired with the server of
+// serverID at url, where that server answers now (the device tokens stay:
+// the server is the same). It returns the names of the accounts it moved.
+func (p *Phone) Follow(serverID, url string) ([]string, error) {
+	if serverID == "" {
+		return nil, nil
+	}
+	url, err := client.NormalizeURL(url)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	var moved []string
+	for i, a := range p.accounts {
+		if a.Push() && a.ServerID == serverID && a.Server != url {
+			p.accounts[i].Server = url
+			moved = append(moved, a.Name)
+		}
+	}
+	p.mu.Unlock()
+	if len(moved) == 0 {
+		return nil, nil
+	}
+	return moved, p.save()
+}
+
+// serverID asks the server its stable id, "" when it reports none.
+func serverID(ctx context.Context, cl *client.Client) string {
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	info, err := cl.ServerInfo(ctx)
+	if err != nil {
+		return ""
+	}
+	return info.ID
 }
 
 func (p *Phone) accountFor(u URI) Account {
@@ -308,7 +359,7 @@ func (p *Phone) device(ctx context.Context, name string) (*client.Client, string
 		return nil, "", err
 	}
 	if !a.Push() {
-		return nil, "", fmt.Errorf("%s is not registered for notifications (it was paired without push_url)", a.Name)
+		return nil, "", fmt.Errorf("%s: %w", a.Name, errNotPush)
 	}
 	tok, err := p.kc.Get(ctx, KeychainService, a.Name+"/device")
 	if err != nil {

@@ -37,11 +37,14 @@ type backend struct {
 	// adminPassword opens the embedded server's Admin Center; "" keeps it
 	// closed (a random password nobody sees).
 	adminPassword string
+	// clientOpts go to every client (a private CA's roots).
+	clientOpts []client.Option
 	// adminOut is told where the Admin Center is (stderr; a buffer in tests).
 	adminOut io.Writer
 	console  *screens.Console
 
 	mu     sync.Mutex
+	local  string // the embedded server's URL
 	ctl    *app.Controller
 	phone  screens.Phone
 	dev    *client.Client
@@ -85,12 +88,14 @@ func (b *backend) start() error {
 		Prefs:     b.prefs,
 		Keychain:  app.OSKeychain{},
 		Logger:    b.log,
+
+		ClientOptions: b.clientOpts,
 	})
 	if err != nil {
 		fyne.Do(func() { b.console.StartFailed("Cannot talk to the server: " + err.Error()) })
 		return fmt.Errorf("controller: %w", err)
 	}
-	dev, err := client.New(url, client.WithVersion(b.version))
+	dev, err := client.New(url, append([]client.Option{client.WithVersion(b.version)}, b.clientOpts...)...)
 	if err != nil {
 		return fmt.Errorf("client: %w", err)
 	}
@@ -130,9 +135,9 @@ func (b *backend) startServer() (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", fmt.Errorf("create %s: %w", dir, err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := listenStable(dir, b.log)
 	if err != nil {
-		return "", fmt.Errorf("listen: %w", err)
+		return "", err
 	}
 	url := "http://" + ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -152,13 +157,41 @@ func (b *backend) startServer() (string, error) {
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ctx, ln) }()
 	b.mu.Lock()
-	b.srv, b.stop, b.served = srv, cancel, served
+	b.srv, b.stop, b.served, b.local = srv, cancel, served, url
 	b.mu.Unlock()
 	if b.adminPassword != "" && b.adminOut != nil {
 		// where, never the password: it is the one the tester chose
 		fmt.Fprintf(b.adminOut, "Admin Center: %s/admin/ (user admin, the password given with --admin-password)\n", url)
 	}
 	return url, nil
+}
+
+// addressFile keeps the embedded server's address in its data folder, so that
+// the next start listens on the same port: the Admin Center link and the
+// phone's pairings stay valid across restarts.
+const addressFile = "embedded-address"
+
+// listenStable listens on the address of the last start, or on a new port on
+// 127.0.0.1 when there was none or it is taken now (and remembers that one).
+func listenStable(dir string, log *slog.Logger) (net.Listener, error) {
+	path := filepath.Join(dir, addressFile)
+	if b, err := os.ReadFile(path); err == nil {
+		if host, _, err := net.SplitHostPort(string(b)); err == nil && host == "127.0.0.1" {
+			ln, err := net.Listen("tcp", string(b))
+			if err == nil {
+				return ln, nil
+			}
+			log.Warn("the embedded server's usual port is taken; it listens on a new one (phone pairings move with it)", "err", err)
+		}
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	if err := os.WriteFile(path, []byte(ln.Addr().String()), 0o600); err != nil {
+		log.Warn("the embedded server's port is not remembered", "err", err)
+	}
+	return ln, nil
 }
 
 // releaseHashMemory returns the embedded server's password-hashing scratch
@@ -195,9 +228,19 @@ func (b *backend) openPhone(serverURL string) (*phone.Phone, error) {
 	} else {
 		_ = kc.Delete(ctx, phone.KeychainService, "probe")
 	}
-	ph, err := phone.Open(path, kc)
+	ph, err := phone.Open(path, kc, phone.WithClientOptions(b.clientOpts...))
 	if err != nil {
 		return nil, fmt.Errorf("open the virtual phone: %w", err)
+	}
+	// Accounts paired with this server (during setup, say) follow it when it
+	// answers at another address than at pairing.
+	if id := b.serverID(ctx, serverURL); id != "" {
+		moved, err := ph.Follow(id, serverURL)
+		if err != nil {
+			b.log.Warn("the virtual phone did not follow the server", "err", err)
+		} else if len(moved) > 0 {
+			b.log.Info("the virtual phone follows the server to its new address", "accounts", len(moved), "url", serverURL)
+		}
 	}
 	if !b.embedded {
 		return ph, nil // pair accounts with the QR code on screen or cmd/authenticator
@@ -208,6 +251,25 @@ func (b *backend) openPhone(serverURL string) (*phone.Phone, error) {
 		}
 	}
 	return ph, nil
+}
+
+// serverID is the stable id of the server at url ("" when it reports none).
+func (b *backend) serverID(ctx context.Context, url string) string {
+	b.mu.Lock()
+	srv := b.srv
+	b.mu.Unlock()
+	if srv != nil {
+		return srv.ID()
+	}
+	cl, err := client.New(url, append([]client.Option{client.WithVersion(b.version)}, b.clientOpts...)...)
+	if err != nil {
+		return ""
+	}
+	info, err := cl.ServerInfo(ctx)
+	if err != nil {
+		return ""
+	}
+	return info.ID
 }
 
 // demoAccounts is the embedded server's demo organisation: with the demo
@@ -292,6 +354,31 @@ func (b *backend) setServer(url string) error {
 	return ctl.SetServer(url)
 }
 
+// chooseServer is File > Server…: addr "" is the built-in demo organisation.
+// The choice is remembered (the next start honours it unless --server is
+// given) and applies at the next sign-in.
+func (b *backend) chooseServer(addr string) (string, error) {
+	ctl := b.controller()
+	if ctl == nil {
+		return "", errors.New("the console is still starting: try again in a moment")
+	}
+	if addr != "" {
+		return "", ctl.SetServer(addr) // checks the address and remembers it
+	}
+	b.mu.Lock()
+	local := b.local
+	b.mu.Unlock()
+	if local == "" {
+		b.prefs.SetServerURL("")
+		return "The built-in demo organisation starts with the console: quit and start it again to use it.", nil
+	}
+	if err := ctl.SetServer(local); err != nil {
+		return "", err
+	}
+	b.prefs.SetServerURL("") // "built-in", not this start's address
+	return "", nil
+}
+
 func (b *backend) outbox(ctx context.Context) ([]api.OutboxMessage, error) {
 	b.mu.Lock()
 	dev := b.dev
@@ -318,7 +405,7 @@ func (b *backend) Codes(ctx context.Context) ([]screens.PhoneCode, error) {
 func (b *backend) Pair(ctx context.Context, uri string) error {
 	ph := b.phoneOrNil()
 	if ph == nil {
-		return errors.New("the phone is not ready")
+		return errors.New("the virtual phone is still starting: try again in a moment")
 	}
 	return ph.Pair(ctx, uri)
 }
@@ -333,7 +420,7 @@ func (b *backend) Pushes(ctx context.Context) ([]screens.PhonePush, error) {
 func (b *backend) Decide(ctx context.Context, p screens.PhonePush, approve bool, number string) error {
 	ph := b.phoneOrNil()
 	if ph == nil {
-		return errors.New("the phone is not ready")
+		return errors.New("the virtual phone is still starting: try again in a moment")
 	}
 	return ph.Decide(ctx, p, approve, number)
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/remotesupport/techconsole/app"
 	"github.com/remotesupport/techconsole/assets"
 	"github.com/remotesupport/techconsole/client"
+	_ "github.com/remotesupport/techconsole/cmd/techconsole/internal/quietlocale" // before Fyne reads the locale
 	"github.com/remotesupport/techconsole/internal/buildinfo"
 	"github.com/remotesupport/techconsole/screens"
 	"github.com/remotesupport/techconsole/server"
@@ -28,6 +29,7 @@ const appID = "com.remotesupport.techconsole"
 
 type flags struct {
 	server         string
+	caFile         string
 	version        string
 	dataDir        string
 	adminPassword  string
@@ -41,6 +43,7 @@ type flags struct {
 func parseFlags() flags {
 	var f flags
 	flag.StringVar(&f.server, "server", "", "URL of a standalone authserver (default: run the reference server in-process)")
+	flag.StringVar(&f.caFile, "ca-file", "", "PEM file of a private certificate authority to trust for https:// servers, besides the system's")
 	flag.StringVar(&f.version, "console-version", "", "emulated console version major.minor.build (default: the remembered one, else "+client.DefaultVersion.String()+")")
 	flag.StringVar(&f.dataDir, "data-dir", "", "folder of the embedded server's database (default: the user's config folder + techconsole)")
 	flag.StringVar(&f.adminPassword, "admin-password", os.Getenv("AUTHSERVER_ADMIN_PASSWORD"),
@@ -88,11 +91,23 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 		defer os.RemoveAll(dir)
 		f.dataDir = dir
 	}
-	b := &backend{prefs: prefs, version: version, log: log, embedded: f.server == "", serverURL: f.server, dataDir: f.dataDir, adminPassword: f.adminPassword, adminOut: os.Stderr}
+	// --server wins; else the server chosen in File > Server…, else the
+	// built-in demo organisation (always for a script)
+	embedded := f.server == "" && (f.script != "" || prefs.ServerURL() == "")
+	b := &backend{prefs: prefs, version: version, log: log, embedded: embedded, serverURL: f.server, dataDir: f.dataDir, adminPassword: f.adminPassword, adminOut: os.Stderr}
+	if f.caFile != "" {
+		cfg, err := app.TLSConfig(f.caFile)
+		if err != nil {
+			return fmt.Errorf("--ca-file: %w", err)
+		}
+		b.clientOpts = append(b.clientOpts, client.WithTLSConfig(cfg))
+	}
 	opts := screens.Options{
 		Embedded:  b.embedded,
-		ServerURL: f.server,
+		ServerURL: shownServer(f.server, embedded, prefs),
 		SetServer: b.setServer,
+
+		ChooseServer: b.chooseServer,
 		Tester: screens.TesterOptions{
 			Version:    version,
 			SetVersion: b.setVersion,
@@ -142,6 +157,15 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 	w.ShowAndRun()
 	b.close()
 	return nil
+}
+
+// shownServer is the address the sign-in screen and File > Server… show:
+// --server, else the remembered choice; "" for the built-in organisation.
+func shownServer(flagValue string, embedded bool, prefs *app.Preferences) string {
+	if flagValue != "" || embedded {
+		return flagValue
+	}
+	return prefs.ServerURL()
 }
 
 // pickVersion is --console-version, else the remembered version, else the default.

@@ -264,9 +264,13 @@ func (s *shooter) legacyEmailOnly() error {
 
 func (s *shooter) firstTimeSetup() error {
 	s.login("erin")
-	if err := s.waitShot("setup overview", func(st app.State) bool {
+	if err := s.waitShot("setup start", func(st app.State) bool {
 		return st.Step == app.StepSetup && st.Setup.Phase == app.SetupOverview && !st.Busy
-	}, "setup-first-time"); err != nil {
+	}, "setup-start"); err != nil {
+		return err
+	}
+	onUI(s.b.console.BeginSetup)
+	if err := s.shot("setup-first-time"); err != nil {
 		return err
 	}
 	s.ctl.Dispatch(app.StartPairing{})

@@ -1,0 +1,128 @@
+package screens
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/remotesupport/techconsole/app"
+)
+
+// TestSignInShowsRememberedChoices: the username of the last sign-in and the
+// "Keep me signed in" choice, kept in the preferences, are on the form when
+// the console starts (the form is drawn before the controller is attached).
+func TestSignInShowsRememberedChoices(t *testing.T) {
+	prefs := app.NewPreferences(app.NewMemoryPrefs())
+	prefs.SetLastUsername("grace")
+	prefs.SetKeepSignedIn(true)
+	h := newHarnessWith(t, currentV, prefs)
+	h.idle(app.StepSignedOut)
+	s := screenAs[*signInScreen](h)
+	if s.username.Text != "grace" || !s.keep.Checked {
+		t.Errorf("form shows username %q, keep me signed in %v; want grace, ticked", s.username.Text, s.keep.Checked)
+	}
+}
+
+// TestPhonePanelSpeaksInSentences: an account whose server does not answer
+// is reported in a sentence that says what to do, not as a Go error.
+func TestPhonePanelSpeaksInSentences(t *testing.T) {
+	h := newHarness(t, currentV)
+	d := demo(t, "alice")
+	if _, err := h.phone.AddDevice(context.Background(), d.OTPAuthURI, "http://127.0.0.1:1", "gone-device-token"); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(h.con.toggle)
+	tp := h.con.tester
+	h.until("the phone's message", func() bool { return tp.phoneMsg.Text() != "" })
+	got := tp.phoneMsg.Text()
+	if !strings.Contains(got, "cannot reach the server") {
+		t.Errorf("panel says %q, want that the phone cannot reach the server", got)
+	}
+	for _, raw := range []string{"dial tcp", "connection refused", "GET /api", "unreachable at"} {
+		if strings.Contains(got, raw) {
+			t.Errorf("panel says %q: a Go error, not a sentence (%q)", got, raw)
+		}
+	}
+}
+
+// TestMenuBar: File (Server…, Sign out, Quit), View (Tester panel on
+// Ctrl+T, a menu shortcut, so it works while a text field has the focus),
+// Help (About).
+func TestMenuBar(t *testing.T) {
+	h := newHarness(t, currentV)
+	m := h.win.MainMenu()
+	if m == nil {
+		t.Fatal("no menu bar")
+	}
+	var got []string
+	var tester *fyne.MenuItem
+	for _, menu := range m.Items {
+		for _, it := range menu.Items {
+			if it.IsSeparator {
+				continue
+			}
+			got = append(got, menu.Label+">"+it.Label)
+			if it.Label == "Tester panel" {
+				tester = it
+			}
+		}
+	}
+	want := "File>Server… File>Sign out File>Quit View>Tester panel Help>About " + AppName
+	if strings.Join(got, " ") != want {
+		t.Errorf("menu bar: %q, want %q", strings.Join(got, " "), want)
+	}
+	if tester == nil || tester.Shortcut == nil || tester.Shortcut.ShortcutName() != toggleTesterShortcut.ShortcutName() {
+		t.Fatalf("Tester panel item has no Ctrl+T shortcut: %+v", tester)
+	}
+	tester.Action()
+	if !h.con.TesterOpen() {
+		t.Error("View > Tester panel does not open the panel")
+	}
+}
+
+// TestTesterPanelLeavesTheMainScreen: at 1000×700 and 800×600 the tester
+// panel leaves the main screen the width of its widest card (setup, 520),
+// also when the window shrinks with the panel open.
+func TestTesterPanelLeavesTheMainScreen(t *testing.T) {
+	h := newHarness(t, currentV)
+	test.Tap(h.con.toggle)
+	for _, sz := range []fyne.Size{{Width: 1000, Height: 700}, {Width: 800, Height: 600}} {
+		h.win.Resize(sz)
+		h.q.drain()
+		body, panel := h.con.body.Size().Width, h.con.tester.object().Size().Width
+		if body < 530 || panel < 200 {
+			t.Errorf("%v×%v: main screen %v wide, tester panel %v; want at least 530 and 200", sz.Width, sz.Height, body, panel)
+		}
+	}
+}
+
+// TestSignInOffersTheServerChoice: the sign-in screen opens the same server
+// choice as File > Server….
+func TestSignInOffersTheServerChoice(t *testing.T) {
+	h := newHarness(t, currentV, func(_ *harness, o *Options) {
+		o.ChooseServer = func(string) (string, error) { return "", nil }
+	})
+	h.idle(app.StepSignedOut)
+	s := screenAs[*signInScreen](h)
+	var b *widget.Button
+	walk(s.root, func(o fyne.CanvasObject) {
+		if a, ok := o.(*widget.Accordion); ok {
+			for _, it := range a.Items {
+				if found := findButton(it.Detail, "Choose the server…"); found != nil {
+					b = found
+				}
+			}
+		}
+	})
+	if b == nil {
+		t.Fatal("no \"Choose the server…\" on the sign-in screen")
+	}
+	test.Tap(b)
+	if h.win.Canvas().Overlays().Top() == nil {
+		t.Error("the server choice did not open")
+	}
+}
