@@ -91,6 +91,8 @@ type State struct {
 
 	Challenge *ChallengeView
 	Setup     *SetupView
+	// TwoStep is the signed-in two-step page (StepTwoStep).
+	TwoStep *TwoStepView
 
 	// Alert is the problem to show, nil when none.
 	Alert *Alert
