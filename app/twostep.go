@@ -29,8 +29,8 @@ const (
 // TwoStepView is the "Two-step verification" page.
 type TwoStepView struct {
 	Phase TwoStepPhase
-	// Methods are the member's factors this console version can use, as the
-	// server reports them (label masked by the server).
+	// Methods are the member's factors (active or reset) this console
+	// version can use, as the server reports them (label masked by the server).
 	Methods []api.Factor
 	// SentTo is where the code for the new phone went (masked).
 	SentTo string
@@ -97,7 +97,9 @@ func (c *Controller) loadTwoStep(o *op, notice string) {
 	caps := o.caps()
 	methods := make([]api.Factor, 0, len(status.Factors))
 	for _, f := range status.Factors {
-		if caps.Supports(f.Method) { // email stays hidden from consoles that cannot use it
+		// Email stays hidden from consoles that cannot use it; a phone
+		// whose code was never entered is no method yet.
+		if caps.Supports(f.Method) && f.Status != api.FactorPending {
 			methods = append(methods, f)
 		}
 	}

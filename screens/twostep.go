@@ -46,8 +46,7 @@ func (s *twoStepScreen) object() fyne.CanvasObject { return s.root }
 func (s *twoStepScreen) focus() fyne.Focusable     { return s.first }
 
 func (s *twoStepScreen) cancelButton(text string) *widget.Button {
-	b := widget.NewButtonWithIcon(text, theme.CancelIcon(), func() { s.c.dispatch(app.Cancel{}) })
-	return b
+	return widget.NewButtonWithIcon(text, theme.CancelIcon(), func() { s.c.dispatch(app.Cancel{}) })
 }
 
 // buildList shows each method with its status and masked label.
