@@ -3,6 +3,7 @@ package screens
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -63,21 +64,21 @@ func TestChangeBackupPhoneFromTheTwoStepPage(t *testing.T) {
 	})
 
 	// Cancel on the step-up: nothing changed, nothing sent to the new phone.
-	typePhone := func() {
+	typePhone := func(phone string) {
 		test.Tap(findButton(screenAs[*twoStepScreen](h).root, "Change backup phone"))
 		h.untilTwoStep(app.TwoStepPhone)
 		e := screenAs[*twoStepScreen](h).first.(*widget.Entry)
-		test.Type(e, newPhone)
+		test.Type(e, phone)
 		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter submits
 	}
-	typePhone()
+	typePhone(newPhone)
 	test.Tap(h.stepUp(api.MethodAuthenticatorApp).cancel)
 	h.until("nothing changed after the step-up", func() bool {
 		st := h.con.State()
 		return st.Step == app.StepTwoStep && !st.Busy && st.TwoStep.Phase == app.TwoStepList && st.Notice == "Nothing was changed."
 	})
 
-	typePhone()
+	typePhone(newPhone)
 	c := h.stepUp(api.MethodAuthenticatorApp)
 	if len(h.srv.Outbox(t, newPhone)) != 0 {
 		t.Fatal("a code went to the new phone before the step-up")
@@ -144,4 +145,40 @@ func TestLegacyConsoleTwoStepPageHidesEmail(t *testing.T) {
 	}
 	test.Tap(findButton(p.root, "Back"))
 	h.signedIn("carol")
+}
+
+// TestCancelOnTheNewPhoneCodeKeepsTheOldPhone: Cancel after the code went to
+// the new phone leaves the old phone the backup, and the new phone's code
+// goes unused.
+func TestCancelOnTheNewPhoneCodeKeepsTheOldPhone(t *testing.T) {
+	h := newHarness(t, currentV)
+	bob := demo(t, "bob")
+	const newPhone = "+1 555 0188"
+	h.signIn("bob", demoPassword)
+	h.enterCode(h.challenge(api.MethodAuthenticatorApp), "bob")
+	p := h.openTwoStep(h.signedIn("bob"))
+	test.Tap(findButton(p.root, "Change backup phone"))
+	h.untilTwoStep(app.TwoStepPhone)
+	test.Type(screenAs[*twoStepScreen](h).first.(*widget.Entry), newPhone)
+	test.Tap(findButton(screenAs[*twoStepScreen](h).root, "Next"))
+	// The app's next code: the one used to sign in is not accepted twice.
+	test.Type(h.stepUp(api.MethodAuthenticatorApp).code, totpCodeAt(t, bob.TOTPSecret, time.Now().Add(30*time.Second)))
+	h.untilTwoStep(app.TwoStepCode)
+	if len(h.srv.Outbox(t, newPhone)) != 1 {
+		t.Fatal("no code went to the new phone after the step-up")
+	}
+	test.Tap(findButton(screenAs[*twoStepScreen](h).root, "Cancel"))
+	h.until("nothing changed", func() bool {
+		st := h.con.State()
+		return st.Step == app.StepTwoStep && !st.Busy && st.TwoStep.Phase == app.TwoStepList && st.Notice == "Nothing was changed."
+	})
+	if got := labelTexts(screenAs[*twoStepScreen](h).root); !strings.Contains(got, "0102") || strings.Contains(got, "0188") {
+		t.Errorf("after Cancel the page shows %q, want the old phone (…0102) only", got)
+	}
+	// Opened again, the page still lists only the old phone.
+	test.Tap(findButton(screenAs[*twoStepScreen](h).root, "Back"))
+	p = h.openTwoStep(h.signedIn("bob"))
+	if got := labelTexts(p.root); !strings.Contains(got, "0102") || strings.Contains(got, "0188") {
+		t.Errorf("the page opened again shows %q, want the old phone (…0102) only", got)
+	}
 }
