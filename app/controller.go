@@ -270,6 +270,9 @@ func (c *Controller) Dispatch(ev Event) {
 	case SignOut:
 		c.SignOut()
 	default:
+		if c.dispatchTwoStep(ev) {
+			return
+		}
 		c.log.Warn("unknown event", "type", fmt.Sprintf("%T", ev))
 	}
 }

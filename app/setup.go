@@ -136,7 +136,7 @@ func (c *Controller) finishFactorChange(o *op, stepUp string) {
 	retry := o.session().afterStepUp
 	o.update(func(s *State, ss *session) {
 		ss.afterStepUp = nil
-		s.Step, s.Challenge = StepSetup, nil
+		s.Step, s.Challenge = afterFactorStep(s), nil
 	})
 	if retry == nil {
 		o.fail(errors.New("no change of your two-step verification is waiting"))

@@ -98,7 +98,7 @@ func (c *Controller) askFirst(o *op, purpose api.Purpose) {
 			case api.PurposeLogin:
 				s.Step = StepNoMethod
 			case api.PurposeManageTwoStep:
-				s.Step = StepSetup
+				s.Step = afterFactorStep(s)
 			default:
 				s.Step = StepChangePassword
 			}
@@ -400,7 +400,11 @@ func (c *Controller) Cancel() {
 			case api.PurposeManageTwoStep:
 				o.update(func(s *State, ss *session) {
 					ss.afterStepUp = nil
-					s.Step, s.Challenge, s.Alert, s.Notice = StepSetup, nil, nil, "Nothing was changed."
+					s.Step, s.Challenge, s.Alert, s.Notice = afterFactorStep(s), nil, nil, "Nothing was changed."
+					if s.Step == StepTwoStep {
+						ss.backupFactorID = ""
+						s.TwoStep.Phase, s.TwoStep.SentTo = TwoStepList, ""
+					}
 				})
 				return
 			}
@@ -422,6 +426,8 @@ func (c *Controller) Cancel() {
 				return
 			}
 			c.toSignedOut(o, nil, "Setup cancelled. Sign in again to finish it.")
+		case StepTwoStep:
+			c.cancelTwoStep(o)
 		case StepNoMethod:
 			c.toSignedOut(o, nil, "")
 		case StepChangePassword:
@@ -467,7 +473,7 @@ func (c *Controller) signedIn(o *op, tokens *api.Tokens, user *api.User, notice 
 		ss.tokens, ss.user = tokens, user
 		ss.mfaToken, ss.setupBearer, ss.challengeID, ss.backupFactorID = "", "", "", ""
 		s.Step, s.User, s.Username = StepSignedIn, user, user.Username
-		s.Challenge, s.Setup, s.Alert, s.Notice = nil, nil, warn, notice
+		s.Challenge, s.Setup, s.TwoStep, s.Alert, s.Notice = nil, nil, nil, warn, notice
 	})
 }
 
@@ -484,7 +490,7 @@ func (c *Controller) toSignedOut(o *op, alert *Alert, notice string) {
 	o.update(func(s *State, ss *session) {
 		keep := ss.keep
 		*ss = session{keep: keep}
-		s.Step, s.User, s.Challenge, s.Setup = StepSignedOut, nil, nil, nil
+		s.Step, s.User, s.Challenge, s.Setup, s.TwoStep = StepSignedOut, nil, nil, nil, nil
 		s.Alert, s.Notice = alert, notice
 		s.Version, s.Caps, s.Server = c.version, CapabilitiesOf(c.version), c.server
 	})

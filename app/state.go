@@ -13,7 +13,8 @@
 //     buttons), State.Alert (inline error or warning with what to do next),
 //     State.Notice (one-line success message), and the step's view:
 //     State.Challenge for StepChallenge, State.Setup for StepSetup,
-//     State.User for StepSignedIn and StepChangePassword.
+//     State.User for StepSignedIn and StepChangePassword, State.TwoStep for
+//     StepTwoStep.
 //   - forwards the user's actions as method calls (ctl.Login(...),
 //     ctl.SubmitCode(...), ctl.Cancel(), ...) or, equivalently, as event values
 //     through ctl.Dispatch(app.Login{...}). Every action returns at once: the
@@ -91,6 +92,8 @@ type State struct {
 
 	Challenge *ChallengeView
 	Setup     *SetupView
+	// TwoStep is the signed-in two-step page (StepTwoStep).
+	TwoStep *TwoStepView
 
 	// Alert is the problem to show, nil when none.
 	Alert *Alert

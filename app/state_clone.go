@@ -31,6 +31,11 @@ func (s State) clone() State {
 		v.BackupOptions = slices.Clone(v.BackupOptions)
 		s.Setup = &v
 	}
+	if s.TwoStep != nil {
+		v := *s.TwoStep
+		v.Methods = slices.Clone(v.Methods)
+		s.TwoStep = &v
+	}
 	if s.Alert != nil {
 		a := *s.Alert
 		a.Missing = slices.Clone(a.Missing)

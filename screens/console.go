@@ -228,6 +228,10 @@ func screenKey(s app.State) string {
 		if s.Setup != nil {
 			return "setup/" + string(s.Setup.Phase)
 		}
+	case app.StepTwoStep:
+		if s.TwoStep != nil {
+			return "two_step/" + string(s.TwoStep.Phase)
+		}
 	}
 	return string(s.Step)
 }
@@ -271,6 +275,8 @@ func (c *Console) build(s app.State) screen {
 		return newSignedInScreen(c)
 	case app.StepChangePassword:
 		return newPasswordScreen(c)
+	case app.StepTwoStep:
+		return newTwoStepScreen(c, s)
 	}
 	return newSignInScreen(c)
 }
@@ -383,7 +389,7 @@ func (c *Console) versionChanged() {
 
 func (c *Console) escape() {
 	switch c.state.Step {
-	case app.StepChallenge, app.StepNoMethod, app.StepChangePassword, app.StepSetup:
+	case app.StepChallenge, app.StepNoMethod, app.StepChangePassword, app.StepSetup, app.StepTwoStep:
 		c.dispatch(app.Cancel{})
 	}
 }

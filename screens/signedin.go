@@ -24,6 +24,7 @@ type signedInScreen struct {
 	notice  *alertView
 	busy    *busyRow
 	change  *widget.Button
+	twoStep *widget.Button
 	signOut *widget.Button
 	root    fyne.CanvasObject
 }
@@ -35,6 +36,7 @@ func newSignedInScreen(c *Console) *signedInScreen {
 	s.group = widget.NewLabel("")
 	s.methods = container.NewVBox()
 	s.change = widget.NewButtonWithIcon("Change password", theme.DocumentCreateIcon(), func() { c.dispatch(app.OpenChangePassword{}) })
+	s.twoStep = widget.NewButtonWithIcon("Two-step verification", theme.AccountIcon(), func() { c.dispatch(app.OpenTwoStep{}) })
 	s.signOut = widget.NewButtonWithIcon("Sign out", theme.LogoutIcon(), func() { c.dispatch(app.SignOut{}) })
 	form := widget.NewForm(
 		widget.NewFormItem("Username", s.who),
@@ -47,7 +49,7 @@ func newSignedInScreen(c *Console) *signedInScreen {
 		s.notice.object(),
 		s.busy.object(),
 		widget.NewSeparator(),
-		container.NewHBox(s.change, layoutSpacer(), s.signOut),
+		container.NewHBox(s.change, s.twoStep, layoutSpacer(), s.signOut),
 	))
 	s.root = centred(460, s.card)
 	return s
@@ -102,7 +104,7 @@ func (s *signedInScreen) update(st app.State) {
 	default:
 		s.notice.show(styleSuccess, "")
 	}
-	setEnabled(!st.Busy, s.change, s.signOut)
+	setEnabled(!st.Busy, s.change, s.twoStep, s.signOut)
 }
 
 func roleText(roles []api.Role) string {

@@ -196,6 +196,14 @@ func (s *shooter) signedInAndPassword() error {
 	if _, err := s.wait("signed in", idle(app.StepSignedIn)); err != nil {
 		return err
 	}
+	s.ctl.Dispatch(app.OpenTwoStep{})
+	if err := s.waitShot("two-step page", idle(app.StepTwoStep), "two-step"); err != nil {
+		return err
+	}
+	s.ctl.Dispatch(app.Cancel{})
+	if _, err := s.wait("signed in", idle(app.StepSignedIn)); err != nil {
+		return err
+	}
 	s.ctl.Dispatch(app.SignOut{})
 	_, err := s.wait("signed out", idle(app.StepSignedOut))
 	return err

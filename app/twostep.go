@@ -1,0 +1,252 @@
+package app
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/client"
+)
+
+// StepTwoStep is the signed-in "Two-step verification" page (State.TwoStep):
+// the member's methods, and changing the backup phone.
+const StepTwoStep Step = "two_step"
+
+// TwoStepPhase is the part of the "Two-step verification" page on screen.
+type TwoStepPhase string
+
+// Two-step page phases.
+const (
+	// TwoStepList lists the methods; actions: ChangeBackupPhone, Cancel (back
+	// to the signed-in page).
+	TwoStepList TwoStepPhase = "list"
+	// TwoStepPhone asks for the new backup phone; actions: SetBackupPhone, Cancel.
+	TwoStepPhone TwoStepPhase = "phone"
+	// TwoStepCode asks for the code sent to SentTo; actions: ConfirmBackupPhone, Cancel.
+	TwoStepCode TwoStepPhase = "code"
+)
+
+// TwoStepView is the "Two-step verification" page.
+type TwoStepView struct {
+	Phase TwoStepPhase
+	// Methods are the member's factors (active or reset) this console
+	// version can use, as the server reports them (label masked by the server).
+	Methods []api.Factor
+	// SentTo is where the code for the new phone went (masked).
+	SentTo string
+}
+
+// OpenTwoStep shows the "Two-step verification" page.
+type OpenTwoStep struct{}
+
+// ChangeBackupPhone asks for a new backup phone on the two-step page.
+type ChangeBackupPhone struct{}
+
+// SetBackupPhone sends a code to the new backup phone (after a step-up).
+type SetBackupPhone struct{ Phone string }
+
+// ConfirmBackupPhone confirms the new backup phone with its code.
+type ConfirmBackupPhone struct{ Code string }
+
+func (OpenTwoStep) event()        {}
+func (ChangeBackupPhone) event()  {}
+func (SetBackupPhone) event()     {}
+func (ConfirmBackupPhone) event() {}
+
+// dispatchTwoStep runs the two-step page events; it reports whether ev was one.
+func (c *Controller) dispatchTwoStep(ev Event) bool {
+	switch e := ev.(type) {
+	case OpenTwoStep:
+		c.OpenTwoStep()
+	case ChangeBackupPhone:
+		c.ChangeBackupPhone()
+	case SetBackupPhone:
+		c.SetBackupPhone(e.Phone)
+	case ConfirmBackupPhone:
+		c.ConfirmBackupPhone(e.Code)
+	default:
+		return false
+	}
+	return true
+}
+
+// OpenTwoStep loads the member's methods and shows the two-step page.
+func (c *Controller) OpenTwoStep() {
+	c.startIfNotWaiting("Loading your two-step verification…", func(o *op) {
+		if o.session().tokens == nil || o.c.State().Step != StepSignedIn {
+			o.update(func(*State, *session) {})
+			return
+		}
+		c.loadTwoStep(o, "")
+	})
+}
+
+// loadTwoStep reads the factors with the access token and shows the list.
+func (c *Controller) loadTwoStep(o *op, notice string) {
+	ss := o.session()
+	var status *api.TwoStepStatus
+	err := c.withAccess(o, func(access string) error {
+		var err error
+		status, err = ss.cl.TwoStep(o.ctx, access)
+		return err
+	})
+	if err != nil {
+		c.twoStepFailed(o, err)
+		return
+	}
+	caps := o.caps()
+	methods := make([]api.Factor, 0, len(status.Factors))
+	for _, f := range status.Factors {
+		// Email stays hidden from consoles that cannot use it; a phone
+		// whose code was never entered is no method yet.
+		if caps.Supports(f.Method) && f.Status != api.FactorPending {
+			methods = append(methods, f)
+		}
+	}
+	o.update(func(s *State, ss *session) {
+		ss.backupFactorID = ""
+		s.Step, s.Challenge, s.Alert, s.Notice = StepTwoStep, nil, nil, notice
+		s.TwoStep = &TwoStepView{Phase: TwoStepList, Methods: methods}
+	})
+}
+
+// twoStepFailed ends the session when the server no longer accepts it, else
+// shows the error on the page.
+func (c *Controller) twoStepFailed(o *op, err error) {
+	if endsSession(err) {
+		c.sessionEnded(o, err, "Your session has ended. Sign in again.")
+		return
+	}
+	o.fail(err)
+}
+
+func (c *Controller) onTwoStepPage(o *op) (session, bool) {
+	ss := o.session()
+	st := o.c.State()
+	if st.Step != StepTwoStep || st.TwoStep == nil || ss.tokens == nil || ss.cl == nil {
+		o.update(func(*State, *session) {})
+		return ss, false
+	}
+	return ss, true
+}
+
+// ChangeBackupPhone shows the new-phone field.
+func (c *Controller) ChangeBackupPhone() {
+	c.startIfNotWaiting("", func(o *op) {
+		if _, ok := c.onTwoStepPage(o); !ok {
+			return
+		}
+		o.update(func(s *State, ss *session) {
+			ss.backupFactorID = ""
+			s.TwoStep.Phase, s.TwoStep.SentTo, s.Alert, s.Notice = TwoStepPhone, "", nil, ""
+		})
+	})
+}
+
+// SetBackupPhone sends a code to the new backup phone. The server asks for a
+// manage_two_step step-up first (askStepUp); that step-up then covers the
+// confirmation too.
+func (c *Controller) SetBackupPhone(phone string) {
+	phone = strings.TrimSpace(phone)
+	c.startIfNotWaiting("Sending a code…", func(o *op) {
+		ss, ok := c.onTwoStepPage(o)
+		if !ok {
+			return
+		}
+		if phone == "" {
+			o.refuse(AlertError, "Enter your mobile phone number.")
+			return
+		}
+		var send setupCall
+		send = func(o *op, ss session, stepUp string) {
+			sent, err := ss.cl.StartSMS(o.ctx, ss.tokens.AccessToken, phone, stepUp)
+			if c.askStepUp(o, err, stepUp, send) {
+				return
+			}
+			if client.IsCode(err, api.CodeValidation) {
+				o.update(func(s *State, _ *session) { s.TwoStep.Phase = TwoStepPhone })
+				o.refuse(AlertError, badDestination(api.MethodSMS))
+				return
+			}
+			if err != nil {
+				c.twoStepFailed(o, err)
+				return
+			}
+			o.update(func(s *State, ss *session) {
+				ss.backupFactorID = sent.FactorID
+				s.Step, s.Challenge = StepTwoStep, nil
+				s.TwoStep.Phase, s.TwoStep.SentTo, s.Alert, s.Notice = TwoStepCode, sent.SentTo, nil, ""
+			})
+		}
+		send(o, ss, "")
+	})
+}
+
+// ConfirmBackupPhone confirms the new phone with the code it received; the
+// server then replaces the old backup phone with it.
+func (c *Controller) ConfirmBackupPhone(code string) {
+	code = api.NormalizeCode(code)
+	c.mu.Lock()
+	key := codeKey("backup-phone", c.sess.backupFactorID, code)
+	c.mu.Unlock()
+	if !c.claimCode(key) {
+		return
+	}
+	c.startIfNotWaiting("Checking the code…", func(o *op) {
+		confirmed := false
+		defer func() {
+			if !confirmed {
+				c.releaseCode(key)
+			}
+		}()
+		ss, ok := c.onTwoStepPage(o)
+		if !ok {
+			return
+		}
+		if ss.backupFactorID == "" {
+			o.refuse(AlertError, "Send a code to your new phone first.")
+			return
+		}
+		if !api.ValidCode(code) {
+			o.refuse(AlertInvalidCode, fmt.Sprintf("Enter the %d-digit code.", api.CodeDigits))
+			return
+		}
+		var confirm setupCall
+		confirm = func(o *op, ss session, stepUp string) {
+			_, err := ss.cl.ConfirmFactor(o.ctx, ss.tokens.AccessToken, ss.backupFactorID, code, stepUp)
+			if c.askStepUp(o, err, stepUp, confirm) {
+				return
+			}
+			if err != nil {
+				c.twoStepFailed(o, err)
+				return
+			}
+			confirmed = true
+			c.log.Info("backup phone changed")
+			c.loadTwoStep(o, "Your backup phone was changed.")
+		}
+		confirm(o, ss, "")
+	})
+}
+
+// cancelTwoStep leaves a change on the two-step page (nothing was changed),
+// or the page itself.
+func (c *Controller) cancelTwoStep(o *op) {
+	o.update(func(s *State, ss *session) {
+		if s.TwoStep == nil || s.TwoStep.Phase == TwoStepList {
+			s.Step, s.TwoStep, s.Alert, s.Notice = StepSignedIn, nil, nil, ""
+			return
+		}
+		ss.backupFactorID, ss.afterStepUp = "", nil
+		s.TwoStep.Phase, s.TwoStep.SentTo, s.Alert, s.Notice = TwoStepList, "", nil, "Nothing was changed."
+	})
+}
+
+// afterFactorStep is the step a manage_two_step step-up returns to: the
+// two-step page when the change started there, else setup.
+func afterFactorStep(s *State) Step {
+	if s.TwoStep != nil && s.Setup == nil {
+		return StepTwoStep
+	}
+	return StepSetup
+}
