@@ -76,6 +76,19 @@ func main() {
 // the log, moves an older console's data to the data folder and runs the
 // window.
 func startConsole(f flags, start time.Time) error {
+	if f.measureStartup && f.emptyWindow {
+		// no console at all: the benchmark's baseline runs beside one
+		return run(f, start, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	}
+	if f.script != "" && f.dataDir == "" {
+		// a script starts from the documented demo organisation every time
+		dir, err := os.MkdirTemp("", "techconsole-script-")
+		if err != nil {
+			return fmt.Errorf("script data folder: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		f.dataDir = dir
+	}
 	dir, err := dataFolder(f.dataDir)
 	if err != nil {
 		return err
