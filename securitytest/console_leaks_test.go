@@ -11,6 +11,7 @@ import (
 
 	"github.com/remotesupport/techconsole/app"
 	"github.com/remotesupport/techconsole/app/phone"
+	"github.com/remotesupport/techconsole/internal/desktop"
 	"github.com/remotesupport/techconsole/server"
 )
 
@@ -26,10 +27,15 @@ func TestConsoleFilesAndLogHoldNoSecret(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var logs syncBuffer
+	// the console's log file, as the console opens it in its state folder
+	logFile, err := desktop.OpenLog(filepath.Join(dir, "state"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { logFile.Close() })
 	kc := &app.MemoryKeychain{}
 	ctl, err := app.NewController(app.Config{ServerURL: r.Base, Keychain: kc, Prefs: app.NewPreferences(prefs),
-		Logger: slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+		Logger: slog.New(slog.NewTextHandler(logFile, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +135,11 @@ func TestConsoleFilesAndLogHoldNoSecret(t *testing.T) {
 			}
 		}
 	}
-	logText := logs.String()
+	logBytes, err := os.ReadFile(logFile.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	logText := string(logBytes)
 	if !strings.Contains(logText, "signed in") {
 		t.Fatalf("the console log shows no sign-in: %.300s", logText)
 	}

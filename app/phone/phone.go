@@ -19,19 +19,22 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
 	"github.com/remotesupport/techconsole/client"
+	"github.com/remotesupport/techconsole/internal/desktop"
 )
 
 // KeychainService holds the phone's secrets.
 const KeychainService = "TechnicianConsole Virtual Phone"
 
 // DefaultPath is the account list shared by the tester panel and
-// cmd/authenticator, so that both are the same virtual phone.
+// cmd/authenticator, so that both are the same virtual phone: in the user's
+// data folder (an older console's, in the configuration folder, moves there
+// at the console's next start).
 func DefaultPath() string {
-	dir, err := os.UserConfigDir()
+	dir, err := desktop.DataDir()
 	if err != nil {
 		dir = "."
 	}
-	return filepath.Join(dir, "techconsole", "phone.json")
+	return filepath.Join(dir, "phone.json")
 }
 
 // Account is one paired account, without its secrets.

@@ -21,6 +21,7 @@ import (
 	"github.com/remotesupport/techconsole/app"
 	"github.com/remotesupport/techconsole/app/phone"
 	"github.com/remotesupport/techconsole/client"
+	"github.com/remotesupport/techconsole/internal/desktop"
 	"github.com/remotesupport/techconsole/screens"
 	"github.com/remotesupport/techconsole/server"
 )
@@ -54,18 +55,17 @@ type backend struct {
 	closed bool
 }
 
-// dataFolder is where the embedded server keeps its SQLite file.
+// dataFolder is where the embedded server keeps its SQLite file and the
+// virtual phone its accounts: --data-dir, else the user's data folder.
 func dataFolder(override string) (string, error) {
 	if override != "" {
 		return override, nil
 	}
-	base, err := os.UserConfigDir()
+	dir, err := desktop.DataDir()
 	if err != nil {
-		if base, err = os.UserCacheDir(); err != nil {
-			return "", fmt.Errorf("no folder for the embedded server's data: %w", err)
-		}
+		return "", fmt.Errorf("no folder for the console's data: %w", err)
 	}
-	return filepath.Join(base, "techconsole"), nil
+	return dir, nil
 }
 
 // start opens the embedded server (when there is one), makes the controller
@@ -146,7 +146,7 @@ func (b *backend) startServer() (string, error) {
 		Dev:           true,
 		Demo:          true,
 		AdminPassword: cmp.Or(b.adminPassword, rand.Text()),
-		Logger:        b.log,
+		Logger:        slog.New(atLeast{b.log.Handler(), slog.LevelWarn}),
 		PublicURL:     url,
 	})
 	if err != nil {
@@ -217,7 +217,7 @@ func releaseHashMemory(srv *server.Server) func(app.State) {
 func (b *backend) openPhone(serverURL string) (*phone.Phone, error) {
 	path := phone.DefaultPath() // the same phone as cmd/authenticator
 	if b.dataDir != "" {
-		path = filepath.Join(b.dataDir, "phone.json")
+		path = filepath.Join(b.dataDir, "phone.json") // the default data folder's is DefaultPath
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -429,4 +429,24 @@ func (b *backend) phoneOrNil() screens.Phone {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.phone
+}
+
+// atLeast passes on records of level min and above: the embedded server logs
+// every request and audit event at Info, which a desktop app's log need not
+// hold (a standalone authserver keeps them).
+type atLeast struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h atLeast) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h atLeast) WithAttrs(attrs []slog.Attr) slog.Handler {
+	return atLeast{h.Handler.WithAttrs(attrs), h.min}
+}
+
+func (h atLeast) WithGroup(name string) slog.Handler {
+	return atLeast{h.Handler.WithGroup(name), h.min}
 }

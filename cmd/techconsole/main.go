@@ -8,6 +8,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"time"
@@ -21,6 +22,7 @@ import (
 	"github.com/remotesupport/techconsole/client"
 	_ "github.com/remotesupport/techconsole/cmd/techconsole/internal/quietlocale" // before Fyne reads the locale
 	"github.com/remotesupport/techconsole/internal/buildinfo"
+	"github.com/remotesupport/techconsole/internal/desktop"
 	"github.com/remotesupport/techconsole/screens"
 	"github.com/remotesupport/techconsole/server"
 )
@@ -45,7 +47,7 @@ func parseFlags() flags {
 	flag.StringVar(&f.server, "server", "", "URL of a standalone authserver (default: run the reference server in-process)")
 	flag.StringVar(&f.caFile, "ca-file", "", "PEM file of a private certificate authority to trust for https:// servers, besides the system's")
 	flag.StringVar(&f.version, "console-version", "", "emulated console version major.minor.build (default: the remembered one, else "+client.DefaultVersion.String()+")")
-	flag.StringVar(&f.dataDir, "data-dir", "", "folder of the embedded server's database (default: the user's config folder + techconsole)")
+	flag.StringVar(&f.dataDir, "data-dir", "", "folder of the embedded server's database, the virtual phone and the one-console lock (default: the user's data folder + techconsole, ~/.local/share/techconsole)")
 	flag.StringVar(&f.adminPassword, "admin-password", os.Getenv("AUTHSERVER_ADMIN_PASSWORD"),
 		"embedded server only: password of the master administrator \"admin\", to use the Admin Center at /admin (default $AUTHSERVER_ADMIN_PASSWORD; unset: random, never shown)")
 	flag.StringVar(&f.script, "script", "", "drive the window through a script and exit: screenshots")
@@ -64,11 +66,63 @@ func main() {
 		fmt.Println(buildinfo.Read().String("techconsole"))
 		return
 	}
-	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	if err := run(f, start, log); err != nil {
+	if err := startConsole(f, start); err != nil {
 		fmt.Fprintln(os.Stderr, "techconsole:", err)
 		os.Exit(1)
 	}
+}
+
+// startConsole takes the data folder's lock (one console per user), opens
+// the log, moves an older console's data to the data folder and runs the
+// window.
+func startConsole(f flags, start time.Time) error {
+	if f.measureStartup && f.emptyWindow {
+		// no console at all: the benchmark's baseline runs beside one
+		return run(f, start, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	}
+	if f.script != "" && f.dataDir == "" {
+		// a script starts from the documented demo organisation every time
+		dir, err := os.MkdirTemp("", "techconsole-script-")
+		if err != nil {
+			return fmt.Errorf("script data folder: %w", err)
+		}
+		defer os.RemoveAll(dir)
+		f.dataDir = dir
+	}
+	dir, err := dataFolder(f.dataDir)
+	if err != nil {
+		return err
+	}
+	lock, err := desktop.Lock(dir)
+	if err != nil {
+		return err
+	}
+	defer lock.Close()
+	log, closeLog := openLog()
+	defer closeLog()
+	if f.dataDir == "" {
+		desktop.MoveOldData(dir, log)
+	}
+	log.Info("techconsole started", "version", buildinfo.Read().String("techconsole"), "data", dir, "pid", os.Getpid())
+	f.dataDir = dir
+	return run(f, start, log)
+}
+
+// openLog logs to stderr and to the state folder's console.log; to stderr
+// alone when that file cannot be written.
+func openLog() (*slog.Logger, func()) {
+	opts := &slog.HandlerOptions{Level: slog.LevelInfo}
+	dir, err := desktop.StateDir()
+	var file *os.File
+	if err == nil {
+		file, err = desktop.OpenLog(dir)
+	}
+	if err != nil {
+		log := slog.New(slog.NewTextHandler(os.Stderr, opts))
+		log.Warn("the console logs to stderr only", "err", err)
+		return log, func() {}
+	}
+	return slog.New(slog.NewTextHandler(io.MultiWriter(os.Stderr, file), opts)), func() { file.Close() }
 }
 
 func run(f flags, start time.Time, log *slog.Logger) error {
@@ -81,15 +135,6 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 	version, err := pickVersion(f.version, prefs)
 	if err != nil {
 		return err
-	}
-	if f.script != "" && f.dataDir == "" {
-		// a script starts from the documented demo organisation every time
-		dir, err := os.MkdirTemp("", "techconsole-script-")
-		if err != nil {
-			return fmt.Errorf("script data folder: %w", err)
-		}
-		defer os.RemoveAll(dir)
-		f.dataDir = dir
 	}
 	// --server wins; else the server chosen in File > Server…, else the
 	// built-in demo organisation (always for a script)
