@@ -13,7 +13,7 @@ import (
 // WCAG 2.2 AA minimum contrast ratios.
 const (
 	normalText = 4.5 // 1.4.3, text under 18pt (14pt bold)
-	nonText    = 3.0 // 1.4.11, focus indicators and large text
+	nonText    = 3.0 // 1.4.11 and 2.4.13: control outlines, focus indicators; also large text
 )
 
 // luminance is the WCAG relative luminance of c drawn over an opaque under.
@@ -83,6 +83,8 @@ func TestThemeContrast(t *testing.T) {
 		{"focused entry border", theme.ColorNamePrimary, theme.ColorNameInputBackground, "", nonText},
 		{"focused entry border on the window", theme.ColorNamePrimary, theme.ColorNameBackground, "", nonText},
 		{"checked box", theme.ColorNamePrimary, theme.ColorNameBackground, "", nonText},
+		{"unchecked box or radio outline", theme.ColorNameInputBorder, theme.ColorNameBackground, "", nonText},
+		{"entry border", theme.ColorNameInputBorder, theme.ColorNameInputBackground, "", nonText},
 	}
 	variants := []struct {
 		name string

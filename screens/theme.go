@@ -10,7 +10,8 @@ import (
 // consoleTheme is Fyne's default theme with the colours that fall short of
 // WCAG 2.2 AA contrast replaced (contrast_test.go checks every pair): the
 // stock bright green, red, orange and blue carry white text at well under
-// 4.5:1, and the stock disabled and placeholder greys are barely visible.
+// 4.5:1, and the stock disabled, placeholder and input-border greys (the outline
+// of entries, check boxes and radio buttons) are barely visible.
 type consoleTheme struct{ fyne.Theme }
 
 // newConsoleTheme is the console's theme in both variants.
@@ -46,6 +47,7 @@ var (
 		theme.ColorNameForegroundOnWarning: rgb(0xffffff),
 		theme.ColorNameDisabled:            rgb(0x6b6b6b),
 		theme.ColorNamePlaceHolder:         rgb(0x6b6b6b),
+		theme.ColorNameInputBorder:         rgb(0x858585),
 	}
 	darkPalette = map[fyne.ThemeColorName]color.Color{
 		theme.ColorNamePrimary:             rgb(0x6ea0ff),
@@ -58,5 +60,6 @@ var (
 		theme.ColorNameWarning:             rgb(0xffa726),
 		theme.ColorNameForegroundOnWarning: rgb(0x171718),
 		theme.ColorNameDisabled:            rgb(0x9a9a9a),
+		theme.ColorNameInputBorder:         rgb(0x7a7a7a),
 	}
 )
