@@ -104,7 +104,7 @@ func (s *challengeScreen) buildPush(p api.Purpose) []fyne.CanvasObject {
 	s.number.Alignment = fyne.TextAlignCenter
 	s.waiting = widget.NewLabelWithStyle("Waiting for approval on your phone", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	s.progress = widget.NewProgressBarInfinite()
-	s.again = widget.NewButtonWithIcon("Send another notification", theme.MailSendIcon(), func() {
+	s.again = widget.NewButtonWithIcon("Send another notification", methodIcon(api.MethodAppNotification), func() {
 		s.c.dispatch(app.ChooseMethod{Method: api.MethodAppNotification})
 	})
 	s.again.Importance = widget.HighImportance

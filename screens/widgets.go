@@ -13,6 +13,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
+	"github.com/remotesupport/techconsole/assets"
 )
 
 // columnLayout gives its objects one fixed width (or less when the window is
@@ -209,17 +210,19 @@ func newCodeEntry(n int, onComplete func(code string)) *widget.Entry {
 	return e
 }
 
+// methodIcons is what each two-step method shows: the thing the user holds
+// or receives. Icons are themed so they follow the text colour.
+var methodIcons = map[api.Method]fyne.Resource{
+	api.MethodAppNotification:  theme.NewThemedResource(assets.MethodNotification),
+	api.MethodAuthenticatorApp: theme.NewThemedResource(assets.MethodAuthenticator),
+	api.MethodSMS:              theme.NewThemedResource(assets.MethodSMS),
+	api.MethodEmail:            theme.MailComposeIcon(), // a plain envelope
+}
+
 // methodIcon is the icon of a two-step method.
 func methodIcon(m api.Method) fyne.Resource {
-	switch m {
-	case api.MethodAppNotification:
-		return theme.MailSendIcon()
-	case api.MethodAuthenticatorApp:
-		return theme.AccountIcon()
-	case api.MethodSMS:
-		return theme.MailComposeIcon()
-	case api.MethodEmail:
-		return theme.MailAttachmentIcon()
+	if r, ok := methodIcons[m]; ok {
+		return r
 	}
 	return theme.QuestionIcon()
 }

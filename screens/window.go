@@ -22,6 +22,7 @@ func WindowTitle(consoleVersion string) string {
 // screen on. It takes the fyne.App rather than creating one so that tests can
 // pass the Fyne test driver.
 func NewMainWindow(a fyne.App, opts Options) (fyne.Window, *Console) {
+	a.Settings().SetTheme(newConsoleTheme())
 	w := a.NewWindow(WindowTitle(opts.Tester.Version.String()))
 	c := NewConsole(w, opts)
 	w.SetMainMenu(c.mainMenu(a))
