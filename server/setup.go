@@ -6,12 +6,16 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"image"
+	"image/draw"
 	"image/png"
 	"net/http"
 	"net/mail"
 	"net/url"
 	"strings"
 
+	"github.com/boombuler/barcode"
+	"github.com/boombuler/barcode/qr"
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 
@@ -25,7 +29,11 @@ import (
 
 var setupBearers = []string{bearerSetup, bearerAccess}
 
-const qrSize = 256
+// The pairing QR code is at most qrSize pixels wide, quiet zone included.
+const (
+	qrSize         = 256
+	qrQuietModules = 4
+)
 
 // handleTwoStepStatus: GET /me/two-step.
 func (s *Server) handleTwoStepStatus(w http.ResponseWriter, r *http.Request) error {
@@ -115,14 +123,24 @@ func (s *Server) handleStartAuthenticator(w http.ResponseWriter, r *http.Request
 
 // qrPNG is the base64 PNG of a QR code that encodes exactly uri.
 func qrPNG(uri string) (string, error) {
-	key, err := otp.NewKeyFromURL(uri)
+	code, err := qr.Encode(uri, qr.M, qr.Auto)
 	if err != nil {
 		return "", fmt.Errorf("qr code: %w", err)
 	}
-	img, err := key.Image(qrSize, qrSize)
+	modules := code.Bounds().Dx()
+	// Whole pixels per module, and the four-module quiet zone readers need
+	// around the code (ISO/IEC 18004): a code scaled to fill a fixed size left
+	// as little as three modules, and some codes were then not found.
+	scale := max(1, qrSize/(modules+2*qrQuietModules))
+	scaled, err := barcode.Scale(code, modules*scale, modules*scale)
 	if err != nil {
 		return "", fmt.Errorf("qr code: %w", err)
 	}
+	margin := qrQuietModules * scale
+	side := modules*scale + 2*margin
+	img := image.NewGray(image.Rect(0, 0, side, side))
+	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
+	draw.Draw(img, image.Rect(margin, margin, side-margin, side-margin), scaled, image.Point{}, draw.Src)
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
 		return "", fmt.Errorf("qr code: %w", err)
