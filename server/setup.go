@@ -29,7 +29,7 @@ import (
 
 var setupBearers = []string{bearerSetup, bearerAccess}
 
-// The pairing QR code is at most qrSize pixels wide, quiet zone included.
+// The pairing QR code is qrSize pixels square, quiet zone included.
 const (
 	qrSize         = 256
 	qrQuietModules = 4
@@ -136,11 +136,11 @@ func qrPNG(uri string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("qr code: %w", err)
 	}
-	margin := qrQuietModules * scale
-	side := modules*scale + 2*margin
-	img := image.NewGray(image.Rect(0, 0, side, side))
+	// Centred on a white square of qrSize: the margin is at least the quiet zone.
+	margin := (qrSize - modules*scale) / 2
+	img := image.NewGray(image.Rect(0, 0, qrSize, qrSize))
 	draw.Draw(img, img.Bounds(), image.White, image.Point{}, draw.Src)
-	draw.Draw(img, image.Rect(margin, margin, side-margin, side-margin), scaled, image.Point{}, draw.Src)
+	draw.Draw(img, image.Rect(margin, margin, margin+modules*scale, margin+modules*scale), scaled, image.Point{}, draw.Src)
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
 		return "", fmt.Errorf("qr code: %w", err)
