@@ -338,9 +338,39 @@ func (c *Controller) resendBackup(o *op, ss session, stepUp string) {
 
 // ConfirmBackup confirms the backup with the code it received.
 func (c *Controller) ConfirmBackup(code string) {
+	c.confirmBackupCode(backupConfirm{
+		kind: "backup", place: c.inSetup, bearer: func(ss session) string { return ss.setupBearer },
+		noCode: "Send a code to your backup first.", failed: c.setupFailed,
+		done: func(o *op) {
+			o.update(func(_ *State, ss *session) { ss.backupFactorID = "" })
+			notice := "Your backup is set up."
+			if st := o.c.State(); st.Setup.VerifyBackup != nil {
+				notice = "Your backup is verified. Now pair the mobile app again: Edit, then Start pairing again."
+			}
+			c.log.Info("backup confirmed")
+			c.loadSetup(o, o.c.State().Setup.Reset, SetupOverview, notice)
+		},
+	}, code)
+}
+
+// backupConfirm is where a backup's code is confirmed: setup (the setup or
+// access token) or the signed-in two-step page (the access token).
+type backupConfirm struct {
+	kind   string                    // names the code for the once-only check
+	place  func(*op) (session, bool) // still on that step, and its session
+	bearer func(session) string      // the token the call goes with
+	noCode string                    // said when no code was sent yet
+	failed func(*op, error)          // a refusal
+	done   func(*op)                 // the code was right
+}
+
+// confirmBackupCode checks code once (whatever the keys), then confirms the
+// session's backup factor with it, running a step-up first when the server
+// asks for one.
+func (c *Controller) confirmBackupCode(bc backupConfirm, code string) {
 	code = api.NormalizeCode(code)
 	c.mu.Lock()
-	key := codeKey("backup", c.sess.backupFactorID, code)
+	key := codeKey(bc.kind, c.sess.backupFactorID, code)
 	c.mu.Unlock()
 	if !c.claimCode(key) {
 		return
@@ -352,12 +382,12 @@ func (c *Controller) ConfirmBackup(code string) {
 				c.releaseCode(key)
 			}
 		}()
-		ss, ok := c.inSetup(o)
+		ss, ok := bc.place(o)
 		if !ok {
 			return
 		}
 		if ss.backupFactorID == "" {
-			o.refuse(AlertError, "Send a code to your backup first.")
+			o.refuse(AlertError, bc.noCode)
 			return
 		}
 		if !api.ValidCode(code) {
@@ -366,22 +396,16 @@ func (c *Controller) ConfirmBackup(code string) {
 		}
 		var confirm setupCall
 		confirm = func(o *op, ss session, stepUp string) {
-			_, err := ss.cl.ConfirmFactor(o.ctx, ss.setupBearer, ss.backupFactorID, code, stepUp)
+			_, err := ss.cl.ConfirmFactor(o.ctx, bc.bearer(ss), ss.backupFactorID, code, stepUp)
 			if c.askStepUp(o, err, stepUp, confirm) {
 				return
 			}
 			if err != nil {
-				c.setupFailed(o, err)
+				bc.failed(o, err)
 				return
 			}
 			confirmed = true
-			o.update(func(_ *State, ss *session) { ss.backupFactorID = "" })
-			notice := "Your backup is set up."
-			if st := o.c.State(); st.Setup.VerifyBackup != nil {
-				notice = "Your backup is verified. Now pair the mobile app again: Edit, then Start pairing again."
-			}
-			c.log.Info("backup confirmed")
-			c.loadSetup(o, o.c.State().Setup.Reset, SetupOverview, notice)
+			bc.done(o)
 		}
 		confirm(o, ss, "")
 	})

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/remotesupport/techconsole/api"
@@ -185,48 +184,14 @@ func (c *Controller) SetBackupPhone(phone string) {
 // ConfirmBackupPhone confirms the new phone with the code it received; the
 // server then replaces the old backup phone with it.
 func (c *Controller) ConfirmBackupPhone(code string) {
-	code = api.NormalizeCode(code)
-	c.mu.Lock()
-	key := codeKey("backup-phone", c.sess.backupFactorID, code)
-	c.mu.Unlock()
-	if !c.claimCode(key) {
-		return
-	}
-	c.startIfNotWaiting("Checking the code…", func(o *op) {
-		confirmed := false
-		defer func() {
-			if !confirmed {
-				c.releaseCode(key)
-			}
-		}()
-		ss, ok := c.onTwoStepPage(o)
-		if !ok {
-			return
-		}
-		if ss.backupFactorID == "" {
-			o.refuse(AlertError, "Send a code to your new phone first.")
-			return
-		}
-		if !api.ValidCode(code) {
-			o.refuse(AlertInvalidCode, fmt.Sprintf("Enter the %d-digit code.", api.CodeDigits))
-			return
-		}
-		var confirm setupCall
-		confirm = func(o *op, ss session, stepUp string) {
-			_, err := ss.cl.ConfirmFactor(o.ctx, ss.tokens.AccessToken, ss.backupFactorID, code, stepUp)
-			if c.askStepUp(o, err, stepUp, confirm) {
-				return
-			}
-			if err != nil {
-				c.twoStepFailed(o, err)
-				return
-			}
-			confirmed = true
+	c.confirmBackupCode(backupConfirm{
+		kind: "backup-phone", place: c.onTwoStepPage, bearer: func(ss session) string { return ss.tokens.AccessToken },
+		noCode: "Send a code to your new phone first.", failed: c.twoStepFailed,
+		done: func(o *op) {
 			c.log.Info("backup phone changed")
 			c.loadTwoStep(o, "Your backup phone was changed.")
-		}
-		confirm(o, ss, "")
-	})
+		},
+	}, code)
 }
 
 // cancelTwoStep leaves a change on the two-step page (nothing was changed),
