@@ -211,18 +211,25 @@ func newCodeEntry(n int, onComplete func(code string)) *widget.Entry {
 }
 
 // methodIcons is what each two-step method shows: the thing the user holds
-// or receives. Icons are themed so they follow the text colour.
-var methodIcons = map[api.Method]fyne.Resource{
-	api.MethodAppNotification:  theme.NewThemedResource(assets.MethodNotification),
-	api.MethodAuthenticatorApp: theme.NewThemedResource(assets.MethodAuthenticator),
-	api.MethodSMS:              theme.NewThemedResource(assets.MethodSMS),
-	api.MethodEmail:            theme.MailComposeIcon(), // a plain envelope
+// or receives. Icons are themed so they follow the text colour. Fyne's own
+// icons are looked up when drawn (theme.Icon), never at package start: the
+// theme belongs to the app, which does not exist yet then.
+var methodIcons = map[api.Method]func() fyne.Resource{
+	api.MethodAppNotification:  themed(assets.MethodNotification),
+	api.MethodAuthenticatorApp: themed(assets.MethodAuthenticator),
+	api.MethodSMS:              themed(assets.MethodSMS),
+	api.MethodEmail:            func() fyne.Resource { return theme.Icon(theme.IconNameMailCompose) }, // a plain envelope
+}
+
+func themed(r fyne.Resource) func() fyne.Resource {
+	res := theme.NewThemedResource(r)
+	return func() fyne.Resource { return res }
 }
 
 // methodIcon is the icon of a two-step method.
 func methodIcon(m api.Method) fyne.Resource {
 	if r, ok := methodIcons[m]; ok {
-		return r
+		return r()
 	}
 	return theme.QuestionIcon()
 }
