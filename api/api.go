@@ -317,6 +317,9 @@ type Factor struct {
 	Method Method       `json:"method"`
 	Status FactorStatus `json:"status"`
 	Label  string       `json:"label"`
+	// SentTo is the masked phone number or email address of a text message
+	// or email factor, so that a client words the label in its own language.
+	SentTo string `json:"sent_to,omitempty"`
 }
 
 // TwoStepStatus is the answer of GET /me/two-step.

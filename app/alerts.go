@@ -3,15 +3,17 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/client"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // alertFor turns any error of an action into something the user can act on.
+// The words come from the catalogue by the problem's code: the API's detail
+// is English for every client and never shown.
 func alertFor(err error, now time.Time) *Alert {
 	a := &Alert{Kind: AlertError, AttemptsLeft: -1}
 	var ue *client.UnreachableError
@@ -21,94 +23,127 @@ func alertFor(err error, now time.Time) *Alert {
 	case errors.As(err, &local):
 		return local
 	case errors.Is(err, context.Canceled):
-		a.Kind, a.Message = AlertCancelled, "Cancelled."
+		a.Kind, a.Message = AlertCancelled, i18n.T("alert.cancelled")
 		return a
 	case errors.As(err, &ue):
-		a.Kind = AlertUnreachable
+		a.Kind, a.Message = AlertUnreachable, i18n.T("alert.unreachable", "URL", ue.URL)
 		if ue.Timeout() {
-			a.Message = fmt.Sprintf("The server at %s did not answer in time. Check your network and try again.", ue.URL)
-		} else {
-			a.Message = fmt.Sprintf("The server at %s is unreachable. Check the server address and your network, then try again.", ue.URL)
+			a.Message = i18n.T("alert.unreachable_timeout", "URL", ue.URL)
 		}
 		return a
 	case errors.As(err, &ke):
-		a.Kind, a.Message = AlertKeychain, ke.Error()
+		a.Kind, a.Message = AlertKeychain, ke.Text()
 		return a
 	}
 	e, ok := client.AsError(err)
 	if !ok {
-		a.Message = "Something went wrong: " + err.Error()
+		a.Message = i18n.T("alert.unexpected", "Reason", err.Error())
 		return a
 	}
 	a.Code, a.AttemptsLeft = e.Code, e.AttemptsLeft
 	if e.RetryAfter > 0 {
 		a.RetryAfter, a.RetryAt = e.RetryAfter, now.Add(e.RetryAfter)
 	}
-	wait := seconds(e.RetryAfter)
-	switch e.Code {
-	case api.CodeInvalidCredentials:
-		a.Kind, a.Message = AlertInvalidCredentials, "Wrong username or password."
-	case api.CodeTooManyAttempts:
-		a.Kind, a.Message = AlertLockedOut, "Too many failed attempts. Try again in "+wait+"."
-	case api.CodeBusy:
-		a.Kind, a.Message = AlertBusy, "The server is busy. Try again in "+wait+"."
-	case api.CodeTooManyPushes:
-		a.Kind, a.Message = AlertLockedOut, "Too many notifications were sent to your phone. You can send another in "+wait+"; meanwhile, use another method if you have one."
-	case api.CodeInvalidCode:
-		a.Kind = AlertInvalidCode
-		switch {
-		case e.AttemptsLeft == 1:
-			a.Message = "That code is not right. 1 attempt left."
-		case e.AttemptsLeft >= 0:
-			a.Message = fmt.Sprintf("That code is not right. %d attempts left.", e.AttemptsLeft)
-		default:
-			a.Message = "That code is not right. Check it and try again."
-		}
-	case api.CodeCodeAlreadyUsed:
-		a.Kind = AlertInvalidCode
-		a.Message = "That code was already used: each code works once. Wait for the next code in your authenticator app (a new one every 30 seconds)."
-		switch {
-		case e.AttemptsLeft == 1:
-			a.Message += " 1 attempt left."
-		case e.AttemptsLeft >= 0:
-			a.Message += fmt.Sprintf(" %d attempts left.", e.AttemptsLeft)
-		}
-	case api.CodeChallengeExpired, api.CodeChallengeClosed:
-		a.Kind, a.Message = AlertExpired, "This verification request expired. Send a new one to try again."
-	case api.CodeChallengeFailed:
-		a.Kind, a.Message = AlertFailed, "Too many wrong codes ended this verification request. Send a new one to try again."
-	case api.CodeResendTooSoon:
-		a.Kind, a.Message = AlertResendTooSoon, "Wait "+wait+" before sending another code."
-	case api.CodeInvalidToken, api.CodeMFARequired, api.CodeUnauthorized:
-		a.Kind, a.Message = AlertSessionEnded, "Your session has ended. Sign in again."
-	case api.CodeWeakPassword:
-		a.Kind, a.Message = AlertWeakPassword, "Choose another password: "+orDefault(e.Detail, "this one is too weak")+"."
-	case api.CodeSetupIncomplete:
-		a.Kind, a.Missing = AlertSetupIncomplete, e.Problem.Missing
-		a.Message = "Setup is not complete yet: " + missingText(e.Problem.Missing) + "."
-	case api.CodeBadConsoleVersion:
-		a.Message = "The server refused the console version. Pick a version like 7.50.3572."
-	case api.CodeBackupVerificationRequired:
-		a.Message = "Your two-step verification was reset: first confirm a code sent to your backup, then pair the mobile app again."
-	case api.CodeMethodNotEnrolled:
-		a.Message = "That method is not set up for your account. Choose another method."
-	default:
-		a.Message = "Something went wrong: " + orDefault(e.Detail, e.Problem.Title) + "."
-	}
+	a.Kind, a.Message = problemText(e.Code, e.AttemptsLeft, e.RetryAfter, e.Problem.Missing)
 	return a
 }
 
-func seconds(d time.Duration) string {
+// problemText is the kind and the words of a server problem code.
+func problemText(code string, attemptsLeft int, wait time.Duration, missing []string) (AlertKind, i18n.Text) {
+	switch code {
+	case api.CodeInvalidCredentials:
+		return AlertInvalidCredentials, i18n.T("alert.invalid_credentials")
+	case api.CodeTooManyAttempts:
+		return AlertLockedOut, waitText(wait, lockedOutWait)
+	case api.CodeBusy:
+		return AlertBusy, waitText(wait, busyWait)
+	case api.CodeTooManyPushes:
+		return AlertLockedOut, waitText(wait, tooManyPushesWait)
+	case api.CodeResendTooSoon:
+		return AlertResendTooSoon, waitText(wait, resendWait)
+	case api.CodeInvalidCode:
+		if attemptsLeft >= 0 {
+			return AlertInvalidCode, i18n.N("alert.invalid_code.attempts", attemptsLeft)
+		}
+		return AlertInvalidCode, i18n.T("alert.invalid_code.no_count")
+	case api.CodeCodeAlreadyUsed:
+		if attemptsLeft >= 0 {
+			return AlertInvalidCode, i18n.N("alert.code_already_used.attempts", attemptsLeft)
+		}
+		return AlertInvalidCode, i18n.T("alert.code_already_used.no_count")
+	case api.CodeChallengeExpired, api.CodeChallengeClosed:
+		return AlertExpired, i18n.T("alert.challenge_expired")
+	case api.CodeChallengeFailed:
+		return AlertFailed, i18n.T("alert.challenge_failed")
+	case api.CodeInvalidToken, api.CodeMFARequired, api.CodeUnauthorized:
+		return AlertSessionEnded, i18n.T("alert.session_ended")
+	case api.CodeWeakPassword:
+		return AlertWeakPassword, i18n.T("alert.weak_password")
+	case api.CodeSetupIncomplete:
+		return AlertSetupIncomplete, missingText(missing)
+	case api.CodeBadConsoleVersion:
+		return AlertError, i18n.T("alert.bad_console_version", "Example", "7.50.3572")
+	case api.CodeBackupVerificationRequired:
+		return AlertError, i18n.T("alert.backup_verification_required")
+	case api.CodeMethodNotEnrolled:
+		return AlertError, i18n.T("alert.method_not_enrolled")
+	}
+	return AlertError, i18n.T("alert.server_problem", "Code", code)
+}
+
+// waitKeys are the three wordings of one wait: a moment, n seconds, n minutes.
+type waitKeys struct{ moment, seconds, minutes string }
+
+var (
+	lockedOutWait     = waitKeys{"alert.locked_out.moment", "alert.locked_out.seconds", "alert.locked_out.minutes"}
+	busyWait          = waitKeys{"alert.busy.moment", "alert.busy.seconds", "alert.busy.minutes"}
+	tooManyPushesWait = waitKeys{"alert.too_many_pushes.moment", "alert.too_many_pushes.seconds", "alert.too_many_pushes.minutes"}
+	resendWait        = waitKeys{"alert.resend_too_soon.moment", "alert.resend_too_soon.seconds", "alert.resend_too_soon.minutes"}
+)
+
+// waitText words a wait in whole seconds, rounded up, or in minutes from two
+// minutes on.
+func waitText(d time.Duration, k waitKeys) i18n.Text {
 	n := int((d + time.Second - 1) / time.Second)
 	switch {
 	case n <= 0:
-		return "a moment"
-	case n == 1:
-		return "1 second"
+		return i18n.T(k.moment)
 	case n < 120:
-		return fmt.Sprintf("%d seconds", n)
+		return i18n.N(k.seconds, n)
 	}
-	return fmt.Sprintf("%d minutes", (n+59)/60)
+	return i18n.N(k.minutes, (n+59)/60)
+}
+
+// missingText says what Activate still needs.
+func missingText(missing []string) i18n.Text {
+	var app, backup bool
+	for _, m := range missing {
+		switch m {
+		case api.MissingAuthenticatorApp:
+			app = true
+		case api.MissingBackup:
+			backup = true
+		}
+	}
+	switch {
+	case app && backup:
+		return i18n.T("alert.setup_incomplete.both")
+	case app:
+		return i18n.T("alert.setup_incomplete.app")
+	case backup:
+		return i18n.T("alert.setup_incomplete.backup")
+	}
+	return i18n.T("alert.setup_incomplete.other")
+}
+
+// localAlert is a problem found before any call.
+func localAlert(kind AlertKind, msg i18n.Text) *Alert {
+	return &Alert{Kind: kind, Message: msg, AttemptsLeft: -1}
+}
+
+// endsSession reports whether err means the session (or the sign-in) is over.
+func endsSession(err error) bool {
+	return client.IsCode(err, api.CodeInvalidToken) || client.IsCode(err, api.CodeMFARequired) || client.IsCode(err, api.CodeUnauthorized)
 }
 
 func orDefault(s, def string) string {
@@ -117,32 +152,4 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
-}
-
-func missingText(missing []string) string {
-	var parts []string
-	for _, m := range missing {
-		switch m {
-		case api.MissingAuthenticatorApp:
-			parts = append(parts, "set up the mobile app")
-		case api.MissingBackup:
-			parts = append(parts, "add a backup (text message or email)")
-		default:
-			parts = append(parts, m)
-		}
-	}
-	if len(parts) == 0 {
-		return "finish every step"
-	}
-	return strings.Join(parts, " and ")
-}
-
-// localAlert is a problem found before any call.
-func localAlert(kind AlertKind, msg string) *Alert {
-	return &Alert{Kind: kind, Message: msg, AttemptsLeft: -1}
-}
-
-// endsSession reports whether err means the session (or the sign-in) is over.
-func endsSession(err error) bool {
-	return client.IsCode(err, api.CodeInvalidToken) || client.IsCode(err, api.CodeMFARequired) || client.IsCode(err, api.CodeUnauthorized)
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // Capabilities is what an emulated console version can do (docs/DESIGN.md section 3),
@@ -81,9 +82,9 @@ func (c Capabilities) Order(primary api.Method) []api.Method {
 }
 
 // Describe is a one-line summary for the tester panel.
-func (c Capabilities) Describe() string {
+func (c Capabilities) Describe() i18n.Text {
 	if c.Legacy {
-		return fmt.Sprintf("Console %s (%s and earlier): fixed order app notification → authenticator app → text message; primary method ignored; no email.", c.Version, api.LastLegacyVersion)
+		return i18n.T("caps.legacy", "Version", c.Version.String(), "Legacy", api.LastLegacyVersion.String())
 	}
-	return fmt.Sprintf("Console %s (after %s): primary method first, then app notification → authenticator app → text message → email; any other method on request.", c.Version, api.LastLegacyVersion)
+	return i18n.T("caps.current", "Version", c.Version.String(), "Legacy", api.LastLegacyVersion.String())
 }

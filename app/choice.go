@@ -1,10 +1,10 @@
 package app
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // MethodChoice is how this console version handles a member's enrolled methods.
@@ -16,7 +16,7 @@ type MethodChoice struct {
 	// Unsupported are enrolled methods this version cannot use (email on legacy).
 	Unsupported []api.Method
 	// Message explains, when First is "", why and what to do next.
-	Message string
+	Message i18n.Text
 }
 
 // ChooseMethods decides the first method and the usable ones for a member
@@ -65,14 +65,11 @@ func (c Capabilities) Others(current, primary api.Method, enrolled []api.Method)
 	return []api.Method{usable[(i+1)%len(usable)]}
 }
 
-func (c Capabilities) noMethodMessage(unsupported []api.Method) string {
+func (c Capabilities) noMethodMessage(unsupported []api.Method) i18n.Text {
 	if slices.Contains(unsupported, api.MethodEmail) {
-		return fmt.Sprintf("Console %s cannot use email codes: consoles %s and earlier support only app notifications, authenticator apps and text messages, "+
-			"and email is the only two-step verification method set up for your account. "+
-			"Ask your administrator to reset your two-step verification so that you can set up the mobile app and text messages, or switch to a newer console.",
-			c.Version, api.LastLegacyVersion)
+		return i18n.T("no_method.email_only_legacy", "Version", c.Version.String(), "Legacy", api.LastLegacyVersion.String())
 	}
-	return "No two-step verification method is set up for your account. Ask your administrator to reset your two-step verification, then sign in again to set it up."
+	return i18n.T("no_method.none")
 }
 
 // BackupOptions are the backup methods setup offers on this version (text

@@ -11,6 +11,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/client"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // Config sets a Controller up.
@@ -286,13 +287,13 @@ type op struct {
 
 // start cancels the running action and runs fn after it on a new goroutine.
 // busy, when set, marks the state busy at once.
-func (c *Controller) start(busy string, fn func(o *op)) { c.startOp(true, busy, fn) }
+func (c *Controller) start(busy i18n.Text, fn func(o *op)) { c.startOp(true, busy, fn) }
 
 // startIfNotWaiting is start for actions that must not end a push that is
 // waiting for the phone (a stray SubmitCode or Resend is ignored then).
-func (c *Controller) startIfNotWaiting(busy string, fn func(o *op)) { c.startOp(false, busy, fn) }
+func (c *Controller) startIfNotWaiting(busy i18n.Text, fn func(o *op)) { c.startOp(false, busy, fn) }
 
-func (c *Controller) startOp(interrupt bool, busy string, fn func(o *op)) {
+func (c *Controller) startOp(interrupt bool, busy i18n.Text, fn func(o *op)) {
 	c.mu.Lock()
 	if c.closed {
 		c.mu.Unlock()
@@ -312,8 +313,8 @@ func (c *Controller) startOp(interrupt bool, busy string, fn func(o *op)) {
 	prev := c.opDone
 	done := make(chan struct{})
 	c.cancelOp, c.opDone = cancel, done
-	if busy != "" {
-		c.st.Busy, c.st.Activity, c.st.Notice = true, busy, ""
+	if !busy.IsZero() {
+		c.st.Busy, c.st.Activity, c.st.Notice = true, busy, i18n.Text{}
 		c.publishLocked()
 	}
 	c.mu.Unlock()
@@ -339,14 +340,14 @@ func (o *op) update(fn func(s *State, ss *session)) bool {
 	if o.gen != c.gen || c.closed {
 		return false
 	}
-	c.st.Busy, c.st.Activity = false, ""
+	c.st.Busy, c.st.Activity = false, i18n.Text{}
 	fn(&c.st, &c.sess)
 	c.publishLocked()
 	return true
 }
 
 // busy marks the state busy with an activity, if o is current.
-func (o *op) busy(activity string) {
+func (o *op) busy(activity i18n.Text) {
 	o.update(func(s *State, _ *session) { s.Busy, s.Activity = true, activity })
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
+	"github.com/remotesupport/techconsole/i18n"
 	"github.com/remotesupport/techconsole/server/servertest"
 )
 
@@ -91,8 +92,8 @@ func TestLegacyEmailOnlyGetsClearMessage(t *testing.T) {
 		t.Fatalf("alert = %+v", s.Alert)
 	}
 	for _, want := range []string{"7.50.3572", "cannot use email", "administrator", "newer console"} {
-		if !strings.Contains(s.Alert.Message, want) {
-			t.Errorf("message %q lacks %q", s.Alert.Message, want)
+		if !strings.Contains(i18n.English(s.Alert.Message), want) {
+			t.Errorf("message %q lacks %q", i18n.English(s.Alert.Message), want)
 		}
 	}
 	// The user can act: back to the sign-in form, switch the version, sign in.
@@ -122,7 +123,7 @@ func TestErrorsLandInActionableStates(t *testing.T) {
 	rec.waitFor(t, "sms challenge", challengeWith(api.MethodSMS))
 	ctl.SubmitCode("000000")
 	s = rec.waitFor(t, "wrong code", func(s app.State) bool { return s.Alert != nil && !s.Busy })
-	if s.Alert.Kind != app.AlertInvalidCode || s.Challenge.AttemptsLeft != 4 || !strings.Contains(s.Alert.Message, "4 attempts") {
+	if s.Alert.Kind != app.AlertInvalidCode || s.Challenge.AttemptsLeft != 4 || !strings.Contains(i18n.English(s.Alert.Message), "4 attempts") {
 		t.Fatalf("wrong code: %+v / %+v", s.Alert, s.Challenge)
 	}
 	ctl.SubmitCode("12ab")
@@ -137,7 +138,7 @@ func TestErrorsLandInActionableStates(t *testing.T) {
 	}
 	ctl.Cancel()
 	s = rec.idle(t, app.StepSignedOut)
-	if s.Notice == "" {
+	if s.Notice.IsZero() {
 		t.Fatal("no notice after cancel")
 	}
 
@@ -156,7 +157,7 @@ func TestLockout(t *testing.T) {
 			break
 		}
 	}
-	if s.Alert.Kind != app.AlertLockedOut || s.Alert.RetryAfter <= 0 || s.Alert.RetryAt.IsZero() || !strings.Contains(s.Alert.Message, "Try again in") {
+	if s.Alert.Kind != app.AlertLockedOut || s.Alert.RetryAfter <= 0 || s.Alert.RetryAt.IsZero() || !strings.Contains(i18n.English(s.Alert.Message), "Try again in") {
 		t.Fatalf("lockout: %+v", s.Alert)
 	}
 }
@@ -172,7 +173,7 @@ func TestUnreachableServer(t *testing.T) {
 	ctl.Subscribe(rec.add)
 	ctl.Login("bob", demoPassword, false)
 	s := rec.waitFor(t, "unreachable", func(s app.State) bool { return s.Alert != nil && !s.Busy })
-	if s.Alert.Kind != app.AlertUnreachable || !strings.Contains(s.Alert.Message, "unreachable") {
+	if s.Alert.Kind != app.AlertUnreachable || !strings.Contains(i18n.English(s.Alert.Message), "unreachable") {
 		t.Fatalf("alert = %+v", s.Alert)
 	}
 }
@@ -259,8 +260,8 @@ func TestPushWaitCancel(t *testing.T) {
 	}
 	ctl.Cancel()
 	s = rec.idle(t, app.StepSignedOut)
-	if s.Notice != "Sign-in cancelled." {
-		t.Fatalf("notice %q", s.Notice)
+	if i18n.English(s.Notice) != "Sign-in cancelled." {
+		t.Fatalf("notice %q", i18n.English(s.Notice))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5e9)
 	defer cancel()

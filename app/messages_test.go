@@ -6,6 +6,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // TestMessagesSayWhatToDo pins the wording of answers that used to mislead.
@@ -21,7 +22,7 @@ func TestMessagesSayWhatToDo(t *testing.T) {
 		rec.waitFor(t, "backup entry", setupPhase(app.SetupBackupEntry))
 		ctl.StartBackup(api.MethodSMS, "call me maybe")
 		s = rec.waitFor(t, "refusal", func(s app.State) bool { return s.Alert != nil && !s.Busy })
-		if m := s.Alert.Message; !strings.Contains(m, "+1 555 010 2030") || strings.Contains(m, "Something went wrong") || strings.Contains(m, "phone may hold") {
+		if m := i18n.English(s.Alert.Message); !strings.Contains(m, "+1 555 010 2030") || strings.Contains(m, "Something went wrong") || strings.Contains(m, "phone may hold") {
 			t.Errorf("bad phone number: %q", m)
 		}
 	})
@@ -35,11 +36,11 @@ func TestMessagesSayWhatToDo(t *testing.T) {
 			ctl.SubmitCode(wrongCode(totpNow(t, demo(t, "bob").TOTPSecret), i))
 			s = rec.waitFor(t, "an answer", func(s app.State) bool { return !s.Busy && s.Alert != nil })
 		}
-		if s.Step != app.StepSignedOut || s.Alert.Kind != app.AlertFailed || !strings.Contains(s.Alert.Message, "Sign in again") {
+		if s.Step != app.StepSignedOut || s.Alert.Kind != app.AlertFailed || !strings.Contains(i18n.English(s.Alert.Message), "Sign in again") {
 			t.Fatalf("after 5 wrong codes: step %s, alert %+v; want the sign-in form saying to sign in again", s.Step, s.Alert)
 		}
-		if strings.Contains(s.Alert.Message, "expired") {
-			t.Errorf("after 5 wrong codes: %q speaks of an expiry", s.Alert.Message)
+		if strings.Contains(i18n.English(s.Alert.Message), "expired") {
+			t.Errorf("after 5 wrong codes: %q speaks of an expiry", i18n.English(s.Alert.Message))
 		}
 	})
 	t.Run("password not changed is no news on the signed-in page", func(t *testing.T) {
@@ -54,12 +55,12 @@ func TestMessagesSayWhatToDo(t *testing.T) {
 		ctl.ChangePassword(demoPassword, "Another-Pass-2026!")
 		rec.waitFor(t, "step-up prompt", func(s app.State) bool { return s.Step == app.StepChallenge && !s.Busy })
 		ctl.Cancel()
-		if s := rec.idle(t, app.StepChangePassword); s.Notice != "Password not changed." {
-			t.Errorf("after a cancelled step-up: notice %q", s.Notice)
+		if s := rec.idle(t, app.StepChangePassword); i18n.English(s.Notice) != "Password not changed." {
+			t.Errorf("after a cancelled step-up: notice %q", i18n.English(s.Notice))
 		}
 		ctl.Cancel()
-		if s := rec.idle(t, app.StepSignedIn); s.Notice != "" {
-			t.Errorf("back on the signed-in page the notice %q shows as a success", s.Notice)
+		if s := rec.idle(t, app.StepSignedIn); !s.Notice.IsZero() {
+			t.Errorf("back on the signed-in page the notice %q shows as a success", i18n.English(s.Notice))
 		}
 	})
 	t.Run("an authenticator code used twice", func(t *testing.T) {
@@ -79,7 +80,7 @@ func TestMessagesSayWhatToDo(t *testing.T) {
 				rec.idle(t, app.StepSignedOut)
 				continue
 			}
-			if s.Alert == nil || !strings.Contains(s.Alert.Message, "already used") || !strings.Contains(s.Alert.Message, "next code") {
+			if s.Alert == nil || !strings.Contains(i18n.English(s.Alert.Message), "already used") || !strings.Contains(i18n.English(s.Alert.Message), "next code") {
 				t.Errorf("second use of a code: %+v", s.Alert)
 			}
 		}

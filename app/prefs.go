@@ -27,6 +27,7 @@ const (
 	PrefLastUsername = "last_username"
 	PrefVersion      = "console_version"
 	PrefKeepSignedIn = "keep_signed_in"
+	PrefLanguage     = "language"
 )
 
 // Preferences are the console's remembered choices: server URL, last
@@ -67,6 +68,12 @@ func (p *Preferences) KeepSignedIn() bool { return p.s.Bool(PrefKeepSignedIn) }
 
 // SetKeepSignedIn remembers the choice.
 func (p *Preferences) SetKeepSignedIn(b bool) { p.s.SetBool(PrefKeepSignedIn, b) }
+
+// Language is the language chosen in View > Language ("": the OS locale's).
+func (p *Preferences) Language() string { return p.s.String(PrefLanguage) }
+
+// SetLanguage remembers the language chosen ("": follow the OS locale).
+func (p *Preferences) SetLanguage(tag string) { p.s.SetString(PrefLanguage, tag) }
 
 // MemoryPrefs is a PrefStore in memory.
 type MemoryPrefs struct {

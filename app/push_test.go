@@ -11,6 +11,7 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
 	"github.com/remotesupport/techconsole/app/phone"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // alicePhone is the demo organisation's pre-paired phone for alice.
@@ -157,7 +158,7 @@ func TestChangePasswordWithStepUp(t *testing.T) {
 	rec.waitFor(t, "sms step-up", challengeWith(api.MethodSMS))
 	ctl.SubmitCode(e.srv.LastCode(t, demo(t, "bob").Phone))
 	s = rec.waitFor(t, "changed", func(s app.State) bool {
-		return !s.Busy && (s.Step == app.StepSignedIn || s.Step == app.StepSignedOut) && strings.Contains(s.Notice, "password was changed")
+		return !s.Busy && (s.Step == app.StepSignedIn || s.Step == app.StepSignedOut) && strings.Contains(i18n.English(s.Notice), "password was changed")
 	})
 	after, err := e.kc.Get(ctx, service, "bob")
 	switch s.Step {
@@ -191,5 +192,7 @@ func TestChangePasswordWithoutTwoStep(t *testing.T) {
 		t.Fatalf("wrong current password: %+v", s.Alert)
 	}
 	ctl.ChangePassword(demoPassword, "Brand-New-Pass-2027")
-	rec.waitFor(t, "changed", func(s app.State) bool { return !s.Busy && strings.Contains(s.Notice, "password was changed") })
+	rec.waitFor(t, "changed", func(s app.State) bool {
+		return !s.Busy && strings.Contains(i18n.English(s.Notice), "password was changed")
+	})
 }

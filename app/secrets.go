@@ -5,15 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // KeychainError is a keychain failure as the user reads it: the console works
 // on, only "Keep me signed in" is unavailable.
 type KeychainError struct{ Err error }
 
-func (e *KeychainError) Error() string {
-	return "Keep me signed in is unavailable: " + e.Err.Error()
-}
+func (e *KeychainError) Error() string { return i18n.English(e.Text()) }
+
+// Text is the error in the user's words.
+func (e *KeychainError) Text() i18n.Text { return i18n.T("alert.keychain", "Reason", e.Err.Error()) }
 
 func (e *KeychainError) Unwrap() error { return e.Err }
 

@@ -7,12 +7,13 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/client"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // Resume signs in again with the refresh token kept in the keychain, when the
 // member chose "Keep me signed in". Without one it leaves the sign-in form as it is.
 func (c *Controller) Resume() {
-	c.start("Resuming your session…", func(o *op) {
+	c.start(i18n.T("act.resuming"), func(o *op) {
 		username := c.prefs.LastUsername()
 		if !c.prefs.KeepSignedIn() || username == "" || c.secrets == nil {
 			o.update(func(*State, *session) {})
@@ -26,7 +27,7 @@ func (c *Controller) Resume() {
 		o.update(func(s *State, ss *session) {
 			*ss = session{cl: cl, keep: true}
 			s.Server, s.Version, s.Caps, s.Username, s.KeepSignedIn = server, version, CapabilitiesOf(version), username, true
-			s.Busy, s.Activity = true, "Resuming your session…"
+			s.Busy, s.Activity = true, i18n.T("act.resuming")
 		})
 		key := c.serverKey(o.ctx, server)
 		refresh, byAddress, err := c.keptRefreshToken(o.ctx, key, server, username)
@@ -59,7 +60,7 @@ func (c *Controller) Resume() {
 		c.log.Info("session resumed", "user", user.Username)
 		o.update(func(s *State, ss *session) {
 			ss.tokens, ss.user = tokens, user
-			s.Step, s.User, s.Username, s.Alert, s.Notice = StepSignedIn, user, user.Username, warn, ""
+			s.Step, s.User, s.Username, s.Alert, s.Notice = StepSignedIn, user, user.Username, warn, i18n.Text{}
 		})
 	})
 }
@@ -88,7 +89,7 @@ func (c *Controller) forgetByAddress(ctx context.Context, server, username strin
 func (c *Controller) resumeFailed(o *op, err error, server, username string) {
 	if endsSession(err) {
 		c.forget(o.ctx, server, username)
-		c.sessionEnded(o, err, "Your saved session has ended. Sign in again.")
+		c.sessionEnded(o, err, i18n.T("msg.saved_session_ended"))
 		return
 	}
 	o.fail(err)
@@ -108,7 +109,7 @@ func (c *Controller) forget(ctx context.Context, server, username string) {
 
 // SignOut ends the session on the server and deletes the keychain entry.
 func (c *Controller) SignOut() {
-	c.start("Signing out…", func(o *op) {
+	c.start(i18n.T("act.signing_out"), func(o *op) {
 		ss := o.session()
 		st := o.c.State()
 		if ss.cl != nil && ss.tokens != nil {
@@ -130,16 +131,16 @@ func (c *Controller) SignOut() {
 			c.forget(o.ctx, st.Server, st.Username)
 		}
 		c.log.Info("signed out", "user", st.Username)
-		c.toSignedOut(o, nil, "You are signed out.")
+		c.toSignedOut(o, nil, i18n.T("msg.signed_out"))
 	})
 }
 
 // OpenChangePassword shows the change-password form.
 func (c *Controller) OpenChangePassword() {
-	c.startIfNotWaiting("", func(o *op) {
+	c.startIfNotWaiting(i18n.Text{}, func(o *op) {
 		o.update(func(s *State, ss *session) {
 			if ss.tokens != nil && (s.Step == StepSignedIn || s.Step == StepChangePassword) {
-				s.Step, s.Alert, s.Notice = StepChangePassword, nil, ""
+				s.Step, s.Alert, s.Notice = StepChangePassword, nil, i18n.Text{}
 			}
 		})
 	})
@@ -148,17 +149,17 @@ func (c *Controller) OpenChangePassword() {
 // ChangePassword changes the password. Where two-step verification applies,
 // a challenge (purpose password_change) runs first, chosen by the version's rules.
 func (c *Controller) ChangePassword(current, newPassword string) {
-	c.startIfNotWaiting("Changing your password…", func(o *op) {
+	c.startIfNotWaiting(i18n.T("act.changing_password"), func(o *op) {
 		ss := o.session()
 		if ss.tokens == nil || ss.cl == nil {
-			o.refuse(AlertSessionEnded, "Sign in first.")
+			o.refuse(AlertSessionEnded, i18n.T("msg.sign_in_first"))
 			return
 		}
 		o.update(func(s *State, _ *session) {
-			s.Step, s.Busy, s.Activity, s.Alert = StepChangePassword, true, "Changing your password…", nil
+			s.Step, s.Busy, s.Activity, s.Alert = StepChangePassword, true, i18n.T("act.changing_password"), nil
 		})
 		if current == "" || newPassword == "" {
-			o.refuse(AlertWeakPassword, "Enter your current password and a new one.")
+			o.refuse(AlertWeakPassword, i18n.T("msg.enter_passwords"))
 			return
 		}
 		err := c.withAccess(o, func(access string) error {
@@ -180,15 +181,14 @@ func (c *Controller) ChangePassword(current, newPassword string) {
 			c.askFirst(o, api.PurposePasswordChange)
 		case client.IsCode(err, api.CodeTwoStepSetupRequired):
 			o.update(func(_ *State, ss *session) { ss.setupBearer = ss.tokens.AccessToken })
-			c.loadSetup(o, false, SetupOverview, "Set up two-step verification first, then change your password.")
+			c.loadSetup(o, false, SetupOverview, i18n.T("msg.setup_before_password"))
 		case client.IsCode(err, api.CodeInvalidCredentials):
-			o.refuse(AlertInvalidCredentials, "Your current password is not right.")
+			o.refuse(AlertInvalidCredentials, i18n.T("msg.current_password_wrong"))
 		case client.IsCode(err, api.CodeValidation):
-			e, _ := client.AsError(err)
-			o.refuse(AlertWeakPassword, "Choose another password: "+orDefault(e.Detail, "it was refused")+".")
+			o.refuse(AlertWeakPassword, i18n.T("alert.weak_password"))
 		case endsSession(err):
 			c.forget(o.ctx, o.c.State().Server, o.c.State().Username)
-			c.sessionEnded(o, err, "Your session has ended. Sign in again.")
+			c.sessionEnded(o, err, i18n.T("alert.session_ended"))
 		default:
 			o.fail(err)
 		}
@@ -202,7 +202,7 @@ func (c *Controller) finishPasswordChange(o *op, stepUp string) {
 		o.fail(errors.New("no password change is waiting"))
 		return
 	}
-	o.busy("Changing your password…")
+	o.busy(i18n.T("act.changing_password"))
 	err := ss.cl.ChangePassword(o.ctx, ss.tokens.AccessToken, api.PasswordChangeRequest{
 		CurrentPassword: ss.pwCurrent, NewPassword: ss.pwNew, StepUpToken: stepUp})
 	o.update(func(s *State, ss *session) {
@@ -212,7 +212,7 @@ func (c *Controller) finishPasswordChange(o *op, stepUp string) {
 	})
 	if err != nil {
 		if endsSession(err) {
-			c.sessionEnded(o, err, "Your session has ended. Sign in again.")
+			c.sessionEnded(o, err, i18n.T("alert.session_ended"))
 			return
 		}
 		o.fail(err)
@@ -231,11 +231,11 @@ func (c *Controller) passwordChanged(o *op) {
 	if err != nil {
 		if endsSession(err) {
 			c.forget(o.ctx, st.Server, st.Username)
-			c.toSignedOut(o, nil, "Your password was changed. Sign in with your new password.")
+			c.toSignedOut(o, nil, i18n.T("msg.password_changed_sign_in"))
 			return
 		}
 		o.update(func(s *State, _ *session) {
-			s.Step, s.Notice, s.Alert = StepSignedIn, "Your password was changed.", alertFor(err, c.now())
+			s.Step, s.Notice, s.Alert = StepSignedIn, i18n.T("msg.password_changed"), alertFor(err, c.now())
 		})
 		return
 	}
@@ -247,7 +247,7 @@ func (c *Controller) passwordChanged(o *op) {
 	}
 	o.update(func(s *State, ss *session) {
 		ss.tokens = tokens
-		s.Step, s.Challenge, s.Notice, s.Alert = StepSignedIn, nil, "Your password was changed.", warn
+		s.Step, s.Challenge, s.Notice, s.Alert = StepSignedIn, nil, i18n.T("msg.password_changed"), warn
 	})
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/remotesupport/techconsole/app"
 	"github.com/remotesupport/techconsole/app/phone"
 	"github.com/remotesupport/techconsole/client"
+	"github.com/remotesupport/techconsole/i18n"
 	"github.com/remotesupport/techconsole/server/servertest"
 )
 
@@ -82,7 +83,7 @@ func TestKeepSignedInWithBrokenKeychain(t *testing.T) {
 	ctl, rec := e.controller(t, currentV)
 	ctl.Login("grace", demoPassword, true)
 	s := signedIn(t, rec, "grace")
-	if s.Alert == nil || s.Alert.Kind != app.AlertKeychain || !strings.HasPrefix(s.Alert.Message, "Keep me signed in is unavailable: ") {
+	if s.Alert == nil || s.Alert.Kind != app.AlertKeychain || !strings.HasPrefix(i18n.English(s.Alert.Message), "Keep me signed in is unavailable: ") {
 		t.Fatalf("broken keychain: %+v", s.Alert)
 	}
 }

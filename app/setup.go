@@ -2,19 +2,19 @@ package app
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/client"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // loadSetup reads the member's factors and shows "Protect your account" in
 // phase (the overview, or the backup entry after the authenticator).
-func (c *Controller) loadSetup(o *op, reset bool, phase SetupPhase, notice string) {
+func (c *Controller) loadSetup(o *op, reset bool, phase SetupPhase, notice i18n.Text) {
 	ss := o.session()
-	o.busy("Loading your two-step verification…")
+	o.busy(i18n.T("act.loading_two_step"))
 	status, err := ss.cl.TwoStep(o.ctx, ss.setupBearer)
 	if err != nil {
 		c.setupFailed(o, err)
@@ -77,7 +77,7 @@ func isActive(f *api.Factor) bool { return f != nil && f.Status == api.FactorAct
 // expired, or goes to the backup check the server asks for.
 func (c *Controller) setupFailed(o *op, err error) {
 	if endsSession(err) {
-		c.sessionEnded(o, err, "Your sign-in expired before setup was finished. Sign in again to go on.")
+		c.sessionEnded(o, err, i18n.T("msg.setup_sign_in_expired"))
 		return
 	}
 	if e, ok := client.AsError(err); ok && e.Code == api.CodeBackupVerificationRequired && e.Problem.Backup != nil {
@@ -148,7 +148,7 @@ func (c *Controller) finishFactorChange(o *op, stepUp string) {
 // StartPairing starts pairing the mobile app (again): a new secret as a QR
 // code and a key.
 func (c *Controller) StartPairing() {
-	c.startIfNotWaiting("Preparing the QR code…", func(o *op) {
+	c.startIfNotWaiting(i18n.T("act.preparing_qr"), func(o *op) {
 		ss, ok := c.inSetup(o)
 		if !ok {
 			return
@@ -191,7 +191,7 @@ func (c *Controller) ConfirmAuthenticator(code string) {
 	if !c.claimCode(key) {
 		return
 	}
-	c.startIfNotWaiting("Checking the code…", func(o *op) {
+	c.startIfNotWaiting(i18n.T("act.checking_code"), func(o *op) {
 		confirmed := false
 		defer func() {
 			if !confirmed {
@@ -204,11 +204,11 @@ func (c *Controller) ConfirmAuthenticator(code string) {
 		}
 		st := o.c.State()
 		if st.Setup == nil || st.Setup.Pairing == nil {
-			o.refuse(AlertError, "Start pairing the mobile app first.")
+			o.refuse(AlertError, i18n.T("msg.start_pairing_first"))
 			return
 		}
 		if !api.ValidCode(code) {
-			o.refuse(AlertInvalidCode, fmt.Sprintf("Enter the %d-digit code from the app.", api.CodeDigits))
+			o.refuse(AlertInvalidCode, i18n.T("msg.enter_app_code", "Digits", api.CodeDigits))
 			return
 		}
 		factorID := st.Setup.Pairing.FactorID
@@ -224,7 +224,7 @@ func (c *Controller) ConfirmAuthenticator(code string) {
 			}
 			confirmed = true
 			c.log.Info("authenticator confirmed")
-			c.loadSetup(o, o.c.State().Setup.Reset, SetupBackupEntry, "The mobile app is set up.")
+			c.loadSetup(o, o.c.State().Setup.Reset, SetupBackupEntry, i18n.T("msg.app_set_up"))
 		}
 		confirm(o, ss, "")
 	})
@@ -233,7 +233,7 @@ func (c *Controller) ConfirmAuthenticator(code string) {
 // EditBackup shows the backup entry (change the number or address, or the
 // method). After a reset that left the backup, only once it was verified.
 func (c *Controller) EditBackup() {
-	c.startIfNotWaiting("", func(o *op) {
+	c.startIfNotWaiting(i18n.Text{}, func(o *op) {
 		if _, ok := c.inSetup(o); !ok {
 			return
 		}
@@ -257,7 +257,7 @@ func (c *Controller) StartEmail(email string) { c.StartBackup(api.MethodEmail, e
 // StartBackup sends a code to a new backup of method (sms or email).
 func (c *Controller) StartBackup(method api.Method, destination string) {
 	destination = strings.TrimSpace(destination)
-	c.startIfNotWaiting("Sending a code…", func(o *op) {
+	c.startIfNotWaiting(i18n.T("act.sending_code"), func(o *op) {
 		ss, ok := c.inSetup(o)
 		if !ok {
 			return
@@ -265,13 +265,13 @@ func (c *Controller) StartBackup(method api.Method, destination string) {
 		caps := o.caps()
 		options, _ := caps.BackupOptions(ss.primary)
 		if !containsMethod(options, method) {
-			o.refuse(AlertError, "Console "+caps.Version.String()+" cannot set up "+method.Label()+" as a backup. Use a text message, or switch to a newer console.")
+			o.refuse(AlertError, i18n.T("msg.backup_method_unsupported", "Version", caps.Version.String(), "Method", i18n.Method(method)))
 			return
 		}
 		if destination == "" {
-			msg := "Enter your mobile phone number."
+			msg := i18n.T("msg.enter_phone")
 			if method == api.MethodEmail {
-				msg = "Enter your email address."
+				msg = i18n.T("msg.enter_email")
 			}
 			o.refuse(AlertError, msg)
 			return
@@ -329,7 +329,7 @@ func (c *Controller) resendBackup(o *op, ss session, stepUp string) {
 		return
 	}
 	o.update(func(s *State, _ *session) {
-		s.Alert, s.Notice = nil, "A new code was sent."
+		s.Alert, s.Notice = nil, i18n.T("msg.code_resent")
 		if sent.ResendAfter != nil && s.Setup != nil {
 			s.Setup.BackupResendAt = *sent.ResendAfter
 		}
@@ -340,12 +340,12 @@ func (c *Controller) resendBackup(o *op, ss session, stepUp string) {
 func (c *Controller) ConfirmBackup(code string) {
 	c.confirmBackupCode(backupConfirm{
 		kind: "backup", place: c.inSetup, bearer: func(ss session) string { return ss.setupBearer },
-		noCode: "Send a code to your backup first.", failed: c.setupFailed,
+		noCode: i18n.T("msg.send_backup_code_first"), failed: c.setupFailed,
 		done: func(o *op) {
 			o.update(func(_ *State, ss *session) { ss.backupFactorID = "" })
-			notice := "Your backup is set up."
+			notice := i18n.T("msg.backup_set_up")
 			if st := o.c.State(); st.Setup.VerifyBackup != nil {
-				notice = "Your backup is verified. Now pair the mobile app again: Edit, then Start pairing again."
+				notice = i18n.T("msg.backup_verified_pair_again")
 			}
 			c.log.Info("backup confirmed")
 			c.loadSetup(o, o.c.State().Setup.Reset, SetupOverview, notice)
@@ -359,7 +359,7 @@ type backupConfirm struct {
 	kind   string                    // names the code for the once-only check
 	place  func(*op) (session, bool) // still on that step, and its session
 	bearer func(session) string      // the token the call goes with
-	noCode string                    // said when no code was sent yet
+	noCode i18n.Text                 // said when no code was sent yet
 	failed func(*op, error)          // a refusal
 	done   func(*op)                 // the code was right
 }
@@ -375,7 +375,7 @@ func (c *Controller) confirmBackupCode(bc backupConfirm, code string) {
 	if !c.claimCode(key) {
 		return
 	}
-	c.startIfNotWaiting("Checking the code…", func(o *op) {
+	c.startIfNotWaiting(i18n.T("act.checking_code"), func(o *op) {
 		confirmed := false
 		defer func() {
 			if !confirmed {
@@ -391,7 +391,7 @@ func (c *Controller) confirmBackupCode(bc backupConfirm, code string) {
 			return
 		}
 		if !api.ValidCode(code) {
-			o.refuse(AlertInvalidCode, fmt.Sprintf("Enter the %d-digit code.", api.CodeDigits))
+			o.refuse(AlertInvalidCode, i18n.T("msg.enter_code", "Digits", api.CodeDigits))
 			return
 		}
 		var confirm setupCall
@@ -415,7 +415,7 @@ func (c *Controller) confirmBackupCode(bc backupConfirm, code string) {
 // reset). Setup entered from a signed-in session keeps that session: the
 // server upgrades it and hands out no new tokens.
 func (c *Controller) Activate() {
-	c.startIfNotWaiting("Activating two-step verification…", func(o *op) {
+	c.startIfNotWaiting(i18n.T("act.activating"), func(o *op) {
 		ss, ok := c.inSetup(o)
 		if !ok {
 			return
@@ -433,7 +433,7 @@ func (c *Controller) activate(o *op, ss session, stepUp string) {
 	if signedIn && client.IsCode(err, api.CodeAlreadyActivated) {
 		// Two-step verification was on before this change (new factors of an
 		// activated member need no Activate): the session goes on as it is.
-		c.signedIn(o, ss.tokens, nil, "Two-step verification is on.")
+		c.signedIn(o, ss.tokens, nil, i18n.T("msg.two_step_on"))
 		return
 	}
 	if err != nil {
@@ -449,14 +449,14 @@ func (c *Controller) activate(o *op, ss session, stepUp string) {
 	if tokens == nil && signedIn {
 		tokens = ss.tokens
 	}
-	c.signedIn(o, tokens, resp.User, "Two-step verification is on.")
+	c.signedIn(o, tokens, resp.User, i18n.T("msg.two_step_on"))
 }
 
 // badDestination says what a valid phone number or email address looks like
 // (the server refused the one typed).
-func badDestination(m api.Method) string {
+func badDestination(m api.Method) i18n.Text {
 	if m == api.MethodEmail {
-		return "That is not an email address we can use. Enter one like name@example.com."
+		return i18n.T("msg.bad_email")
 	}
-	return "That is not a phone number we can text. Enter 7 to 15 digits, with the country code, for example +1 555 010 2030 (spaces, dashes, dots and brackets are fine)."
+	return i18n.T("msg.bad_phone")
 }

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // A setup after a lost-phone reset starts with the backup that survived the
@@ -15,14 +16,14 @@ import (
 
 // SendBackupCode sends a code to the backup this setup verifies first.
 func (c *Controller) SendBackupCode() {
-	c.startIfNotWaiting("Sending a code…", func(o *op) {
+	c.startIfNotWaiting(i18n.T("act.sending_code"), func(o *op) {
 		ss, ok := c.inSetup(o)
 		if !ok {
 			return
 		}
 		b := o.c.State().Setup.VerifyBackup
 		if b == nil {
-			o.refuse(AlertError, "There is no backup to verify.")
+			o.refuse(AlertError, i18n.T("msg.no_backup_to_verify"))
 			return
 		}
 		if !b.Supported {
@@ -50,7 +51,7 @@ func (c *Controller) SendBackupCode() {
 			if sent.ResendAfter != nil {
 				s.Setup.BackupResendAt = *sent.ResendAfter
 			}
-			s.Alert, s.Notice = nil, ""
+			s.Alert, s.Notice = nil, i18n.Text{}
 		})
 	})
 }
@@ -73,34 +74,39 @@ func (c *Controller) toVerifyBackup(o *op, b api.BackupToVerify, alert *Alert) {
 	})
 }
 
-// backupCheck is the view of the backup to verify; its label is the
-// server's label of that factor when known.
-func backupCheck(b api.BackupToVerify, caps Capabilities, factors []api.Factor) *BackupCheck {
-	label := b.Method.Label() + " (" + b.SentTo + ")"
-	for _, f := range factors {
-		if f.ID == b.FactorID && f.Label != "" {
-			label = f.Label
-		}
-	}
-	return &BackupCheck{FactorID: b.FactorID, Method: b.Method, SentTo: b.SentTo, Label: label, Supported: caps.Supports(b.Method)}
+// backupCheck is the view of the backup to verify.
+func backupCheck(b api.BackupToVerify, caps Capabilities, _ []api.Factor) *BackupCheck {
+	return &BackupCheck{FactorID: b.FactorID, Method: b.Method, SentTo: b.SentTo, Label: BackupLabel(b.Method, b.SentTo), Supported: caps.Supports(b.Method)}
 }
 
-func backupName(b BackupCheck) string {
-	what := "your backup phone"
+// BackupLabel names a backup by its method and masked address ("Text
+// message to ***0106"), in the console's words rather than the server's.
+func BackupLabel(m api.Method, sentTo string) i18n.Text {
+	if m == api.MethodEmail {
+		return i18n.T("backup.label.email", "SentTo", sentTo)
+	}
+	return i18n.T("backup.label.sms", "SentTo", sentTo)
+}
+
+func editNeedsCode(b BackupCheck) i18n.Text {
 	if b.Method == api.MethodEmail {
-		what = "your backup email address"
+		return i18n.T("backup.edit_needs_code.email", "SentTo", b.SentTo)
 	}
-	if b.SentTo != "" {
-		what += " (" + b.SentTo + ")"
-	}
-	return what
+	return i18n.T("backup.edit_needs_code.sms", "SentTo", b.SentTo)
 }
 
-func editNeedsCode(b BackupCheck) string {
-	return "First confirm the code sent to " + backupName(b) + ": once it is verified you can change your backup."
+func unsupportedBackup(caps Capabilities, b BackupCheck) i18n.Text {
+	if b.Method == api.MethodEmail {
+		return i18n.T("backup.unsupported.email", "SentTo", b.SentTo, "Version", caps.Version.String())
+	}
+	return i18n.T("backup.unsupported.sms", "SentTo", b.SentTo, "Version", caps.Version.String())
 }
 
-func unsupportedBackup(caps Capabilities, b BackupCheck) string {
-	return "Your backup is " + backupName(b) + ", which console " + caps.Version.String() +
-		" cannot use. Switch to a newer console version and sign in again, or ask your administrator for help."
+// FactorLabel names a factor: its method, and where a text message or email
+// factor sends its codes.
+func FactorLabel(f api.Factor) i18n.Text {
+	if f.SentTo != "" && (f.Method == api.MethodSMS || f.Method == api.MethodEmail) {
+		return BackupLabel(f.Method, f.SentTo)
+	}
+	return i18n.Method(f.Method)
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
 	"github.com/remotesupport/techconsole/client"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 func setupPhase(p app.SetupPhase) func(app.State) bool {
@@ -41,7 +42,7 @@ func TestFirstTimeSetup(t *testing.T) {
 			}
 			ctl.Activate()
 			s = rec.waitFor(t, "setup incomplete", func(s app.State) bool { return s.Alert != nil && !s.Busy })
-			if s.Alert.Kind != app.AlertSetupIncomplete || !strings.Contains(s.Alert.Message, "mobile app") {
+			if s.Alert.Kind != app.AlertSetupIncomplete || !strings.Contains(i18n.English(s.Alert.Message), "mobile app") {
 				t.Fatalf("activate too early: %+v", s.Alert)
 			}
 
@@ -86,7 +87,7 @@ func TestLegacyCannotSetUpEmail(t *testing.T) {
 	rec.waitFor(t, "backup entry", setupPhase(app.SetupBackupEntry))
 	ctl.StartBackup(api.MethodEmail, "erin@example.com")
 	s := rec.waitFor(t, "refused", func(s app.State) bool { return s.Alert != nil && !s.Busy })
-	if !strings.Contains(s.Alert.Message, "newer console") || s.Setup.Phase != app.SetupBackupEntry {
+	if !strings.Contains(i18n.English(s.Alert.Message), "newer console") || s.Setup.Phase != app.SetupBackupEntry {
 		t.Fatalf("legacy email backup: %+v", s.Alert)
 	}
 }
@@ -108,7 +109,7 @@ func TestSetupAfterReset(t *testing.T) {
 	// Edit needs the code first.
 	ctl.EditBackup()
 	s = rec.waitFor(t, "edit refused", func(s app.State) bool { return s.Alert != nil && !s.Busy })
-	if s.Setup.Phase != app.SetupVerifyBackup || !strings.Contains(s.Alert.Message, "***0106") {
+	if s.Setup.Phase != app.SetupVerifyBackup || !strings.Contains(i18n.English(s.Alert.Message), "***0106") {
 		t.Fatalf("edit before the backup was verified: phase %s, %+v", s.Setup.Phase, s.Alert)
 	}
 	// Pairing first is refused by the server: the console stays on the check.
@@ -126,8 +127,8 @@ func TestSetupAfterReset(t *testing.T) {
 	}
 	ctl.ConfirmBackup(e.srv.LastCode(t, frank.Phone))
 	s = rec.waitFor(t, "overview", setupPhase(app.SetupOverview))
-	if s.Setup.VerifyBackup != nil || !strings.Contains(s.Notice, "verified") {
-		t.Fatalf("after verifying the backup: %+v notice %q", s.Setup.VerifyBackup, s.Notice)
+	if s.Setup.VerifyBackup != nil || !strings.Contains(i18n.English(s.Notice), "verified") {
+		t.Fatalf("after verifying the backup: %+v notice %q", s.Setup.VerifyBackup, i18n.English(s.Notice))
 	}
 	// Edit > Start pairing again.
 	ctl.StartPairing()
@@ -163,7 +164,7 @@ func TestLegacyConsoleCannotVerifyAnEmailBackup(t *testing.T) {
 	if v := s.Setup.VerifyBackup; v == nil || v.Method != api.MethodEmail || v.Supported {
 		t.Fatalf("backup to verify: %+v", v)
 	}
-	if s.Alert == nil || s.Alert.Kind != app.AlertNoMethod || !strings.Contains(s.Alert.Message, "newer console") {
+	if s.Alert == nil || s.Alert.Kind != app.AlertNoMethod || !strings.Contains(i18n.English(s.Alert.Message), "newer console") {
 		t.Fatalf("no explanation for the legacy console: %+v", s.Alert)
 	}
 	ctl.SendBackupCode()

@@ -3,20 +3,20 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/client"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // Login signs in with a password; keep asks to stay signed in across restarts.
 func (c *Controller) Login(username, password string, keep bool) {
 	username = strings.TrimSpace(username)
-	c.start("Signing in…", func(o *op) {
+	c.start(i18n.T("act.signing_in"), func(o *op) {
 		if username == "" || password == "" {
-			o.refuse(AlertInvalidCredentials, "Enter your username and password.")
+			o.refuse(AlertInvalidCredentials, i18n.T("msg.enter_username_password"))
 			return
 		}
 		cl, version, server, err := c.newClient()
@@ -26,7 +26,7 @@ func (c *Controller) Login(username, password string, keep bool) {
 		}
 		o.update(func(s *State, ss *session) {
 			*ss = session{cl: cl, keep: keep}
-			*s = State{Step: StepSignedOut, Busy: true, Activity: "Signing in…", Server: server, Version: version,
+			*s = State{Step: StepSignedOut, Busy: true, Activity: i18n.T("act.signing_in"), Server: server, Version: version,
 				Caps: CapabilitiesOf(version), Username: username, KeepSignedIn: keep, Seq: s.Seq, Lockouts: s.Lockouts}
 		})
 		if !keep && c.prefs.KeepSignedIn() {
@@ -57,7 +57,7 @@ func (c *Controller) Login(username, password string, keep bool) {
 func (c *Controller) handleAuth(o *op, resp *api.AuthResponse, purpose api.Purpose) {
 	switch resp.State {
 	case api.StateAuthenticated:
-		c.signedIn(o, resp.Tokens, resp.User, "")
+		c.signedIn(o, resp.Tokens, resp.User, i18n.Text{})
 	case api.StateMFARequired:
 		enrolled := make([]api.Method, 0, len(resp.Methods))
 		for _, m := range resp.Methods {
@@ -71,7 +71,7 @@ func (c *Controller) handleAuth(o *op, resp *api.AuthResponse, purpose api.Purpo
 		o.update(func(_ *State, ss *session) {
 			ss.mfaToken, ss.setupBearer, ss.primary = resp.MFAToken, resp.MFAToken, resp.PrimaryMethod
 		})
-		c.loadSetup(o, resp.Reset, SetupOverview, "")
+		c.loadSetup(o, resp.Reset, SetupOverview, i18n.Text{})
 	case api.StateStepUp:
 		if purpose == api.PurposeManageTwoStep {
 			c.finishFactorChange(o, resp.StepUpToken)
@@ -126,7 +126,7 @@ func (ss session) bearer(purpose api.Purpose) string {
 // ChooseMethod starts a challenge with m ("Use another method", or again
 // after an expiry or a denial).
 func (c *Controller) ChooseMethod(m api.Method) {
-	c.start("Sending the request…", func(o *op) {
+	c.start(i18n.T("act.sending_request"), func(o *op) {
 		ss := o.session()
 		st := o.c.State()
 		if st.Step != StepChallenge || ss.cl == nil {
@@ -135,7 +135,7 @@ func (c *Controller) ChooseMethod(m api.Method) {
 		}
 		caps := st.Caps
 		if !caps.Supports(m) || !containsMethod(ss.enrolled, m) {
-			o.refuse(AlertError, "Console "+caps.Version.String()+" cannot use "+m.Label()+" for your account. Choose another method.")
+			o.refuse(AlertError, i18n.T("msg.method_unsupported", "Version", caps.Version.String(), "Method", i18n.Method(m)))
 			return
 		}
 		c.dropChallenge(o, ss)
@@ -164,7 +164,7 @@ func (c *Controller) startChallenge(o *op, m api.Method, purpose api.Purpose) {
 	others := caps.Others(m, ss.primary, ss.enrolled)
 	if err != nil {
 		if endsSession(err) && purpose == api.PurposeLogin {
-			c.sessionEnded(o, err, "Your sign-in expired. Sign in again.")
+			c.sessionEnded(o, err, i18n.T("msg.sign_in_expired"))
 			return
 		}
 		o.update(func(s *State, ss *session) {
@@ -198,16 +198,16 @@ func (c *Controller) startChallenge(o *op, m api.Method, purpose api.Purpose) {
 	}
 }
 
-func sendingActivity(m api.Method) string {
+func sendingActivity(m api.Method) i18n.Text {
 	switch m {
 	case api.MethodAppNotification:
-		return "Sending a notification to your phone…"
+		return i18n.T("act.sending_push")
 	case api.MethodSMS:
-		return "Sending a text message…"
+		return i18n.T("act.sending_sms")
 	case api.MethodEmail:
-		return "Sending an email…"
+		return i18n.T("act.sending_email")
 	}
-	return "Preparing…"
+	return i18n.T("act.preparing")
 }
 
 // waitPush long-polls until the phone answers, the push expires or the
@@ -227,7 +227,7 @@ func (c *Controller) waitPush(o *op, id string, purpose api.Purpose) {
 				continue
 			}
 			if endsSession(err) && purpose == api.PurposeLogin {
-				c.sessionEnded(o, err, "Your sign-in expired. Sign in again.")
+				c.sessionEnded(o, err, i18n.T("msg.sign_in_expired"))
 				return
 			}
 			o.update(func(s *State, _ *session) {
@@ -252,7 +252,7 @@ func (c *Controller) waitPush(o *op, id string, purpose api.Purpose) {
 				if s.Challenge != nil {
 					s.Challenge.Waiting, s.Challenge.Active = false, false
 				}
-				s.Busy, s.Activity = true, "Approved. Signing in…"
+				s.Busy, s.Activity = true, i18n.T("act.approved")
 			})
 			if st.State == "" {
 				o.fail(errors.New("the server approved the notification but sent no sign-in"))
@@ -261,9 +261,9 @@ func (c *Controller) waitPush(o *op, id string, purpose api.Purpose) {
 			c.handleAuth(o, &st.AuthResponse, purpose)
 			return
 		case api.ChallengeDenied, api.ChallengeExpired:
-			kind, msg := AlertDenied, "The notification was denied on your phone. Send a new one or use another method."
+			kind, msg := AlertDenied, i18n.T("msg.push_denied")
 			if st.Status == api.ChallengeExpired {
-				kind, msg = AlertExpired, "The notification expired before it was approved. Send a new one or use another method."
+				kind, msg = AlertExpired, i18n.T("msg.push_expired")
 			}
 			c.log.Info("push ended", "status", st.Status)
 			o.update(func(s *State, ss *session) {
@@ -291,7 +291,7 @@ func (c *Controller) SubmitCode(code string) {
 	if !c.claimCode(key) {
 		return
 	}
-	c.startIfNotWaiting("Checking the code…", func(o *op) {
+	c.startIfNotWaiting(i18n.T("act.checking_code"), func(o *op) {
 		verified := false
 		defer func() {
 			if !verified {
@@ -301,17 +301,17 @@ func (c *Controller) SubmitCode(code string) {
 		ss := o.session()
 		st := o.c.State()
 		if st.Step != StepChallenge || ss.challengeID == "" {
-			o.refuse(AlertExpired, "There is no open verification request. Send a new one.")
+			o.refuse(AlertExpired, i18n.T("msg.no_open_request"))
 			return
 		}
 		if !api.ValidCode(code) {
-			o.refuse(AlertInvalidCode, fmt.Sprintf("Enter the %d-digit code.", api.CodeDigits))
+			o.refuse(AlertInvalidCode, i18n.T("msg.enter_code", "Digits", api.CodeDigits))
 			return
 		}
 		resp, err := ss.cl.Verify(o.ctx, ss.bearer(ss.purpose), ss.challengeID, code)
 		if err != nil {
 			if endsSession(err) && ss.purpose == api.PurposeLogin {
-				c.sessionEnded(o, err, "Your sign-in expired. Sign in again.")
+				c.sessionEnded(o, err, i18n.T("msg.sign_in_expired"))
 				return
 			}
 			if client.IsCode(err, api.CodeChallengeFailed) && ss.purpose == api.PurposeLogin {
@@ -336,7 +336,7 @@ func (c *Controller) SubmitCode(code string) {
 		verified = true
 		o.update(func(s *State, ss *session) {
 			ss.challengeID = ""
-			s.Busy, s.Activity = true, "Verified…"
+			s.Busy, s.Activity = true, i18n.T("act.verified")
 		})
 		c.handleAuth(o, resp, ss.purpose)
 	})
@@ -346,13 +346,13 @@ func (c *Controller) SubmitCode(code string) {
 // the request (5 wrong codes): no new request can be sent with it.
 func (c *Controller) signInEndedByWrongCodes(o *op) {
 	c.log.Info("sign-in ended by wrong codes")
-	c.toSignedOut(o, localAlert(AlertFailed, "Too many wrong codes: for your security this sign-in has ended. Sign in again."), "")
+	c.toSignedOut(o, localAlert(AlertFailed, i18n.T("msg.too_many_wrong_codes")), i18n.Text{})
 }
 
 // Resend sends a new code: for an SMS/email challenge, or for the backup
 // being set up.
 func (c *Controller) Resend() {
-	c.startIfNotWaiting("Sending a new code…", func(o *op) {
+	c.startIfNotWaiting(i18n.T("act.sending_new_code"), func(o *op) {
 		ss := o.session()
 		st := o.c.State()
 		switch {
@@ -366,7 +366,7 @@ func (c *Controller) Resend() {
 					}
 					return
 				}
-				s.Alert, s.Notice = nil, "A new code was sent."
+				s.Alert, s.Notice = nil, i18n.T("msg.code_resent")
 				if s.Challenge != nil {
 					s.Challenge.SentTo, s.Challenge.ExpiresAt, s.Challenge.AttemptsLeft = orDefault(ch.SentTo, s.Challenge.SentTo), ch.ExpiresAt, -1
 					if ch.ResendAfter != nil {
@@ -384,7 +384,7 @@ func (c *Controller) Resend() {
 
 // Cancel ends the current step: a challenge is cancelled on the server.
 func (c *Controller) Cancel() {
-	c.start("", func(o *op) {
+	c.start(i18n.Text{}, func(o *op) {
 		ss := o.session()
 		st := o.c.State()
 		switch st.Step {
@@ -394,13 +394,13 @@ func (c *Controller) Cancel() {
 			case api.PurposePasswordChange:
 				o.update(func(s *State, ss *session) {
 					ss.pwCurrent, ss.pwNew = "", ""
-					s.Step, s.Challenge, s.Alert, s.Notice = StepChangePassword, nil, nil, "Password not changed."
+					s.Step, s.Challenge, s.Alert, s.Notice = StepChangePassword, nil, nil, i18n.T("msg.password_not_changed")
 				})
 				return
 			case api.PurposeManageTwoStep:
 				o.update(func(s *State, ss *session) {
 					ss.afterStepUp = nil
-					s.Step, s.Challenge, s.Alert, s.Notice = afterFactorStep(s), nil, nil, "Nothing was changed."
+					s.Step, s.Challenge, s.Alert, s.Notice = afterFactorStep(s), nil, nil, i18n.T("msg.nothing_changed")
 					if s.Step == StepTwoStep {
 						ss.backupFactorID = ""
 						s.TwoStep.Phase, s.TwoStep.SentTo = TwoStepList, ""
@@ -408,7 +408,7 @@ func (c *Controller) Cancel() {
 				})
 				return
 			}
-			c.toSignedOut(o, nil, "Sign-in cancelled.")
+			c.toSignedOut(o, nil, i18n.T("msg.sign_in_cancelled"))
 		case StepSetup:
 			if st.Setup != nil && st.Setup.Phase == SetupVerifyBackupCode {
 				o.update(func(s *State, ss *session) {
@@ -425,17 +425,17 @@ func (c *Controller) Cancel() {
 				})
 				return
 			}
-			c.toSignedOut(o, nil, "Setup cancelled. Sign in again to finish it.")
+			c.toSignedOut(o, nil, i18n.T("msg.setup_cancelled"))
 		case StepTwoStep:
 			c.cancelTwoStep(o)
 		case StepNoMethod:
-			c.toSignedOut(o, nil, "")
+			c.toSignedOut(o, nil, i18n.Text{})
 		case StepChangePassword:
 			o.update(func(s *State, ss *session) {
 				if ss.tokens == nil {
 					return
 				}
-				s.Step, s.Alert, s.Notice = StepSignedIn, nil, "" // "Password not changed." is no news there
+				s.Step, s.Alert, s.Notice = StepSignedIn, nil, i18n.Text{} // i18n.T("msg.password_not_changed") is no news there
 			})
 		default:
 			// Signing in or resuming: the action is cancelled; clear busy.
@@ -446,7 +446,7 @@ func (c *Controller) Cancel() {
 
 // signedIn stores the tokens (and the refresh token in the keychain when the
 // member asked to stay signed in) and shows the signed-in screen.
-func (c *Controller) signedIn(o *op, tokens *api.Tokens, user *api.User, notice string) {
+func (c *Controller) signedIn(o *op, tokens *api.Tokens, user *api.User, notice i18n.Text) {
 	ss := o.session()
 	if tokens == nil || tokens.AccessToken == "" {
 		o.fail(errors.New("the server signed you in but sent no tokens"))
@@ -486,7 +486,7 @@ func asKeychainError(err error) error {
 }
 
 // toSignedOut forgets the session and shows the sign-in form.
-func (c *Controller) toSignedOut(o *op, alert *Alert, notice string) {
+func (c *Controller) toSignedOut(o *op, alert *Alert, notice i18n.Text) {
 	o.update(func(s *State, ss *session) {
 		keep := ss.keep
 		*ss = session{keep: keep}
@@ -497,16 +497,16 @@ func (c *Controller) toSignedOut(o *op, alert *Alert, notice string) {
 }
 
 // sessionEnded handles a sign-in or session the server no longer accepts.
-func (c *Controller) sessionEnded(o *op, err error, msg string) {
+func (c *Controller) sessionEnded(o *op, err error, msg i18n.Text) {
 	a := alertFor(err, c.now())
 	a.Kind, a.Message = AlertSessionEnded, msg
-	c.toSignedOut(o, a, "")
+	c.toSignedOut(o, a, i18n.Text{})
 }
 
 // refuse shows an alert worded by the console itself on the current step (an
 // empty field, a code of the wrong length, a step out of order, a refusal the
 // console words better than the server's detail).
-func (o *op) refuse(kind AlertKind, msg string) {
+func (o *op) refuse(kind AlertKind, msg i18n.Text) {
 	o.update(func(s *State, _ *session) { s.Alert = localAlert(kind, msg) })
 }
 

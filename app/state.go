@@ -33,6 +33,7 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // Step names the screen the console shows.
@@ -67,7 +68,7 @@ type State struct {
 	Step Step
 	// Busy is true while a call is in flight; Activity says which ("Signing in…").
 	Busy     bool
-	Activity string
+	Activity i18n.Text
 
 	// Server is the server URL; Version and Caps the emulated console version
 	// used for this sign-in and what it can do.
@@ -98,7 +99,7 @@ type State struct {
 	// Alert is the problem to show, nil when none.
 	Alert *Alert
 	// Notice is a short success message ("Password changed."), "" when none.
-	Notice string
+	Notice i18n.Text
 
 	// Seq increases with every change; screens can ignore stale snapshots.
 	Seq uint64
@@ -187,8 +188,8 @@ type BackupCheck struct {
 	FactorID string
 	Method   api.Method
 	SentTo   string // masked by the server
-	// Label describes the backup as the server does ("Text message to ***0106").
-	Label string
+	// Label describes the backup ("Text message to ***0106").
+	Label i18n.Text
 	// Supported is false when this console version cannot use the method
 	// (email on 7.50.3572 and earlier): the message says what to do instead.
 	Supported bool
@@ -251,7 +252,7 @@ const (
 type Alert struct {
 	Kind AlertKind
 	// Message is a whole sentence for the user, with no secret in it.
-	Message string
+	Message i18n.Text
 	// Code is the server's problem code ("" for local problems).
 	Code string
 	// RetryAfter and RetryAt say how long to wait (lockout, busy, resend).
@@ -264,7 +265,7 @@ type Alert struct {
 }
 
 // Error makes an Alert usable as an error.
-func (a *Alert) Error() string { return a.Message }
+func (a *Alert) Error() string { return i18n.English(a.Message) }
 
 // LogValue describes the state without secrets.
 func (s State) LogValue() slog.Value {

@@ -5,6 +5,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/client"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // StepTwoStep is the signed-in "Two-step verification" page (State.TwoStep):
@@ -71,17 +72,17 @@ func (c *Controller) dispatchTwoStep(ev Event) bool {
 
 // OpenTwoStep loads the member's methods and shows the two-step page.
 func (c *Controller) OpenTwoStep() {
-	c.startIfNotWaiting("Loading your two-step verification…", func(o *op) {
+	c.startIfNotWaiting(i18n.T("act.loading_two_step"), func(o *op) {
 		if o.session().tokens == nil || o.c.State().Step != StepSignedIn {
 			o.update(func(*State, *session) {})
 			return
 		}
-		c.loadTwoStep(o, "")
+		c.loadTwoStep(o, i18n.Text{})
 	})
 }
 
 // loadTwoStep reads the factors with the access token and shows the list.
-func (c *Controller) loadTwoStep(o *op, notice string) {
+func (c *Controller) loadTwoStep(o *op, notice i18n.Text) {
 	ss := o.session()
 	var status *api.TwoStepStatus
 	err := c.withAccess(o, func(access string) error {
@@ -113,7 +114,7 @@ func (c *Controller) loadTwoStep(o *op, notice string) {
 // shows the error on the page.
 func (c *Controller) twoStepFailed(o *op, err error) {
 	if endsSession(err) {
-		c.sessionEnded(o, err, "Your session has ended. Sign in again.")
+		c.sessionEnded(o, err, i18n.T("alert.session_ended"))
 		return
 	}
 	o.fail(err)
@@ -131,13 +132,13 @@ func (c *Controller) onTwoStepPage(o *op) (session, bool) {
 
 // ChangeBackupPhone shows the new-phone field.
 func (c *Controller) ChangeBackupPhone() {
-	c.startIfNotWaiting("", func(o *op) {
+	c.startIfNotWaiting(i18n.Text{}, func(o *op) {
 		if _, ok := c.onTwoStepPage(o); !ok {
 			return
 		}
 		o.update(func(s *State, ss *session) {
 			ss.backupFactorID = ""
-			s.TwoStep.Phase, s.TwoStep.SentTo, s.Alert, s.Notice = TwoStepPhone, "", nil, ""
+			s.TwoStep.Phase, s.TwoStep.SentTo, s.Alert, s.Notice = TwoStepPhone, "", nil, i18n.Text{}
 		})
 	})
 }
@@ -147,13 +148,13 @@ func (c *Controller) ChangeBackupPhone() {
 // confirmation too.
 func (c *Controller) SetBackupPhone(phone string) {
 	phone = strings.TrimSpace(phone)
-	c.startIfNotWaiting("Sending a code…", func(o *op) {
+	c.startIfNotWaiting(i18n.T("act.sending_code"), func(o *op) {
 		ss, ok := c.onTwoStepPage(o)
 		if !ok {
 			return
 		}
 		if phone == "" {
-			o.refuse(AlertError, "Enter your mobile phone number.")
+			o.refuse(AlertError, i18n.T("msg.enter_phone"))
 			return
 		}
 		var send setupCall
@@ -174,7 +175,7 @@ func (c *Controller) SetBackupPhone(phone string) {
 			o.update(func(s *State, ss *session) {
 				ss.backupFactorID = sent.FactorID
 				s.Step, s.Challenge = StepTwoStep, nil
-				s.TwoStep.Phase, s.TwoStep.SentTo, s.Alert, s.Notice = TwoStepCode, sent.SentTo, nil, ""
+				s.TwoStep.Phase, s.TwoStep.SentTo, s.Alert, s.Notice = TwoStepCode, sent.SentTo, nil, i18n.Text{}
 			})
 		}
 		send(o, ss, "")
@@ -186,10 +187,10 @@ func (c *Controller) SetBackupPhone(phone string) {
 func (c *Controller) ConfirmBackupPhone(code string) {
 	c.confirmBackupCode(backupConfirm{
 		kind: "backup-phone", place: c.onTwoStepPage, bearer: func(ss session) string { return ss.tokens.AccessToken },
-		noCode: "Send a code to your new phone first.", failed: c.twoStepFailed,
+		noCode: i18n.T("msg.send_new_phone_code_first"), failed: c.twoStepFailed,
 		done: func(o *op) {
 			c.log.Info("backup phone changed")
-			c.loadTwoStep(o, "Your backup phone was changed.")
+			c.loadTwoStep(o, i18n.T("msg.backup_phone_changed"))
 		},
 	}, code)
 }
@@ -199,11 +200,11 @@ func (c *Controller) ConfirmBackupPhone(code string) {
 func (c *Controller) cancelTwoStep(o *op) {
 	o.update(func(s *State, ss *session) {
 		if s.TwoStep == nil || s.TwoStep.Phase == TwoStepList {
-			s.Step, s.TwoStep, s.Alert, s.Notice = StepSignedIn, nil, nil, ""
+			s.Step, s.TwoStep, s.Alert, s.Notice = StepSignedIn, nil, nil, i18n.Text{}
 			return
 		}
 		ss.backupFactorID, ss.afterStepUp = "", nil
-		s.TwoStep.Phase, s.TwoStep.SentTo, s.Alert, s.Notice = TwoStepList, "", nil, "Nothing was changed."
+		s.TwoStep.Phase, s.TwoStep.SentTo, s.Alert, s.Notice = TwoStepList, "", nil, i18n.T("msg.nothing_changed")
 	})
 }
 

@@ -24,6 +24,8 @@ var forbidden = []struct {
 	{"api", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server"}},
 	{"server", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client"}},
 	{"server/adminweb", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client"}},
+	// the catalogues serve the console and the Admin Center alike
+	{"i18n", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server"}},
 }
 
 func TestLayersPointOneWay(t *testing.T) {

@@ -1,7 +1,6 @@
 package screens
 
 import (
-	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -47,20 +46,20 @@ type challengeScreen struct {
 func newChallengeScreen(c *Console, st app.State) *challengeScreen {
 	ch := st.Challenge
 	s := &challengeScreen{c: c, method: ch.Method, alert: newAlertView(), busy: newBusyRow()}
-	s.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
+	s.cancel = widget.NewButtonWithIcon(tr("btn.cancel"), theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
 	s.others = container.NewVBox()
 	s.expires = widget.NewLabel("")
 	s.expires.SizeName = theme.SizeNameCaptionText
 
-	title := "Two-step verification"
-	sub := "Confirm it's you to finish signing in."
+	title := tr("two_step.title")
+	sub := tr("challenge.sub.login")
 	switch ch.Purpose {
 	case api.PurposePasswordChange:
-		title = "Confirm it's you"
-		sub = "Changing your password needs two-step verification."
+		title = tr("challenge.confirm_its_you")
+		sub = tr("challenge.sub.password_change")
 	case api.PurposeManageTwoStep:
-		title = "Confirm it's you"
-		sub = "Changing your two-step verification methods needs one you already have."
+		title = tr("challenge.confirm_its_you")
+		sub = tr("challenge.sub.manage_two_step")
 	}
 
 	var body []fyne.CanvasObject
@@ -74,7 +73,7 @@ func newChallengeScreen(c *Console, st app.State) *challengeScreen {
 		container.NewBorder(nil, nil, s.expires, s.cancel),
 		s.others)
 	if ch.Purpose == api.PurposeLogin {
-		body = append(body, hint(lostPhone))
+		body = append(body, hint(lostPhone()))
 	}
 	card := widget.NewCard(title, sub, container.NewVBox(body...))
 	s.root = centred(440, card)
@@ -83,18 +82,25 @@ func newChallengeScreen(c *Console, st app.State) *challengeScreen {
 }
 
 // lostPhone is the way out for a member without their phone.
-const lostPhone = "Lost your phone? Ask your administrator to reset two-step verification."
+func lostPhone() string { return tr("challenge.lost_phone") }
 
 // pushIntro says what approving the notification does, by purpose.
 func pushIntro(p api.Purpose) string {
-	what := "approve the sign-in"
 	switch p {
 	case api.PurposePasswordChange:
-		what = "confirm your password change"
+		return tr("challenge.push_intro.password_change")
 	case api.PurposeManageTwoStep:
-		what = "confirm the change to your two-step verification"
+		return tr("challenge.push_intro.manage_two_step")
 	}
-	return "We sent a notification to the app on your phone. Open it and type this number to " + what + ":"
+	return tr("challenge.push_intro.login")
+}
+
+// useInstead are the "Use another method" buttons' words.
+var useInstead = map[api.Method]string{
+	api.MethodAppNotification:  "challenge.use_instead.app_notification",
+	api.MethodAuthenticatorApp: "challenge.use_instead.authenticator_app",
+	api.MethodSMS:              "challenge.use_instead.sms",
+	api.MethodEmail:            "challenge.use_instead.email",
 }
 
 func (s *challengeScreen) buildPush(p api.Purpose) []fyne.CanvasObject {
@@ -102,9 +108,9 @@ func (s *challengeScreen) buildPush(p api.Purpose) []fyne.CanvasObject {
 	s.number.TextSize = 72
 	s.number.TextStyle = fyne.TextStyle{Bold: true}
 	s.number.Alignment = fyne.TextAlignCenter
-	s.waiting = widget.NewLabelWithStyle("Waiting for approval on your phone", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	s.waiting = widget.NewLabelWithStyle(tr("challenge.waiting"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	s.progress = widget.NewProgressBarInfinite()
-	s.again = widget.NewButtonWithIcon("Send another notification", methodIcon(api.MethodAppNotification), func() {
+	s.again = widget.NewButtonWithIcon(tr("challenge.send_another"), methodIcon(api.MethodAppNotification), func() {
 		s.c.dispatch(app.ChooseMethod{Method: api.MethodAppNotification})
 	})
 	s.again.Importance = widget.HighImportance
@@ -121,23 +127,23 @@ func (s *challengeScreen) buildPush(p api.Purpose) []fyne.CanvasObject {
 
 func (s *challengeScreen) buildCode(ch *app.ChallengeView) []fyne.CanvasObject {
 	s.code = newCodeEntry(ch.CodeLength, s.submit)
-	s.verify = primaryButton("Verify", theme.ConfirmIcon(), func() { s.submit(s.code.Text) })
+	s.verify = primaryButton(tr("btn.verify"), theme.ConfirmIcon(), func() { s.submit(s.code.Text) })
 	s.sentTo = widget.NewLabel("")
 	s.sentTo.Wrapping = fyne.TextWrapWord
 	var intro fyne.CanvasObject
 	var extra []fyne.CanvasObject
 	switch ch.Method {
 	case api.MethodAuthenticatorApp:
-		intro = para("Open your authenticator app and enter the " + aCode + " it shows for Remote Support.")
+		intro = para(tr("challenge.open_app", "Digits", api.CodeDigits))
 	default:
 		intro = s.sentTo
-		s.resend = widget.NewButtonWithIcon("Resend code", theme.ViewRefreshIcon(), func() { s.c.dispatch(app.Resend{}) })
+		s.resend = widget.NewButtonWithIcon(tr("btn.resend_code"), theme.ViewRefreshIcon(), func() { s.c.dispatch(app.Resend{}) })
 		s.resend.Importance = widget.LowImportance
 		extra = append(extra, container.NewHBox(s.resend))
 	}
 	out := []fyne.CanvasObject{
 		intro,
-		widget.NewForm(widget.NewFormItem("Code", s.code)),
+		widget.NewForm(widget.NewFormItem(tr("field.code"), s.code)),
 		container.NewBorder(nil, nil, nil, s.verify),
 	}
 	return append(out, extra...)
@@ -149,7 +155,7 @@ func (s *challengeScreen) submit(code string) {
 		return
 	}
 	if n := st.Challenge.CodeLength; n > 0 && len(code) != n {
-		s.alert.show(styleError, fmt.Sprintf("Enter all %d digits.", n))
+		s.alert.show(styleError, tr("challenge.enter_all_digits", "Digits", n))
 		return
 	}
 	s.last = code
@@ -170,13 +176,13 @@ func (s *challengeScreen) update(st app.State) {
 	if ch == nil {
 		return
 	}
-	s.busy.set(st.Busy && !ch.Waiting, st.Activity)
+	s.busy.set(st.Busy && !ch.Waiting, trText(st.Activity))
 	s.alert.showAlert(st.Alert, s.c.now())
 	if st.Alert != nil && st.Alert.Kind == app.AlertResendTooSoon {
 		s.alert.show(styleError, "") // the resend button counts the wait down
 	}
-	if st.Alert == nil && st.Notice != "" {
-		s.alert.show(styleSuccess, st.Notice)
+	if st.Alert == nil && !st.Notice.IsZero() {
+		s.alert.show(styleSuccess, trText(st.Notice))
 	}
 	if s.method == api.MethodAppNotification {
 		// no number: no notification went out (refused, or still sending)
@@ -214,12 +220,12 @@ func (s *challengeScreen) update(st app.State) {
 	} else {
 		switch {
 		case ch.SentTo != "":
-			s.sentTo.SetText(fmt.Sprintf("We sent a %s to %s. Enter it below.", aCode, ch.SentTo))
+			s.sentTo.SetText(tr("challenge.code_sent", "Digits", api.CodeDigits, "SentTo", ch.SentTo))
 		case s.method != api.MethodSMS && s.method != api.MethodEmail:
 		case st.Busy:
-			s.sentTo.SetText("Sending a code…")
+			s.sentTo.SetText(tr("act.sending_code"))
 		default:
-			s.sentTo.SetText("No code was sent. Press Start again to send one.")
+			s.sentTo.SetText(tr("challenge.no_code_sent"))
 		}
 		if st.Alert != nil && st.Alert != s.alerted && (st.Alert.Kind == app.AlertInvalidCode || st.Alert.Kind == app.AlertFailed || st.Alert.Kind == app.AlertExpired) {
 			s.alerted = st.Alert // clear once per wrong code, not on every redraw
@@ -231,12 +237,12 @@ func (s *challengeScreen) update(st app.State) {
 		setEnabled(on, s.code, s.verify)
 		if !ch.Active {
 			// an expired or failed challenge: offer a fresh one
-			s.verify.SetText("Start again")
+			s.verify.SetText(tr("btn.start_again"))
 			s.verify.SetIcon(theme.ViewRefreshIcon())
 			s.verify.OnTapped = func() { s.c.dispatch(app.ChooseMethod{Method: s.method}) }
 			setEnabled(!st.Busy, s.verify)
-		} else if s.verify.Text != "Verify" {
-			s.verify.SetText("Verify")
+		} else if s.verify.Text != tr("btn.verify") {
+			s.verify.SetText(tr("btn.verify"))
 			s.verify.SetIcon(theme.ConfirmIcon())
 			s.verify.OnTapped = func() { s.submit(s.code.Text) }
 		}
@@ -251,9 +257,9 @@ func (s *challengeScreen) drawOthers(st app.State) {
 	s.others.Objects = nil
 	if len(others) > 0 {
 		s.others.Add(widget.NewSeparator())
-		s.others.Add(heading("Use another method"))
+		s.others.Add(heading(tr("challenge.use_another")))
 		for _, m := range others {
-			b := widget.NewButtonWithIcon("Use "+m.Phrase()+" instead", methodIcon(m), func() {
+			b := widget.NewButtonWithIcon(tr(useInstead[m]), methodIcon(m), func() {
 				s.c.dispatch(app.ChooseMethod{Method: m})
 			})
 			b.Importance = widget.LowImportance
@@ -276,7 +282,7 @@ func (s *challengeScreen) tick() {
 	}
 	now := s.c.now()
 	if ch.Active && !ch.ExpiresAt.IsZero() && s.method == api.MethodAppNotification {
-		s.expires.SetText("Expires in " + clock(ch.ExpiresAt.Sub(now)))
+		s.expires.SetText(tr("challenge.expires_in", "Time", clock(ch.ExpiresAt.Sub(now))))
 	} else {
 		s.expires.SetText("")
 	}
@@ -292,10 +298,10 @@ func (s *challengeScreen) tick() {
 			wait = st.Alert.RetryAt.Sub(now)
 		}
 		if wait > 0 {
-			s.resend.SetText("Resend code in " + clock(wait))
+			s.resend.SetText(tr("btn.resend_code_in", "Time", clock(wait)))
 			s.resend.Disable()
 		} else {
-			s.resend.SetText("Resend code")
+			s.resend.SetText(tr("btn.resend_code"))
 			setEnabled(!st.Busy && ch.Active, s.resend)
 		}
 	}
@@ -308,13 +314,13 @@ func (s *challengeScreen) tickAgain(st app.State, now time.Time) {
 	if a != nil && a.Kind == app.AlertLockedOut && a.Code == api.CodeTooManyPushes {
 		s.alert.showAlert(a, now)
 		if left := a.RetryAt.Sub(now); left > 0 {
-			s.again.SetText("Send another notification in " + clock(left))
+			s.again.SetText(tr("challenge.send_another_in", "Time", clock(left)))
 			s.again.Disable()
 			return
 		}
 	}
-	if s.again.Text != "Send another notification" {
-		s.again.SetText("Send another notification")
+	if s.again.Text != tr("challenge.send_another") {
+		s.again.SetText(tr("challenge.send_another"))
 	}
 	setEnabled(!st.Busy, s.again)
 }

@@ -59,12 +59,18 @@ type Options struct {
 	// OnFirstPaint is called once, from the render thread, when the window's
 	// first frame is painted (startup measurement); nil: not watched.
 	OnFirstPaint func()
+	// Language is the remembered choice of View > Language ("": the
+	// system's). SetLanguage (nil: the menu is off) remembers a new choice
+	// and says which language to draw in (the system's for "").
+	Language    string
+	SetLanguage func(tag string) (use string, err error)
 }
 
 // Console is the main window's content: a header, the screen of the current
 // state and the tester panel.
 type Console struct {
 	win  fyne.Window
+	fapp fyne.App // for the menu bar (nil: no menu)
 	opts Options
 	do   func(func())
 	now  func() time.Time
@@ -94,6 +100,7 @@ type Console struct {
 	afterPaint []func()           // what waits for it (secondary content)
 	toggle     *widget.Button
 	versionTag *widget.Label
+	title      *widget.Label
 }
 
 // screen is one screen of the console.
@@ -131,13 +138,13 @@ func NewConsole(w fyne.Window, opts Options) *Console {
 	}
 	c.body = container.NewStack()
 
-	c.toggle = widget.NewButtonWithIcon("Tester panel", theme.ComputerIcon(), c.ToggleTester)
+	c.toggle = widget.NewButtonWithIcon(tr("console.tester_panel"), theme.ComputerIcon(), c.ToggleTester)
 	c.toggle.Importance = widget.LowImportance
 	c.versionTag = widget.NewLabel("")
 	c.versionTag.SizeName = theme.SizeNameCaptionText
-	title := widget.NewLabelWithStyle(AppName, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	c.title = widget.NewLabelWithStyle(tr("app.name"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	icon := widget.NewIcon(assets.Symbol)
-	header := container.NewBorder(nil, nil, container.NewHBox(icon, title), container.NewHBox(c.versionTag, c.toggle))
+	header := container.NewBorder(nil, nil, container.NewHBox(icon, c.title), container.NewHBox(c.versionTag, c.toggle))
 	if opts.OnFirstPaint != nil {
 		header.Add(FirstPaintProbe(func() {
 			opts.OnFirstPaint()
@@ -285,17 +292,40 @@ func (c *Console) updateTitle() {
 	current := c.state.Version.String()
 	next := c.next.String()
 	title := WindowTitle(current)
-	tag := "Console " + current
+	tag := tr("console.tag", "Version", current)
 	if c.state.Step != app.StepSignedOut && next != current {
-		title += " (" + next + " at next sign-in)"
-		tag += " → " + next
+		title = tr("window.title_next", "Version", current, "Next", next)
+		tag = tr("console.tag_next", "Version", current, "Next", next)
 	} else if c.state.Step == app.StepSignedOut {
-		title, tag = WindowTitle(next), "Console "+next
+		title, tag = WindowTitle(next), tr("console.tag", "Version", next)
 	}
 	if c.win.Title() != title {
 		c.win.SetTitle(title)
 	}
 	c.versionTag.SetText(tag)
+}
+
+// Relabel draws the whole window again in the language now in use: the
+// menu bar, the header, the screen on show and the tester panel (rebuilt,
+// and opened again if it was open). What was typed into the screen is lost.
+func (c *Console) Relabel() {
+	if c.fapp != nil {
+		c.win.SetMainMenu(c.mainMenu(c.fapp))
+	}
+	c.title.SetText(tr("app.name"))
+	c.toggle.SetText(tr("console.tester_panel"))
+	if c.tester != nil {
+		open := c.testerOpen
+		if open {
+			c.ToggleTester()
+		}
+		c.tester, c.split = nil, nil
+		if open {
+			c.ToggleTester()
+		}
+	}
+	c.key = ""
+	c.render()
 }
 
 // ToggleTester shows or hides the tester panel.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // enterCode answers a code prompt the way its method gets codes: the
@@ -560,7 +561,7 @@ func TestLockoutCountdownDrawsState(t *testing.T) {
 	con.Start(staticController{})
 	con.apply(app.State{Step: app.StepSignedOut, Version: currentV, Seq: 1, Username: "grace",
 		Lockouts: []app.Lockout{{Username: "grace", RetryAt: start.Add(90 * time.Second)}}, Alert: &app.Alert{
-			Kind: app.AlertLockedOut, Message: "Too many attempts.", RetryAfter: 90 * time.Second, RetryAt: start.Add(90 * time.Second)}})
+			Kind: app.AlertLockedOut, Message: i18n.T("signin.paused", "Time", "1:30"), RetryAfter: 90 * time.Second, RetryAt: start.Add(90 * time.Second)}})
 	s := con.current.(*signInScreen)
 	s.username.SetText("grace")
 	if got := s.alert.Text(); !strings.Contains(got, "Try again in 1:30") || !s.submit.Disabled() {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // drawn is a window that draws states handed to it, on a clock the test moves.
@@ -49,7 +50,7 @@ func TestScreenMessagesDoNotMislead(t *testing.T) {
 		d := newDrawn(t)
 		d.show(app.State{Step: app.StepChallenge, Challenge: &app.ChallengeView{Purpose: api.PurposeLogin, Method: api.MethodAppNotification,
 			AttemptsLeft: -1, Others: []api.Method{api.MethodAuthenticatorApp}},
-			Alert: &app.Alert{Kind: app.AlertLockedOut, Code: api.CodeTooManyPushes, Message: "x", RetryAt: d.start.Add(time.Minute)}})
+			Alert: &app.Alert{Kind: app.AlertLockedOut, Code: api.CodeTooManyPushes, Message: i18n.T("alert.too_many_pushes.moment"), RetryAt: d.start.Add(time.Minute)}})
 		s := d.con.current.(*challengeScreen)
 		s.tick()
 		if got := s.alert.Text(); strings.Contains(got, "signing in is paused") || !strings.Contains(got, "another method") {
@@ -88,7 +89,7 @@ func TestScreenMessagesDoNotMislead(t *testing.T) {
 		d := newDrawn(t)
 		d.show(app.State{Step: app.StepChallenge, Challenge: &app.ChallengeView{Purpose: api.PurposeLogin, Method: api.MethodSMS, SentTo: "•••-0102",
 			Active: true, AttemptsLeft: -1, CodeLength: 6, ResendAt: d.start.Add(4 * time.Second)},
-			Alert: &app.Alert{Kind: app.AlertResendTooSoon, Message: "Wait 23 seconds before sending another code.", RetryAt: d.start.Add(4 * time.Second)}})
+			Alert: &app.Alert{Kind: app.AlertResendTooSoon, Message: i18n.N("alert.resend_too_soon.seconds", 23), RetryAt: d.start.Add(4 * time.Second)}})
 		s := d.con.current.(*challengeScreen)
 		if got := s.alert.Text(); got != "" {
 			t.Errorf("a static message beside the countdown: %q", got)
@@ -100,7 +101,7 @@ func TestScreenMessagesDoNotMislead(t *testing.T) {
 	t.Run("a text message that was never sent", func(t *testing.T) {
 		d := newDrawn(t)
 		d.show(app.State{Step: app.StepChallenge, Challenge: &app.ChallengeView{Purpose: api.PurposeLogin, Method: api.MethodSMS,
-			AttemptsLeft: -1, CodeLength: 6}, Alert: &app.Alert{Kind: app.AlertError, Message: "The server is busy."}})
+			AttemptsLeft: -1, CodeLength: 6}, Alert: &app.Alert{Kind: app.AlertError, Message: i18n.T("alert.busy.moment")}})
 		s := d.con.current.(*challengeScreen)
 		if got := s.sentTo.Text; strings.Contains(got, "Sending") {
 			t.Errorf("nothing is being sent, the screen says %q", got)

@@ -19,18 +19,16 @@ type noMethodScreen struct {
 
 func newNoMethodScreen(c *Console) *noMethodScreen {
 	s := &noMethodScreen{c: c, message: para("")}
-	back := primaryButton("Back to sign-in", theme.NavigateBackIcon(), func() { c.dispatch(app.Cancel{}) })
-	tester := widget.NewButtonWithIcon("Switch console version…", theme.ComputerIcon(), func() {
+	back := primaryButton(tr("nomethod.back"), theme.NavigateBackIcon(), func() { c.dispatch(app.Cancel{}) })
+	tester := widget.NewButtonWithIcon(tr("nomethod.switch_version"), theme.ComputerIcon(), func() {
 		if !c.TesterOpen() {
 			c.ToggleTester()
 		}
 	})
 	icon := widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))
-	what := widget.NewRichTextFromMarkdown("**What you can do**\n\n" +
-		"- Ask your administrator to reset your two-step verification, then sign in again and set up the mobile app with a text message backup.\n" +
-		"- Or use a newer Technician Console, which supports email codes.")
+	what := widget.NewRichTextFromMarkdown(tr("nomethod.what_you_can_do"))
 	what.Wrapping = fyne.TextWrapWord
-	card := widget.NewCard("This console can't verify you", "Two-step verification is needed to sign in.",
+	card := widget.NewCard(tr("nomethod.title"), tr("nomethod.needed"),
 		container.NewVBox(
 			container.NewBorder(nil, nil, container.NewVBox(icon), nil, s.message),
 			widget.NewSeparator(),
@@ -45,9 +43,9 @@ func (s *noMethodScreen) object() fyne.CanvasObject { return s.root }
 func (s *noMethodScreen) focus() fyne.Focusable     { return nil }
 
 func (s *noMethodScreen) update(st app.State) {
-	msg := "No two-step verification method this console supports is set up for your account."
-	if st.Alert != nil && st.Alert.Message != "" {
-		msg = st.Alert.Message
+	msg := tr("nomethod.default")
+	if st.Alert != nil && !st.Alert.Message.IsZero() {
+		msg = trText(st.Alert.Message)
 	}
 	s.message.SetText(msg)
 }

@@ -40,8 +40,8 @@ func newPasswordScreen(c *Console) *passwordScreen {
 	s.mismatch = widget.NewLabel("")
 	s.mismatch.Importance = widget.DangerImportance
 	s.mismatch.Hide()
-	s.submit = primaryButton("Change password", theme.ConfirmIcon(), s.change)
-	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
+	s.submit = primaryButton(tr("signedin.change_password"), theme.ConfirmIcon(), s.change)
+	cancel := widget.NewButtonWithIcon(tr("btn.cancel"), theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
 
 	s.current.OnSubmitted = func(string) { c.win.Canvas().Focus(s.next) }
 	s.next.OnSubmitted = func(string) { c.win.Canvas().Focus(s.repeat) }
@@ -51,12 +51,12 @@ func newPasswordScreen(c *Console) *passwordScreen {
 	s.current.OnChanged = func(string) { s.check() }
 
 	form := widget.NewForm(
-		widget.NewFormItem("Current password", s.current),
-		widget.NewFormItem("New password", s.next),
-		widget.NewFormItem("Strength", container.NewBorder(nil, nil, nil, s.verdict, s.strength)),
-		widget.NewFormItem("Repeat new password", s.repeat),
+		widget.NewFormItem(tr("password.current"), s.current),
+		widget.NewFormItem(tr("password.new"), s.next),
+		widget.NewFormItem(tr("password.strength"), container.NewBorder(nil, nil, nil, s.verdict, s.strength)),
+		widget.NewFormItem(tr("password.repeat"), s.repeat),
 	)
-	card := widget.NewCard("Change password", "At least 8 characters; a long passphrase is best. Your other sessions will be signed out.",
+	card := widget.NewCard(tr("signedin.change_password"), tr("password.card.sub"),
 		container.NewVBox(form, s.mismatch, s.alert.object(), s.busy.object(),
 			container.NewHBox(layoutSpacer(), cancel, s.submit)))
 	s.root = centred(500, card)
@@ -73,14 +73,14 @@ func (s *passwordScreen) check() {
 	s.strength.SetValue(score)
 	if word == "" {
 		s.strength.Hide() // an empty bar reads as a full one in some themes
-		word = "Type a new password"
+		word = tr("password.type_new")
 	} else {
 		s.strength.Show()
 	}
 	s.verdict.SetText(word)
 	switch {
 	case s.repeat.Text != "" && s.repeat.Text != s.next.Text:
-		s.mismatch.SetText("The new passwords don't match.")
+		s.mismatch.SetText(tr("password.mismatch"))
 		s.mismatch.Show()
 	default:
 		s.mismatch.Hide()
@@ -98,10 +98,10 @@ func (s *passwordScreen) change() {
 }
 
 func (s *passwordScreen) update(st app.State) {
-	s.busy.set(st.Busy, st.Activity)
+	s.busy.set(st.Busy, trText(st.Activity))
 	s.alert.showAlert(st.Alert, s.c.now())
-	if st.Alert == nil && st.Notice != "" {
-		s.alert.show(styleInfo, st.Notice) // "Password not changed." after a cancelled step-up
+	if st.Alert == nil && !st.Notice.IsZero() {
+		s.alert.show(styleInfo, trText(st.Notice)) // "Password not changed." after a cancelled step-up
 	}
 	setEnabled(!st.Busy, s.current, s.next, s.repeat)
 	s.check()
@@ -148,13 +148,13 @@ func strength(pw string) (float64, string) {
 	}
 	switch {
 	case n < 8:
-		return 0.15, "Too short"
+		return 0.15, tr("password.too_short")
 	case points <= 1:
-		return 0.35, "Weak"
+		return 0.35, tr("password.weak")
 	case points == 2:
-		return 0.6, "Fair"
+		return 0.6, tr("password.fair")
 	case points == 3:
-		return 0.8, "Good"
+		return 0.8, tr("password.good")
 	}
-	return 1, "Strong"
+	return 1, tr("password.strong")
 }

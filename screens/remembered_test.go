@@ -71,7 +71,7 @@ func TestMenuBar(t *testing.T) {
 			}
 		}
 	}
-	want := "File>Server… File>Sign out File>Quit View>Tester panel Help>About " + AppName
+	want := "File>Server… File>Sign out File>Quit View>Tester panel View>Language Help>About " + AppName
 	if strings.Join(got, " ") != want {
 		t.Errorf("menu bar: %q, want %q", strings.Join(got, " "), want)
 	}

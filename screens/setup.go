@@ -2,7 +2,6 @@ package screens
 
 import (
 	"bytes"
-	"fmt"
 	"image/png"
 	"slices"
 	"strings"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // setupScreen is "Protect your account": first-time setup, or setup after a
@@ -51,18 +51,18 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 		}
 		body = s.buildOverview(st)
 	}
-	sub := "Your organisation requires two-step verification. Set up the mobile app and a backup method to continue."
+	sub := tr("setup.protect.sub")
 	if st.Setup.Reset {
-		sub = "Your two-step verification was reset. Set it up again to continue signing in."
+		sub = tr("setup.protect.sub_reset")
 	}
 	// Cancel (and Escape) steps back to the overview, and from there out of the sign-in.
-	cancel := widget.NewButtonWithIcon("Cancel sign-in", theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
+	cancel := widget.NewButtonWithIcon(tr("setup.cancel_sign_in"), theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
 	if s.phase != app.SetupOverview && s.phase != app.SetupVerifyBackup {
-		cancel.SetText("Back")
+		cancel.SetText(tr("btn.back"))
 		cancel.SetIcon(theme.NavigateBackIcon())
 	}
 	cancel.Importance = widget.LowImportance
-	card := widget.NewCard("Protect Your Account", sub, container.NewVBox(
+	card := widget.NewCard(tr("setup.protect"), sub, container.NewVBox(
 		body, s.alert.object(), s.busy.object(), widget.NewSeparator(), container.NewHBox(layoutSpacer(), cancel)))
 	s.root = centred(520, card)
 	return s
@@ -72,12 +72,12 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 // article: a "Set up two-step verification" button that opens Protect Your
 // Account.
 func (s *setupScreen) buildIntro() *setupScreen {
-	begin := primaryButton("Set up two-step verification", theme.NavigateNextIcon(), s.c.BeginSetup)
-	cancel := widget.NewButtonWithIcon("Cancel sign-in", theme.CancelIcon(), func() { s.c.dispatch(app.Cancel{}) })
+	begin := primaryButton(tr("setup.set_up_two_step"), theme.NavigateNextIcon(), s.c.BeginSetup)
+	cancel := widget.NewButtonWithIcon(tr("setup.cancel_sign_in"), theme.CancelIcon(), func() { s.c.dispatch(app.Cancel{}) })
 	cancel.Importance = widget.LowImportance
-	card := widget.NewCard("Two-step verification", "Your organisation requires two-step verification for your account.",
+	card := widget.NewCard(tr("two_step.title"), tr("setup.two_step.sub"),
 		container.NewVBox(
-			para("It protects your account with a second step after your password: the mobile app on your phone, with a text message as a backup."),
+			para(tr("setup.two_step.explain")),
 			container.NewHBox(layoutSpacer(), begin), widget.NewSeparator(), container.NewHBox(layoutSpacer(), cancel)))
 	s.root = centred(520, card)
 	s.first = begin
@@ -88,13 +88,13 @@ func (s *setupScreen) object() fyne.CanvasObject { return s.root }
 func (s *setupScreen) focus() fyne.Focusable     { return s.first }
 
 func (s *setupScreen) update(st app.State) {
-	s.busy.set(st.Busy, st.Activity)
+	s.busy.set(st.Busy, trText(st.Activity))
 	s.alert.showAlert(st.Alert, s.c.now())
-	if st.Alert == nil && st.Notice != "" {
-		s.alert.show(styleSuccess, st.Notice)
+	if st.Alert == nil && !st.Notice.IsZero() {
+		s.alert.show(styleSuccess, trText(st.Notice))
 	}
 	if st.Alert != nil && st.Alert.Kind == app.AlertSetupIncomplete && len(st.Alert.Missing) > 0 {
-		s.alert.show(styleError, st.Alert.Message+" Missing: "+strings.Join(st.Alert.Missing, ", ")+".")
+		s.alert.show(styleError, trText(st.Alert.Message)) // the message says what is missing
 	}
 	if s.draw != nil && st.Setup != nil {
 		s.draw(st)
@@ -104,21 +104,18 @@ func (s *setupScreen) update(st app.State) {
 // statusText describes a factor for the overview.
 func statusText(f *api.Factor) (string, bool) {
 	if f == nil {
-		return "Not set up", false
+		return tr("setup.factor.not_set_up"), false
 	}
-	label := f.Method.Label()
-	if f.Label != "" {
-		label = f.Label // the server's description ("Text message to ***0106")
-	}
+	label := app.FactorLabel(*f)
 	switch f.Status {
 	case api.FactorActive:
-		return label + " — active", true
+		return tr("setup.factor.active", "Label", label), true
 	case api.FactorReset:
-		return label + " — needs to be set up again", false
+		return tr("setup.factor.reset", "Label", label), false
 	case api.FactorPending:
-		return label + " — not confirmed yet", false
+		return tr("setup.factor.pending", "Label", label), false
 	}
-	return label, false
+	return trText(label), false
 }
 
 func statusIcon(ok bool) *widget.Icon {
@@ -133,14 +130,14 @@ func (s *setupScreen) buildOverview(st app.State) fyne.CanvasObject {
 	c := s.c
 	authRow := container.NewVBox()
 	backupRow := container.NewVBox()
-	activate := primaryButton("Activate", theme.ConfirmIcon(), nil)
+	activate := primaryButton(tr("setup.activate"), theme.ConfirmIcon(), nil)
 	done := container.NewVBox()
 	done.Hide()
 	steps := container.NewVBox()
 
-	continueBtn := primaryButton("Continue", theme.NavigateNextIcon(), func() { c.dispatch(app.Activate{}) })
+	continueBtn := primaryButton(tr("btn.continue"), theme.NavigateNextIcon(), func() { c.dispatch(app.Activate{}) })
 	done.Add(container.NewBorder(nil, nil, statusIcon(true), nil,
-		para("Two-step verification is ready: the mobile app, with your backup for when the phone is not at hand.")))
+		para(tr("setup.ready"))))
 	done.Add(container.NewHBox(layoutSpacer(), continueBtn))
 
 	activate.OnTapped = func() {
@@ -158,23 +155,23 @@ func (s *setupScreen) buildOverview(st app.State) fyne.CanvasObject {
 		authRow.Objects = nil
 		text, ok := statusText(sv.Authenticator)
 		if sv.Reset || ok {
-			pairAgain := widget.NewButtonWithIcon("Start pairing again", theme.ViewRefreshIcon(), func() { c.dispatch(app.StartPairing{}) })
+			pairAgain := widget.NewButtonWithIcon(tr("setup.start_pairing_again"), theme.ViewRefreshIcon(), func() { c.dispatch(app.StartPairing{}) })
 			pairAgain.Hide()
-			edit := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), nil)
+			edit := widget.NewButtonWithIcon(tr("btn.edit"), theme.DocumentCreateIcon(), nil)
 			edit.OnTapped = func() {
 				edit.Hide()
 				pairAgain.Show()
 				c.win.Canvas().Focus(pairAgain)
 			}
-			authRow.Add(container.NewBorder(nil, nil, statusIcon(ok), edit, heading("MFA Authenticator")))
+			authRow.Add(container.NewBorder(nil, nil, statusIcon(ok), edit, heading(tr("setup.mfa_authenticator"))))
 			authRow.Add(hint(text))
 			authRow.Add(container.NewHBox(pairAgain))
 			if s.first == nil && !ok {
 				s.first = edit
 			}
 		} else {
-			setUp := primaryButton("Set up mobile app", theme.ContentAddIcon(), func() { c.dispatch(app.StartPairing{}) })
-			authRow.Add(container.NewBorder(nil, nil, statusIcon(ok), nil, heading("MFA Authenticator")))
+			setUp := primaryButton(tr("setup.set_up_mobile_app"), theme.ContentAddIcon(), func() { c.dispatch(app.StartPairing{}) })
+			authRow.Add(container.NewBorder(nil, nil, statusIcon(ok), nil, heading(tr("setup.mfa_authenticator"))))
 			authRow.Add(hint(text))
 			authRow.Add(container.NewHBox(setUp))
 			if s.first == nil {
@@ -185,11 +182,11 @@ func (s *setupScreen) buildOverview(st app.State) fyne.CanvasObject {
 
 		backupRow.Objects = nil
 		btext, bok := statusText(sv.Backup)
-		editBackup := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
+		editBackup := widget.NewButtonWithIcon(tr("btn.edit"), theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
 		if sv.Backup == nil {
-			editBackup.SetText("Set up backup")
+			editBackup.SetText(tr("setup.set_up_backup"))
 			if len(sv.BackupOptions) == 1 && sv.BackupOptions[0] == api.MethodSMS {
-				editBackup.SetText("Set up text message")
+				editBackup.SetText(tr("setup.set_up_text"))
 			}
 		}
 		if sv.Authenticator == nil || sv.Authenticator.Status != api.FactorActive {
@@ -197,7 +194,7 @@ func (s *setupScreen) buildOverview(st app.State) fyne.CanvasObject {
 				editBackup.Disable()
 			}
 		}
-		backupRow.Add(container.NewBorder(nil, nil, statusIcon(bok), editBackup, heading("Backup method")))
+		backupRow.Add(container.NewBorder(nil, nil, statusIcon(bok), editBackup, heading(tr("setup.backup_method"))))
 		backupRow.Add(hint(btext))
 		backupRow.Refresh()
 
@@ -207,9 +204,9 @@ func (s *setupScreen) buildOverview(st app.State) fyne.CanvasObject {
 		}
 	}
 
-	intro := hint("Step 1: pair the mobile app (any authenticator app, such as Google Authenticator). Step 2: add a backup. Then activate.")
+	intro := hint(tr("setup.intro"))
 	if st.Setup.Reset {
-		intro = hint("Your previous mobile app pairing no longer works. Pair the app again, check your backup, then activate.")
+		intro = hint(tr("setup.intro.reset"))
 	}
 	steps.Objects = []fyne.CanvasObject{intro, authRow, widget.NewSeparator(), backupRow, widget.NewSeparator(), container.NewHBox(layoutSpacer(), activate)}
 	return container.NewVBox(steps, done)
@@ -219,7 +216,7 @@ func (s *setupScreen) buildOverview(st app.State) fyne.CanvasObject {
 func (s *setupScreen) buildPairing(st app.State) fyne.CanvasObject {
 	c := s.c
 	p := st.Setup.Pairing
-	var qr fyne.CanvasObject = widget.NewLabel("No QR code")
+	var qr fyne.CanvasObject = widget.NewLabel(tr("setup.no_qr"))
 	key := ""
 	if p != nil {
 		img := canvas.NewImageFromResource(fyne.NewStaticResource("pairing-qr.png", p.QRPNG))
@@ -232,15 +229,15 @@ func (s *setupScreen) buildPairing(st app.State) fyne.CanvasObject {
 	keyLabel := widget.NewLabelWithStyle(key, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	keyLabel.Selectable = true
 	keyLabel.Wrapping = fyne.TextWrapWord
-	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), nil)
+	copyBtn := widget.NewButtonWithIcon(tr("btn.copy"), theme.ContentCopyIcon(), nil)
 	copyBtn.OnTapped = func() {
 		if p != nil {
 			fyne.CurrentApp().Clipboard().SetContent(p.Secret)
-			copyBtn.SetText("Copied")
+			copyBtn.SetText(tr("btn.copied"))
 		}
 	}
 	code := newCodeEntry(api.CodeDigits, nil)
-	confirm := primaryButton("Confirm", theme.ConfirmIcon(), nil)
+	confirm := primaryButton(tr("btn.confirm"), theme.ConfirmIcon(), nil)
 	submit := func() {
 		if len(code.Text) == api.CodeDigits && !c.state.Busy {
 			c.dispatch(app.ConfirmAuthenticator{Code: code.Text})
@@ -256,16 +253,16 @@ func (s *setupScreen) buildPairing(st app.State) fyne.CanvasObject {
 		}
 	}
 	steps := container.NewVBox(
-		heading("Set up the mobile app"),
-		para("1. Open your authenticator app (for example Google Authenticator) and add an account."),
-		para("2. Scan this QR code, or type the key below."),
-		para("3. Enter the "+aCode+" the app shows."),
+		heading(tr("setup.pair.title")),
+		para(tr("setup.pair.step1")),
+		para(tr("setup.pair.step2")),
+		para(tr("setup.pair.step3", "Digits", api.CodeDigits)),
 	)
 	return container.NewVBox(
 		container.NewBorder(nil, nil, qr, nil, steps),
 		widget.NewForm(
-			widget.NewFormItem("Key", container.NewBorder(nil, nil, nil, copyBtn, keyLabel)),
-			widget.NewFormItem("Code", code),
+			widget.NewFormItem(tr("setup.key"), container.NewBorder(nil, nil, nil, copyBtn, keyLabel)),
+			widget.NewFormItem(tr("field.code"), code),
 		),
 		container.NewHBox(layoutSpacer(), confirm),
 	)
@@ -296,10 +293,10 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 	form := widget.NewForm(destItem)
 	prefill := func(m api.Method) {
 		if m == api.MethodEmail {
-			destItem.Text = "Email address"
+			destItem.Text = tr("setup.email_address")
 			dest.SetPlaceHolder("name@example.com")
 		} else {
-			destItem.Text = "Phone number"
+			destItem.Text = tr("setup.phone_number")
 			dest.SetPlaceHolder("+1 555 010 2030")
 		}
 		if sv.Backup != nil && sv.Backup.Method == m && sv.Backup.Label != "" && !strings.Contains(sv.Backup.Label, "•") && !strings.Contains(sv.Backup.Label, "*") {
@@ -309,16 +306,16 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 	}
 	var choice *widget.RadioGroup
 	var items []fyne.CanvasObject
-	items = append(items, heading("Add a backup method"),
-		hint("If your phone is not at hand, a code sent to your backup lets you sign in."))
+	items = append(items, heading(tr("setup.add_backup")),
+		hint(tr("setup.add_backup.hint")))
 	if len(sv.BackupOptions) > 1 {
 		labels := make([]string, len(sv.BackupOptions))
 		for i, m := range sv.BackupOptions {
-			labels[i] = m.Label()
+			labels[i] = trText(i18n.Method(m))
 		}
 		choice = widget.NewRadioGroup(labels, func(sel string) {
 			for _, m := range sv.BackupOptions {
-				if m.Label() == sel {
+				if trText(i18n.Method(m)) == sel {
 					method = m
 				}
 			}
@@ -326,17 +323,21 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 		})
 		choice.Horizontal = true
 		choice.Required = true
-		choice.SetSelected(method.Label())
+		choice.SetSelected(trText(i18n.Method(method)))
 		items = append(items, choice)
 	} else {
-		items = append(items, para("Backup: text message (SMS)."))
+		items = append(items, para(tr("setup.backup_sms_only")))
 	}
 	prefill(method)
-	send := primaryButton("Next", theme.NavigateNextIcon(), nil)
+	send := primaryButton(tr("btn.next"), theme.NavigateNextIcon(), nil)
 	submit := func() {
 		d := strings.TrimSpace(dest.Text)
 		if d == "" {
-			s.alert.show(styleError, "Enter a "+strings.ToLower(destItem.Text)+".")
+			msg := tr("msg.enter_phone")
+			if method == api.MethodEmail {
+				msg = tr("msg.enter_email")
+			}
+			s.alert.show(styleError, msg)
 			return
 		}
 		if !c.state.Busy {
@@ -347,9 +348,9 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 	dest.OnSubmitted = func(string) { submit() }
 	s.first = dest
 	s.draw = func(st app.State) { setEnabled(!st.Busy, dest, send) }
-	weaker := "Text messages are less secure than the mobile app: use them only as a backup."
+	weaker := tr("setup.weaker.sms")
 	if slices.Contains(sv.BackupOptions, api.MethodEmail) {
-		weaker = "Text messages and email are less secure than the mobile app: use them only as a backup."
+		weaker = tr("setup.weaker.sms_email")
 	}
 	items = append(items, form, hint(weaker),
 		container.NewHBox(layoutSpacer(), send))
@@ -358,17 +359,17 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 
 // buildBackupCode asks for the code sent to the new backup.
 func (s *setupScreen) buildBackupCode(st app.State) fyne.CanvasObject {
-	what := "text"
+	finish := tr("setup.finish_text")
 	if st.Setup.BackupMethod == api.MethodEmail {
-		what = "email"
+		finish = tr("setup.finish_email")
 	}
-	return s.codeStep("Confirm your backup", "We sent a "+aCode+" to %s. Enter it to confirm.",
-		fmt.Sprintf("Finish %s setup", what), "Change")
+	return s.codeStep(tr("setup.confirm_backup"), "setup.code_sent.confirm", finish, tr("btn.change"))
 }
 
-// codeStep asks for the code sent to Setup.BackupSentTo (sentText has one
-// %s for it), with resend after the cooldown and a way to change the backup.
-func (s *setupScreen) codeStep(title, sentText, finishText, changeText string) fyne.CanvasObject {
+// codeStep asks for the code sent to Setup.BackupSentTo (sentKey's message
+// names it SentTo), with resend after the cooldown and a way to change the
+// backup.
+func (s *setupScreen) codeStep(title, sentKey, finishText, changeText string) fyne.CanvasObject {
 	c := s.c
 	sent := para("")
 	code := newCodeEntry(api.CodeDigits, nil)
@@ -380,7 +381,7 @@ func (s *setupScreen) codeStep(title, sentText, finishText, changeText string) f
 	}
 	finish.OnTapped = submit
 	code.OnSubmitted = func(string) { submit() }
-	resend := widget.NewButtonWithIcon("Resend code", theme.ViewRefreshIcon(), func() { c.dispatch(app.Resend{}) })
+	resend := widget.NewButtonWithIcon(tr("btn.resend_code"), theme.ViewRefreshIcon(), func() { c.dispatch(app.Resend{}) })
 	resend.Importance = widget.LowImportance
 	change := widget.NewButtonWithIcon(changeText, theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
 	change.Importance = widget.LowImportance
@@ -392,19 +393,19 @@ func (s *setupScreen) codeStep(title, sentText, finishText, changeText string) f
 		}
 		wait := st.Setup.BackupResendAt.Sub(c.now())
 		if wait > 0 {
-			resend.SetText("Resend code in " + clock(wait))
+			resend.SetText(tr("btn.resend_code_in", "Time", clock(wait)))
 			resend.Disable()
 		} else {
-			resend.SetText("Resend code")
+			resend.SetText(tr("btn.resend_code"))
 			setEnabled(!st.Busy, resend)
 		}
 	}
 	s.draw = func(st app.State) {
 		to := st.Setup.BackupSentTo
 		if to == "" {
-			to = "your backup"
+			to = tr("setup.your_backup")
 		}
-		sent.SetText(fmt.Sprintf(sentText, to))
+		sent.SetText(tr(sentKey, "Digits", api.CodeDigits, "SentTo", to))
 		setEnabled(!st.Busy, code, finish, change)
 		if st.Alert != nil && st.Alert.Kind == app.AlertInvalidCode {
 			code.SetText("")
@@ -415,7 +416,7 @@ func (s *setupScreen) codeStep(title, sentText, finishText, changeText string) f
 	return container.NewVBox(
 		heading(title),
 		sent,
-		widget.NewForm(widget.NewFormItem("Code", code)),
+		widget.NewForm(widget.NewFormItem(tr("field.code"), code)),
 		container.NewHBox(resend, change, layoutSpacer(), finish),
 	)
 }
@@ -425,12 +426,12 @@ func (s *setupScreen) codeStep(title, sentText, finishText, changeText string) f
 // allows once the backup is verified).
 func (s *setupScreen) buildVerifyBackup(st app.State) fyne.CanvasObject {
 	c := s.c
-	label := "your backup"
+	label := tr("setup.your_backup")
 	if b := st.Setup.VerifyBackup; b != nil {
-		label = b.Label
+		label = trText(b.Label)
 	}
-	send := primaryButton("Send code", theme.MailSendIcon(), func() { c.dispatch(app.SendBackupCode{}) })
-	edit := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
+	send := primaryButton(tr("btn.send_code"), theme.MailSendIcon(), func() { c.dispatch(app.SendBackupCode{}) })
+	edit := widget.NewButtonWithIcon(tr("btn.edit"), theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
 	s.first = send
 	tick := func() {
 		st := c.state
@@ -439,11 +440,11 @@ func (s *setupScreen) buildVerifyBackup(st app.State) fyne.CanvasObject {
 		}
 		usable := st.Setup.VerifyBackup != nil && st.Setup.VerifyBackup.Supported
 		if wait := st.Setup.BackupResendAt.Sub(c.now()); wait > 0 && usable {
-			send.SetText("Send code in " + clock(wait))
+			send.SetText(tr("btn.send_code_in", "Time", clock(wait)))
 			send.Disable()
 			return
 		}
-		send.SetText("Send code")
+		send.SetText(tr("btn.send_code"))
 		setEnabled(!st.Busy && usable, send)
 	}
 	s.draw = func(st app.State) {
@@ -452,18 +453,18 @@ func (s *setupScreen) buildVerifyBackup(st app.State) fyne.CanvasObject {
 	}
 	c.scope.every(time.Second, tick)
 	return container.NewVBox(
-		hint("Step 1: verify your backup. Step 2: pair the mobile app again. Then activate."),
-		heading("Verify your backup method"),
-		para("Your mobile app pairing was reset. Before you pair the app again, confirm that you still have your backup: we send a "+aCode+" to it."),
+		hint(tr("setup.verify_backup.steps")),
+		heading(tr("setup.verify_backup")),
+		para(tr("setup.verify_backup.explain", "Digits", api.CodeDigits)),
 		container.NewBorder(nil, nil, statusIcon(false), edit, widget.NewLabel(label)),
-		hint("To change your backup, confirm this code first. No longer have it? Contact your administrator."),
+		hint(tr("setup.verify_backup.change_hint")),
 		container.NewHBox(layoutSpacer(), send),
 	)
 }
 
 // buildVerifyBackupCode asks for the code sent to the backup being verified.
 func (s *setupScreen) buildVerifyBackupCode(app.State) fyne.CanvasObject {
-	return s.codeStep("Verify your backup method", "We sent a "+aCode+" to %s. Enter it to verify your backup.", "Verify", "Edit")
+	return s.codeStep(tr("setup.verify_backup"), "setup.code_sent.verify", tr("btn.verify"), tr("btn.edit"))
 }
 
 // qrSize is the size the server drew the QR code at. Shown 1:1 every module

@@ -10,6 +10,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // signedInScreen shows who is signed in, their role and group and active
@@ -35,16 +36,16 @@ func newSignedInScreen(c *Console) *signedInScreen {
 	s.role = widget.NewLabel("")
 	s.group = widget.NewLabel("")
 	s.methods = container.NewVBox()
-	s.change = widget.NewButtonWithIcon("Change password", theme.DocumentCreateIcon(), func() { c.dispatch(app.OpenChangePassword{}) })
-	s.twoStep = widget.NewButtonWithIcon("Two-step verification", theme.AccountIcon(), func() { c.dispatch(app.OpenTwoStep{}) })
-	s.signOut = widget.NewButtonWithIcon("Sign out", theme.LogoutIcon(), func() { c.dispatch(app.SignOut{}) })
+	s.change = widget.NewButtonWithIcon(tr("signedin.change_password"), theme.DocumentCreateIcon(), func() { c.dispatch(app.OpenChangePassword{}) })
+	s.twoStep = widget.NewButtonWithIcon(tr("two_step.title"), theme.AccountIcon(), func() { c.dispatch(app.OpenTwoStep{}) })
+	s.signOut = widget.NewButtonWithIcon(tr("btn.sign_out"), theme.LogoutIcon(), func() { c.dispatch(app.SignOut{}) })
 	form := widget.NewForm(
-		widget.NewFormItem("Username", s.who),
-		widget.NewFormItem("Role", s.role),
-		widget.NewFormItem("Group", s.group),
-		widget.NewFormItem("Two-step", s.methods),
+		widget.NewFormItem(tr("field.username"), s.who),
+		widget.NewFormItem(tr("signedin.field.role"), s.role),
+		widget.NewFormItem(tr("signedin.field.group"), s.group),
+		widget.NewFormItem(tr("signedin.field.two_step"), s.methods),
 	)
-	s.card = widget.NewCard("Signed in", "", container.NewVBox(
+	s.card = widget.NewCard(tr("signedin.signed_in"), "", container.NewVBox(
 		form,
 		s.notice.object(),
 		s.busy.object(),
@@ -67,20 +68,20 @@ func (s *signedInScreen) update(st app.State) {
 	if name == "" {
 		name = u.Username
 	}
-	s.card.SetTitle("Welcome, " + name)
-	s.card.SetSubTitle("You are signed in to the Technician Console " + st.Version.String() + ".")
+	s.card.SetTitle(tr("signedin.welcome", "Name", name))
+	s.card.SetSubTitle(tr("signedin.subtitle", "Version", st.Version.String()))
 	s.who.SetText(u.Username)
 	s.role.SetText(roleText(u.Roles))
 	if u.Group != nil {
 		s.group.SetText(u.Group.Name)
 	} else {
-		s.group.SetText("—")
+		s.group.SetText(tr("common.none"))
 	}
 	s.methods.Objects = nil
 	if len(u.TwoStep.Methods) == 0 {
-		text := "Not in use"
+		text := tr("signedin.not_in_use")
 		if u.TwoStep.Required {
-			text = "Required, not set up"
+			text = tr("signedin.required_not_set_up")
 		}
 		s.methods.Add(widget.NewLabel(text))
 	}
@@ -88,19 +89,19 @@ func (s *signedInScreen) update(st app.State) {
 		if !st.Caps.Supports(m) {
 			continue // this console version does not know the method
 		}
-		label := m.Label()
+		label := trText(i18n.Method(m))
 		if m == u.TwoStep.PrimaryMethod {
-			label += " (primary)"
+			label = tr("signedin.primary", "Method", i18n.Method(m))
 		}
 		s.methods.Add(container.NewHBox(widget.NewIcon(theme.NewSuccessThemedResource(theme.ConfirmIcon())), widget.NewLabel(label)))
 	}
 	s.methods.Refresh()
-	s.busy.set(st.Busy, st.Activity)
+	s.busy.set(st.Busy, trText(st.Activity))
 	switch {
 	case st.Alert != nil:
 		s.notice.showAlert(st.Alert, s.c.now())
-	case st.Notice != "":
-		s.notice.show(styleSuccess, st.Notice)
+	case !st.Notice.IsZero():
+		s.notice.show(styleSuccess, trText(st.Notice))
 	default:
 		s.notice.show(styleSuccess, "")
 	}
@@ -110,10 +111,10 @@ func (s *signedInScreen) update(st app.State) {
 func roleText(roles []api.Role) string {
 	names := make([]string, 0, len(roles))
 	for _, r := range roles {
-		names = append(names, r.Label())
+		names = append(names, trText(i18n.Role(r)))
 	}
 	if len(names) == 0 {
-		return "—"
+		return tr("common.none")
 	}
 	return strings.Join(names, ", ")
 }

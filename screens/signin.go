@@ -1,7 +1,6 @@
 package screens
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -38,10 +37,10 @@ type signInScreen struct {
 func newSignInScreen(c *Console) *signInScreen {
 	s := &signInScreen{c: c, alert: newAlertView(), busy: newBusyRow()}
 	s.username = widget.NewEntry()
-	s.username.SetPlaceHolder("Username")
+	s.username.SetPlaceHolder(tr("field.username"))
 	s.password = widget.NewPasswordEntry()
-	s.password.SetPlaceHolder("Password")
-	s.keep = widget.NewCheck("Keep me signed in", nil)
+	s.password.SetPlaceHolder(tr("field.password"))
+	s.keep = widget.NewCheck(tr("signin.keep_signed_in"), nil)
 	s.server = widget.NewEntry()
 	s.server.SetPlaceHolder("https://auth.example.com")
 	s.server.SetText(c.opts.ServerURL)
@@ -54,37 +53,37 @@ func newSignInScreen(c *Console) *signInScreen {
 	s.username.OnSubmitted = func(string) { c.win.Canvas().Focus(s.password) }
 	s.username.OnChanged = func(string) { s.applyLockout(s.c.state) }
 	s.password.OnSubmitted = func(string) { s.signIn() }
-	s.submit = primaryButton("Sign in", theme.LoginIcon(), s.signIn)
+	s.submit = primaryButton(tr("signin.sign_in"), theme.LoginIcon(), s.signIn)
 
 	form := widget.NewForm(
-		widget.NewFormItem("Username", s.username),
-		widget.NewFormItem("Password", s.password),
+		widget.NewFormItem(tr("field.username"), s.username),
+		widget.NewFormItem(tr("field.password"), s.password),
 	)
 	if !c.opts.Embedded {
-		form.Items = append([]*widget.FormItem{widget.NewFormItem("Server", s.server)}, form.Items...)
+		form.Items = append([]*widget.FormItem{widget.NewFormItem(tr("field.server"), s.server)}, form.Items...)
 	}
 	s.server.OnSubmitted = func(string) { s.applyServer() }
 
 	items := []fyne.CanvasObject{form, s.keep, s.alert.object(), container.NewBorder(nil, nil, s.busy.object(), s.submit)}
 	var choose fyne.CanvasObject = layoutSpacer()
 	if c.opts.ChooseServer != nil {
-		b := widget.NewButtonWithIcon("Choose the server…", theme.StorageIcon(), c.showServerChoice)
+		b := widget.NewButtonWithIcon(tr("signin.choose_server"), theme.StorageIcon(), c.showServerChoice)
 		b.Importance = widget.LowImportance
 		choose = container.NewHBox(b)
 	}
 	if c.opts.Embedded {
 		s.server.Disable()
-		adv := widget.NewAccordion(widget.NewAccordionItem("Advanced",
+		adv := widget.NewAccordion(widget.NewAccordionItem(tr("signin.advanced"),
 			container.NewVBox(
-				widget.NewForm(widget.NewFormItem("Server", s.server)),
-				hint("The console runs its own reference server with the demo organisation (Built-in demo organisation). Choose another server here or in File > Server…; --server wins."),
+				widget.NewForm(widget.NewFormItem(tr("field.server"), s.server)),
+				hint(tr("signin.embedded_hint")),
 				choose,
 			)))
 		items = append(items, adv)
 	} else {
 		items = append(items, choose)
 	}
-	card := widget.NewCard("Sign in", "Technician Console — remote support", container.NewVBox(items...))
+	card := widget.NewCard(tr("signin.sign_in"), tr("signin.card.subtitle"), container.NewVBox(items...))
 
 	if !c.opts.Embedded || len(c.opts.DemoAccounts) == 0 {
 		s.root = centred(420, card)
@@ -104,8 +103,8 @@ func (s *signInScreen) demoPanel() fyne.CanvasObject {
 	if len(s.c.opts.DemoAccounts) > 0 {
 		pw = s.c.opts.DemoAccounts[0].Password
 	}
-	sub := "Password for all: " + pw
-	return widget.NewCard("Demo accounts", sub, rows)
+	sub := tr("signin.demo.password_for_all", "Password", pw)
+	return widget.NewCard(tr("signin.demo.title"), sub, rows)
 }
 
 func (s *signInScreen) fillDemo(rows *fyne.Container) {
@@ -157,11 +156,11 @@ func (s *signInScreen) signIn() {
 	user := strings.TrimSpace(s.username.Text)
 	switch {
 	case user == "":
-		s.alert.show(styleError, "Enter your username.")
+		s.alert.show(styleError, tr("signin.enter_username"))
 		s.c.win.Canvas().Focus(s.username)
 		return
 	case s.password.Text == "":
-		s.alert.show(styleError, "Enter your password.")
+		s.alert.show(styleError, tr("signin.enter_password"))
 		s.c.win.Canvas().Focus(s.password)
 		return
 	}
@@ -171,9 +170,9 @@ func (s *signInScreen) signIn() {
 func (s *signInScreen) update(st app.State) {
 	c := s.c
 	if !c.started {
-		msg := "Starting the embedded server…"
+		msg := tr("signin.starting_server")
 		if !c.opts.Embedded {
-			msg = "Connecting…"
+			msg = tr("signin.connecting")
 		}
 		s.busy.set(c.startErr == "", msg)
 		if c.startErr != "" {
@@ -189,15 +188,15 @@ func (s *signInScreen) update(st app.State) {
 		}
 		s.keep.SetChecked(st.KeepSignedIn)
 	}
-	s.busy.set(st.Busy, st.Activity)
+	s.busy.set(st.Busy, trText(st.Activity))
 	if st.Alert != nil && st.Alert.Kind == app.AlertInvalidCredentials && !st.Busy && st.Alert != s.alerted {
 		s.alerted = st.Alert // clear the password once per refusal, not on every redraw
 		s.password.SetText("")
 		c.win.Canvas().Focus(s.password)
 	}
 	s.alert.showAlert(st.Alert, c.now())
-	if st.Alert == nil && st.Notice != "" {
-		s.alert.show(styleInfo, st.Notice)
+	if st.Alert == nil && !st.Notice.IsZero() {
+		s.alert.show(styleInfo, trText(st.Notice))
 	}
 	if st.Alert == nil || st.Alert.Kind != app.AlertLockedOut {
 		s.lockedFor = "" // a newer answer replaced the lockout
@@ -225,10 +224,9 @@ func (s *signInScreen) applyLockout(st app.State) {
 	switch {
 	case locked:
 		s.lockedFor = typed
-		s.alert.show(styleError, fmt.Sprintf("Too many failed attempts for %s: for your security, signing in as %s is paused. Try again in %s.",
-			strings.TrimSpace(typed), strings.TrimSpace(typed), clock(retryAt.Sub(now))))
+		s.alert.show(styleError, tr("signin.locked_user", "Username", strings.TrimSpace(typed), "Time", clock(retryAt.Sub(now))))
 	case s.lockedFor != "" && app.SameUsername(s.lockedFor, typed):
-		s.alert.show(styleInfo, "You can try again now.")
+		s.alert.show(styleInfo, tr("signin.try_again_now"))
 	case s.lockedFor != "" || lockAlert:
 		s.lockedFor = ""
 		s.alert.show(styleError, "") // another username's lockout: not this one's business

@@ -14,6 +14,7 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
 	"github.com/remotesupport/techconsole/client"
+	"github.com/remotesupport/techconsole/i18n"
 	"github.com/remotesupport/techconsole/server"
 	"github.com/remotesupport/techconsole/server/servertest"
 )
@@ -111,7 +112,7 @@ func setupFromTheSignedInSession(t *testing.T, st server.TwoStepState) {
 	test.Tap(stepUpPrompt().cancel)
 	h.until("back in setup", func() bool {
 		st := h.con.State()
-		return st.Step == app.StepSetup && !st.Busy && st.Notice == "Nothing was changed."
+		return st.Step == app.StepSetup && !st.Busy && i18n.English(st.Notice) == "Nothing was changed."
 	})
 	if h.con.key != "setup/backup_entry" {
 		test.Tap(setUpBackupButton(screenAs[*setupScreen](h).root))

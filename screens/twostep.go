@@ -37,7 +37,7 @@ func newTwoStepScreen(c *Console, st app.State) *twoStepScreen {
 	default:
 		body = s.buildList(st.TwoStep)
 	}
-	card := widget.NewCard("Two-step verification", "", container.NewVBox(body, s.alert.object(), s.busy.object()))
+	card := widget.NewCard(tr("two_step.title"), "", container.NewVBox(body, s.alert.object(), s.busy.object()))
 	s.root = centred(500, card)
 	return s
 }
@@ -53,15 +53,15 @@ func (s *twoStepScreen) cancelButton(text string) *widget.Button {
 func (s *twoStepScreen) buildList(v *app.TwoStepView) fyne.CanvasObject {
 	rows := container.NewVBox()
 	if v == nil || len(v.Methods) == 0 {
-		rows.Add(para("No two-step method is set up."))
+		rows.Add(para(tr("twostep.none")))
 	} else {
 		for i := range v.Methods {
 			text, _ := statusText(&v.Methods[i])
 			rows.Add(container.NewHBox(widget.NewIcon(methodIcon(v.Methods[i].Method)), widget.NewLabel(text)))
 		}
 	}
-	change := primaryButton("Change backup phone", theme.DocumentCreateIcon(), func() { s.c.dispatch(app.ChangeBackupPhone{}) })
-	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), func() { s.c.dispatch(app.Cancel{}) })
+	change := primaryButton(tr("twostep.change_phone"), theme.DocumentCreateIcon(), func() { s.c.dispatch(app.ChangeBackupPhone{}) })
+	back := widget.NewButtonWithIcon(tr("btn.back"), theme.NavigateBackIcon(), func() { s.c.dispatch(app.Cancel{}) })
 	s.action = []fyne.Disableable{change, back}
 	return container.NewVBox(rows, widget.NewSeparator(), container.NewHBox(back, layoutSpacer(), change))
 }
@@ -70,7 +70,7 @@ func (s *twoStepScreen) buildList(v *app.TwoStepView) fyne.CanvasObject {
 func (s *twoStepScreen) buildPhone() fyne.CanvasObject {
 	phone := widget.NewEntry()
 	phone.SetPlaceHolder("+1 555 010 2030")
-	next := primaryButton("Next", theme.NavigateNextIcon(), nil)
+	next := primaryButton(tr("btn.next"), theme.NavigateNextIcon(), nil)
 	submit := func() {
 		if !s.c.state.Busy {
 			s.c.dispatch(app.SetBackupPhone{Phone: phone.Text})
@@ -80,16 +80,16 @@ func (s *twoStepScreen) buildPhone() fyne.CanvasObject {
 	phone.OnSubmitted = func(string) { submit() }
 	s.first = phone
 	s.action = []fyne.Disableable{phone, next}
-	return container.NewVBox(heading("Change backup phone"),
-		hint("You will confirm it is you with your two-step verification first, then enter a code sent to the new number."),
-		widget.NewForm(widget.NewFormItem("New phone number", phone)),
-		container.NewHBox(layoutSpacer(), s.cancelButton("Cancel"), next))
+	return container.NewVBox(heading(tr("twostep.change_phone")),
+		hint(tr("twostep.change_phone.hint")),
+		widget.NewForm(widget.NewFormItem(tr("twostep.new_phone"), phone)),
+		container.NewHBox(layoutSpacer(), s.cancelButton(tr("btn.cancel")), next))
 }
 
 // buildCode asks for the code sent to the new phone.
 func (s *twoStepScreen) buildCode(sentTo string) fyne.CanvasObject {
 	code := newCodeEntry(api.CodeDigits, nil)
-	confirm := primaryButton("Confirm", theme.ConfirmIcon(), nil)
+	confirm := primaryButton(tr("btn.confirm"), theme.ConfirmIcon(), nil)
 	submit := func() {
 		if len(code.Text) == api.CodeDigits && !s.c.state.Busy {
 			s.c.dispatch(app.ConfirmBackupPhone{Code: code.Text})
@@ -99,19 +99,19 @@ func (s *twoStepScreen) buildCode(sentTo string) fyne.CanvasObject {
 	code.OnSubmitted = func(string) { submit() }
 	s.first = code
 	s.action = []fyne.Disableable{code, confirm}
-	return container.NewVBox(heading("Confirm your new backup phone"),
-		para("We sent a "+aCode+" to "+sentTo+". Enter it to confirm."),
-		widget.NewForm(widget.NewFormItem("Code", code)),
-		container.NewHBox(layoutSpacer(), s.cancelButton("Cancel"), confirm))
+	return container.NewVBox(heading(tr("twostep.confirm_phone")),
+		para(tr("setup.code_sent.confirm", "Digits", api.CodeDigits, "SentTo", sentTo)),
+		widget.NewForm(widget.NewFormItem(tr("field.code"), code)),
+		container.NewHBox(layoutSpacer(), s.cancelButton(tr("btn.cancel")), confirm))
 }
 
 func (s *twoStepScreen) update(st app.State) {
-	s.busy.set(st.Busy, st.Activity)
+	s.busy.set(st.Busy, trText(st.Activity))
 	switch {
 	case st.Alert != nil:
 		s.alert.showAlert(st.Alert, s.c.now())
-	case st.Notice != "":
-		s.alert.show(styleSuccess, st.Notice)
+	case !st.Notice.IsZero():
+		s.alert.show(styleSuccess, trText(st.Notice))
 	default:
 		s.alert.show(styleSuccess, "")
 	}

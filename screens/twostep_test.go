@@ -11,6 +11,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // openTwoStep taps "Two-step verification" on the signed-in page and waits
@@ -60,7 +61,7 @@ func TestChangeBackupPhoneFromTheTwoStepPage(t *testing.T) {
 	test.Tap(findButton(screenAs[*twoStepScreen](h).root, "Cancel"))
 	h.until("nothing changed", func() bool {
 		st := h.con.State()
-		return st.Step == app.StepTwoStep && st.TwoStep.Phase == app.TwoStepList && st.Notice == "Nothing was changed."
+		return st.Step == app.StepTwoStep && st.TwoStep.Phase == app.TwoStepList && i18n.English(st.Notice) == "Nothing was changed."
 	})
 
 	// Cancel on the step-up: nothing changed, nothing sent to the new phone.
@@ -75,7 +76,7 @@ func TestChangeBackupPhoneFromTheTwoStepPage(t *testing.T) {
 	test.Tap(h.stepUp(api.MethodAuthenticatorApp).cancel)
 	h.until("nothing changed after the step-up", func() bool {
 		st := h.con.State()
-		return st.Step == app.StepTwoStep && !st.Busy && st.TwoStep.Phase == app.TwoStepList && st.Notice == "Nothing was changed."
+		return st.Step == app.StepTwoStep && !st.Busy && st.TwoStep.Phase == app.TwoStepList && i18n.English(st.Notice) == "Nothing was changed."
 	})
 
 	typePhone(newPhone)
@@ -95,7 +96,7 @@ func TestChangeBackupPhoneFromTheTwoStepPage(t *testing.T) {
 	code.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 	h.until("the page with the new phone", func() bool {
 		st := h.con.State()
-		return st.Step == app.StepTwoStep && !st.Busy && st.TwoStep.Phase == app.TwoStepList && st.Notice == "Your backup phone was changed."
+		return st.Step == app.StepTwoStep && !st.Busy && st.TwoStep.Phase == app.TwoStepList && i18n.English(st.Notice) == "Your backup phone was changed."
 	})
 	if got := labelTexts(screenAs[*twoStepScreen](h).root); !strings.Contains(got, "0177") || strings.Contains(got, "0102") {
 		t.Errorf("two-step page shows %q, want the new phone (…0177) and not the old one", got)
@@ -170,7 +171,7 @@ func TestCancelOnTheNewPhoneCodeKeepsTheOldPhone(t *testing.T) {
 	test.Tap(findButton(screenAs[*twoStepScreen](h).root, "Cancel"))
 	h.until("nothing changed", func() bool {
 		st := h.con.State()
-		return st.Step == app.StepTwoStep && !st.Busy && st.TwoStep.Phase == app.TwoStepList && st.Notice == "Nothing was changed."
+		return st.Step == app.StepTwoStep && !st.Busy && st.TwoStep.Phase == app.TwoStepList && i18n.English(st.Notice) == "Nothing was changed."
 	})
 	if got := labelTexts(screenAs[*twoStepScreen](h).root); !strings.Contains(got, "0102") || strings.Contains(got, "0188") {
 		t.Errorf("after Cancel the page shows %q, want the old phone (…0102) only", got)

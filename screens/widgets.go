@@ -137,7 +137,7 @@ func (a *alertView) showAlert(al *app.Alert, now time.Time) {
 		a.show(styleError, "")
 		return
 	}
-	msg := al.Message
+	msg := trText(al.Message)
 	style := styleError
 	switch al.Kind {
 	case app.AlertKeychain, app.AlertBusy, app.AlertResendTooSoon:
@@ -148,13 +148,13 @@ func (a *alertView) showAlert(al *app.Alert, now time.Time) {
 		case al.RetryAt.IsZero():
 		case al.Code == api.CodeTooManyPushes && left > 0:
 			// only notifications are paused: codes still sign in
-			msg, style = fmt.Sprintf("Too many notifications were sent to your phone. You can send another in %s; meanwhile, use another method if you have one.", clock(left)), styleWarning
+			msg, style = tr("signin.pushes_paused", "Time", clock(left)), styleWarning
 		case al.Code == api.CodeTooManyPushes:
-			msg, style = "You can send another notification now.", styleInfo
+			msg, style = tr("signin.push_again_now"), styleInfo
 		case left > 0:
-			msg = fmt.Sprintf("Too many attempts. For your security, signing in is paused. Try again in %s.", clock(left))
+			msg = tr("signin.paused", "Time", clock(left))
 		default:
-			msg, style = "You can try again now.", styleInfo
+			msg, style = tr("signin.try_again_now"), styleInfo
 		}
 	}
 	a.show(style, msg)
@@ -168,9 +168,6 @@ func clock(d time.Duration) string {
 	secs := int((d + time.Second - 1) / time.Second)
 	return fmt.Sprintf("%d:%02d", secs/60, secs%60)
 }
-
-// aCode names a one-time code in the texts: "6-digit code".
-var aCode = fmt.Sprintf("%d-digit code", api.CodeDigits)
 
 // codeEntry is a one-line entry for an n-digit code: it keeps only digits,
 // stops at n and calls onComplete when the n-th digit is typed.
@@ -293,7 +290,7 @@ func (b *busyRow) object() fyne.CanvasObject { return b.box }
 func (b *busyRow) set(on bool, text string) {
 	if on {
 		if text == "" {
-			text = "Working…"
+			text = tr("act.working")
 		}
 		b.label.SetText(text)
 		b.box.Show()

@@ -4,8 +4,6 @@
 package screens
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2"
 )
 
@@ -15,7 +13,7 @@ const AppName = "Technician Console"
 // WindowTitle names the product and the console version being emulated, so a
 // tester always sees which release's behaviour is on screen.
 func WindowTitle(consoleVersion string) string {
-	return fmt.Sprintf("%s — emulating %s", AppName, consoleVersion)
+	return tr("window.title", "Version", consoleVersion)
 }
 
 // NewMainWindow builds the console's window for app a with the sign-in
@@ -25,6 +23,7 @@ func NewMainWindow(a fyne.App, opts Options) (fyne.Window, *Console) {
 	a.Settings().SetTheme(newConsoleTheme())
 	w := a.NewWindow(WindowTitle(opts.Tester.Version.String()))
 	c := NewConsole(w, opts)
+	c.fapp = a
 	w.SetMainMenu(c.mainMenu(a))
 	w.Resize(rememberedSize(a.Preferences()))
 	a.Lifecycle().SetOnStopped(func() { rememberSize(a.Preferences(), w.Canvas().Size()) })

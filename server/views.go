@@ -9,7 +9,20 @@ import (
 // Wire views of stored things.
 
 func factorView(f Factor) api.Factor {
-	return api.Factor{ID: f.ID, Method: f.Method, Status: f.Status, Label: factorLabel(f)}
+	return api.Factor{ID: f.ID, Method: f.Method, Status: f.Status, Label: factorLabel(f), SentTo: maskedTarget(f)}
+}
+
+// maskedTarget is where a text message or email factor sends its codes,
+// masked ("" for other methods).
+func maskedTarget(f Factor) string {
+	switch {
+	case f.Target == "":
+	case f.Method == api.MethodSMS:
+		return maskPhone(f.Target)
+	case f.Method == api.MethodEmail:
+		return maskEmail(f.Target)
+	}
+	return ""
 }
 
 func factorViews(fs []Factor) []api.Factor {

@@ -40,6 +40,7 @@ type flags struct {
 	measureStartup bool
 	emptyWindow    bool
 	showVersion    bool
+	lang           string
 }
 
 func parseFlags() flags {
@@ -55,6 +56,7 @@ func parseFlags() flags {
 	flag.BoolVar(&f.measureStartup, "measure-startup", false, "print the time to the first drawn sign-in window and the memory after sign-in as JSON, then exit")
 	flag.BoolVar(&f.emptyWindow, "empty-window", false, "with --measure-startup: measure an empty Fyne window instead (the benchmark's baseline)")
 	flag.BoolVar(&f.showVersion, "version", false, "print the build's version and exit")
+	flag.StringVar(&f.lang, "lang", "", "language of the window for this run: en, fr, it, de, es, pt, nl, or en-XA (the pseudo-language, every text 40 % longer); default: the one chosen in View > Language, else the OS locale's (LANGUAGE, LC_ALL, LC_MESSAGES, LANG)")
 	flag.Parse()
 	return f
 }
@@ -136,6 +138,10 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	languages := newLanguageChoice(prefs, f.lang, os.Getenv)
+	if err := screens.UseLanguage(languages.start()); err != nil {
+		return err
+	}
 	// --server wins; else the server chosen in File > Server…, else the
 	// built-in demo organisation (always for a script)
 	embedded := f.server == "" && (f.script != "" || prefs.ServerURL() == "")
@@ -153,6 +159,8 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 		SetServer: b.setServer,
 
 		ChooseServer: b.chooseServer,
+		Language:     prefs.Language(),
+		SetLanguage:  languages.set,
 		Tester: screens.TesterOptions{
 			Version:    version,
 			SetVersion: b.setVersion,

@@ -13,6 +13,7 @@ import (
 	ss "github.com/zalando/go-keyring/secret_service"
 
 	"github.com/remotesupport/techconsole/app"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // TestKeepSignedInAcrossRestarts starts the console with its embedded server
@@ -158,7 +159,7 @@ func (w stateWatch) until(t *testing.T, step app.Step) app.State {
 				return s
 			}
 			if s.Alert != nil && !s.Busy {
-				t.Fatalf("waiting for %s: %s", step, s.Alert.Message)
+				t.Fatalf("waiting for %s: %s", step, i18n.English(s.Alert.Message))
 			}
 		case <-deadline:
 			t.Fatalf("no %s state within 30 s", step)

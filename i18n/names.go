@@ -1,0 +1,32 @@
+package i18n
+
+import "github.com/remotesupport/techconsole/api"
+
+// Method is the name a person reads for a two-step method, one key for the
+// console, the Admin Center and the messages that name a method.
+func Method(m api.Method) Text {
+	switch m {
+	case api.MethodAuthenticatorApp:
+		return T("method.authenticator_app")
+	case api.MethodAppNotification:
+		return T("method.app_notification")
+	case api.MethodSMS:
+		return T("method.sms")
+	case api.MethodEmail:
+		return T("method.email")
+	}
+	return T("method.unknown", "Method", string(m))
+}
+
+// Role is the name a person reads for a member's role.
+func Role(r api.Role) Text {
+	switch r {
+	case api.RoleMasterAdministrator:
+		return T("role.master_administrator")
+	case api.RoleAdministrator:
+		return T("role.administrator")
+	case api.RoleTechnician:
+		return T("role.technician")
+	}
+	return T("role.unknown", "Role", string(r))
+}
