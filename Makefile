@@ -35,11 +35,20 @@ test: deps
 bench: deps
 	scripts/test-env.sh $(GO) test $(GOFLAGS) -run '^$$' -bench . -benchmem -count=1 ./...
 
-# One PNG per main screen of the real window under Xvfb, driven by --script.
+# One PNG per main screen of the real window under Xvfb, driven by --script,
+# in $(SCREENSHOTS_DIR)/<language>/. LANG on the command line picks the
+# language (make screenshots LANG=fr; de_DE.UTF-8 works too; en-XA is the
+# pseudo-language, every text 40 % longer, shot at 800x600; all: every
+# language and the pseudo-language); else the OS locale's. SIZE=800x600
+# sets the window's size.
 SCREENSHOTS_DIR ?= build/screenshots
+SHOT_LANGS := $(if $(filter all,$(LANG)),en fr it de es pt nl en-XA,$(or $(LANG),en))
 screenshots: deps
 	$(GO) build $(GOFLAGS) -o $(BIN)/techconsole ./cmd/techconsole
-	scripts/test-env.sh $(BIN)/techconsole --script screenshots --screenshots-dir $(SCREENSHOTS_DIR)
+	@set -e; for l in $(SHOT_LANGS); do \
+	  size="$(SIZE)"; if [ -z "$$size" ] && [ "$$l" = en-XA ]; then size=800x600; fi; \
+	  scripts/test-env.sh $(BIN)/techconsole --script screenshots --lang "$$l" --screenshots-dir $(SCREENSHOTS_DIR) $${size:+--window-size $$size}; \
+	done
 
 # The auth server under load from cmd/loadgen (loopback only), beside a bare
 # argon2id baseline in the same run (BENCHMARKS.md). CLIENTS, SECONDS, ROUNDS.

@@ -11,6 +11,8 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -41,6 +43,7 @@ type flags struct {
 	emptyWindow    bool
 	showVersion    bool
 	lang           string
+	windowSize     string
 }
 
 func parseFlags() flags {
@@ -52,7 +55,8 @@ func parseFlags() flags {
 	flag.StringVar(&f.adminPassword, "admin-password", os.Getenv("AUTHSERVER_ADMIN_PASSWORD"),
 		"embedded server only: password of the master administrator \"admin\", to use the Admin Center at /admin (default $AUTHSERVER_ADMIN_PASSWORD; unset: random, never shown)")
 	flag.StringVar(&f.script, "script", "", "drive the window through a script and exit: screenshots")
-	flag.StringVar(&f.shotsDir, "screenshots-dir", "build/screenshots", "where --script screenshots writes its PNGs")
+	flag.StringVar(&f.shotsDir, "screenshots-dir", "build/screenshots", "where --script screenshots writes its PNGs, in a folder per language (build/screenshots/fr)")
+	flag.StringVar(&f.windowSize, "window-size", "", "width x height of the window for this run (800x600), instead of the remembered size")
 	flag.BoolVar(&f.measureStartup, "measure-startup", false, "print the time to the first drawn sign-in window and the memory after sign-in as JSON, then exit")
 	flag.BoolVar(&f.emptyWindow, "empty-window", false, "with --measure-startup: measure an empty Fyne window instead (the benchmark's baseline)")
 	flag.BoolVar(&f.showVersion, "version", false, "print the build's version and exit")
@@ -178,6 +182,13 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 	fp := newFirstPaint()
 	opts.OnFirstPaint = fp.painted
 	w, con := screens.NewMainWindow(a, opts)
+	if f.windowSize != "" {
+		size, err := parseSize(f.windowSize)
+		if err != nil {
+			return fmt.Errorf("--window-size: %w", err)
+		}
+		w.Resize(size)
+	}
 	setWindowClass()
 	b.console = con
 	w.SetMaster()
@@ -197,7 +208,7 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 	case f.measureStartup:
 		go measureConsole(a, fp, b, start, ready)
 	case f.script == "screenshots":
-		go runScreenshots(a, w, b, f.shotsDir, ready)
+		go runScreenshots(a, w, b, filepath.Join(f.shotsDir, screens.CurrentLanguage()), ready)
 	case f.script != "":
 		return fmt.Errorf("unknown --script %q (known: screenshots)", f.script)
 	default:
@@ -239,3 +250,12 @@ func pickVersion(flagValue string, prefs *app.Preferences) (api.ConsoleVersion, 
 
 // onUI runs fn on the UI goroutine and waits for it.
 func onUI(fn func()) { fyne.DoAndWait(fn) }
+
+// parseSize reads "800x600".
+func parseSize(s string) (fyne.Size, error) {
+	var w, h float32
+	if _, err := fmt.Sscanf(strings.ToLower(s), "%gx%g", &w, &h); err != nil || w < 1 || h < 1 {
+		return fyne.Size{}, fmt.Errorf("%q is not width x height, such as 800x600", s)
+	}
+	return fyne.NewSize(w, h), nil
+}

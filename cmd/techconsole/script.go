@@ -16,7 +16,6 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
-	"github.com/remotesupport/techconsole/screens"
 )
 
 // runScreenshots walks the main screens against the embedded server and
@@ -81,14 +80,15 @@ func (s *shooter) shot(name string) error {
 	var ids []string
 	for try := 0; len(ids) == 0 && try < 20; try++ {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		out, _ := exec.CommandContext(ctx, "xdotool", "search", "--onlyvisible", "--name", "^"+regexp.QuoteMeta(screens.AppName)).Output()
+		// by class: the title is in the console's language
+		out, _ := exec.CommandContext(ctx, "xdotool", "search", "--onlyvisible", "--class", "^"+regexp.QuoteMeta(windowClass)+"$").Output()
 		cancel()
 		if ids = strings.Fields(string(out)); len(ids) == 0 {
 			time.Sleep(250 * time.Millisecond)
 		}
 	}
 	if len(ids) == 0 {
-		return fmt.Errorf("%s: xdotool finds no visible window named %s", name, screens.AppName)
+		return fmt.Errorf("%s: xdotool finds no visible window of class %s", name, windowClass)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
