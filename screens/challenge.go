@@ -75,7 +75,7 @@ func newChallengeScreen(c *Console, st app.State) *challengeScreen {
 	if ch.Purpose == api.PurposeLogin {
 		body = append(body, hint(lostPhone()))
 	}
-	card := widget.NewCard(title, sub, container.NewVBox(body...))
+	card := textCard(title, sub, container.NewVBox(body...))
 	s.root = centred(440, card)
 	c.scope.every(time.Second, s.tick)
 	return s

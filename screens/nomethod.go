@@ -28,7 +28,7 @@ func newNoMethodScreen(c *Console) *noMethodScreen {
 	icon := widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))
 	what := widget.NewRichTextFromMarkdown(tr("nomethod.what_you_can_do"))
 	what.Wrapping = fyne.TextWrapWord
-	card := widget.NewCard(tr("nomethod.title"), tr("nomethod.needed"),
+	card := textCard(tr("nomethod.title"), tr("nomethod.needed"),
 		container.NewVBox(
 			container.NewBorder(nil, nil, container.NewVBox(icon), nil, s.message),
 			widget.NewSeparator(),

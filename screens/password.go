@@ -56,7 +56,7 @@ func newPasswordScreen(c *Console) *passwordScreen {
 		widget.NewFormItem(tr("password.strength"), container.NewBorder(nil, nil, nil, s.verdict, s.strength)),
 		widget.NewFormItem(tr("password.repeat"), s.repeat),
 	)
-	card := widget.NewCard(tr("signedin.change_password"), tr("password.card.sub"),
+	card := textCard(tr("signedin.change_password"), tr("password.card.sub"),
 		container.NewVBox(form, s.mismatch, s.alert.object(), s.busy.object(),
 			container.NewHBox(layoutSpacer(), cancel, s.submit)))
 	s.root = centred(500, card)

@@ -62,7 +62,7 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 		cancel.SetIcon(theme.NavigateBackIcon())
 	}
 	cancel.Importance = widget.LowImportance
-	card := widget.NewCard(tr("setup.protect"), sub, container.NewVBox(
+	card := textCard(tr("setup.protect"), sub, container.NewVBox(
 		body, s.alert.object(), s.busy.object(), widget.NewSeparator(), container.NewHBox(layoutSpacer(), cancel)))
 	s.root = centred(520, card)
 	return s
@@ -75,7 +75,7 @@ func (s *setupScreen) buildIntro() *setupScreen {
 	begin := primaryButton(tr("setup.set_up_two_step"), theme.NavigateNextIcon(), s.c.BeginSetup)
 	cancel := widget.NewButtonWithIcon(tr("setup.cancel_sign_in"), theme.CancelIcon(), func() { s.c.dispatch(app.Cancel{}) })
 	cancel.Importance = widget.LowImportance
-	card := widget.NewCard(tr("two_step.title"), tr("setup.two_step.sub"),
+	card := textCard(tr("two_step.title"), tr("setup.two_step.sub"),
 		container.NewVBox(
 			para(tr("setup.two_step.explain")),
 			container.NewHBox(layoutSpacer(), begin), widget.NewSeparator(), container.NewHBox(layoutSpacer(), cancel)))

@@ -28,6 +28,7 @@ type signedInScreen struct {
 	twoStep *widget.Button
 	signOut *widget.Button
 	root    fyne.CanvasObject
+	sub     *widget.Label
 }
 
 func newSignedInScreen(c *Console) *signedInScreen {
@@ -45,7 +46,9 @@ func newSignedInScreen(c *Console) *signedInScreen {
 		widget.NewFormItem(tr("signedin.field.group"), s.group),
 		widget.NewFormItem(tr("signedin.field.two_step"), s.methods),
 	)
+	s.sub = para("")
 	s.card = widget.NewCard(tr("signedin.signed_in"), "", container.NewVBox(
+		s.sub,
 		form,
 		s.notice.object(),
 		s.busy.object(),
@@ -69,7 +72,7 @@ func (s *signedInScreen) update(st app.State) {
 		name = u.Username
 	}
 	s.card.SetTitle(tr("signedin.welcome", "Name", name))
-	s.card.SetSubTitle(tr("signedin.subtitle", "Version", st.Version.String()))
+	s.sub.SetText(tr("signedin.subtitle", "Version", st.Version.String())) // wraps, unlike a card's subtitle
 	s.who.SetText(u.Username)
 	s.role.SetText(roleText(u.Roles))
 	if u.Group != nil {

@@ -83,7 +83,7 @@ func newSignInScreen(c *Console) *signInScreen {
 	} else {
 		items = append(items, choose)
 	}
-	card := widget.NewCard(tr("signin.sign_in"), tr("signin.card.subtitle"), container.NewVBox(items...))
+	card := textCard(tr("signin.sign_in"), tr("signin.card.subtitle"), container.NewVBox(items...))
 
 	if !c.opts.Embedded || len(c.opts.DemoAccounts) == 0 {
 		s.root = centred(420, card)
