@@ -257,6 +257,9 @@ type MethodOption struct {
 	ID     string `json:"id"`
 	Method Method `json:"method"`
 	Label  string `json:"label"`
+	// SentTo is the masked destination of a text message or email factor
+	// (see Factor.SentTo).
+	SentTo string `json:"sent_to,omitempty"`
 }
 
 // AuthResponse is the answer of login, verify, activate and an approved long-poll.

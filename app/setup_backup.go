@@ -81,12 +81,7 @@ func backupCheck(b api.BackupToVerify, caps Capabilities, _ []api.Factor) *Backu
 
 // BackupLabel names a backup by its method and masked address ("Text
 // message to ***0106"), in the console's words rather than the server's.
-func BackupLabel(m api.Method, sentTo string) i18n.Text {
-	if m == api.MethodEmail {
-		return i18n.T("backup.label.email", "SentTo", sentTo)
-	}
-	return i18n.T("backup.label.sms", "SentTo", sentTo)
-}
+func BackupLabel(m api.Method, sentTo string) i18n.Text { return i18n.Factor(m, sentTo) }
 
 func editNeedsCode(b BackupCheck) i18n.Text {
 	if b.Method == api.MethodEmail {
@@ -104,9 +99,4 @@ func unsupportedBackup(caps Capabilities, b BackupCheck) i18n.Text {
 
 // FactorLabel names a factor: its method, and where a text message or email
 // factor sends its codes.
-func FactorLabel(f api.Factor) i18n.Text {
-	if f.SentTo != "" && (f.Method == api.MethodSMS || f.Method == api.MethodEmail) {
-		return BackupLabel(f.Method, f.SentTo)
-	}
-	return i18n.Method(f.Method)
-}
+func FactorLabel(f api.Factor) i18n.Text { return i18n.Factor(f.Method, f.SentTo) }

@@ -30,3 +30,16 @@ func Role(r api.Role) Text {
 	}
 	return T("role.unknown", "Role", string(r))
 }
+
+// Factor names a factor: its method, and where a text message or email
+// factor sends its codes ("Text message to ***0106").
+func Factor(m api.Method, sentTo string) Text {
+	switch {
+	case sentTo == "":
+	case m == api.MethodSMS:
+		return T("backup.label.sms", "SentTo", sentTo)
+	case m == api.MethodEmail:
+		return T("backup.label.email", "SentTo", sentTo)
+	}
+	return Method(m)
+}

@@ -50,7 +50,7 @@ func factorLabel(f Factor) string {
 func methodOptions(active []Factor) []api.MethodOption {
 	out := make([]api.MethodOption, 0, len(active))
 	for _, f := range active {
-		out = append(out, api.MethodOption{ID: f.ID, Method: f.Method, Label: factorLabel(f)})
+		out = append(out, api.MethodOption{ID: f.ID, Method: f.Method, Label: factorLabel(f), SentTo: maskedTarget(f)})
 	}
 	return out
 }

@@ -15,6 +15,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // Root is where the pages are mounted.
@@ -47,6 +49,7 @@ type Handler struct {
 	now   func() time.Time
 	pages map[string]*pageTemplate
 	mux   *http.ServeMux
+	words *i18n.Bundle // the catalogues
 
 	secure func(*http.Request) bool // Config.Secure
 }
@@ -72,6 +75,7 @@ func New(cfg Config) *Handler {
 		h.secure = func(r *http.Request) bool { return r.TLS != nil }
 	}
 	h.pages = mustParsePages()
+	h.words = i18n.MustBundle()
 	h.mux = h.routes()
 	return h
 }
@@ -99,6 +103,7 @@ func (h *Handler) routes() *http.ServeMux {
 	public("POST "+Root+"/login/setup/verify/send", h.setupVerifySend)
 	public("POST "+Root+"/login/setup/verify", h.setupVerify)
 	public("POST "+Root+"/logout", h.logout)
+	public("POST "+Root+"/language", h.chooseLanguage)
 
 	member("GET "+Root+"/settings", h.settingsPage)
 	member("POST "+Root+"/settings", h.settingsSubmit)

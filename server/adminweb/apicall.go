@@ -110,7 +110,7 @@ func (h *Handler) call(ctx context.Context, from *http.Request, c apiCall) error
 	if rec.status != want {
 		h.log.Warn("unexpected API answer", "method", c.method, "status", rec.status, "want", want)
 		return &api.Problem{Status: http.StatusBadGateway, Title: http.StatusText(http.StatusBadGateway), Code: api.CodeInternal,
-			Detail: "The server's answer was not the expected one, so nothing is reported as done."}
+			Detail: unexpectedAnswer}
 	}
 	if c.header != nil {
 		*c.header = rec.header
@@ -147,7 +147,7 @@ func checkID(id string) error {
 
 func badID() *api.Problem {
 	return &api.Problem{Status: http.StatusBadRequest, Title: http.StatusText(http.StatusBadRequest), Code: api.CodeValidation,
-		Detail: "That is not an identifier of this organisation."}
+		Detail: notAnID}
 }
 
 // asProblem returns err as an *api.Problem when it is one.

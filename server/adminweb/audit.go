@@ -68,7 +68,7 @@ func (h *Handler) auditPage(q *req) error {
 	slices.Sort(d.Members)
 	slices.Sort(d.Kinds)
 	d.Shown = len(d.Events)
-	return q.renderView(http.StatusOK, "audit", view{Title: "Audit log", Nav: "audit", D: d})
+	return q.renderView(http.StatusOK, "audit", view{Title: q.T("admin.title.audit"), Nav: "audit", D: d})
 }
 
 // --- dev outbox ---
@@ -97,5 +97,5 @@ func (h *Handler) outboxPage(q *req) error {
 			q.user = &u
 		}
 	}
-	return q.renderView(http.StatusOK, "outbox", view{Title: "Outbox", Nav: "outbox", D: outboxData{To: to, Messages: msgs}})
+	return q.renderView(http.StatusOK, "outbox", view{Title: q.T("admin.nav.outbox"), Nav: "outbox", D: outboxData{To: to, Messages: msgs}})
 }

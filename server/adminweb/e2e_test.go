@@ -181,7 +181,7 @@ func TestAdminCenterInBrowser(t *testing.T) {
 
 	// Sign-in answers that stop before the Admin Center.
 	c.signIn("admin", "not-the-password")
-	c.click(`form[action="/admin/login"] button`, "wrong username or password")
+	c.click(`form[action="/admin/login"] button`, "Wrong username or password")
 	if v := c.eval(`document.querySelector('#username').value === "admin" ? 1 : 0`); v != 1 {
 		t.Error("the sign-in form lost the username after a wrong password")
 	}

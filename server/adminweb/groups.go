@@ -30,7 +30,7 @@ func (q *req) renderGroups(status int, d groupsData, p *api.Problem) error {
 		return err
 	}
 	d.Groups = gs
-	return q.renderView(status, "groups", view{Title: "Technician groups", Nav: "groups", Problem: p, D: d})
+	return q.renderView(status, "groups", view{Title: q.T("admin.nav.groups"), Nav: "groups", Problem: p, D: d})
 }
 
 func (h *Handler) groupsPage(q *req) error { return q.renderGroups(http.StatusOK, groupsData{}, nil) }
@@ -47,7 +47,7 @@ func (h *Handler) groupCreate(q *req) error {
 	if err != nil {
 		return err
 	}
-	q.s.Flash, q.dirty = "Group \""+g.Name+"\" created.", true
+	q.s.Flash, q.dirty = q.T("admin.flash.group_created", "Name", g.Name), true
 	return q.redirect(Root + "/groups")
 }
 
@@ -67,6 +67,6 @@ func (h *Handler) groupUpdate(q *req) error {
 	if err != nil {
 		return err
 	}
-	q.s.Flash, q.dirty = "Group \""+g.Name+"\" saved.", true
+	q.s.Flash, q.dirty = q.T("admin.flash.group_saved", "Name", g.Name), true
 	return q.redirect(Root + "/groups")
 }

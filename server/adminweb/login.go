@@ -19,17 +19,17 @@ func (h *Handler) loginForm(q *req) error {
 	if q.s.signedIn() {
 		return q.redirect(Root + "/")
 	}
-	return q.renderView(http.StatusOK, "login", view{Title: "Sign in", Nav: "login", D: loginData{}})
+	return q.renderView(http.StatusOK, "login", view{Title: q.T("signin.sign_in"), Nav: "login", D: loginData{}})
 }
 
 func (h *Handler) loginSubmit(q *req) error {
 	username := strings.TrimSpace(q.r.PostForm.Get("username"))
 	password := q.r.PostForm.Get("password")
 	again := func(p *api.Problem) error {
-		return q.renderView(p.Status, "login", view{Title: "Sign in", Problem: p, D: loginData{Username: username}})
+		return q.renderView(p.Status, "login", view{Title: q.T("signin.sign_in"), Problem: p, D: loginData{Username: username}})
 	}
 	if username == "" || password == "" {
-		return again(&api.Problem{Status: http.StatusBadRequest, Code: api.CodeValidation, Detail: "Enter your username and your password."})
+		return again(&api.Problem{Status: http.StatusBadRequest, Code: api.CodeValidation, Detail: q.T("msg.enter_username_password")})
 	}
 	var resp api.AuthResponse
 	err := h.call(q.r.Context(), q.r, apiCall{method: http.MethodPost, path: api.PathLogin,
@@ -69,29 +69,29 @@ func (h *Handler) finishSignIn(q *req, resp api.AuthResponse) error {
 	u := resp.User
 	if !slices.Contains(u.Roles, api.RoleMasterAdministrator) && !slices.Contains(u.Roles, api.RoleAdministrator) {
 		_ = h.call(q.r.Context(), q.r, apiCall{method: http.MethodPost, path: api.PathLogout, bearer: resp.Tokens.AccessToken, want: http.StatusNoContent})
-		return q.renderView(http.StatusForbidden, "login", view{Title: "Sign in",
+		return q.renderView(http.StatusForbidden, "login", view{Title: q.T("signin.sign_in"),
 			Problem: &api.Problem{Status: http.StatusForbidden, Code: api.CodeForbidden,
-				Detail: "The Admin Center is for administrators. " + u.Username + " holds no administrator role."},
+				Detail: q.T("admin.problem.user_not_admin", "Username", u.Username)},
 			D: loginData{Username: u.Username}})
 	}
 	// A new session on sign-in: neither a token learnt before nor anything an
 	// earlier sign-in left in this browser follows in.
 	*q.s = session{ID: newSessionID(), Created: h.now(), Access: resp.Tokens.AccessToken, Refresh: resp.Tokens.RefreshToken,
-		Flash: "Signed in as " + u.DisplayName + "."}
+		Flash: q.T("admin.flash.signed_in_as", "Name", u.DisplayName)}
 	return q.redirect(Root + "/")
 }
 
 // signInStep is the second step of signing in, with the sign-in's mfa_token.
 func (h *Handler) signInStep() *secondStep {
 	return &secondStep{
-		base: Root + "/login", title: "Two-step verification", purpose: api.PurposeLogin,
+		base: Root + "/login", title: "two_step.title", purpose: api.PurposeLogin,
 		state: func(q *req) *challengeState {
 			if l := q.s.Login; l != nil && !l.Setup {
 				return &l.challengeState
 			}
 			return nil
 		},
-		intro: func(q *req) (string, string) { return "Signing in as", q.s.Login.Username },
+		intro: func(q *req) (string, string) { return "admin.verify.intro.login", q.s.Login.Username },
 		call: func(q *req, c apiCall) error {
 			c.bearer = q.s.Login.MFAToken
 			return h.call(q.r.Context(), q.r, c)
@@ -106,8 +106,8 @@ func (h *Handler) signInStep() *secondStep {
 			}
 			return q.redirect(Root + "/login")
 		},
-		cancelLabel: "Cancel sign-in",
-		expired:     "The sign-in expired or was used up. Please sign in again.",
+		cancelLabel: "setup.cancel_sign_in",
+		expired:     "admin.flash.sign_in_expired",
 	}
 }
 
@@ -115,7 +115,7 @@ func (h *Handler) logout(q *req) error {
 	if q.s.Access != "" {
 		_ = q.apiAuthed(apiCall{method: http.MethodPost, path: api.PathLogout, want: http.StatusNoContent})
 	}
-	*q.s = session{ID: newSessionID(), Created: h.now(), Flash: "You are signed out."}
+	*q.s = session{ID: newSessionID(), Created: h.now(), Flash: q.T("msg.signed_out")}
 	q.dirty = true
 	return q.redirect(Root + "/login")
 }

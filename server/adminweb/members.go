@@ -128,7 +128,7 @@ type resetData struct {
 func (h *Handler) resetSubmit(q *req) error {
 	ids := slices.Compact(slices.Sorted(slices.Values(q.r.PostForm["id"])))
 	if len(ids) == 0 {
-		q.s.Flash, q.dirty = "Select at least one member to reset.", true
+		q.s.Flash, q.dirty = q.T("admin.flash.select_member"), true
 		return q.redirect(Root + "/members")
 	}
 	d := resetData{Master: q.isMaster(), IncludeBackup: q.r.PostForm.Get("include_backup") == "yes"}
@@ -169,7 +169,7 @@ func (h *Handler) resetSubmit(q *req) error {
 		}
 	}
 	d.Done = true
-	return q.renderView(status, "reset_confirm", view{Title: "Two-step verification reset", Nav: "members", D: d})
+	return q.renderView(status, "reset_confirm", view{Title: q.T("admin.title.reset"), Nav: "members", D: d})
 }
 
 // memberName is "Display Name (username)" of a member the viewer may see,
@@ -220,16 +220,16 @@ func (q *req) renderMemberForm(status int, f memberForm, isNew bool, p *api.Prob
 	if err != nil {
 		return err
 	}
-	title := "Edit member"
+	title := q.T("admin.title.edit_member")
 	if f.Member != nil {
-		title = "Edit " + f.Member.DisplayName
+		title = q.T("admin.title.edit_named", "Name", f.Member.DisplayName)
 	}
 	if isNew {
-		title = "New member"
+		title = q.T("admin.title.new_member")
 	}
 	self := f.Member != nil && f.Member.ID == q.user.ID
 	if self {
-		title = "My account"
+		title = q.T("admin.title.my_account")
 	}
 	return q.renderView(status, "member", view{Title: title, Nav: "members", Problem: p,
 		D: memberFormData{F: f, Groups: gs, Roles: allRoles, New: isNew, Self: self}})
@@ -301,7 +301,7 @@ func (h *Handler) memberCreate(q *req) error {
 	if err != nil {
 		return err
 	}
-	q.s.Flash, q.dirty = "Member "+m.Username+" created.", true
+	q.s.Flash, q.dirty = q.T("admin.flash.member_created", "Username", m.Username), true
 	return q.redirect(Root + "/members")
 }
 
@@ -340,6 +340,6 @@ func (h *Handler) memberUpdate(q *req) error {
 	if err != nil {
 		return err
 	}
-	q.s.Flash, q.dirty = "Member "+m.Username+" saved.", true
+	q.s.Flash, q.dirty = q.T("admin.flash.member_saved", "Username", m.Username), true
 	return q.redirect(Root + "/members")
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // maxForm is the largest form body a page accepts.
@@ -19,7 +20,8 @@ type req struct {
 	r     *http.Request
 	s     *session
 	user  *api.User
-	dirty bool // the session changed and must be written back
+	dirty bool            // the session changed and must be written back
+	loc   *i18n.Localizer // the request's language
 }
 
 type pageFunc func(q *req) error
@@ -29,7 +31,7 @@ type pageFunc func(q *req) error
 func (h *Handler) page(fn pageFunc, needUser bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s, fresh := h.loadSession(r)
-		q := &req{h: h, w: w, r: r, s: s, dirty: fresh}
+		q := &req{h: h, w: w, r: r, s: s, dirty: fresh, loc: h.words.Localizer(h.language(r))}
 		if err := q.run(fn, needUser); err != nil {
 			q.fail(err)
 		}
@@ -40,10 +42,10 @@ func (q *req) run(fn pageFunc, needUser bool) error {
 	if q.r.Method == http.MethodPost {
 		q.r.Body = http.MaxBytesReader(q.w, q.r.Body, maxForm)
 		if err := q.r.ParseForm(); err != nil {
-			return &api.Problem{Status: http.StatusBadRequest, Code: api.CodeBadRequest, Detail: "The form could not be read."}
+			return &api.Problem{Status: http.StatusBadRequest, Code: api.CodeBadRequest, Detail: q.T("admin.problem.bad_form")}
 		}
 		if !q.h.keys.csrfOK(q.s, q.r.PostForm.Get("csrf")) {
-			return q.render(http.StatusForbidden, "csrf", "Form refused", nil)
+			return q.render(http.StatusForbidden, "csrf", q.T("admin.title.form_refused"), nil)
 		}
 	}
 	if needUser {
@@ -56,7 +58,7 @@ func (q *req) run(fn pageFunc, needUser bool) error {
 		}
 		q.user = &u
 		if !q.isAdmin() {
-			return q.forbidden("The Admin Center is for administrators. Your account holds no administrator role.")
+			return q.forbidden(q.T("admin.problem.not_admin"))
 		}
 	}
 	return fn(q)
@@ -67,37 +69,34 @@ func (q *req) run(fn pageFunc, needUser bool) error {
 func (q *req) fail(err error) {
 	if errors.Is(err, errSignedOut) {
 		q.s.Access, q.s.Refresh, q.s.Login, q.s.Password = "", "", nil, nil
-		q.s.Flash = "Your session has ended. Please sign in again."
+		q.s.Flash = q.T("alert.session_ended")
 		q.dirty = true
 		q.redirect(Root + "/login")
 		return
 	}
 	if p, ok := asProblem(err); ok {
-		q.render(p.Status, "problem", problemTitle(p), p)
+		q.render(p.Status, "problem", q.problemTitle(p), p)
 		return
 	}
 	q.h.log.Error("admin page failed", "method", q.r.Method, "path", q.r.URL.Path, "err", err)
-	q.render(http.StatusInternalServerError, "problem", "Something went wrong",
-		&api.Problem{Status: http.StatusInternalServerError, Code: api.CodeInternal, Detail: "The page could not be built. The error has been logged."})
+	q.render(http.StatusInternalServerError, "problem", q.T("admin.problem.went_wrong"),
+		&api.Problem{Status: http.StatusInternalServerError, Code: api.CodeInternal, Detail: q.T("admin.problem.page_failed")})
 }
 
-func problemTitle(p *api.Problem) string {
+func (q *req) problemTitle(p *api.Problem) string {
 	switch p.Status {
 	case http.StatusForbidden:
-		return "Not allowed"
+		return q.T("admin.problem.not_allowed")
 	case http.StatusNotFound:
-		return "Not found"
+		return q.T("admin.problem.not_found")
 	case http.StatusTooManyRequests:
-		return "Too many attempts"
+		return q.T("admin.problem.too_many")
 	}
-	if t := http.StatusText(p.Status); t != "" {
-		return t
-	}
-	return "Error"
+	return q.T("admin.problem.error")
 }
 
 func (q *req) forbidden(detail string) error {
-	return &api.Problem{Status: http.StatusForbidden, Code: api.CodeForbidden, Title: "Forbidden", Detail: detail}
+	return &api.Problem{Status: http.StatusForbidden, Code: api.CodeForbidden, Detail: detail}
 }
 
 func (q *req) isAdmin() bool {
@@ -174,7 +173,7 @@ func signedOutProblem(err error) bool {
 }
 
 func (h *Handler) notFound(q *req) error {
-	return &api.Problem{Status: http.StatusNotFound, Code: api.CodeNotFound, Detail: "There is no Admin Center page at this address."}
+	return &api.Problem{Status: http.StatusNotFound, Code: api.CodeNotFound, Detail: q.T("admin.problem.no_page")}
 }
 
 func (h *Handler) home(q *req) error {

@@ -39,7 +39,7 @@ type passwordData struct {
 }
 
 func (q *req) renderPassword(status int, p *api.Problem) error {
-	return q.renderView(status, "password", view{Title: "Change my password", Nav: "password", Problem: p,
+	return q.renderView(status, "password", view{Title: q.T("admin.nav.password"), Nav: "password", Problem: p,
 		D: passwordData{Username: q.user.Username}})
 }
 
@@ -53,11 +53,11 @@ func (h *Handler) passwordSubmit(q *req) error {
 	}
 	switch {
 	case current == "" || next == "":
-		return bad("Enter your current password and the new one.")
+		return bad(q.T("admin.password.enter_both"))
 	case next != f.Get("confirm_password"):
-		return bad("The new password and its confirmation differ.")
+		return bad(q.T("admin.password.differ"))
 	case len(current) > maxSealedPassword || len(next) > maxSealedPassword:
-		return bad("Here a password may have at most 256 characters.")
+		return bad(q.T("admin.password.too_long"))
 	}
 	if q.s.Password != nil {
 		q.s.Password, q.dirty = nil, true
@@ -76,19 +76,23 @@ func (h *Handler) passwordSubmit(q *req) error {
 // passwordDone shows how the change ended.
 func (q *req) passwordDone(err error) error {
 	if p, ok := asProblem(err); ok && p.Status != http.StatusUnauthorized {
+		if p.Code == api.CodeInvalidCredentials {
+			// not the sign-in's "wrong username or password"
+			p = &api.Problem{Status: p.Status, Code: p.Code, Detail: q.T("msg.current_password_wrong")}
+		}
 		return q.renderPassword(p.Status, p)
 	}
 	if err != nil {
 		return err
 	}
-	q.s.Flash, q.dirty = "Your password is changed. Your other sessions were signed out.", true
+	q.s.Flash, q.dirty = q.T("admin.flash.password_changed"), true
 	return q.redirect(Root + "/password")
 }
 
 // passwordStep is the second step before the change, with the access token.
 func (h *Handler) passwordStep() *secondStep {
 	return &secondStep{
-		base: Root + "/password", title: "Verify it is you", purpose: api.PurposePasswordChange,
+		base: Root + "/password", title: "admin.title.verify_you", purpose: api.PurposePasswordChange,
 		state: func(q *req) *challengeState {
 			c := q.s.Password
 			if c == nil {
@@ -96,13 +100,13 @@ func (h *Handler) passwordStep() *secondStep {
 			}
 			if c.MemberID != q.user.ID || h.now().Sub(c.Started) > passwordChangeTTL {
 				q.s.Password, q.dirty = nil, true
-				q.s.Flash = "The password change took too long. Your password was not changed; please start again."
+				q.s.Flash = q.T("admin.flash.password_slow")
 				return nil
 			}
 			return &c.challengeState
 		},
 		intro: func(q *req) (string, string) {
-			return "Two-step verification is required to change the password of", q.user.Username
+			return "admin.verify.intro.password", q.user.Username
 		},
 		call:   func(q *req, c apiCall) error { return q.apiAuthed(c) },
 		passed: h.passwordStepPassed,
@@ -110,7 +114,7 @@ func (h *Handler) passwordStep() *secondStep {
 			if q.s.Password != nil {
 				q.s.Password, q.dirty = nil, true
 				if flash == "" {
-					flash = "Your password was not changed."
+					flash = q.T("admin.flash.password_unchanged")
 				}
 			}
 			if flash != "" {
@@ -118,8 +122,8 @@ func (h *Handler) passwordStep() *secondStep {
 			}
 			return q.redirect(Root + "/password")
 		},
-		cancelLabel: "Cancel the password change",
-		expired:     "The verification expired. Your password was not changed; please start again.",
+		cancelLabel: "admin.verify.cancel_password",
+		expired:     "admin.flash.password_expired",
 	}
 }
 

@@ -40,7 +40,7 @@ func TestChangeMyPasswordWithoutTwoStep(t *testing.T) {
 		want                         string
 	}{
 		{"confirmation differs", inst.AdminPassword, next, next + "x", http.StatusBadRequest, "The new password and its confirmation differ."},
-		{"wrong current password", "Not-The-Password-1", next, next, http.StatusForbidden, "the current password is wrong"},
+		{"wrong current password", "Not-The-Password-1", next, next, http.StatusForbidden, "Your current password is not right."},
 		{"weak new password", inst.AdminPassword, "12345678", "12345678", http.StatusBadRequest, "weak_password"},
 		{"changed", inst.AdminPassword, next, next, http.StatusOK, "Your password is changed."},
 	} {

@@ -6,9 +6,9 @@ import (
 	"html/template"
 	"io/fs"
 	"strings"
-	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // pageTemplate is one page: the shared layout plus the page's own blocks.
@@ -25,47 +25,21 @@ type view struct {
 	Flash   string
 	Problem *api.Problem // an error to show above the page's content
 	D       any          // the page's own data
+
+	Lang      string          // the page's language (html lang, the selector)
+	Languages []i18n.Language // the selector's choices
+	Here      string          // this page's address, for the selector to come back to
 }
 
-var funcs = template.FuncMap{
-	"methodLabel": func(m api.Method) string { return m.Label() },
-	"roleLabel":   func(r api.Role) string { return r.Label() },
-	"roles": func(rs []api.Role) string {
-		out := make([]string, 0, len(rs))
-		for _, r := range rs {
-			out = append(out, r.Label())
-		}
-		return strings.Join(out, ", ")
-	},
-	"when": func(t *time.Time) string {
-		if t == nil || t.IsZero() {
-			return "never"
-		}
-		return t.UTC().Format("2006-01-02 15:04 UTC")
-	},
-	"at": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04:05 UTC") },
-	"statusLabel": func(s api.FactorStatus) string {
-		switch s {
-		case api.FactorActive:
-			return "active"
-		case api.FactorPending:
-			return "pending"
-		case api.FactorReset:
-			return "reset: must set up again"
-		}
-		return string(s)
-	},
-	"twoStepLabel": func(s api.TwoStepState) string {
-		switch s {
-		case api.TwoStepActivated:
-			return "activated"
-		case api.TwoStepReset:
-			return "reset: must set up again"
-		}
-		return "not activated" // never, even if some factors were confirmed before stopping
-	},
-	"weak": func(m api.Method) bool { return m == api.MethodSMS || m == api.MethodEmail },
-}
+// funcs are the templates' functions at parse time; each page is drawn
+// with the request's language's (localFuncs).
+var funcs = func() template.FuncMap {
+	f := localFuncs(i18n.MustBundle().Localizer("en"))
+	f["weak"] = func(m api.Method) bool { return m == api.MethodSMS || m == api.MethodEmail }
+	f["problemText"] = func(*api.Problem) string { return "" }
+	f["join"] = func(s []string) string { return strings.Join(s, ", ") }
+	return f
+}()
 
 // mustParsePages parses every page in templates/ with the layout.
 func mustParsePages() map[string]*pageTemplate {
@@ -100,12 +74,19 @@ func (q *req) renderView(status int, name string, v view) error {
 		v.Problem = p
 	}
 	v.User, v.Master, v.Dev = q.user, q.isMaster(), q.h.dev
+	v.Lang, v.Languages, v.Here = q.loc.Tag(), i18n.Languages, q.r.URL.RequestURI()
 	v.CSRF = q.h.keys.csrfToken(q.s)
 	if v.Flash == "" {
 		v.Flash = q.takeFlash()
 	}
+	t, err := pt.t.Clone()
+	if err != nil {
+		return fmt.Errorf("render %s: %w", name, err)
+	}
+	local := localFuncs(q.loc)
+	local["problemText"] = q.problemText
 	var buf bytes.Buffer
-	if err := pt.t.Execute(&buf, v); err != nil {
+	if err := t.Funcs(local).Execute(&buf, v); err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
 	if err := q.commit(); err != nil {
@@ -113,6 +94,6 @@ func (q *req) renderView(status int, name string, v view) error {
 	}
 	q.w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	q.w.WriteHeader(status)
-	_, err := q.w.Write(buf.Bytes())
+	_, err = q.w.Write(buf.Bytes())
 	return err
 }

@@ -42,12 +42,13 @@ func (st *challengeState) defaultFactor() string {
 // base/resend and base/cancel take their forms.
 type secondStep struct {
 	base    string
-	title   string
+	title   string // catalogue keys: title, cancelLabel, expired, intro's first
 	purpose api.Purpose
 	// state is the flow in progress, nil when there is none.
 	state func(q *req) *challengeState
-	// intro says whose verification it is: "Signing in as" + username.
-	intro func(q *req) (text, name string)
+	// intro says whose verification it is: the key of "Signing in as
+	// {{.Name}}" and the username.
+	intro func(q *req) (key, name string)
 	// call calls the API with the flow's bearer.
 	call func(q *req, c apiCall) error
 	// passed continues with the answer of the passed challenge.
@@ -69,7 +70,7 @@ func (f *secondStep) routes(add func(pattern string, fn pageFunc)) {
 
 type verifyData struct {
 	Base        string
-	Intro, Name string
+	Intro, Name string // Intro: the key of a text naming Name
 	State       *challengeState
 	Selected    string // factor id chosen by default
 	Waiting     bool   // a push is still pending after a wait
@@ -81,9 +82,9 @@ func (f *secondStep) render(q *req, st *challengeState, p *api.Problem, waiting 
 	if p != nil {
 		status = p.Status
 	}
-	d := verifyData{Base: f.base, State: st, Selected: st.defaultFactor(), Waiting: waiting, CancelLabel: f.cancelLabel}
+	d := verifyData{Base: f.base, State: st, Selected: st.defaultFactor(), Waiting: waiting, CancelLabel: q.T(f.cancelLabel)}
 	d.Intro, d.Name = f.intro(q)
-	return q.renderView(status, "verify", view{Title: f.title, Nav: "verify", Problem: p, D: d})
+	return q.renderView(status, "verify", view{Title: q.T(f.title), Nav: "verify", Problem: p, D: d})
 }
 
 func (f *secondStep) show(q *req) error {
@@ -103,7 +104,7 @@ func (f *secondStep) problem(q *req, st *challengeState, err error) error {
 	}
 	switch {
 	case p.Status == http.StatusUnauthorized && p.Code != api.CodeInvalidCode:
-		return f.leave(q, f.expired)
+		return f.leave(q, q.T(f.expired))
 	case p.Status == http.StatusGone || p.Status == http.StatusNotFound:
 		st.Challenge, q.dirty = nil, true
 	}
@@ -178,11 +179,11 @@ func (f *secondStep) wait(q *req) error {
 	case api.ChallengeDenied:
 		st.Challenge, q.dirty = nil, true
 		return f.render(q, st, &api.Problem{Status: http.StatusUnauthorized, Code: api.CodeChallengeFailed,
-			Detail: "It was denied on the phone. Choose a method to try again."}, false)
+			Detail: q.T("admin.push.denied")}, false)
 	case api.ChallengeExpired:
 		st.Challenge, q.dirty = nil, true
 		return f.render(q, st, &api.Problem{Status: http.StatusGone, Code: api.CodeChallengeExpired,
-			Detail: "The notification expired before it was approved. Choose a method to try again."}, false)
+			Detail: q.T("admin.push.expired")}, false)
 	}
 	return f.render(q, st, nil, true)
 }
@@ -200,7 +201,7 @@ func (f *secondStep) resend(q *req) error {
 	if ch.ChallengeID != "" {
 		st.Challenge = &ch
 	}
-	q.s.Flash, q.dirty = "A new code was sent. The previous code no longer works.", true
+	q.s.Flash, q.dirty = q.T("admin.flash.new_code"), true
 	return q.redirect(f.base + "/verify")
 }
 

@@ -20,14 +20,14 @@ var technicianChoices = []struct {
 	Value api.TechnicianPolicy
 	Label string
 }{
-	{api.TechniciansNone, "No technicians"},
-	{api.TechniciansAll, "All technicians"},
-	{api.TechniciansSelectedGroups, "Members of selected technician groups (those with \"Enforce two-step verification\" ticked)"},
+	{api.TechniciansNone, "admin.settings.technicians.none"},
+	{api.TechniciansAll, "admin.settings.technicians.all"},
+	{api.TechniciansSelectedGroups, "admin.settings.technicians.groups"},
 }
 
 func (h *Handler) settingsPage(q *req) error {
 	if !q.isMaster() {
-		return q.forbidden("Only master administrators may view and change the two-step verification settings.")
+		return q.forbidden(q.T("admin.settings.only_master_view"))
 	}
 	var cur api.TwoStepSettings
 	if err := q.apiAuthed(apiCall{method: http.MethodGet, path: api.PathAdminSettings, out: &cur}); err != nil {
@@ -37,7 +37,7 @@ func (h *Handler) settingsPage(q *req) error {
 }
 
 func (q *req) renderSettings(status int, d settingsData, p *api.Problem) error {
-	return q.renderView(status, "settings", view{Title: "Two-step verification settings", Nav: "settings", Problem: p,
+	return q.renderView(status, "settings", view{Title: q.T("admin.title.settings"), Nav: "settings", Problem: p,
 		D: struct {
 			settingsData
 			Choices any
@@ -49,7 +49,7 @@ func (q *req) renderSettings(status int, d settingsData, p *api.Problem) error {
 // confirmation page, because it resets every member's two-step verification.
 func (h *Handler) settingsSubmit(q *req) error {
 	if !q.isMaster() {
-		return q.forbidden("Only master administrators may change the two-step verification settings.")
+		return q.forbidden(q.T("admin.settings.only_master_change"))
 	}
 	f := q.r.PostForm
 	next := api.TwoStepSettings{

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/i18n"
 )
 
 // Two-step setup on the web, for a member whose sign-in answered
@@ -54,7 +55,7 @@ func (q *req) setupProblem(err error, d setupData) error {
 	}
 	if p.Status == http.StatusUnauthorized && p.Code != api.CodeInvalidCode {
 		q.s.Login, q.dirty = nil, true
-		q.s.Flash = "The setup took too long or was used up. Please sign in again."
+		q.s.Flash = q.T("admin.flash.setup_expired")
 		return q.redirect(Root + "/login")
 	}
 	return q.renderSetup(p.Status, d, p)
@@ -83,17 +84,12 @@ func (q *req) renderSetup(status int, d setupData, p *api.Problem) error {
 		}
 	}
 	if d.Verify = d.Status.BackupToVerify; d.Verify != nil {
-		d.VerifyTo = d.Verify.SentTo
-		for _, f := range d.Status.Factors {
-			if f.ID == d.Verify.FactorID {
-				d.VerifyTo = f.Label
-			}
-		}
+		d.VerifyTo = q.loc.Text(i18n.Factor(d.Verify.Method, d.Verify.SentTo))
 	}
 	if d.Method == "" {
 		d.Method = api.PreselectedBackup(d.Status.PrimaryMethod, api.BackupMethods)
 	}
-	return q.renderView(status, "setup", view{Title: "Set up two-step verification", Nav: "login", Problem: p, D: d})
+	return q.renderView(status, "setup", view{Title: q.T("setup.set_up_two_step"), Nav: "login", Problem: p, D: d})
 }
 
 func (h *Handler) setupPage(q *req) error {
@@ -121,7 +117,7 @@ func (q *req) renderApp(status int, s api.AuthenticatorSetup, p *api.Problem) er
 		d.Key += s.Secret[i:min(i+4, len(s.Secret))] + " "
 	}
 	d.Key = strings.TrimSpace(d.Key)
-	return q.renderView(status, "setup_app", view{Title: "Set up the mobile app", Nav: "login", Problem: p, D: d})
+	return q.renderView(status, "setup_app", view{Title: q.T("setup.pair.title"), Nav: "login", Problem: p, D: d})
 }
 
 // setupApp starts pairing (again) and shows the QR code at once: the secret
@@ -153,7 +149,7 @@ func (h *Handler) setupAppConfirm(q *req) error {
 	if err != nil {
 		return q.setupProblem(err, setupData{})
 	}
-	q.s.Flash, q.dirty = "The mobile app is set up.", true
+	q.s.Flash, q.dirty = q.T("msg.app_set_up"), true
 	return q.redirect(Root + "/login/setup")
 }
 
@@ -178,22 +174,22 @@ func (h *Handler) setupBackup(q *req) error {
 	if err := q.setupCall(c); err != nil {
 		return q.setupProblem(err, d)
 	}
-	q.s.Flash, q.dirty = "We sent a 6-digit code to "+sent.SentTo+".", true
+	q.s.Flash, q.dirty = q.T("admin.flash.code_sent", "Digits", api.CodeDigits, "SentTo", sent.SentTo), true
 	return q.redirect(Root + "/login/setup")
 }
 
 // setupConfirm confirms a pending backup with its code.
 func (h *Handler) setupConfirm(q *req) error {
-	return h.confirmFactorCode(q, "The backup method is set up.")
+	return h.confirmFactorCode(q, q.T("admin.flash.backup_set_up"))
 }
 
 // setupResend sends a pending backup's code again (after the cooldown).
 func (h *Handler) setupResend(q *req) error {
-	return h.sendFactorCode(q, "A new code was sent. The previous code no longer works.")
+	return h.sendFactorCode(q, "admin.flash.new_code")
 }
 
 // sendFactorCode sends the code of the form's factor_id and says so.
-func (h *Handler) sendFactorCode(q *req, flash string) error {
+func (h *Handler) sendFactorCode(q *req, flashKey string) error {
 	if q.setupLogin() == nil {
 		return q.redirect(Root + "/login")
 	}
@@ -201,7 +197,7 @@ func (h *Handler) sendFactorCode(q *req, flash string) error {
 	if err := q.setupCall(apiCall{method: http.MethodPost, path: api.PathFactorSend(q.r.PostForm.Get("factor_id")), out: &sent}); err != nil {
 		return q.setupProblem(err, setupData{})
 	}
-	q.s.Flash, q.dirty = strings.ReplaceAll(flash, "{to}", sent.SentTo), true
+	q.s.Flash, q.dirty = q.T(flashKey, "Digits", api.CodeDigits, "SentTo", sent.SentTo), true
 	return q.redirect(Root + "/login/setup")
 }
 
@@ -235,10 +231,10 @@ func (h *Handler) setupActivate(q *req) error {
 // setupVerifySend sends a code to the backup a setup after a reset verifies
 // first.
 func (h *Handler) setupVerifySend(q *req) error {
-	return h.sendFactorCode(q, "We sent a 6-digit code to {to}. Enter it to verify your backup.")
+	return h.sendFactorCode(q, "admin.flash.verify_code_sent")
 }
 
 // setupVerify confirms the code sent to that backup.
 func (h *Handler) setupVerify(q *req) error {
-	return h.confirmFactorCode(q, "Your backup is verified. Now pair the mobile app again.")
+	return h.confirmFactorCode(q, q.T("admin.flash.backup_verified"))
 }
