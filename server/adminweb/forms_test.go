@@ -90,7 +90,7 @@ func TestGroupRenameAndEnforce(t *testing.T) {
 	b := newBrowser(t, inst)
 	b.signIn("admin", inst.AdminPassword)
 	id := groups["Back Office"]
-	if status, body := b.post("/admin/groups/"+id, url.Values{"name": {"Back Office East"}, "enforce_two_step": {"on"}}, true); status != http.StatusOK || !strings.Contains(body, "Back Office East&#34; saved.") {
+	if status, body := b.post("/admin/groups/"+id, url.Values{"name": {"Back Office East"}, "enforce_two_step": {"on"}}, true); status != http.StatusOK || !strings.Contains(body, "Back Office East” saved.") {
 		t.Fatalf("rename: HTTP %d\n%s", status, body)
 	}
 	if !regexp.MustCompile(`id="enforce-` + id + `" name="enforce_two_step" checked`).MatchString(b.last) {
