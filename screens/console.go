@@ -32,6 +32,7 @@ type DemoAccount struct {
 	Username string
 	Password string
 	Note     string
+	NoteKey  string // Note's catalogue key, when it has one
 }
 
 // Options configures a Console.

@@ -125,7 +125,7 @@ func newHarnessWith(t *testing.T, v api.ConsoleVersion, prefs *app.Preferences, 
 		},
 	}
 	for _, d := range server.DemoAccounts() {
-		o.DemoAccounts = append(o.DemoAccounts, DemoAccount{Username: d.Username, Password: d.Password, Note: d.Note})
+		o.DemoAccounts = append(o.DemoAccounts, DemoAccount{Username: d.Username, Password: d.Password, Note: d.Note, NoteKey: d.NoteKey})
 	}
 	for _, fn := range opts {
 		fn(h, &o)

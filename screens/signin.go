@@ -117,6 +117,9 @@ func (s *signInScreen) fillDemo(rows *fyne.Container) {
 		use.Importance = widget.LowImportance
 		name := widget.NewLabelWithStyle(a.Username, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		note := hint(a.Note)
+		if a.NoteKey != "" {
+			note.SetText(tr(a.NoteKey))
+		}
 		rows.Add(container.NewBorder(nil, nil, fixedWidth(64, name), use, note))
 	}
 	rows.Refresh()

@@ -33,6 +33,7 @@ type DemoAccount struct {
 	Phone       string
 	Email       string
 	Note        string
+	NoteKey     string // Note's key in the catalogues (package i18n), for the console's sign-in screen
 }
 
 var demoSettings = Settings{
@@ -75,28 +76,28 @@ var (
 var demoMembers = []demoMember{
 	{DemoAccount: DemoAccount{Username: "alice", DisplayName: "Alice Anderson", TOTPSecret: "N7AJPFDMD6SEUAAFVGVK7KCAFKCBGJQS",
 		Phone: "555-0101", Email: "alice@example.com",
-		Note: "authenticator app + app notification (demo push device) + SMS"},
+		Note: "authenticator app + app notification (demo push device) + SMS", NoteKey: "demo.note.alice"},
 		roles: tech, group: demoSupportDesk, factors: []demoFactor{authOn, pushOn, smsOn}},
 	{DemoAccount: DemoAccount{Username: "bob", DisplayName: "Bob Brown", TOTPSecret: "UPMOVE2R3DMUSPX7N3P4LIBU5LJL5HFV",
-		Phone: "555-0102", Email: "bob@example.com", Note: "authenticator app + SMS"},
+		Phone: "555-0102", Email: "bob@example.com", Note: "authenticator app + SMS", NoteKey: "demo.note.bob"},
 		roles: tech, group: demoSupportDesk, factors: []demoFactor{authOn, smsOn}},
 	{DemoAccount: DemoAccount{Username: "carol", DisplayName: "Carol Clark", TOTPSecret: "SYTDROO2C5MJS2WL2NJWIPM7EGZZOBLG",
-		Phone: "555-0103", Email: "carol@example.com", Note: "authenticator app + email"},
+		Phone: "555-0103", Email: "carol@example.com", Note: "authenticator app + email", NoteKey: "demo.note.carol"},
 		roles: tech, group: demoFieldServices, factors: []demoFactor{authOn, mailOn}},
 	{DemoAccount: DemoAccount{Username: "dave", DisplayName: "Dave Davis", Phone: "555-0104", Email: "dave@example.com",
-		Note: "email only (the legacy-console case)"},
+		Note: "email only (the legacy-console case)", NoteKey: "demo.note.dave"},
 		roles: tech, group: demoFieldServices, factors: []demoFactor{mailOn}},
 	{DemoAccount: DemoAccount{Username: "erin", DisplayName: "Erin Evans", Phone: "555-0105", Email: "erin@example.com",
-		Note: "nothing enrolled: first-time setup"},
+		Note: "nothing enrolled: first-time setup", NoteKey: "demo.note.erin"},
 		roles: tech, group: demoSupportDesk},
 	{DemoAccount: DemoAccount{Username: "frank", DisplayName: "Frank Foster", Phone: "555-0106", Email: "frank@example.com",
-		Note: "after a lost-phone reset: authenticator reset, SMS still active"},
+		Note: "after a lost-phone reset: authenticator reset, SMS still active", NoteKey: "demo.note.frank"},
 		roles: tech, group: demoSupportDesk, factors: []demoFactor{{api.MethodAuthenticatorApp, api.FactorReset}, smsOn}},
 	{DemoAccount: DemoAccount{Username: "grace", DisplayName: "Grace Green", Phone: "555-0107", Email: "grace@example.com",
-		Note: "nothing enrolled; Back Office does not enforce two-step: password alone"},
+		Note: "nothing enrolled; Back Office does not enforce two-step: password alone", NoteKey: "demo.note.grace"},
 		roles: tech, group: demoBackOffice},
 	{DemoAccount: DemoAccount{Username: "henry", DisplayName: "Henry Hughes", TOTPSecret: "ZEJLGXKCCTKOQARPGXMDAXWUBH7LS3A5",
-		Phone: "555-0108", Email: "henry@example.com", Note: "administrator (manages Support Desk) + technician; authenticator app + SMS"},
+		Phone: "555-0108", Email: "henry@example.com", Note: "administrator (manages Support Desk) + technician; authenticator app + SMS", NoteKey: "demo.note.henry"},
 		roles: []api.Role{api.RoleAdministrator, api.RoleTechnician}, group: demoSupportDesk, manages: []string{demoSupportDesk},
 		factors: []demoFactor{authOn, smsOn}},
 }

@@ -172,7 +172,7 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 	}
 	if b.embedded {
 		for _, d := range server.DemoAccounts() {
-			opts.DemoAccounts = append(opts.DemoAccounts, screens.DemoAccount{Username: d.Username, Password: d.Password, Note: d.Note})
+			opts.DemoAccounts = append(opts.DemoAccounts, screens.DemoAccount{Username: d.Username, Password: d.Password, Note: d.Note, NoteKey: d.NoteKey})
 		}
 	}
 	// the virtual phone is the one cmd/authenticator uses; the outbox says
