@@ -123,7 +123,7 @@ func TestConsoleRecoversWhenServerReturnsMidCode(t *testing.T) {
 	proc.Kill()
 	ctl.SubmitCode(Code(t, Account(t, "bob").TOTPSecret, time.Now()))
 	st = s.until(t, "an alert while the server is gone", 20*time.Second, func(st app.State) bool { return !st.Busy && st.Alert != nil })
-	if st.Step != app.StepChallenge || st.Challenge == nil || !st.Challenge.Active || st.Alert.Message == "" {
+	if st.Step != app.StepChallenge || st.Challenge == nil || !st.Challenge.Active || st.Alert.Message.IsZero() {
 		t.Fatalf("server gone mid-code: step=%s challenge=%+v alert=%+v, want the same prompt with a message", st.Step, st.Challenge, st.Alert)
 	}
 	procAt(t, db, addr) // back, same database
@@ -160,10 +160,10 @@ func TestConsoleRecoversWhenServerReturnsMidPush(t *testing.T) {
 		t.Log("the long-poll rode out the restart")
 		return
 	}
-	if st.Alert == nil || st.Alert.Message == "" {
+	if st.Alert == nil || st.Alert.Message.IsZero() {
 		t.Fatalf("push wait ended without a message: %+v", st)
 	}
-	t.Logf("the long-poll gave up while the server was away (%q); the member sends a new notification", st.Alert.Message)
+	t.Logf("the long-poll gave up while the server was away (%q); the member sends a new notification", st.Alert.Error())
 	ctl.ChooseMethod(api.MethodAppNotification)
 	st = s.until(t, "a new push waiting", 15*time.Second, waiting)
 	approveNewest(t, phone, device, st.Challenge.MatchNumber)
@@ -240,10 +240,10 @@ func TestConsoleWorksWithoutKeychain(t *testing.T) {
 			if took := time.Since(start); took > 8*time.Second {
 				t.Errorf("sign-in with a %s keychain took %s", tc.name, took)
 			}
-			if st.Alert == nil || st.Alert.Kind != app.AlertKeychain || !strings.Contains(strings.ToLower(st.Alert.Message), "keychain") {
+			if st.Alert == nil || st.Alert.Kind != app.AlertKeychain || !strings.Contains(strings.ToLower(st.Alert.Error()), "keychain") {
 				t.Fatalf("%s keychain: alert %+v, want a clear keychain message", tc.name, st.Alert)
 			}
-			if strings.Contains(st.Alert.Message, server.DemoPassword) {
+			if strings.Contains(st.Alert.Error(), server.DemoPassword) {
 				t.Fatal("the message holds the password")
 			}
 			// The console still works: sign out and in again.
