@@ -20,7 +20,7 @@ type Bundle struct{ b *goi18n.Bundle }
 func NewBundle() (*Bundle, error) {
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("json", json.Unmarshal)
-	files, err := fs.Glob(FS, Dir+"/*.json")
+	files, err := fs.Glob(FS, Dir+"/??.json")
 	if err != nil {
 		return nil, fmt.Errorf("catalogues: %w", err)
 	}

@@ -12,7 +12,9 @@ import (
 	"golang.org/x/text/language"
 )
 
-// FS holds the catalogues, Dir/<tag>.json.
+// FS holds the catalogues, Dir/<tag>.json, and Dir/fyne.<tag>.json: the
+// words of Fyne's own dialogs in the languages Fyne does not ship (Italian,
+// Dutch), which only the console loads.
 //
 //go:embed catalogue/*.json
 var FS embed.FS
