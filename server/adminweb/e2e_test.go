@@ -306,7 +306,7 @@ func TestAdminCenterInBrowser(t *testing.T) {
 	c.waitText("Create a group")
 	c.typeIn("#new-name", "Night Shift")
 	c.do("tick enforce", chromedp.Click(chromedp.CSS("#new-enforce")))
-	c.click(`form[action="/admin/groups"] button`, `Group "Night Shift" created.`)
+	c.click(`form[action="/admin/groups"] button`, `Group “Night Shift” created.`)
 	c.shot("18-groups")
 
 	// A form posted without its CSRF token is refused.
