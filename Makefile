@@ -17,6 +17,7 @@ all: build
 
 deps:
 	@scripts/deps.sh
+	@scripts/axe-core.sh
 
 build: deps
 	$(GO) build $(GOFLAGS) -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/...
