@@ -1,0 +1,205 @@
+package screens
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/app"
+)
+
+// The flows of the console done with the keyboard alone: Tab, Shift+Tab,
+// Enter, Space and typed text, sent to the window's canvas as the driver does
+// (the focused control gets the key). Controls are found by their accessible
+// names, which every control reached with Tab must have.
+
+type keyboard struct {
+	h  *harness
+	cv fyne.Canvas
+}
+
+func (h *harness) keys() keyboard { return keyboard{h: h, cv: h.win.Canvas()} }
+
+// name is what a screen reader says for o ("" when nothing).
+func name(o fyne.Focusable) string {
+	if a, ok := o.(fyne.Accessible); ok {
+		return a.AccessibilityLabel()
+	}
+	return ""
+}
+
+func (k keyboard) focusedName() string { return name(k.cv.Focused()) }
+
+func (k keyboard) tab()      { test.FocusNext(k.cv) }
+func (k keyboard) shiftTab() { test.FocusPrevious(k.cv) }
+
+// typeText types into the focused control, as the driver does (the canvas's
+// own rune handler is only for when nothing has the focus).
+func (k keyboard) typeText(s string) {
+	k.h.t.Helper()
+	f := k.cv.Focused()
+	if f == nil {
+		k.h.t.Fatalf("typing with nothing focused (on %s)", k.h.con.key)
+	}
+	for _, r := range s {
+		f.TypedRune(r)
+	}
+}
+
+// press sends a key to the focused control.
+func (k keyboard) press(key fyne.KeyName) {
+	k.h.t.Helper()
+	f := k.cv.Focused()
+	if f == nil {
+		k.h.t.Fatalf("pressing %s with nothing focused (on %s)", key, k.h.con.key)
+	}
+	f.TypedKey(&fyne.KeyEvent{Name: key})
+}
+
+// expectFocus checks that the focus is on the control named want.
+func (k keyboard) expectFocus(want string) {
+	k.h.t.Helper()
+	if got := k.focusedName(); got != want {
+		k.h.t.Fatalf("on %s the focus is on %q (%T), want %q", k.h.con.key, got, k.cv.Focused(), want)
+	}
+}
+
+// tabTo presses Tab until the control named want has the focus.
+func (k keyboard) tabTo(want string) {
+	k.h.t.Helper()
+	var seen []string
+	for range 60 {
+		if k.focusedName() == want {
+			return
+		}
+		seen = append(seen, k.focusedName())
+		k.tab()
+	}
+	k.h.t.Fatalf("Tab never reaches %q on %s; it goes through %q", want, k.h.con.key, seen)
+}
+
+// tabOrder is every control Tab reaches, once round from the focused one;
+// the focus is left where it was.
+func (k keyboard) tabOrder() []fyne.Focusable {
+	start := k.cv.Focused()
+	var out []fyne.Focusable
+	if start != nil {
+		out = append(out, start)
+	}
+	for range 200 {
+		k.tab()
+		f := k.cv.Focused()
+		if f == nil || (len(out) > 0 && f == out[0]) {
+			break
+		}
+		out = append(out, f)
+	}
+	if start != nil {
+		k.cv.Focus(start)
+	}
+	return out
+}
+
+// expectNamed fails for every control reachable with Tab that has no
+// accessible name.
+func (k keyboard) expectNamed() {
+	k.h.t.Helper()
+	var unnamed []string
+	for _, f := range k.tabOrder() {
+		if strings.TrimSpace(name(f)) == "" {
+			unnamed = append(unnamed, fmt.Sprintf("%T", f))
+		}
+	}
+	if testing.Verbose() {
+		for _, f := range k.tabOrder() {
+			k.h.t.Logf("%s: %T %q", k.h.con.key, f, name(f))
+		}
+	}
+	if len(unnamed) > 0 {
+		k.h.t.Errorf("on %s these controls have no accessible name: %v", k.h.con.key, unnamed)
+	}
+}
+
+// signIn fills the sign-in form and presses the Sign in button.
+func (k keyboard) signIn(user, password string) {
+	k.h.t.Helper()
+	k.h.idle(app.StepSignedOut)
+	k.expectNamed()
+	if s := screenAs[*signInScreen](k.h); s.username.Text == "" {
+		k.expectFocus("Username")
+		k.typeText(user)
+		k.tab()
+	} else if s.username.Text != user {
+		k.h.t.Fatalf("the sign-in form remembers %q, want %q", s.username.Text, user)
+	}
+	k.expectFocus("Password")
+	k.typeText(password)
+	k.tabTo("Sign in")
+	k.shiftTab()
+	k.expectFocus("Keep me signed in")
+	k.tab()
+	before := k.h.con.State().Seq
+	k.press(fyne.KeyReturn)
+	k.h.until("sign-in to start", func() bool { return k.h.con.State().Seq > before })
+}
+
+// codeField is the accessible name of a code entry of n digits.
+func codeField(n int) string { return fmt.Sprintf(codeFieldName, "Code", n) }
+
+func TestKeyboardSignInWithCode(t *testing.T) {
+	h := newHarness(t, currentV)
+	k := h.keys()
+	k.signIn("bob", demoPassword)
+	h.challenge(api.MethodAuthenticatorApp)
+	k.expectNamed()
+	k.expectFocus(codeField(api.CodeDigits))
+	k.typeText(totpCode(t, demo(t, "bob").TOTPSecret))
+	h.signedIn("bob")
+	k.expectNamed()
+}
+
+// TestKeyboardChangePassword: from the signed-in page to the new password,
+// the step-up prompt answered by a text message.
+func TestKeyboardChangePassword(t *testing.T) {
+	h := newHarness(t, currentV)
+	k := h.keys()
+	k.signIn("bob", demoPassword)
+	h.challenge(api.MethodAuthenticatorApp)
+	k.typeText(totpCode(t, demo(t, "bob").TOTPSecret))
+	h.signedIn("bob")
+	k.expectFocus("Change password")
+	k.press(fyne.KeySpace)
+	h.idle(app.StepChangePassword)
+	k.expectNamed()
+	k.expectFocus("Current password")
+	k.typeText(demoPassword)
+	const newPassword = "Correct-Horse-Battery-9"
+	k.tabTo("New password")
+	k.typeText(newPassword)
+	k.tabTo("Repeat new password")
+	k.typeText(newPassword)
+	k.tabTo("Change password")
+	k.press(fyne.KeyReturn)
+	h.until("step-up prompt", func() bool {
+		st := h.con.State()
+		return st.Step == app.StepChallenge && st.Challenge.Purpose == api.PurposePasswordChange && !st.Busy
+	})
+	k.expectNamed()
+	// the same authenticator time step cannot be used twice: a text message
+	if screenAs[*challengeScreen](h).method != api.MethodSMS {
+		k.tabTo("Use a text message code instead")
+		k.press(fyne.KeyReturn)
+		h.challenge(api.MethodSMS)
+	}
+	k.expectFocus(codeField(api.CodeDigits))
+	k.typeText(h.srv.LastCode(t, demo(t, "bob").Phone))
+	h.signedIn("bob")
+	k.tabTo("Sign out")
+	k.press(fyne.KeyReturn)
+	k.signIn("bob", newPassword)
+	h.challenge(api.MethodAuthenticatorApp)
+}
