@@ -272,8 +272,8 @@ func nameFields(root fyne.CanvasObject) {
 	eachVisible(root, func(o fyne.CanvasObject) {
 		if f, ok := o.(*widget.Form); ok {
 			for _, it := range f.Items {
-				if e, ok := it.Widget.(*entry); ok && e.name == "" {
-					e.name = it.Text
+				if e, ok := it.Widget.(*entry); ok && it.Text != "" {
+					e.name = it.Text // a label can change with a choice (phone or email)
 				}
 			}
 		}

@@ -104,13 +104,18 @@ func (k keyboard) tabOrder() []fyne.Focusable {
 	return out
 }
 
+// fyneInternal are focusable parts of Fyne 2.8.1's widgets that the console
+// cannot name: a RadioGroup's items, and the selectable text of a label (the
+// label itself is named by its text).
+var fyneInternal = map[string]bool{"*widget.radioItem": true, "*widget.focusSelectable": true}
+
 // expectNamed fails for every control reachable with Tab that has no
 // accessible name.
 func (k keyboard) expectNamed() {
 	k.h.t.Helper()
 	var unnamed []string
 	for _, f := range k.tabOrder() {
-		if strings.TrimSpace(name(f)) == "" {
+		if strings.TrimSpace(name(f)) == "" && !fyneInternal[fmt.Sprintf("%T", f)] {
 			unnamed = append(unnamed, fmt.Sprintf("%T", f))
 		}
 	}
@@ -202,4 +207,101 @@ func TestKeyboardChangePassword(t *testing.T) {
 	k.press(fyne.KeyReturn)
 	k.signIn("bob", newPassword)
 	h.challenge(api.MethodAuthenticatorApp)
+}
+
+// setupKey waits until the setup's phase has the key (setup/…) and is idle.
+func (h *harness) setupKey(key string) {
+	h.t.Helper()
+	h.until(key, func() bool { return h.con.key == key && !h.con.State().Busy })
+}
+
+func TestKeyboardFirstTimeSetup(t *testing.T) {
+	h := newHarness(t, currentV)
+	k := h.keys()
+	k.signIn("erin", demoPassword)
+	h.setupKey("setup/intro")
+	k.expectNamed()
+	k.expectFocus("Set up two-step verification")
+	k.press(fyne.KeyReturn)
+	h.setupKey("setup/overview")
+	k.expectNamed()
+	k.expectFocus("Set up mobile app")
+	k.press(fyne.KeyReturn)
+	h.setupKey("setup/pairing")
+	k.expectNamed()
+	k.expectFocus(codeField(api.CodeDigits))
+	k.typeText(totpCode(t, h.con.State().Setup.Pairing.Secret))
+	k.tabTo("Confirm")
+	k.press(fyne.KeyReturn)
+	h.until("the backup step", func() bool {
+		st := h.con.State()
+		return st.Step == app.StepSetup && st.Setup.Phase != app.SetupPairing && !st.Busy
+	})
+	if h.con.key == "setup/overview" {
+		k.expectNamed()
+		k.tabTo("Set up backup")
+		k.press(fyne.KeyReturn)
+		h.setupKey("setup/backup_entry")
+	}
+	k.expectNamed()
+	k.expectFocus("Phone number")
+	k.typeText("+1 555 0142")
+	k.tabTo("Next")
+	k.press(fyne.KeyReturn)
+	h.setupKey("setup/backup_code")
+	k.expectNamed()
+	k.expectFocus(codeField(api.CodeDigits))
+	msgs := h.srv.Outbox(t, "")
+	if len(msgs) == 0 {
+		t.Fatal("no code was sent to the backup phone")
+	}
+	k.typeText(msgs[0].Code)
+	k.tabTo("Finish text setup")
+	k.press(fyne.KeyReturn)
+	h.until("activate", func() bool {
+		st := h.con.State()
+		return h.con.key == "setup/overview" && !st.Busy && st.Setup.CanActivate
+	})
+	k.expectNamed()
+	k.expectFocus("Activate")
+	k.press(fyne.KeySpace)
+	h.signedIn("erin")
+}
+
+func TestKeyboardSetupAfterReset(t *testing.T) {
+	h := newHarness(t, currentV)
+	k := h.keys()
+	k.signIn("frank", demoPassword)
+	h.setupKey("setup/verify_backup")
+	k.expectNamed()
+	k.tabTo("Send code")
+	k.press(fyne.KeyReturn)
+	h.setupKey("setup/verify_backup_code")
+	k.expectNamed()
+	k.expectFocus(codeField(api.CodeDigits))
+	k.typeText(h.srv.LastCode(t, demo(t, "frank").Phone))
+	k.tabTo("Verify")
+	k.press(fyne.KeyReturn)
+	h.until("setup after reset", func() bool {
+		st := h.con.State()
+		return st.Step == app.StepSetup && st.Setup.Reset && st.Setup.Phase == app.SetupOverview && !st.Busy
+	})
+	k.expectNamed()
+	k.expectFocus("Edit")
+	k.press(fyne.KeyReturn)
+	k.tabTo("Start pairing again")
+	k.press(fyne.KeyReturn)
+	h.setupKey("setup/pairing")
+	k.expectFocus(codeField(api.CodeDigits))
+	k.typeText(totpCode(t, h.con.State().Setup.Pairing.Secret))
+	k.press(fyne.KeyReturn) // Enter in the code field confirms
+	h.until("overview with Activate", func() bool {
+		st := h.con.State()
+		return h.con.key == "setup/overview" && !st.Busy && st.Setup.CanActivate
+	})
+	k.tabTo("Activate")
+	k.press(fyne.KeyReturn)
+	k.expectFocus("Continue")
+	k.press(fyne.KeyReturn)
+	h.signedIn("frank")
 }
