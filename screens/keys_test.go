@@ -305,3 +305,104 @@ func TestKeyboardSetupAfterReset(t *testing.T) {
 	k.press(fyne.KeyReturn)
 	h.signedIn("frank")
 }
+
+// TestKeyboardTwoStepPage: the signed-in member changes the backup phone
+// from the two-step page.
+func TestKeyboardTwoStepPage(t *testing.T) {
+	h := newHarness(t, currentV)
+	k := h.keys()
+	bob := demo(t, "bob")
+	const newPhone = "+1 555 0177"
+	k.signIn("bob", demoPassword)
+	h.challenge(api.MethodAuthenticatorApp)
+	k.typeText(totpCode(t, bob.TOTPSecret))
+	h.signedIn("bob")
+	k.tabTo("Two-step verification")
+	k.press(fyne.KeyReturn)
+	h.untilTwoStep(app.TwoStepList)
+	k.expectNamed()
+	k.tabTo("Change backup phone")
+	k.press(fyne.KeyReturn)
+	h.untilTwoStep(app.TwoStepPhone)
+	k.expectNamed()
+	k.expectFocus("New phone number")
+	k.typeText(newPhone)
+	k.tabTo("Next")
+	k.press(fyne.KeyReturn)
+	h.stepUp(api.MethodAuthenticatorApp)
+	k.expectNamed()
+	k.tabTo("Use a text message code instead")
+	k.press(fyne.KeyReturn)
+	h.stepUp(api.MethodSMS)
+	k.expectFocus(codeField(api.CodeDigits))
+	k.typeText(h.srv.LastCode(t, bob.Phone))
+	h.untilTwoStep(app.TwoStepCode)
+	k.expectNamed()
+	k.expectFocus(codeField(api.CodeDigits))
+	k.typeText(h.srv.LastCode(t, newPhone))
+	k.press(fyne.KeyReturn) // Enter in the code field confirms
+	h.until("the page with the new phone", func() bool {
+		st := h.con.State()
+		return st.Step == app.StepTwoStep && !st.Busy && st.TwoStep.Phase == app.TwoStepList && st.Notice == "Your backup phone was changed."
+	})
+	k.tabTo("Back")
+	k.press(fyne.KeyReturn)
+	h.signedIn("bob")
+}
+
+// TestKeyboardStartAgainFocusesTheCode: "Start again" on an ended code
+// prompt gives the focus up when pressed (Fyne's buttons do); the fresh
+// prompt puts it back on the code field.
+func TestKeyboardStartAgainFocusesTheCode(t *testing.T) {
+	h := newHarness(t, currentV)
+	k := h.keys()
+	k.signIn("bob", demoPassword)
+	h.challenge(api.MethodAuthenticatorApp)
+	// the prompt as it is once the request expired (waiting minutes for it
+	// is no test): the next real state replaces it
+	ended := h.con.State()
+	ch := *ended.Challenge
+	ch.Active = false
+	ended.Challenge = &ch
+	ended.Alert = &app.Alert{Kind: app.AlertExpired, Message: "This verification request expired. Send a new one to try again."}
+	h.con.apply(ended)
+	k.tabTo("Start again")
+	k.press(fyne.KeyReturn)
+	h.challenge(api.MethodAuthenticatorApp)
+	k.expectFocus(codeField(api.CodeDigits))
+	k.typeText(totpCode(t, demo(t, "bob").TOTPSecret))
+	h.signedIn("bob")
+}
+
+// TestFocusedButtonHasARing: the ring shows only while the button has the
+// focus, outside it, in the theme's ring colour (TestThemeContrast checks it).
+func TestFocusedButtonHasARing(t *testing.T) {
+	a := test.NewTempApp(t)
+	a.Settings().SetTheme(newConsoleTheme())
+	b := primaryButton("Sign in", nil, func() {})
+	w := test.NewWindow(b)
+	t.Cleanup(w.Close)
+	w.Resize(fyne.NewSize(300, 100))
+	r, ok := test.WidgetRenderer(b).(*ringRenderer)
+	if !ok {
+		t.Fatalf("button renderer is %T, want the ring renderer", test.WidgetRenderer(b))
+	}
+	if r.ring.Visible() {
+		t.Fatal("ring shown before the button has the focus")
+	}
+	w.Canvas().Focus(b)
+	if !r.ring.Visible() {
+		t.Fatal("no ring on the focused button")
+	}
+	want := newConsoleTheme().Color(colorNameFocusRing, a.Settings().ThemeVariant())
+	if r.ring.StrokeColor != want || r.ring.StrokeWidth < 2 {
+		t.Errorf("ring %v, %v px; want %v, at least 2 px", r.ring.StrokeColor, r.ring.StrokeWidth, want)
+	}
+	if p, s := r.ring.Position(), r.ring.Size(); p.X >= 0 || p.Y >= 0 || s.Width <= b.Size().Width {
+		t.Errorf("ring at %v size %v does not surround the button (size %v)", p, s, b.Size())
+	}
+	w.Canvas().Unfocus()
+	if r.ring.Visible() {
+		t.Error("ring stays after the focus left")
+	}
+}
