@@ -34,8 +34,8 @@ func name(o fyne.Focusable) string {
 
 func (k keyboard) focusedName() string { return name(k.cv.Focused()) }
 
-func (k keyboard) tab()      { test.FocusNext(k.cv) }
-func (k keyboard) shiftTab() { test.FocusPrevious(k.cv) }
+func (k keyboard) tab()      { k.cv.FocusNext() }
+func (k keyboard) shiftTab() { k.cv.FocusPrevious() }
 
 // typeText types into the focused control, as the driver does (the canvas's
 // own rune handler is only for when nothing has the focus).
