@@ -51,6 +51,9 @@ type axeViolation struct {
 	} `json:"nodes"`
 }
 
+const pageLoaded = `document.readyState === "complete" ? "true" :
+  new Promise(ok => addEventListener("load", () => ok("true"), {once: true}))`
+
 const axeRun = `(async () => {
   const r = await axe.run(document, {
     runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]},
@@ -88,6 +91,9 @@ const overflow = `(() => {
 func (c *chrome) checkPage(name string) {
 	c.t.Helper()
 	var found []string
+	// the page's text can be there before its stylesheet: judge the page as drawn
+	var loaded bool
+	c.evalJSON(name+": load", pageLoaded, &loaded)
 	var violations []axeViolation
 	c.evalJSON(name+": axe-core", loadAxe(c.t)+";"+axeRun, &violations)
 	for _, v := range violations {
