@@ -6,7 +6,9 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
@@ -404,5 +406,31 @@ func TestFocusedButtonHasARing(t *testing.T) {
 	w.Canvas().Unfocus()
 	if r.ring.Visible() {
 		t.Error("ring stays after the focus left")
+	}
+}
+
+// TestSpokenStateFollowsStepAndAlert: what announce is called on changes with
+// the step and with the text of a shown alert, and not with anything else.
+func TestSpokenStateFollowsStepAndAlert(t *testing.T) {
+	test.NewTempApp(t)
+	a := newAlertView()
+	other := widget.NewLabel("Expires in 4:59")
+	root := container.NewVBox(other, a.object())
+	before := spokenState("challenge/login/sms", root)
+	other.SetText("Expires in 4:58")
+	if spokenState("challenge/login/sms", root) != before {
+		t.Error("a countdown is announced")
+	}
+	a.show(styleError, "That code is not right. 4 attempts left.")
+	withAlert := spokenState("challenge/login/sms", root)
+	if withAlert == before {
+		t.Error("a new alert is not announced")
+	}
+	if spokenState("signed_in", root) == withAlert {
+		t.Error("a new step is not announced")
+	}
+	a.show(styleError, "")
+	if spokenState("challenge/login/sms", root) != before {
+		t.Error("a hidden alert still counts")
 	}
 }
