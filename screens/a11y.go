@@ -1,6 +1,7 @@
 package screens
 
 import (
+	"cmp"
 	"fmt"
 	"image/color"
 
@@ -293,19 +294,27 @@ func spokenState(key string, root fyne.CanvasObject) string {
 	return s
 }
 
-// focusScreen puts the focus on f, or when f is nil on the first enabled
-// control of the screen (root), so that the keyboard starts on the new step.
+// focusScreen puts the focus on f or, when f is nil, on the screen's
+// (root's) first enabled field, else its main (primary) button, else its
+// first control: the keyboard starts on the new step.
 func focusScreen(cv fyne.Canvas, f fyne.Focusable, root fyne.CanvasObject) {
-	if f == nil {
-		eachVisible(root, func(o fyne.CanvasObject) {
-			if fo, ok := o.(fyne.Focusable); ok && f == nil {
-				if d, ok := o.(fyne.Disableable); !ok || !d.Disabled() {
-					f = fo
-				}
+	var field, primary, first fyne.Focusable
+	eachVisible(root, func(o fyne.CanvasObject) {
+		fo, ok := o.(fyne.Focusable)
+		if d, isD := o.(fyne.Disableable); !ok || (isD && d.Disabled()) {
+			return
+		}
+		switch v := o.(type) {
+		case *entry:
+			field = cmp.Or(field, fyne.Focusable(v))
+		case *button:
+			if v.Importance == widget.HighImportance {
+				primary = cmp.Or(primary, fyne.Focusable(v))
 			}
-		})
-	}
-	if f != nil {
+		}
+		first = cmp.Or(first, fo)
+	})
+	if f = cmp.Or(f, field, primary, first); f != nil {
 		cv.Focus(f)
 	}
 }

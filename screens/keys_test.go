@@ -1,6 +1,7 @@
 package screens
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -433,4 +434,43 @@ func TestSpokenStateFollowsStepAndAlert(t *testing.T) {
 	if spokenState("challenge/login/sms", root) != before {
 		t.Error("a hidden alert still counts")
 	}
+}
+
+// TestPushNumberIsReadOut: the matching number of an app notification, drawn
+// as large text, is an element a screen reader reads.
+func TestPushNumberIsReadOut(t *testing.T) {
+	h := newHarness(t, currentV)
+	alice := h.srv.Demo(t, "alice")
+	if _, err := h.phone.AddDevice(context.Background(), alice.OTPAuthURI, h.srv.URL, alice.DeviceToken); err != nil {
+		t.Fatalf("pair the phone: %v", err)
+	}
+	h.keys().signIn("alice", demoPassword)
+	h.until("the app notification prompt", func() bool {
+		st := h.con.State()
+		return st.Step == app.StepChallenge && st.Challenge.Waiting && st.Challenge.MatchNumber != ""
+	})
+	h.keys().expectNamed()
+	var read []string
+	eachVisible(h.con.current.object(), func(o fyne.CanvasObject) {
+		if a, ok := o.(*spoken); ok {
+			read = append(read, a.AccessibilityLabel())
+		}
+	})
+	if want := h.con.State().Challenge.MatchNumber; len(read) != 1 || read[0] != want {
+		t.Errorf("read out %q, want the number %q", read, want)
+	}
+}
+
+// TestKeyboardNoMethod: a console that cannot verify the member says so, and
+// Enter goes back to the sign-in.
+func TestKeyboardNoMethod(t *testing.T) {
+	h := newHarness(t, legacyV)
+	k := h.keys()
+	k.signIn("dave", demoPassword)
+	h.idle(app.StepNoMethod)
+	k.expectNamed()
+	k.expectFocus("Back to sign-in")
+	k.press(fyne.KeyReturn)
+	h.idle(app.StepSignedOut)
+	k.expectFocus("Password")
 }
