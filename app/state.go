@@ -154,6 +154,11 @@ const (
 	// ConfirmBackup, Resend, EditBackup (refused until verified), Cancel
 	// (back to SetupVerifyBackup).
 	SetupVerifyBackupCode SetupPhase = "verify_backup_code"
+	// SetupReady says that two-step verification is ready, before a setup
+	// after a reset activates it (the article's Activate > Continue): Activate
+	// from the overview leads here, Activate here activates, Cancel goes back
+	// to the overview.
+	SetupReady SetupPhase = "ready"
 )
 
 // SetupView is the "Protect your account" flow.

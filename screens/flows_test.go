@@ -360,7 +360,13 @@ func TestSetupAfterReset(t *testing.T) {
 		t.Errorf("the backup is not shown: %q", labelTexts(root))
 	}
 	test.Tap(findButton(root, "Activate"))
-	cont := findButton(root, "Continue")
+	h.until("ready", func() bool { return h.con.key == "setup/ready" && !h.con.State().Busy })
+	// Back (Escape too) returns to the overview; Activate leads here again.
+	test.Tap(findButton(screenAs[*setupScreen](h).root, "Back"))
+	h.until("overview again", func() bool { return h.con.key == "setup/overview" && !h.con.State().Busy })
+	test.Tap(findButton(screenAs[*setupScreen](h).root, "Activate"))
+	h.until("ready again", func() bool { return h.con.key == "setup/ready" && !h.con.State().Busy })
+	cont := findButton(screenAs[*setupScreen](h).root, "Continue")
 	if cont == nil || !cont.Visible() {
 		t.Fatal("Activate does not lead to Continue")
 	}
