@@ -18,7 +18,6 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
 	"github.com/remotesupport/techconsole/app/phone"
-	"github.com/remotesupport/techconsole/client"
 	"github.com/remotesupport/techconsole/server"
 	"github.com/remotesupport/techconsole/server/servertest"
 )
@@ -107,22 +106,12 @@ func newHarnessWith(t *testing.T, v api.ConsoleVersion, prefs *app.Preferences, 
 		t.Fatalf("phone: %v", err)
 	}
 	h.phone = ph
+	ctl.AttachPhone(phone.ForTester(ph))
 	o := Options{
 		Embedded:  true,
 		ServerURL: h.srv.URL,
 		Do:        h.q.Do,
-		Tester: TesterOptions{
-			Version:    v,
-			SetVersion: ctl.SetVersion,
-			Phone:      PhoneOf(ph),
-			Outbox: func(ctx context.Context) ([]api.OutboxMessage, error) {
-				cl, err := client.New(h.srv.URL)
-				if err != nil {
-					return nil, err
-				}
-				return cl.Outbox(ctx, "")
-			},
-		},
+		Tester:    TesterOptions{Version: v},
 	}
 	for _, d := range server.DemoAccounts() {
 		o.DemoAccounts = append(o.DemoAccounts, DemoAccount{Username: d.Username, Password: d.Password, Note: d.Note})

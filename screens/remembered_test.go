@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/remotesupport/techconsole/app"
+	"github.com/remotesupport/techconsole/server/servertest"
 )
 
 // TestSignInShowsRememberedChoices: the username of the last sign-in and the
@@ -125,4 +126,60 @@ func TestSignInOffersTheServerChoice(t *testing.T) {
 	if h.win.Canvas().Overlays().Top() == nil {
 		t.Error("the server choice did not open")
 	}
+}
+
+// TestServerFieldForwardsTheAddress: an address typed on the sign-in form
+// goes to the controller as app.SetServer before the sign-in; one it
+// refuses (plain http to another host) stops the sign-in with the reason.
+func TestServerFieldForwardsTheAddress(t *testing.T) {
+	h := newHarness(t, currentV, func(_ *harness, o *Options) { o.Embedded = false })
+	s := screenAs[*signInScreen](h)
+	s.server.SetText("http://auth.example.com")
+	test.Type(s.username, "bob")
+	test.Type(s.password, demoPassword)
+	test.Tap(s.submit)
+	h.until("the refusal", func() bool { return h.con.State().Alert != nil })
+	if got := s.alert.Text(); !strings.Contains(got, "https://auth.example.com") || h.ctl.State().Server != h.srv.URL || h.ctl.State().Busy {
+		t.Fatalf("a plain-http address: alert %q, controller on %q, busy %v", got, h.ctl.State().Server, h.ctl.State().Busy)
+	}
+	s.server.SetText("http://127.0.0.1:1")
+	test.Tap(s.submit)
+	h.until("the refusal of the unreachable server", func() bool {
+		st := h.con.State()
+		return st.Server == "http://127.0.0.1:1" && !st.Busy && st.Alert != nil && st.Alert.Kind == app.AlertUnreachable
+	})
+	if h.prefs.ServerURL() != "http://127.0.0.1:1" {
+		t.Errorf("the address is not remembered: %q", h.prefs.ServerURL())
+	}
+}
+
+// TestVersionChosenBeforeTheServerStarts: a version applied in the tester
+// panel while the controller is not attached yet reaches it on Start.
+func TestVersionChosenBeforeTheServerStarts(t *testing.T) {
+	a := test.NewTempApp(t)
+	q := newUIQueue()
+	w, con := NewMainWindow(a, Options{Do: q.Do, Embedded: true, Tester: TesterOptions{Version: currentV}})
+	t.Cleanup(w.Close)
+	con.ToggleTester()
+	if got := con.SetVersion(legacyV); got != "Console 7.50.3572 is set." {
+		t.Errorf("panel says %q", got)
+	}
+	if w.Title() != WindowTitle("7.50.3572") {
+		t.Errorf("title before the start: %q", w.Title())
+	}
+	srv := servertest.Start(t)
+	prefs := app.NewPreferences(app.NewMemoryPrefs())
+	ctl, err := app.NewController(app.Config{ServerURL: srv.URL, Version: currentV, Prefs: prefs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ctl.Close)
+	h := &harness{t: t, q: q, con: con, ctl: ctl, srv: srv}
+	t.Cleanup(ctl.Subscribe(con.Update))
+	con.Start(ctl)
+	h.until("the version at the controller", func() bool { return con.State().NextVersion == legacyV && con.State().Version == legacyV })
+	if v, _ := prefs.Version(); v != legacyV {
+		t.Errorf("remembered version %v", v)
+	}
+	con.ToggleTester()
 }

@@ -164,16 +164,32 @@ func (s *shooter) push() error {
 	if err := s.testerShot(); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	pushes, err := s.b.Pushes(ctx)
-	if err != nil || len(pushes) == 0 {
-		return fmt.Errorf("no push on the virtual phone (%v)", err)
-	}
-	if err := s.b.Decide(ctx, pushes[0], true, st.Challenge.MatchNumber); err != nil {
+	ts, err := s.waitTester("the push on the virtual phone", func(ts app.TesterState) bool { return len(ts.Pushes) > 0 })
+	if err != nil {
 		return err
 	}
+	s.ctl.Dispatch(app.DecidePush{ID: ts.Pushes[0].ID, Approve: true, Number: st.Challenge.MatchNumber})
 	return s.signedInAndPassword()
+}
+
+// waitTester waits for a tester state that satisfies ok.
+func (s *shooter) waitTester(what string, ok func(app.TesterState) bool) (app.TesterState, error) {
+	got := make(chan app.TesterState, 1)
+	stop := s.ctl.WatchTester(func(ts app.TesterState) {
+		if ok(ts) {
+			select {
+			case got <- ts:
+			default:
+			}
+		}
+	})
+	defer stop()
+	select {
+	case ts := <-got:
+		return ts, nil
+	case <-time.After(30 * time.Second):
+		return app.TesterState{}, fmt.Errorf("waiting for %s: timed out", what)
+	}
 }
 
 func (s *shooter) signedInAndPassword() error {
