@@ -62,7 +62,7 @@ func (r *testerRec) within(t *testing.T, d time.Duration, what string, ok func(a
 		select {
 		case <-r.signal:
 		case <-deadline.C:
-			t.Fatalf("no %s within %v; last tester state: %+v", what, d, last)
+			t.Fatalf("waited %v for %s in vain; last tester state: %+v", d, what, last)
 		}
 	}
 }

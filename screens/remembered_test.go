@@ -6,9 +6,11 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
 	"github.com/remotesupport/techconsole/server/servertest"
 )
@@ -182,4 +184,68 @@ func TestVersionChosenBeforeTheServerStarts(t *testing.T) {
 		t.Errorf("remembered version %v", v)
 	}
 	con.ToggleTester()
+}
+
+// TestMainButtonsStayReachableWithTheTesterPanel: at 1000×700 and 800×600,
+// with the tester panel open, every button of the main screen lies wholly
+// left of the panel (the screens scroll vertically), on each kind of screen.
+func TestMainButtonsStayReachableWithTheTesterPanel(t *testing.T) {
+	h := newHarness(t, currentV)
+	test.Tap(h.con.toggle)
+	check := func(name string) {
+		t.Helper()
+		for _, sz := range []fyne.Size{{Width: 1000, Height: 700}, {Width: 800, Height: 600}} {
+			h.win.Resize(sz)
+			h.q.drain()
+			d := fyne.CurrentApp().Driver()
+			left := d.AbsolutePositionForObject(h.con.body).X + h.con.body.Size().Width
+			if panelX := d.AbsolutePositionForObject(h.con.tester.object()).X; panelX < left {
+				t.Errorf("%s at %v: the panel starts at %v, over the main screen (to %v)", name, sz, panelX, left)
+			}
+			if _, ok := h.con.current.object().(*container.Scroll); !ok {
+				t.Errorf("%s: the main screen does not scroll", name)
+			}
+			n := 0
+			walk(h.con.current.object(), func(o fyne.CanvasObject) {
+				b, ok := o.(*widget.Button)
+				if !ok || !b.Visible() {
+					return
+				}
+				n++
+				if x := d.AbsolutePositionForObject(b).X; x < 0 || x+b.Size().Width > left+0.5 {
+					t.Errorf("%s at %v: %q spans %v to %v, the main screen ends at %v", name, sz, b.Text, x, x+b.Size().Width, left)
+				}
+			})
+			if n == 0 {
+				t.Errorf("%s at %v: no button found", name, sz)
+			}
+		}
+	}
+	check("sign-in")
+	h.signIn("bob", demoPassword)
+	h.challenge(api.MethodAuthenticatorApp)
+	check("challenge")
+	test.Tap(findButton(screenAs[*challengeScreen](h).root, "Cancel"))
+	h.signIn("erin", demoPassword)
+	h.until("setup", func() bool { return h.con.key == "setup/intro" && !h.con.State().Busy })
+	check("setup start")
+	h.con.BeginSetup()
+	check("setup overview")
+	h.ctl.Dispatch(app.StartPairing{})
+	h.until("pairing", func() bool { return h.con.key == "setup/pairing" && !h.con.State().Busy })
+	check("pairing")
+	h.ctl.Dispatch(app.Cancel{})
+	h.until("overview", func() bool { return h.con.key == "setup/overview" && !h.con.State().Busy })
+	h.ctl.Dispatch(app.Cancel{})
+	h.signIn("grace", demoPassword)
+	h.signedIn("grace")
+	check("signed in")
+	h.ctl.Dispatch(app.OpenChangePassword{})
+	h.idle(app.StepChangePassword)
+	check("change password")
+	h.ctl.Dispatch(app.Cancel{})
+	h.idle(app.StepSignedIn)
+	h.ctl.Dispatch(app.OpenTwoStep{})
+	h.idle(app.StepTwoStep)
+	check("two-step page")
 }

@@ -64,7 +64,7 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 		cancel.SetIcon(theme.NavigateBackIcon())
 	}
 	cancel.Importance = widget.LowImportance
-	card := widget.NewCard("Protect Your Account", sub, container.NewVBox(
+	card := wrappedCard("Protect Your Account", sub, container.NewVBox(
 		body, s.alert.object(), s.busy.object(), widget.NewSeparator(), container.NewHBox(layoutSpacer(), cancel)))
 	s.root = centred(520, card)
 	return s
@@ -77,7 +77,7 @@ func (s *setupScreen) buildIntro() *setupScreen {
 	begin := primaryButton("Set up two-step verification", theme.NavigateNextIcon(), s.c.BeginSetup)
 	cancel := widget.NewButtonWithIcon("Cancel sign-in", theme.CancelIcon(), func() { s.c.dispatch(app.Cancel{}) })
 	cancel.Importance = widget.LowImportance
-	card := widget.NewCard("Two-step verification", "Your organisation requires two-step verification for your account.",
+	card := wrappedCard("Two-step verification", "Your organisation requires two-step verification for your account.",
 		container.NewVBox(
 			para("It protects your account with a second step after your password: the mobile app on your phone, with a text message as a backup."),
 			container.NewHBox(layoutSpacer(), begin), widget.NewSeparator(), container.NewHBox(layoutSpacer(), cancel)))

@@ -92,11 +92,11 @@ func newTesterPanel(c *Console) *testerPanel {
 	refresh := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), func() { c.dispatch(app.RefreshTester{}) })
 	refresh.Importance = widget.LowImportance
 	sections := []fyne.CanvasObject{
-		widget.NewCard("Emulated console version", "Presets or any major.minor.build; applies at the next sign-in.",
+		wrappedCard("Emulated console version", "Presets or any major.minor.build; applies at the next sign-in.",
 			container.NewVBox(container.NewBorder(nil, nil, nil, apply, t.versionEntry), t.versionMsg.object())),
-		widget.NewCard("Virtual phone", "Authenticator codes and app notifications of the paired accounts.",
+		wrappedCard("Virtual phone", "Authenticator codes and app notifications of the paired accounts.",
 			container.NewVBox(heading("Codes"), t.codes, t.pairBtn, widget.NewSeparator(), heading("Notifications"), t.pushes, t.phoneMsg.object())),
-		widget.NewCard("Outbox", "Text messages and emails the server sent (dev mode).",
+		wrappedCard("Outbox", "Text messages and emails the server sent (dev mode).",
 			container.NewVBox(container.NewBorder(nil, nil, nil, refresh, t.outboxMsg), t.outbox)),
 		widget.NewCard("What this version does", "", t.capsGrid),
 	}

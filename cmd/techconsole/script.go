@@ -225,22 +225,39 @@ func (s *shooter) signedInAndPassword() error {
 	return err
 }
 
-// testerShot opens the tester panel in a taller window, so that the
-// version, its table, the virtual phone and the outbox are all in the picture.
+// testerShot opens the tester panel at the sizes it must leave the main
+// screen usable in (1000×700 and 800×600), then in a taller window, so that
+// the version, its table, the virtual phone and the outbox are all in the
+// picture.
 func (s *shooter) testerShot() error {
 	var size fyne.Size
 	onUI(func() {
 		size = s.w.Canvas().Size()
-		s.w.Resize(fyne.NewSize(1200, 880))
 		s.b.console.ToggleTester()
 	})
-	time.Sleep(2500 * time.Millisecond)
-	err := s.shot("tester-panel")
-	onUI(func() {
+	defer onUI(func() {
 		s.b.console.ToggleTester()
 		s.w.Resize(size)
 	})
-	return err
+	if _, err := s.waitTester("the phone's codes, its push and the outbox", func(ts app.TesterState) bool {
+		return len(ts.Codes) > 0 && len(ts.Pushes) > 0 && ts.OutboxRead
+	}); err != nil {
+		return err
+	}
+	for _, sz := range []struct {
+		name string
+		size fyne.Size
+	}{
+		{"tester-panel-1000x700", fyne.NewSize(1000, 700)},
+		{"tester-panel-800x600", fyne.NewSize(800, 600)},
+		{"tester-panel", fyne.NewSize(1200, 880)},
+	} {
+		onUI(func() { s.w.Resize(sz.size) })
+		if err := s.shot(sz.name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *shooter) authenticatorAndSMS() error {
