@@ -101,11 +101,16 @@ func newHarnessWith(t *testing.T, v api.ConsoleVersion, prefs *app.Preferences, 
 	}
 	h.ctl = ctl
 	t.Cleanup(ctl.Close)
-	ph, err := phone.Open(filepath.Join(t.TempDir(), "phone.json"), ownShelf{app.OSKeychain{}, t.Name()})
+	ph, err := phone.Open(filepath.Join(t.TempDir(), "phone.json"), app.OSKeychain{})
 	if err != nil {
 		t.Fatalf("phone: %v", err)
 	}
 	h.phone = ph
+	t.Cleanup(func() {
+		for _, a := range ph.Accounts() {
+			ph.Remove(context.Background(), a.Name)
+		}
+	})
 	ctl.AttachPhone(phone.ForTester(ph))
 	o := Options{
 		Embedded:  true,
@@ -281,26 +286,3 @@ func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 }
 
 func (h *harness) String() string { return fmt.Sprintf("console on %s", h.srv.URL) }
-
-// ownShelf keeps a test's virtual phone in the real OS keychain under a
-// service of its own: the phone names its entries "Issuer:account/…", and
-// other packages' tests, run at the same time against the same keychain,
-// pair the same demo accounts on other servers.
-type ownShelf struct {
-	kc   app.Keychain
-	test string
-}
-
-func (o ownShelf) service(s string) string { return s + " (" + o.test + ")" }
-
-func (o ownShelf) Get(ctx context.Context, service, user string) (string, error) {
-	return o.kc.Get(ctx, o.service(service), user)
-}
-
-func (o ownShelf) Set(ctx context.Context, service, user, secret string) error {
-	return o.kc.Set(ctx, o.service(service), user, secret)
-}
-
-func (o ownShelf) Delete(ctx context.Context, service, user string) error {
-	return o.kc.Delete(ctx, o.service(service), user)
-}
