@@ -304,6 +304,8 @@ func TestKeyboardSetupAfterReset(t *testing.T) {
 	})
 	k.tabTo("Activate")
 	k.press(fyne.KeyReturn)
+	h.setupKey("setup/ready")
+	k.expectNamed()
 	k.expectFocus("Continue")
 	k.press(fyne.KeyReturn)
 	h.signedIn("frank")
