@@ -15,26 +15,10 @@ import (
 // The words come from the catalogue by the problem's code: the API's detail
 // is English for every client and never shown.
 func alertFor(err error, now time.Time) *Alert {
-	a := &Alert{Kind: AlertError, AttemptsLeft: -1}
-	var ue *client.UnreachableError
-	var ke *KeychainError
-	var local *Alert
-	switch {
-	case errors.As(err, &local):
-		return local
-	case errors.Is(err, context.Canceled):
-		a.Kind, a.Message = AlertCancelled, i18n.T("alert.cancelled")
-		return a
-	case errors.As(err, &ue):
-		a.Kind, a.Message = AlertUnreachable, i18n.T("alert.unreachable", "URL", ue.URL)
-		if ue.Timeout() {
-			a.Message = i18n.T("alert.unreachable_timeout", "URL", ue.URL)
-		}
-		return a
-	case errors.As(err, &ke):
-		a.Kind, a.Message = AlertKeychain, ke.Text()
+	if a := offlineAlert(err); a != nil {
 		return a
 	}
+	a := &Alert{Kind: AlertError, AttemptsLeft: -1}
 	e, ok := client.AsError(err)
 	if !ok {
 		a.Message = i18n.T("alert.unexpected", "Reason", err.Error())
@@ -45,7 +29,33 @@ func alertFor(err error, now time.Time) *Alert {
 		a.RetryAfter, a.RetryAt = e.RetryAfter, now.Add(e.RetryAfter)
 	}
 	a.Kind, a.Message = problemText(e.Code, e.AttemptsLeft, e.RetryAfter, e.Problem.Missing)
+	if e.Code == api.CodeSetupIncomplete {
+		a.Missing = e.Problem.Missing
+	}
 	return a
+}
+
+// offlineAlert is the alert of an error that never reached the server (nil
+// for a server's answer).
+func offlineAlert(err error) *Alert {
+	var ue *client.UnreachableError
+	var ke *KeychainError
+	var local *Alert
+	switch {
+	case errors.As(err, &local):
+		return local
+	case errors.Is(err, context.Canceled):
+		return &Alert{Kind: AlertCancelled, Message: i18n.T("alert.cancelled"), AttemptsLeft: -1}
+	case errors.As(err, &ue):
+		msg := i18n.T("alert.unreachable", "URL", ue.URL)
+		if ue.Timeout() {
+			msg = i18n.T("alert.unreachable_timeout", "URL", ue.URL)
+		}
+		return &Alert{Kind: AlertUnreachable, Message: msg, AttemptsLeft: -1}
+	case errors.As(err, &ke):
+		return &Alert{Kind: AlertKeychain, Message: ke.Text(), AttemptsLeft: -1}
+	}
+	return nil
 }
 
 // problemText is the kind and the words of a server problem code.

@@ -25,19 +25,19 @@ type challengeScreen struct {
 	sent     *widget.Label
 	waiting  *widget.Label
 	progress *widget.ProgressBarInfinite
-	again    *widget.Button
+	again    *button
 
 	// code methods
-	code    *widget.Entry
-	verify  *widget.Button
+	code    *entry
+	verify  *button
 	sentTo  *widget.Label
-	resend  *widget.Button
+	resend  *button
 	expires *widget.Label
 
 	others  *fyne.Container
 	alert   *alertView
 	busy    *busyRow
-	cancel  *widget.Button
+	cancel  *button
 	root    fyne.CanvasObject
 	last    string     // last code submitted, so a state redraw does not resubmit
 	alerted *app.Alert // the alert the code entry was last cleared for
@@ -46,7 +46,7 @@ type challengeScreen struct {
 func newChallengeScreen(c *Console, st app.State) *challengeScreen {
 	ch := st.Challenge
 	s := &challengeScreen{c: c, method: ch.Method, alert: newAlertView(), busy: newBusyRow()}
-	s.cancel = widget.NewButtonWithIcon(tr("btn.cancel"), theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
+	s.cancel = newButton(tr("btn.cancel"), theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
 	s.others = container.NewVBox()
 	s.expires = widget.NewLabel("")
 	s.expires.SizeName = theme.SizeNameCaptionText
@@ -75,7 +75,7 @@ func newChallengeScreen(c *Console, st app.State) *challengeScreen {
 	if ch.Purpose == api.PurposeLogin {
 		body = append(body, hint(lostPhone()))
 	}
-	card := textCard(title, sub, container.NewVBox(body...))
+	card := wrappedCard(title, sub, container.NewVBox(body...))
 	s.root = centred(440, card)
 	c.scope.every(time.Second, s.tick)
 	return s
@@ -110,7 +110,7 @@ func (s *challengeScreen) buildPush(p api.Purpose) []fyne.CanvasObject {
 	s.number.Alignment = fyne.TextAlignCenter
 	s.waiting = widget.NewLabelWithStyle(tr("challenge.waiting"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	s.progress = widget.NewProgressBarInfinite()
-	s.again = widget.NewButtonWithIcon(tr("challenge.send_another"), methodIcon(api.MethodAppNotification), func() {
+	s.again = newButton(tr("challenge.send_another"), methodIcon(api.MethodAppNotification), func() {
 		s.c.dispatch(app.ChooseMethod{Method: api.MethodAppNotification})
 	})
 	s.again.Importance = widget.HighImportance
@@ -118,7 +118,7 @@ func (s *challengeScreen) buildPush(p api.Purpose) []fyne.CanvasObject {
 	s.sent = hint(pushIntro(p))
 	return []fyne.CanvasObject{
 		s.sent,
-		s.number,
+		newSpoken(s.number),
 		s.waiting,
 		s.progress,
 		s.again,
@@ -137,7 +137,7 @@ func (s *challengeScreen) buildCode(ch *app.ChallengeView) []fyne.CanvasObject {
 		intro = para(tr("challenge.open_app", "Digits", api.CodeDigits))
 	default:
 		intro = s.sentTo
-		s.resend = widget.NewButtonWithIcon(tr("btn.resend_code"), theme.ViewRefreshIcon(), func() { s.c.dispatch(app.Resend{}) })
+		s.resend = newButton(tr("btn.resend_code"), theme.ViewRefreshIcon(), func() { s.c.dispatch(app.Resend{}) })
 		s.resend.Importance = widget.LowImportance
 		extra = append(extra, container.NewHBox(s.resend))
 	}
@@ -259,7 +259,7 @@ func (s *challengeScreen) drawOthers(st app.State) {
 		s.others.Add(widget.NewSeparator())
 		s.others.Add(heading(tr("challenge.use_another")))
 		for _, m := range others {
-			b := widget.NewButtonWithIcon(tr(useInstead[m]), methodIcon(m), func() {
+			b := newButton(tr(useInstead[m]), methodIcon(m), func() {
 				s.c.dispatch(app.ChooseMethod{Method: m})
 			})
 			b.Importance = widget.LowImportance

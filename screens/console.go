@@ -24,6 +24,10 @@ import (
 type Controller interface {
 	State() app.State
 	Dispatch(app.Event)
+	// WatchTester sends the tester panel's state (virtual phone, outbox)
+	// now and at every change until stopped; the controller keeps it fresh
+	// meanwhile.
+	WatchTester(func(app.TesterState)) (stop func())
 }
 
 // DemoAccount is one account of the embedded demo organisation, listed on the
@@ -40,10 +44,9 @@ type Options struct {
 	// Embedded is true when the console runs its own reference server: the
 	// server URL then sits behind "Advanced" and the demo accounts are listed.
 	Embedded bool
-	// ServerURL is shown on the sign-in screen; SetServer (optional) changes
-	// it when the user edits it.
+	// ServerURL is shown on the sign-in screen; an edit there is forwarded
+	// as app.SetServer.
 	ServerURL string
-	SetServer func(url string) error
 	// ChooseServer (File > Server…) switches to the server at url, or to the
 	// built-in demo organisation when url is ""; note says what happens next
 	// ("" when nothing to add). nil: the menu item is off.
@@ -96,12 +99,15 @@ type Console struct {
 	split      *container.Split
 	tester     *testerPanel // built when first opened
 	testerOpen bool
-	next       api.ConsoleVersion // the version of the next sign-in
-	painted    bool               // the first frame is on screen
-	afterPaint []func()           // what waits for it (secondary content)
-	toggle     *widget.Button
+	// early are the events forwarded before the controller was attached
+	// (a version chosen while the server starts), sent on Start.
+	early      []app.Event
+	painted    bool     // the first frame is on screen
+	afterPaint []func() // what waits for it (secondary content)
+	toggle     *button
 	versionTag *widget.Label
 	title      *widget.Label
+	spoken     string // the screen and alerts a screen reader was last told about
 }
 
 // screen is one screen of the console.
@@ -127,19 +133,14 @@ func NewConsole(w fyne.Window, opts Options) *Console {
 	if c.now == nil {
 		c.now = time.Now
 	}
-	c.state = app.State{Step: app.StepSignedOut, Server: opts.ServerURL}
+	c.state = app.State{Step: app.StepSignedOut, Server: opts.ServerURL, NextVersion: api.CurrentVersion}
 	if v := opts.Tester.Version; v != (api.ConsoleVersion{}) {
-		c.state.Version = v
+		c.state.Version, c.state.NextVersion = v, v
 		c.state.Caps = app.CapabilitiesOf(v)
-	}
-
-	c.next = opts.Tester.Version
-	if c.next == (api.ConsoleVersion{}) {
-		c.next = api.CurrentVersion
 	}
 	c.body = container.NewStack()
 
-	c.toggle = widget.NewButtonWithIcon(tr("console.tester_panel"), theme.ComputerIcon(), c.ToggleTester)
+	c.toggle = newButton(tr("console.tester_panel"), theme.ComputerIcon(), c.ToggleTester)
 	c.toggle.Importance = widget.LowImportance
 	c.versionTag = widget.NewLabel("")
 	c.versionTag.SizeName = theme.SizeNameCaptionText
@@ -190,7 +191,15 @@ func (c *Console) firstPainted() {
 // goroutine (or through fyne.Do).
 func (c *Console) Start(ctl Controller) {
 	c.ctl, c.started, c.startErr = ctl, true, ""
+	early := c.early
+	c.early = nil
+	for _, ev := range early {
+		ctl.Dispatch(ev)
+	}
 	c.apply(ctl.State())
+	if c.testerOpen {
+		c.tester.opened()
+	}
 }
 
 // StartFailed shows that the server could not be started or reached.
@@ -218,10 +227,18 @@ func (c *Console) apply(s app.State) {
 	c.render()
 }
 
-// dispatch forwards an action to the controller.
+// dispatch forwards an action to the controller. Before it is attached, a
+// version choice waits for it (and shows as the next version meanwhile);
+// other actions are not possible yet.
 func (c *Console) dispatch(ev app.Event) {
 	if c.ctl != nil {
 		c.ctl.Dispatch(ev)
+		return
+	}
+	if v, ok := ev.(app.SetVersion); ok {
+		c.early = append(c.early, ev)
+		c.state.NextVersion = v.Version
+		c.render()
 	}
 }
 
@@ -263,12 +280,27 @@ func (c *Console) render() {
 		c.body.Objects = []fyne.CanvasObject{c.current.object()}
 		c.body.Refresh()
 		c.current.update(c.state)
-		if f := c.current.focus(); f != nil {
-			c.win.Canvas().Focus(f)
-		}
+		focusScreen(c.win.Canvas(), c.current.focus(), c.current.object())
+		c.afterUpdate()
 		return
 	}
 	c.current.update(c.state)
+	if c.win.Canvas().Focused() == nil {
+		// a pressed button gives the focus up (Fyne's buttons do): the
+		// keyboard goes on from the screen's first field
+		focusScreen(c.win.Canvas(), c.current.focus(), c.current.object())
+	}
+	c.afterUpdate()
+}
+
+// afterUpdate names the screen's fields and announces a new step or alert.
+func (c *Console) afterUpdate() {
+	root := c.current.object()
+	nameFields(root)
+	if s := spokenState(c.key, root); s != c.spoken {
+		c.spoken = s
+		c.announce()
+	}
 }
 
 func (c *Console) build(s app.State) screen {
@@ -291,7 +323,7 @@ func (c *Console) build(s app.State) screen {
 
 func (c *Console) updateTitle() {
 	current := c.state.Version.String()
-	next := c.next.String()
+	next := c.state.NextVersion.String()
 	title := WindowTitle(current)
 	tag := tr("console.tag", "Version", current)
 	if c.state.Step != app.StepSignedOut && next != current {
@@ -409,15 +441,6 @@ func (c *Console) BeginSetup() {
 // TesterOpen reports whether the tester panel is shown.
 func (c *Console) TesterOpen() bool { return c.testerOpen }
 
-// versionChanged is called by the tester panel after a new version was chosen.
-func (c *Console) versionChanged() {
-	if c.state.Step == app.StepSignedOut && !c.state.Busy {
-		v := c.next
-		c.state.Version, c.state.Caps = v, app.CapabilitiesOf(v)
-	}
-	c.render()
-}
-
 func (c *Console) escape() {
 	switch c.state.Step {
 	case app.StepChallenge, app.StepNoMethod, app.StepChangePassword, app.StepSetup, app.StepTwoStep:
@@ -477,13 +500,13 @@ func (s *scope) every(d time.Duration, fn func()) {
 // Fill types text into the entry labelled label on the screen now shown
 // (for scripts such as the screenshot walk); false when there is none.
 func (c *Console) Fill(label, text string) bool {
-	var found *widget.Entry
+	var found *entry
 	var visit func(o fyne.CanvasObject)
 	visit = func(o fyne.CanvasObject) {
 		switch v := o.(type) {
 		case *widget.Form:
 			for _, it := range v.Items {
-				if e, ok := it.Widget.(*widget.Entry); ok && it.Text == label && found == nil {
+				if e, ok := it.Widget.(*entry); ok && it.Text == label && found == nil {
 					found = e
 				}
 			}

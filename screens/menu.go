@@ -43,7 +43,7 @@ func (c *Console) showAbout() {
 // organisation or a server's address (remembered; --server still wins at
 // start).
 func (c *Console) showServerChoice() {
-	url := widget.NewEntry()
+	url := newEntry()
 	url.SetPlaceHolder("https://auth.example.com")
 	builtInServer, otherServer := tr("menu.built_in_server"), tr("menu.other_server")
 	choice := widget.NewRadioGroup([]string{builtInServer, otherServer}, func(s string) {

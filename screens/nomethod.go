@@ -20,7 +20,7 @@ type noMethodScreen struct {
 func newNoMethodScreen(c *Console) *noMethodScreen {
 	s := &noMethodScreen{c: c, message: para("")}
 	back := primaryButton(tr("nomethod.back"), theme.NavigateBackIcon(), func() { c.dispatch(app.Cancel{}) })
-	tester := widget.NewButtonWithIcon(tr("nomethod.switch_version"), theme.ComputerIcon(), func() {
+	tester := newButton(tr("nomethod.switch_version"), theme.ComputerIcon(), func() {
 		if !c.TesterOpen() {
 			c.ToggleTester()
 		}
@@ -28,7 +28,7 @@ func newNoMethodScreen(c *Console) *noMethodScreen {
 	icon := widget.NewIcon(theme.NewWarningThemedResource(theme.WarningIcon()))
 	what := widget.NewRichTextFromMarkdown(tr("nomethod.what_you_can_do"))
 	what.Wrapping = fyne.TextWrapWord
-	card := textCard(tr("nomethod.title"), tr("nomethod.needed"),
+	card := wrappedCard(tr("nomethod.title"), tr("nomethod.needed"),
 		container.NewVBox(
 			container.NewBorder(nil, nil, container.NewVBox(icon), nil, s.message),
 			widget.NewSeparator(),

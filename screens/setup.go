@@ -45,6 +45,8 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 		body = s.buildVerifyBackup(st)
 	case app.SetupVerifyBackupCode:
 		body = s.buildVerifyBackupCode(st)
+	case app.SetupReady:
+		body = s.buildReady()
 	default:
 		if c.needsSetupIntro(st) {
 			return s.buildIntro()
@@ -56,13 +58,13 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 		sub = tr("setup.protect.sub_reset")
 	}
 	// Cancel (and Escape) steps back to the overview, and from there out of the sign-in.
-	cancel := widget.NewButtonWithIcon(tr("setup.cancel_sign_in"), theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
+	cancel := newButton(tr("setup.cancel_sign_in"), theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
 	if s.phase != app.SetupOverview && s.phase != app.SetupVerifyBackup {
 		cancel.SetText(tr("btn.back"))
 		cancel.SetIcon(theme.NavigateBackIcon())
 	}
 	cancel.Importance = widget.LowImportance
-	card := textCard(tr("setup.protect"), sub, container.NewVBox(
+	card := wrappedCard(tr("setup.protect"), sub, container.NewVBox(
 		body, s.alert.object(), s.busy.object(), widget.NewSeparator(), container.NewHBox(layoutSpacer(), cancel)))
 	s.root = centred(520, card)
 	return s
@@ -73,9 +75,9 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 // Account.
 func (s *setupScreen) buildIntro() *setupScreen {
 	begin := primaryButton(tr("setup.set_up_two_step"), theme.NavigateNextIcon(), s.c.BeginSetup)
-	cancel := widget.NewButtonWithIcon(tr("setup.cancel_sign_in"), theme.CancelIcon(), func() { s.c.dispatch(app.Cancel{}) })
+	cancel := newButton(tr("setup.cancel_sign_in"), theme.CancelIcon(), func() { s.c.dispatch(app.Cancel{}) })
 	cancel.Importance = widget.LowImportance
-	card := textCard(tr("two_step.title"), tr("setup.two_step.sub"),
+	card := wrappedCard(tr("two_step.title"), tr("setup.two_step.sub"),
 		container.NewVBox(
 			para(tr("setup.two_step.explain")),
 			container.NewHBox(layoutSpacer(), begin), widget.NewSeparator(), container.NewHBox(layoutSpacer(), cancel)))
@@ -130,34 +132,16 @@ func (s *setupScreen) buildOverview(st app.State) fyne.CanvasObject {
 	c := s.c
 	authRow := container.NewVBox()
 	backupRow := container.NewVBox()
-	activate := primaryButton(tr("setup.activate"), theme.ConfirmIcon(), nil)
-	done := container.NewVBox()
-	done.Hide()
-	steps := container.NewVBox()
-
-	continueBtn := primaryButton(tr("btn.continue"), theme.NavigateNextIcon(), func() { c.dispatch(app.Activate{}) })
-	done.Add(container.NewBorder(nil, nil, statusIcon(true), nil,
-		para(tr("setup.ready"))))
-	done.Add(container.NewHBox(layoutSpacer(), continueBtn))
-
-	activate.OnTapped = func() {
-		if st.Setup != nil && c.state.Setup.Reset {
-			steps.Hide()
-			done.Show()
-			c.win.Canvas().Focus(continueBtn)
-			return
-		}
-		c.dispatch(app.Activate{})
-	}
+	activate := primaryButton(tr("setup.activate"), theme.ConfirmIcon(), func() { c.dispatch(app.Activate{}) })
 
 	s.draw = func(st app.State) {
 		sv := st.Setup
 		authRow.Objects = nil
 		text, ok := statusText(sv.Authenticator)
 		if sv.Reset || ok {
-			pairAgain := widget.NewButtonWithIcon(tr("setup.start_pairing_again"), theme.ViewRefreshIcon(), func() { c.dispatch(app.StartPairing{}) })
+			pairAgain := newButton(tr("setup.start_pairing_again"), theme.ViewRefreshIcon(), func() { c.dispatch(app.StartPairing{}) })
 			pairAgain.Hide()
-			edit := widget.NewButtonWithIcon(tr("btn.edit"), theme.DocumentCreateIcon(), nil)
+			edit := newButton(tr("btn.edit"), theme.DocumentCreateIcon(), nil)
 			edit.OnTapped = func() {
 				edit.Hide()
 				pairAgain.Show()
@@ -182,7 +166,7 @@ func (s *setupScreen) buildOverview(st app.State) fyne.CanvasObject {
 
 		backupRow.Objects = nil
 		btext, bok := statusText(sv.Backup)
-		editBackup := widget.NewButtonWithIcon(tr("btn.edit"), theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
+		editBackup := newButton(tr("btn.edit"), theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
 		if sv.Backup == nil {
 			editBackup.SetText(tr("setup.set_up_backup"))
 			if len(sv.BackupOptions) == 1 && sv.BackupOptions[0] == api.MethodSMS {
@@ -208,8 +192,19 @@ func (s *setupScreen) buildOverview(st app.State) fyne.CanvasObject {
 	if st.Setup.Reset {
 		intro = hint(tr("setup.intro.reset"))
 	}
-	steps.Objects = []fyne.CanvasObject{intro, authRow, widget.NewSeparator(), backupRow, widget.NewSeparator(), container.NewHBox(layoutSpacer(), activate)}
-	return container.NewVBox(steps, done)
+	return container.NewVBox(intro, authRow, widget.NewSeparator(), backupRow, widget.NewSeparator(), container.NewHBox(layoutSpacer(), activate))
+}
+
+// buildReady says that two-step verification is ready, before a setup after
+// a reset activates it (app.SetupReady).
+func (s *setupScreen) buildReady() fyne.CanvasObject {
+	continueBtn := primaryButton(tr("btn.continue"), theme.NavigateNextIcon(), func() { s.c.dispatch(app.Activate{}) })
+	s.first = continueBtn
+	s.draw = func(st app.State) { setEnabled(!st.Busy, continueBtn) }
+	return container.NewVBox(
+		container.NewBorder(nil, nil, statusIcon(true), nil,
+			para(tr("setup.ready"))),
+		container.NewHBox(layoutSpacer(), continueBtn))
 }
 
 // buildPairing shows the QR code, the key with Copy and the confirm code.
@@ -229,7 +224,7 @@ func (s *setupScreen) buildPairing(st app.State) fyne.CanvasObject {
 	keyLabel := widget.NewLabelWithStyle(key, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	keyLabel.Selectable = true
 	keyLabel.Wrapping = fyne.TextWrapWord
-	copyBtn := widget.NewButtonWithIcon(tr("btn.copy"), theme.ContentCopyIcon(), nil)
+	copyBtn := newButton(tr("btn.copy"), theme.ContentCopyIcon(), nil)
 	copyBtn.OnTapped = func() {
 		if p != nil {
 			fyne.CurrentApp().Clipboard().SetContent(p.Secret)
@@ -288,7 +283,7 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 	if method == "" {
 		method = api.MethodSMS
 	}
-	dest := widget.NewEntry()
+	dest := newEntry()
 	destItem := widget.NewFormItem("", dest)
 	form := widget.NewForm(destItem)
 	prefill := func(m api.Method) {
@@ -381,9 +376,9 @@ func (s *setupScreen) codeStep(title, sentKey, finishText, changeText string) fy
 	}
 	finish.OnTapped = submit
 	code.OnSubmitted = func(string) { submit() }
-	resend := widget.NewButtonWithIcon(tr("btn.resend_code"), theme.ViewRefreshIcon(), func() { c.dispatch(app.Resend{}) })
+	resend := newButton(tr("btn.resend_code"), theme.ViewRefreshIcon(), func() { c.dispatch(app.Resend{}) })
 	resend.Importance = widget.LowImportance
-	change := widget.NewButtonWithIcon(changeText, theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
+	change := newButton(changeText, theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
 	change.Importance = widget.LowImportance
 	s.first = code
 	tick := func() {
@@ -431,7 +426,7 @@ func (s *setupScreen) buildVerifyBackup(st app.State) fyne.CanvasObject {
 		label = trText(b.Label)
 	}
 	send := primaryButton(tr("btn.send_code"), theme.MailSendIcon(), func() { c.dispatch(app.SendBackupCode{}) })
-	edit := widget.NewButtonWithIcon(tr("btn.edit"), theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
+	edit := newButton(tr("btn.edit"), theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
 	s.first = send
 	tick := func() {
 		st := c.state

@@ -24,9 +24,9 @@ type signedInScreen struct {
 	methods *fyne.Container
 	notice  *alertView
 	busy    *busyRow
-	change  *widget.Button
-	twoStep *widget.Button
-	signOut *widget.Button
+	change  *button
+	twoStep *button
+	signOut *button
 	root    fyne.CanvasObject
 	sub     *widget.Label
 }
@@ -37,9 +37,9 @@ func newSignedInScreen(c *Console) *signedInScreen {
 	s.role = widget.NewLabel("")
 	s.group = widget.NewLabel("")
 	s.methods = container.NewVBox()
-	s.change = widget.NewButtonWithIcon(tr("signedin.change_password"), theme.DocumentCreateIcon(), func() { c.dispatch(app.OpenChangePassword{}) })
-	s.twoStep = widget.NewButtonWithIcon(tr("two_step.title"), theme.AccountIcon(), func() { c.dispatch(app.OpenTwoStep{}) })
-	s.signOut = widget.NewButtonWithIcon(tr("btn.sign_out"), theme.LogoutIcon(), func() { c.dispatch(app.SignOut{}) })
+	s.change = newButton(tr("signedin.change_password"), theme.DocumentCreateIcon(), func() { c.dispatch(app.OpenChangePassword{}) })
+	s.twoStep = newButton(tr("two_step.title"), theme.AccountIcon(), func() { c.dispatch(app.OpenTwoStep{}) })
+	s.signOut = newButton(tr("btn.sign_out"), theme.LogoutIcon(), func() { c.dispatch(app.SignOut{}) })
 	form := widget.NewForm(
 		widget.NewFormItem(tr("field.username"), s.who),
 		widget.NewFormItem(tr("signedin.field.role"), s.role),
