@@ -28,7 +28,34 @@ func (h *Handler) language(r *http.Request) string {
 }
 
 // T is the catalogue's text for key in the request's language.
-func (q *req) T(key string, pairs ...any) string { return q.loc.T(key, pairs...) }
+func (q *req) T(key string, pairs ...any) string { return q.words().T(key, pairs...) }
+
+// words renders in the request's language and logs a text its catalogue
+// lacks (the page then shows the English one).
+func (q *req) words() words {
+	return words{loc: q.loc, missing: func(err error) { q.h.log.Warn("missing translation", "err", err) }}
+}
+
+// words is a language's renderer that reports a missing text.
+type words struct {
+	loc     *i18n.Localizer
+	missing func(error)
+}
+
+// Text renders t.
+func (w words) Text(t i18n.Text) string {
+	s, err := w.loc.Render(t)
+	if err != nil && w.missing != nil {
+		w.missing(err)
+	}
+	return s
+}
+
+// T renders the message key with template data as name, value pairs.
+func (w words) T(key string, pairs ...any) string { return w.Text(i18n.T(key, pairs...)) }
+
+// N renders the plural message key for n.
+func (w words) N(key string, n int, pairs ...any) string { return w.Text(i18n.N(key, n, pairs...)) }
 
 // chooseLanguage remembers the selector's language in a cookie ("": the
 // browser's again) and goes back to the page the selector was on.
@@ -57,7 +84,7 @@ func backTo(back string) string {
 }
 
 // localFuncs are the templates' functions that speak the request's language.
-func localFuncs(loc *i18n.Localizer) template.FuncMap {
+func localFuncs(loc words) template.FuncMap {
 	layout := loc.T("format.datetime")
 	return template.FuncMap{
 		"t":  loc.T,

@@ -1,12 +1,16 @@
 package adminweb_test
 
 import (
+	"bytes"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/remotesupport/techconsole/i18n"
 	"github.com/remotesupport/techconsole/server/servertest"
 )
 
@@ -90,5 +94,54 @@ func TestAuditTimesFollowTheLanguage(t *testing.T) {
 		if status, body := b.post("/admin/language", url.Values{"lang": {tc.lang}, "back": {"/admin/audit"}}, true); status != http.StatusOK || !tc.at.MatchString(body) {
 			t.Errorf("%s: HTTP %d, no time like %s in the audit log", tc.lang, status, tc.at)
 		}
+	}
+}
+
+// syncBuffer is a log the server writes from its goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestEveryPageInEveryLanguage signs in as the master administrator in each
+// language and opens every page: none lacks a text in that language (the
+// pages log each one they lack).
+func TestEveryPageInEveryLanguage(t *testing.T) {
+	var log syncBuffer
+	inst := servertest.Start(t, servertest.WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
+	ids := memberIDs(t, inst)
+	tags := []string{i18n.PseudoTag}
+	for _, l := range i18n.Languages {
+		tags = append(tags, l.Tag)
+	}
+	for _, tag := range tags {
+		b := newBrowser(t, inst)
+		b.get("/admin/login")
+		b.post("/admin/language", url.Values{"lang": {tag}, "back": {"/admin/login"}}, true)
+		b.post("/admin/login", url.Values{"username": {"admin"}, "password": {inst.AdminPassword}}, true)
+		for _, page := range []string{"/admin/members", "/admin/members/new", "/admin/members/" + ids["henry"],
+			"/admin/groups", "/admin/settings", "/admin/audit", "/admin/password", "/admin/outbox", "/admin/no-such-page"} {
+			b.get(page)
+			if m := htmlLang.FindStringSubmatch(b.last); m == nil || m[1] != tag {
+				t.Errorf("%s %s: html lang %v", tag, page, m)
+			}
+		}
+		b.post("/admin/members/reset", url.Values{"id": {ids["bob"]}}, true)
+		b.post("/admin/settings", url.Values{"primary_method": {"sms"}, "technicians": {"all"}}, true)
+	}
+	if strings.Contains(log.String(), "missing translation") {
+		t.Errorf("pages lack texts:\n%s", log.String())
 	}
 }

@@ -34,7 +34,7 @@ type view struct {
 // funcs are the templates' functions at parse time; each page is drawn
 // with the request's language's (localFuncs).
 var funcs = func() template.FuncMap {
-	f := localFuncs(i18n.MustBundle().Localizer("en"))
+	f := localFuncs(words{loc: i18n.MustBundle().Localizer("en")})
 	f["weak"] = func(m api.Method) bool { return m == api.MethodSMS || m == api.MethodEmail }
 	f["problemText"] = func(*api.Problem) string { return "" }
 	f["join"] = func(s []string) string { return strings.Join(s, ", ") }
@@ -83,7 +83,7 @@ func (q *req) renderView(status int, name string, v view) error {
 	if err != nil {
 		return fmt.Errorf("render %s: %w", name, err)
 	}
-	local := localFuncs(q.loc)
+	local := localFuncs(q.words())
 	local["problemText"] = q.problemText
 	var buf bytes.Buffer
 	if err := t.Funcs(local).Execute(&buf, v); err != nil {

@@ -84,7 +84,7 @@ func (q *req) renderSetup(status int, d setupData, p *api.Problem) error {
 		}
 	}
 	if d.Verify = d.Status.BackupToVerify; d.Verify != nil {
-		d.VerifyTo = q.loc.Text(i18n.Factor(d.Verify.Method, d.Verify.SentTo))
+		d.VerifyTo = q.words().Text(i18n.Factor(d.Verify.Method, d.Verify.SentTo))
 	}
 	if d.Method == "" {
 		d.Method = api.PreselectedBackup(d.Status.PrimaryMethod, api.BackupMethods)
