@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"net/http"
 	"strings"
 
 	"github.com/remotesupport/techconsole/api"
@@ -74,7 +75,10 @@ func (q *req) renderView(status int, name string, v view) error {
 		v.Problem = p
 	}
 	v.User, v.Master, v.Dev = q.user, q.isMaster(), q.h.dev
-	v.Lang, v.Languages, v.Here = q.loc.Tag(), i18n.Languages, q.r.URL.RequestURI()
+	v.Lang, v.Languages = q.loc.Tag(), i18n.Languages
+	if q.r.Method == http.MethodGet {
+		v.Here = q.r.URL.RequestURI() // a page drawn for a form has no address to come back to: the start page
+	}
 	v.CSRF = q.h.keys.csrfToken(q.s)
 	if v.Flash == "" {
 		v.Flash = q.takeFlash()
