@@ -1,7 +1,8 @@
 // Package server is the reference auth server of the Technician Console: the
 // organisation's members, groups and two-step settings, sign-in with password
 // and two-step verification, setup, sessions and the admin API, served over the
-// REST contract of package api and kept in SQLite.
+// REST contract of package api and kept in a store (package store) whose
+// engine the caller chooses.
 package server
 
 import (
@@ -24,7 +25,10 @@ import (
 
 // Config says how to open a Server.
 type Config struct {
-	DBPath        string // SQLite file
+	// Engine opens the database DBPath names (engines.For picks it by the
+	// name); the server's code reaches the database only through it.
+	Engine        store.Engine
+	DBPath        string // the database: a SQLite file's path
 	KeyPath       string // TOTP key file; "" = DBPath + ".key"
 	Dev           bool   // outbox API on
 	Demo          bool   // seed the demo organisation when the database is empty
@@ -94,8 +98,8 @@ const (
 // key, creates the master administrator on an empty database and seeds the
 // demo organisation when cfg.Demo is set.
 func Open(ctx context.Context, cfg Config) (*Server, error) {
-	if cfg.DBPath == "" {
-		return nil, errors.New("server: Config.DBPath is required")
+	if cfg.DBPath == "" || cfg.Engine == nil {
+		return nil, errors.New("server: Config.DBPath and Config.Engine are required")
 	}
 	if cfg.KeyPath == "" {
 		cfg.KeyPath = cfg.DBPath + ".key"
@@ -115,7 +119,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		s.publicURL.Store(&u)
 	}
 	s.hash.observe = s.metrics.hashSlot
-	st, err := OpenSQLite(ctx, cfg.DBPath, WithSQLiteLogger(s.log))
+	st, err := cfg.Engine.Open(ctx, cfg.DBPath, store.OpenOptions{Log: s.log})
 	if err != nil {
 		return nil, err
 	}

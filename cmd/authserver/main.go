@@ -23,6 +23,7 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/internal/buildinfo"
 	"github.com/remotesupport/techconsole/server"
+	"github.com/remotesupport/techconsole/server/store/engines"
 )
 
 func main() {
@@ -150,7 +151,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	srv, err := server.Open(ctx, server.Config{
-		DBPath: o.db, KeyPath: o.key, Dev: o.dev, Demo: o.demo, AdminPassword: o.adminPassword,
+		Engine: engines.For(o.db), DBPath: o.db, KeyPath: o.key, Dev: o.dev, Demo: o.demo, AdminPassword: o.adminPassword,
 		TrustedProxy: o.trustedProxy, Logger: logger, TLS: tlsConfig, ShutdownTimeout: o.shutdownTimeout,
 		PublicURL: o.publicURL, AuditRetention: o.auditRetention,
 	})

@@ -11,9 +11,9 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
-	"github.com/remotesupport/techconsole/server"
 	"github.com/remotesupport/techconsole/server/servertest"
 	"github.com/remotesupport/techconsole/server/store"
+	"github.com/remotesupport/techconsole/server/store/sqlite"
 )
 
 // TestMembersPageByPage: the Organisation page shows a page of members at a
@@ -27,7 +27,7 @@ func TestMembersPageByPage(t *testing.T) {
 		t.Fatalf("groups: HTTP %d", st)
 	}
 	demo := len(memberIDs(t, inst))
-	st, err := server.OpenSQLite(ctx, inst.DBPath)
+	st, err := sqlite.Open(ctx, inst.DBPath)
 	if err != nil {
 		t.Fatal(err)
 	}
