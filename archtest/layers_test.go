@@ -31,6 +31,7 @@ var forbidden = []struct {
 	{"server/store", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$", module + "/server/store/"}},
 	{"server/store/sqlite", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$"}},
 	{"server/store/engines", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$"}},
+	{"server/store/migrate", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$", "modernc.org/"}},
 }
 
 func TestLayersPointOneWay(t *testing.T) {

@@ -12,7 +12,7 @@ import (
 	"github.com/remotesupport/techconsole/server/store/engines"
 )
 
-// toolOptions are the flags of backup and rotate-key.
+// toolOptions are the flags of backup, rotate-key and migrate.
 type toolOptions struct {
 	config, db, key, to string
 }
@@ -22,7 +22,9 @@ func toolFlags(name string, o *toolOptions) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.config, "config", "", "`FILE` of KEY=value settings (the same file as the server's)")
 	fs.StringVar(&o.db, "db", "authserver.db", "SQLite database `FILE`")
-	fs.StringVar(&o.key, "key", "", "server key `FILE` (default: the database file + .key)")
+	if name != "migrate" {
+		fs.StringVar(&o.key, "key", "", "server key `FILE` (default: the database file + .key)")
+	}
 	if name == "backup" {
 		fs.StringVar(&o.to, "to", "", "`FILE` to write the copy to (its key goes to FILE.key); must not exist")
 	}
