@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -104,10 +105,11 @@ func (l *Localizer) T(key string, pairs ...any) string { return l.Text(T(key, pa
 // N is the plural message key for n in the localizer's language.
 func (l *Localizer) N(key string, n int, pairs ...any) string { return l.Text(N(key, n, pairs...)) }
 
-var english = MustBundle().Localizer("en")
+// english is parsed when first needed, not at start-up.
+var english = sync.OnceValue(func() *Localizer { return MustBundle().Localizer("en") })
 
 // English is t in English (logs, tests, and the text of an error value).
-func English(t Text) string { return english.Text(t) }
+func English(t Text) string { return english().Text(t) }
 
 // Placeholders are the {{.Name}} names in s, for the catalogue's checks.
 func Placeholders(s string) []string {
@@ -126,7 +128,7 @@ func Placeholders(s string) []string {
 	}
 }
 
-var englishTemplates = func() map[string]string {
+var englishTemplates = sync.OnceValue(func() map[string]string {
 	data, err := FS.ReadFile(Dir + "/en.json")
 	if err != nil {
 		panic(err)
@@ -145,13 +147,13 @@ var englishTemplates = func() map[string]string {
 		}
 	}
 	return out
-}()
+})
 
 // EnglishTemplate is the English template of t's key (the "other" form of
 // a plural), the key itself when English has none: what a renderer falls
 // back to.
 func EnglishTemplate(t Text) string {
-	if s, ok := englishTemplates[t.Key]; ok {
+	if s, ok := englishTemplates()[t.Key]; ok {
 		return s
 	}
 	return t.Key
