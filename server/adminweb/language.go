@@ -116,8 +116,23 @@ func localFuncs(loc words) template.FuncMap {
 			}
 			return t.UTC().Format(layout)
 		},
-		"at":           func(t time.Time) string { return t.UTC().Format(layout) },
-		"statusLabel":  func(s api.FactorStatus) string { return loc.Text(factorStatus(s)) },
+		"at":          func(t time.Time) string { return t.UTC().Format(layout) },
+		"statusLabel": func(s api.FactorStatus) string { return loc.Text(factorStatus(s)) },
+		// missing lists what a setup still lacks (a setup_incomplete problem)
+		"missing": func(codes []string) string {
+			out := make([]string, 0, len(codes))
+			for _, c := range codes {
+				switch c {
+				case api.MissingAuthenticatorApp:
+					out = append(out, loc.T("admin.missing.app"))
+				case api.MissingBackup:
+					out = append(out, loc.T("admin.missing.backup"))
+				default:
+					out = append(out, c)
+				}
+			}
+			return strings.Join(out, ", ")
+		},
 		"twoStepLabel": func(s api.TwoStepState) string { return loc.Text(twoStepState(s)) },
 	}
 }

@@ -38,7 +38,6 @@ var funcs = func() template.FuncMap {
 	f := localFuncs(words{loc: i18n.MustBundle().Localizer("en")})
 	f["weak"] = func(m api.Method) bool { return m == api.MethodSMS || m == api.MethodEmail }
 	f["problemText"] = func(*api.Problem) string { return "" }
-	f["join"] = func(s []string) string { return strings.Join(s, ", ") }
 	return f
 }()
 

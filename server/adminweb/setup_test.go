@@ -30,7 +30,7 @@ func TestFirstTimeSetupOnTheWeb(t *testing.T) {
 	if status != http.StatusOK || !strings.Contains(body, "Set up mobile app") {
 		t.Fatalf("sign-in: HTTP %d\n%s", status, body)
 	}
-	if status, body = b.post("/admin/login/setup/activate", nil, true); status != http.StatusConflict || !strings.Contains(body, "authenticator_app, backup") {
+	if status, body = b.post("/admin/login/setup/activate", nil, true); status != http.StatusConflict || !strings.Contains(body, "Missing: the mobile app, a backup method.") {
 		t.Fatalf("activate too early: HTTP %d, want 409 naming what is missing\n%s", status, body)
 	}
 
