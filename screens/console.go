@@ -73,6 +73,9 @@ type Console struct {
 	state    app.State
 	started  bool
 	startErr string
+	// pending is the sign-in asked for before the controller was attached
+	// (the embedded server still starting); Start forwards it.
+	pending app.Event
 
 	// setupBegun: "Set up two-step verification" was pressed in this setup.
 	setupBegun bool
@@ -183,11 +186,15 @@ func (c *Console) firstPainted() {
 func (c *Console) Start(ctl Controller) {
 	c.ctl, c.started, c.startErr = ctl, true, ""
 	c.apply(ctl.State())
+	if ev := c.pending; ev != nil {
+		c.pending = nil
+		ctl.Dispatch(ev)
+	}
 }
 
 // StartFailed shows that the server could not be started or reached.
 func (c *Console) StartFailed(msg string) {
-	c.startErr = msg
+	c.startErr, c.pending = msg, nil
 	c.key = ""
 	c.render()
 }
@@ -198,6 +205,10 @@ func (c *Console) Update(s app.State) { c.do(func() { c.apply(s) }) }
 
 // State is the state on screen.
 func (c *Console) State() app.State { return c.state }
+
+// SignInWaiting reports whether a sign-in asked for before Start waits to be
+// forwarded (a remembered session should not be resumed over it).
+func (c *Console) SignInWaiting() bool { return c.pending != nil }
 
 // Started reports whether a controller is attached.
 func (c *Console) Started() bool { return c.started }
@@ -210,10 +221,18 @@ func (c *Console) apply(s app.State) {
 	c.render()
 }
 
-// dispatch forwards an action to the controller.
+// dispatch forwards an action to the controller. A sign-in before the
+// controller is attached waits for Start, so the form is usable while the
+// server is still starting.
 func (c *Console) dispatch(ev app.Event) {
-	if c.ctl != nil {
+	switch {
+	case c.ctl != nil:
 		c.ctl.Dispatch(ev)
+	case c.startErr == "":
+		if login, ok := ev.(app.Login); ok {
+			c.pending = login
+			c.render()
+		}
 	}
 }
 
@@ -443,6 +462,25 @@ func (s *scope) every(d time.Duration, fn func()) {
 	}()
 }
 
+// Press taps the enabled button labelled label on the screen now shown (for
+// scripts such as the start-up measurement); false when there is none.
+func (c *Console) Press(label string) bool {
+	if c.current == nil {
+		return false
+	}
+	var found *widget.Button
+	walkObjects(c.current.object(), func(o fyne.CanvasObject) {
+		if b, ok := o.(*widget.Button); ok && b.Text == label && !b.Disabled() && found == nil {
+			found = b
+		}
+	})
+	if found == nil || found.OnTapped == nil {
+		return false
+	}
+	found.OnTapped()
+	return true
+}
+
 // Fill types text into the entry labelled label on the screen now shown
 // (for scripts such as the screenshot walk); false when there is none.
 func (c *Console) Fill(label, text string) bool {
@@ -477,4 +515,21 @@ func (c *Console) Fill(label, text string) bool {
 	}
 	found.SetText(text)
 	return true
+}
+
+// walkObjects calls fn on o and every object inside it that a screen nests.
+func walkObjects(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	fn(o)
+	switch v := o.(type) {
+	case *fyne.Container:
+		for _, ch := range v.Objects {
+			walkObjects(ch, fn)
+		}
+	case *widget.Card:
+		if v.Content != nil {
+			walkObjects(v.Content, fn)
+		}
+	case *container.Scroll:
+		walkObjects(v.Content, fn)
+	}
 }

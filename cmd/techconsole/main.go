@@ -140,6 +140,9 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 	// built-in demo organisation (always for a script)
 	embedded := f.server == "" && (f.script != "" || prefs.ServerURL() == "")
 	b := &backend{prefs: prefs, version: version, log: log, embedded: embedded, serverURL: f.server, dataDir: f.dataDir, adminPassword: f.adminPassword, adminOut: os.Stderr}
+	if f.measureStartup {
+		b.signedIn = make(chan time.Time, 1)
+	}
 	if f.caFile != "" {
 		cfg, err := app.TLSConfig(f.caFile)
 		if err != nil {
