@@ -73,17 +73,38 @@ func dataFolder(override string) (string, error) {
 	return dir, nil
 }
 
-// start opens the embedded server (when there is one), makes the controller
-// and hands it to the window.
-func (b *backend) start() error {
+// serverStart is how starting the embedded server went.
+type serverStart struct {
+	url string
+	err error
+}
+
+// startServerAsync starts the embedded server, when there is one, on a
+// goroutine of its own, so that it starts while Fyne opens the window.
+func (b *backend) startServerAsync() <-chan serverStart {
+	up := make(chan serverStart, 1)
+	if !b.embedded {
+		up <- serverStart{}
+		return up
+	}
+	go func() {
+		url, err := b.startServer()
+		up <- serverStart{url, err}
+	}()
+	return up
+}
+
+// start waits for the embedded server (when there is one), makes the
+// controller and hands it to the window.
+func (b *backend) start(up <-chan serverStart) error {
 	url := b.serverURL
 	if b.embedded {
-		u, err := b.startServer()
-		if err != nil {
-			fyne.Do(func() { b.console.StartFailed("The embedded server did not start: " + err.Error()) })
-			return err
+		r := <-up
+		if r.err != nil {
+			fyne.Do(func() { b.console.StartFailed("The embedded server did not start: " + r.err.Error()) })
+			return r.err
 		}
-		url = u
+		url = r.url
 	} else if url == "" {
 		url = b.prefs.ServerURL()
 	}
