@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -134,4 +136,37 @@ func adminSignIn(url, password string) (int, error) {
 	}
 	resp.Body.Close()
 	return resp.StatusCode, nil
+}
+
+// BenchmarkEmbeddedServerWarmStart opens the embedded server on a seeded data
+// folder, as every start of the console does: setting a new random admin
+// password (what each start did before the marker) against keeping the one an
+// earlier start set.
+func BenchmarkEmbeddedServerWarmStart(b *testing.B) {
+	for _, bc := range []struct {
+		name  string
+		reset bool
+	}{{"admin password reset", true}, {"already closed", false}} {
+		b.Run(bc.name, func(b *testing.B) {
+			dir := b.TempDir()
+			start := func() {
+				be := &backend{dataDir: dir, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+				if _, err := be.startServer(); err != nil {
+					b.Fatal(err)
+				}
+				be.close()
+			}
+			start() // seeds
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if bc.reset {
+					b.StopTimer()
+					os.Remove(filepath.Join(dir, adminClosedFile))
+					b.StartTimer()
+				}
+				start()
+			}
+		})
+	}
 }
