@@ -24,6 +24,10 @@ import (
 type Controller interface {
 	State() app.State
 	Dispatch(app.Event)
+	// WatchTester sends the tester panel's state (virtual phone, outbox)
+	// now and at every change until stopped; the controller keeps it fresh
+	// meanwhile.
+	WatchTester(func(app.TesterState)) (stop func())
 }
 
 // DemoAccount is one account of the embedded demo organisation, listed on the
@@ -39,10 +43,9 @@ type Options struct {
 	// Embedded is true when the console runs its own reference server: the
 	// server URL then sits behind "Advanced" and the demo accounts are listed.
 	Embedded bool
-	// ServerURL is shown on the sign-in screen; SetServer (optional) changes
-	// it when the user edits it.
+	// ServerURL is shown on the sign-in screen; an edit there is forwarded
+	// as app.SetServer.
 	ServerURL string
-	SetServer func(url string) error
 	// ChooseServer (File > Server…) switches to the server at url, or to the
 	// built-in demo organisation when url is ""; note says what happens next
 	// ("" when nothing to add). nil: the menu item is off.
@@ -92,11 +95,14 @@ type Console struct {
 	split      *container.Split
 	tester     *testerPanel // built when first opened
 	testerOpen bool
-	next       api.ConsoleVersion // the version of the next sign-in
-	painted    bool               // the first frame is on screen
-	afterPaint []func()           // what waits for it (secondary content)
-	toggle     *widget.Button
+	// early are the events forwarded before the controller was attached
+	// (a version chosen while the server starts), sent on Start.
+	early      []app.Event
+	painted    bool     // the first frame is on screen
+	afterPaint []func() // what waits for it (secondary content)
+	toggle     *button
 	versionTag *widget.Label
+	spoken     string // the screen and alerts a screen reader was last told about
 }
 
 // screen is one screen of the console.
@@ -122,19 +128,14 @@ func NewConsole(w fyne.Window, opts Options) *Console {
 	if c.now == nil {
 		c.now = time.Now
 	}
-	c.state = app.State{Step: app.StepSignedOut, Server: opts.ServerURL}
+	c.state = app.State{Step: app.StepSignedOut, Server: opts.ServerURL, NextVersion: api.CurrentVersion}
 	if v := opts.Tester.Version; v != (api.ConsoleVersion{}) {
-		c.state.Version = v
+		c.state.Version, c.state.NextVersion = v, v
 		c.state.Caps = app.CapabilitiesOf(v)
-	}
-
-	c.next = opts.Tester.Version
-	if c.next == (api.ConsoleVersion{}) {
-		c.next = api.CurrentVersion
 	}
 	c.body = container.NewStack()
 
-	c.toggle = widget.NewButtonWithIcon("Tester panel", theme.ComputerIcon(), c.ToggleTester)
+	c.toggle = newButton("Tester panel", theme.ComputerIcon(), c.ToggleTester)
 	c.toggle.Importance = widget.LowImportance
 	c.versionTag = widget.NewLabel("")
 	c.versionTag.SizeName = theme.SizeNameCaptionText
@@ -185,10 +186,18 @@ func (c *Console) firstPainted() {
 // goroutine (or through fyne.Do).
 func (c *Console) Start(ctl Controller) {
 	c.ctl, c.started, c.startErr = ctl, true, ""
+	early := c.early
+	c.early = nil
+	for _, ev := range early {
+		ctl.Dispatch(ev)
+	}
 	c.apply(ctl.State())
 	if ev := c.pending; ev != nil {
 		c.pending = nil
 		ctl.Dispatch(ev)
+	}
+	if c.testerOpen {
+		c.tester.opened()
 	}
 }
 
@@ -221,16 +230,23 @@ func (c *Console) apply(s app.State) {
 	c.render()
 }
 
-// dispatch forwards an action to the controller. A sign-in before the
-// controller is attached waits for Start, so the form is usable while the
-// server is still starting.
+// dispatch forwards an action to the controller. Before it is attached, a
+// version choice waits for it (and shows as the next version meanwhile), and
+// so does a sign-in, so that the form is usable while the server is still
+// starting; other actions are not possible yet.
 func (c *Console) dispatch(ev app.Event) {
-	switch {
-	case c.ctl != nil:
+	if c.ctl != nil {
 		c.ctl.Dispatch(ev)
-	case c.startErr == "":
-		if login, ok := ev.(app.Login); ok {
-			c.pending = login
+		return
+	}
+	switch e := ev.(type) {
+	case app.SetVersion:
+		c.early = append(c.early, ev)
+		c.state.NextVersion = e.Version
+		c.render()
+	case app.Login:
+		if c.startErr == "" {
+			c.pending = e
 			c.render()
 		}
 	}
@@ -274,12 +290,27 @@ func (c *Console) render() {
 		c.body.Objects = []fyne.CanvasObject{c.current.object()}
 		c.body.Refresh()
 		c.current.update(c.state)
-		if f := c.current.focus(); f != nil {
-			c.win.Canvas().Focus(f)
-		}
+		focusScreen(c.win.Canvas(), c.current.focus(), c.current.object())
+		c.afterUpdate()
 		return
 	}
 	c.current.update(c.state)
+	if c.win.Canvas().Focused() == nil {
+		// a pressed button gives the focus up (Fyne's buttons do): the
+		// keyboard goes on from the screen's first field
+		focusScreen(c.win.Canvas(), c.current.focus(), c.current.object())
+	}
+	c.afterUpdate()
+}
+
+// afterUpdate names the screen's fields and announces a new step or alert.
+func (c *Console) afterUpdate() {
+	root := c.current.object()
+	nameFields(root)
+	if s := spokenState(c.key, root); s != c.spoken {
+		c.spoken = s
+		c.announce()
+	}
 }
 
 func (c *Console) build(s app.State) screen {
@@ -302,7 +333,7 @@ func (c *Console) build(s app.State) screen {
 
 func (c *Console) updateTitle() {
 	current := c.state.Version.String()
-	next := c.next.String()
+	next := c.state.NextVersion.String()
 	title := WindowTitle(current)
 	tag := "Console " + current
 	if c.state.Step != app.StepSignedOut && next != current {
@@ -397,15 +428,6 @@ func (c *Console) BeginSetup() {
 // TesterOpen reports whether the tester panel is shown.
 func (c *Console) TesterOpen() bool { return c.testerOpen }
 
-// versionChanged is called by the tester panel after a new version was chosen.
-func (c *Console) versionChanged() {
-	if c.state.Step == app.StepSignedOut && !c.state.Busy {
-		v := c.next
-		c.state.Version, c.state.Caps = v, app.CapabilitiesOf(v)
-	}
-	c.render()
-}
-
 func (c *Console) escape() {
 	switch c.state.Step {
 	case app.StepChallenge, app.StepNoMethod, app.StepChangePassword, app.StepSetup, app.StepTwoStep:
@@ -484,13 +506,13 @@ func (c *Console) Press(label string) bool {
 // Fill types text into the entry labelled label on the screen now shown
 // (for scripts such as the screenshot walk); false when there is none.
 func (c *Console) Fill(label, text string) bool {
-	var found *widget.Entry
+	var found *entry
 	var visit func(o fyne.CanvasObject)
 	visit = func(o fyne.CanvasObject) {
 		switch v := o.(type) {
 		case *widget.Form:
 			for _, it := range v.Items {
-				if e, ok := it.Widget.(*widget.Entry); ok && it.Text == label && found == nil {
+				if e, ok := it.Widget.(*entry); ok && it.Text == label && found == nil {
 					found = e
 				}
 			}

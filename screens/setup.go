@@ -45,6 +45,8 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 		body = s.buildVerifyBackup(st)
 	case app.SetupVerifyBackupCode:
 		body = s.buildVerifyBackupCode(st)
+	case app.SetupReady:
+		body = s.buildReady()
 	default:
 		if c.needsSetupIntro(st) {
 			return s.buildIntro()
@@ -56,13 +58,13 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 		sub = "Your two-step verification was reset. Set it up again to continue signing in."
 	}
 	// Cancel (and Escape) steps back to the overview, and from there out of the sign-in.
-	cancel := widget.NewButtonWithIcon("Cancel sign-in", theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
+	cancel := newButton("Cancel sign-in", theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
 	if s.phase != app.SetupOverview && s.phase != app.SetupVerifyBackup {
 		cancel.SetText("Back")
 		cancel.SetIcon(theme.NavigateBackIcon())
 	}
 	cancel.Importance = widget.LowImportance
-	card := widget.NewCard("Protect Your Account", sub, container.NewVBox(
+	card := wrappedCard("Protect Your Account", sub, container.NewVBox(
 		body, s.alert.object(), s.busy.object(), widget.NewSeparator(), container.NewHBox(layoutSpacer(), cancel)))
 	s.root = centred(520, card)
 	return s
@@ -73,9 +75,9 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 // Account.
 func (s *setupScreen) buildIntro() *setupScreen {
 	begin := primaryButton("Set up two-step verification", theme.NavigateNextIcon(), s.c.BeginSetup)
-	cancel := widget.NewButtonWithIcon("Cancel sign-in", theme.CancelIcon(), func() { s.c.dispatch(app.Cancel{}) })
+	cancel := newButton("Cancel sign-in", theme.CancelIcon(), func() { s.c.dispatch(app.Cancel{}) })
 	cancel.Importance = widget.LowImportance
-	card := widget.NewCard("Two-step verification", "Your organisation requires two-step verification for your account.",
+	card := wrappedCard("Two-step verification", "Your organisation requires two-step verification for your account.",
 		container.NewVBox(
 			para("It protects your account with a second step after your password: the mobile app on your phone, with a text message as a backup."),
 			container.NewHBox(layoutSpacer(), begin), widget.NewSeparator(), container.NewHBox(layoutSpacer(), cancel)))
@@ -133,34 +135,16 @@ func (s *setupScreen) buildOverview(st app.State) fyne.CanvasObject {
 	c := s.c
 	authRow := container.NewVBox()
 	backupRow := container.NewVBox()
-	activate := primaryButton("Activate", theme.ConfirmIcon(), nil)
-	done := container.NewVBox()
-	done.Hide()
-	steps := container.NewVBox()
-
-	continueBtn := primaryButton("Continue", theme.NavigateNextIcon(), func() { c.dispatch(app.Activate{}) })
-	done.Add(container.NewBorder(nil, nil, statusIcon(true), nil,
-		para("Two-step verification is ready: the mobile app, with your backup for when the phone is not at hand.")))
-	done.Add(container.NewHBox(layoutSpacer(), continueBtn))
-
-	activate.OnTapped = func() {
-		if st.Setup != nil && c.state.Setup.Reset {
-			steps.Hide()
-			done.Show()
-			c.win.Canvas().Focus(continueBtn)
-			return
-		}
-		c.dispatch(app.Activate{})
-	}
+	activate := primaryButton("Activate", theme.ConfirmIcon(), func() { c.dispatch(app.Activate{}) })
 
 	s.draw = func(st app.State) {
 		sv := st.Setup
 		authRow.Objects = nil
 		text, ok := statusText(sv.Authenticator)
 		if sv.Reset || ok {
-			pairAgain := widget.NewButtonWithIcon("Start pairing again", theme.ViewRefreshIcon(), func() { c.dispatch(app.StartPairing{}) })
+			pairAgain := newButton("Start pairing again", theme.ViewRefreshIcon(), func() { c.dispatch(app.StartPairing{}) })
 			pairAgain.Hide()
-			edit := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), nil)
+			edit := newButton("Edit", theme.DocumentCreateIcon(), nil)
 			edit.OnTapped = func() {
 				edit.Hide()
 				pairAgain.Show()
@@ -185,7 +169,7 @@ func (s *setupScreen) buildOverview(st app.State) fyne.CanvasObject {
 
 		backupRow.Objects = nil
 		btext, bok := statusText(sv.Backup)
-		editBackup := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
+		editBackup := newButton("Edit", theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
 		if sv.Backup == nil {
 			editBackup.SetText("Set up backup")
 			if len(sv.BackupOptions) == 1 && sv.BackupOptions[0] == api.MethodSMS {
@@ -211,8 +195,19 @@ func (s *setupScreen) buildOverview(st app.State) fyne.CanvasObject {
 	if st.Setup.Reset {
 		intro = hint("Your previous mobile app pairing no longer works. Pair the app again, check your backup, then activate.")
 	}
-	steps.Objects = []fyne.CanvasObject{intro, authRow, widget.NewSeparator(), backupRow, widget.NewSeparator(), container.NewHBox(layoutSpacer(), activate)}
-	return container.NewVBox(steps, done)
+	return container.NewVBox(intro, authRow, widget.NewSeparator(), backupRow, widget.NewSeparator(), container.NewHBox(layoutSpacer(), activate))
+}
+
+// buildReady says that two-step verification is ready, before a setup after
+// a reset activates it (app.SetupReady).
+func (s *setupScreen) buildReady() fyne.CanvasObject {
+	continueBtn := primaryButton("Continue", theme.NavigateNextIcon(), func() { s.c.dispatch(app.Activate{}) })
+	s.first = continueBtn
+	s.draw = func(st app.State) { setEnabled(!st.Busy, continueBtn) }
+	return container.NewVBox(
+		container.NewBorder(nil, nil, statusIcon(true), nil,
+			para("Two-step verification is ready: the mobile app, with your backup for when the phone is not at hand.")),
+		container.NewHBox(layoutSpacer(), continueBtn))
 }
 
 // buildPairing shows the QR code, the key with Copy and the confirm code.
@@ -232,7 +227,7 @@ func (s *setupScreen) buildPairing(st app.State) fyne.CanvasObject {
 	keyLabel := widget.NewLabelWithStyle(key, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	keyLabel.Selectable = true
 	keyLabel.Wrapping = fyne.TextWrapWord
-	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), nil)
+	copyBtn := newButton("Copy", theme.ContentCopyIcon(), nil)
 	copyBtn.OnTapped = func() {
 		if p != nil {
 			fyne.CurrentApp().Clipboard().SetContent(p.Secret)
@@ -291,7 +286,7 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 	if method == "" {
 		method = api.MethodSMS
 	}
-	dest := widget.NewEntry()
+	dest := newEntry()
 	destItem := widget.NewFormItem("", dest)
 	form := widget.NewForm(destItem)
 	prefill := func(m api.Method) {
@@ -380,9 +375,9 @@ func (s *setupScreen) codeStep(title, sentText, finishText, changeText string) f
 	}
 	finish.OnTapped = submit
 	code.OnSubmitted = func(string) { submit() }
-	resend := widget.NewButtonWithIcon("Resend code", theme.ViewRefreshIcon(), func() { c.dispatch(app.Resend{}) })
+	resend := newButton("Resend code", theme.ViewRefreshIcon(), func() { c.dispatch(app.Resend{}) })
 	resend.Importance = widget.LowImportance
-	change := widget.NewButtonWithIcon(changeText, theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
+	change := newButton(changeText, theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
 	change.Importance = widget.LowImportance
 	s.first = code
 	tick := func() {
@@ -430,7 +425,7 @@ func (s *setupScreen) buildVerifyBackup(st app.State) fyne.CanvasObject {
 		label = b.Label
 	}
 	send := primaryButton("Send code", theme.MailSendIcon(), func() { c.dispatch(app.SendBackupCode{}) })
-	edit := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
+	edit := newButton("Edit", theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
 	s.first = send
 	tick := func() {
 		st := c.state
