@@ -492,7 +492,14 @@ func (c *Console) Press(label string) bool {
 	}
 	var found *widget.Button
 	walkObjects(c.current.object(), func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Text == label && !b.Disabled() && found == nil {
+		var b *widget.Button
+		switch v := o.(type) {
+		case *button:
+			b = &v.Button
+		case *widget.Button:
+			b = v
+		}
+		if b != nil && b.Text == label && !b.Disabled() && found == nil {
 			found = b
 		}
 	})

@@ -11,9 +11,10 @@ import (
 	"github.com/remotesupport/techconsole/server/servertest"
 )
 
-// newUnstartedConsole is a console window whose server is still starting:
-// no controller attached yet.
-func newUnstartedConsole(t *testing.T) (*harness, *signInScreen) {
+// newUnstartedConsole is a console window whose server is still starting
+// (no controller attached yet), where grace has signed in: with Enter in the
+// password field, or with Console.Press (the start-up measurement's way).
+func newUnstartedConsole(t *testing.T, press bool) (*harness, *signInScreen) {
 	t.Helper()
 	a := test.NewTempApp(t)
 	q := newUIQueue()
@@ -26,7 +27,13 @@ func newUnstartedConsole(t *testing.T) (*harness, *signInScreen) {
 	}
 	test.Type(s.username, "grace")
 	test.Type(s.password, demoPassword)
-	s.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if press {
+		if !con.Press("Sign in") {
+			t.Fatal(`Press("Sign in") found no enabled button`)
+		}
+	} else {
+		s.password.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	}
 	if !con.SignInWaiting() || !s.busy.box.Visible() || !strings.Contains(s.busy.label.Text, "embedded server") {
 		t.Fatalf("after signing in before the server is up: waiting %v, progress shown %v %q",
 			con.SignInWaiting(), s.busy.box.Visible(), s.busy.label.Text)
@@ -41,7 +48,7 @@ func newUnstartedConsole(t *testing.T) (*harness, *signInScreen) {
 // server is up; a sign-in pressed then waits, with progress shown, and goes
 // through once the controller is attached.
 func TestSignInTypedBeforeTheServerIsUp(t *testing.T) {
-	h, _ := newUnstartedConsole(t)
+	h, _ := newUnstartedConsole(t, false)
 	srv := servertest.Start(t)
 	ctl, err := app.NewController(app.Config{ServerURL: srv.URL, Version: currentV,
 		Prefs: app.NewPreferences(app.NewMemoryPrefs()), Keychain: app.OSKeychain{}})
@@ -60,7 +67,7 @@ func TestSignInTypedBeforeTheServerIsUp(t *testing.T) {
 // TestSignInWaitingWhenTheServerFails: a sign-in waiting for a server that
 // then fails to start is dropped, and the form says why.
 func TestSignInWaitingWhenTheServerFails(t *testing.T) {
-	h, _ := newUnstartedConsole(t)
+	h, _ := newUnstartedConsole(t, true)
 	h.con.StartFailed("The embedded server did not start: disk full")
 	s := screenAs[*signInScreen](h) // drawn anew
 	if h.con.SignInWaiting() || s.busy.box.Visible() || !s.submit.Disabled() || !strings.Contains(s.alert.Text(), "disk full") {

@@ -91,8 +91,11 @@ func measureEmpty(a fyne.App, start time.Time) error {
 // memory after it.
 func measureConsole(a fyne.App, fp *firstPaint, b *backend, start time.Time, ready <-chan error) {
 	<-fp.done
-	pressedAt := pressSignIn(b.console, "grace", "Demo-Pass-2026")
-	if err := <-ready; err != nil {
+	pressedAt, err := pressSignIn(b.console, "grace", "Demo-Pass-2026", 30*time.Second)
+	if err == nil {
+		err = <-ready
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "techconsole:", err)
 		fyne.Do(a.Quit)
 		return
@@ -114,14 +117,18 @@ func measureConsole(a fyne.App, fp *firstPaint, b *backend, start time.Time, rea
 
 // pressSignIn fills the sign-in form and presses "Sign in" as soon as it is
 // enabled (looking every 5 ms), as a quick user would; it returns when.
-func pressSignIn(con *screens.Console, user, password string) time.Time {
+func pressSignIn(con *screens.Console, user, password string, limit time.Duration) (time.Time, error) {
+	deadline := time.Now().Add(limit)
 	for {
 		pressed := false
 		fyne.DoAndWait(func() {
 			pressed = con.Fill("Username", user) && con.Fill("Password", password) && con.Press("Sign in")
 		})
 		if pressed {
-			return time.Now()
+			return time.Now(), nil
+		}
+		if time.Now().After(deadline) {
+			return time.Time{}, fmt.Errorf("no enabled sign-in form to press within %s", limit)
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
