@@ -11,7 +11,8 @@ import (
 const module = "github.com/remotesupport/techconsole"
 
 // forbidden lists, for each package, the import path prefixes it must never
-// reach, directly or through another package. screens reaches client through
+// reach, directly or through another package; a path ending in $ stands for
+// that package alone, not the ones under it. screens reaches client through
 // app, as it should; it only must not import it itself (see TestScreensOnlyTalkToApp).
 var forbidden = []struct {
 	pkg     string
@@ -22,8 +23,15 @@ var forbidden = []struct {
 	{"app/phone", []string{"fyne.io/", module + "/screens", module + "/server"}},
 	{"client", []string{"fyne.io/", module + "/app", module + "/screens", module + "/server"}},
 	{"api", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server"}},
-	{"server", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client"}},
-	{"server/adminweb", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client"}},
+	// The server's handlers and rules reach the database through the store's
+	// interfaces only: the engines (server/store/...) are the caller's choice.
+	{"server", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server/store/", "modernc.org/"}},
+	{"server/adminweb", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server/store/", "modernc.org/"}},
+	// The store and its engines serve the server; they never call back into it.
+	{"server/store", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$", module + "/server/store/"}},
+	{"server/store/sqlite", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$"}},
+	{"server/store/engines", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$"}},
+	{"server/store/migrate", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$", "modernc.org/"}},
 }
 
 func TestLayersPointOneWay(t *testing.T) {
@@ -31,7 +39,7 @@ func TestLayersPointOneWay(t *testing.T) {
 		t.Run(rule.pkg, func(t *testing.T) {
 			for _, dep := range deps(t, module+"/"+rule.pkg) {
 				for _, bad := range rule.reaches {
-					if dep == bad || strings.HasPrefix(dep, bad+"/") || (strings.HasSuffix(bad, "/") && strings.HasPrefix(dep, bad)) {
+					if reaches(dep, bad) {
 						t.Errorf("%s depends on %s; the layers are screens → app → client → api ← server", rule.pkg, dep)
 					}
 				}
@@ -44,6 +52,19 @@ func TestScreensOnlyTalkToApp(t *testing.T) {
 	for _, imp := range list(t, "{{join .Imports \"\\n\"}}", module+"/screens") {
 		if imp == module+"/client" || strings.HasPrefix(imp, module+"/server") {
 			t.Errorf("screens imports %s; screens draw app state and forward actions to app", imp)
+		}
+	}
+}
+
+// TestServerWritesNoSQL: the handlers and rules talk to the store's
+// interfaces; SQL lives in the engines (prometheus brings database/sql into
+// the server's dependencies, so this looks at its own imports).
+func TestServerWritesNoSQL(t *testing.T) {
+	for _, pkg := range []string{"server", "server/adminweb", "server/store"} {
+		for _, imp := range list(t, "{{join .Imports \"\\n\"}}", module+"/"+pkg) {
+			if imp == "database/sql" {
+				t.Errorf("%s imports database/sql; SQL belongs to the engines under server/store/", pkg)
+			}
 		}
 	}
 }
@@ -61,6 +82,14 @@ func TestRuleCatchesAViolation(t *testing.T) {
 			t.Errorf("go list -deps of cmd/techconsole lacks %s; the layering check would miss violations", want)
 		}
 	}
+}
+
+// reaches reports whether dep is bad or, unless bad ends in $, under it.
+func reaches(dep, bad string) bool {
+	if exact, ok := strings.CutSuffix(bad, "$"); ok {
+		return dep == exact
+	}
+	return dep == bad || strings.HasPrefix(dep, bad+"/") || (strings.HasSuffix(bad, "/") && strings.HasPrefix(dep, bad))
 }
 
 // deps is every package pkg imports, directly or not, in the build the

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"time"
+
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Backup writes a consistent copy of the database at dbPath to to, and its
@@ -14,7 +16,7 @@ import (
 // copy is checked before Backup returns: it opens, and the key opens its
 // secrets. Restore by putting both files where --db and --key point (the key
 // beside the database as DB + ".key" is the default).
-func Backup(ctx context.Context, dbPath, keyPath, to string) (err error) {
+func Backup(ctx context.Context, eng store.Engine, dbPath, keyPath, to string) (err error) {
 	if keyPath == "" {
 		keyPath = dbPath + ".key"
 	}
@@ -34,7 +36,7 @@ func Backup(ctx context.Context, dbPath, keyPath, to string) (err error) {
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	if err := vacuumInto(ctx, dbPath, to); err != nil {
+	if err := eng.Copy(ctx, dbPath, to); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	defer func() {
@@ -43,7 +45,7 @@ func Backup(ctx context.Context, dbPath, keyPath, to string) (err error) {
 			os.Remove(to + ".key")
 		}
 	}()
-	if err := checkCopy(ctx, to, seal, dbPath, keyPath); err != nil {
+	if err := checkCopy(ctx, eng, to, seal, dbPath, keyPath); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	if err := writeKeyFile(to+".key", key); err != nil {
@@ -54,11 +56,11 @@ func Backup(ctx context.Context, dbPath, keyPath, to string) (err error) {
 
 // checkCopy opens the copy (migrating it, as a restore would) and checks that
 // the key fits it.
-func checkCopy(ctx context.Context, path string, seal *sealer, dbPath, keyPath string) error {
-	st, err := OpenSQLite(ctx, path)
+func checkCopy(ctx context.Context, eng store.Engine, path string, seal *sealer, dbPath, keyPath string) error {
+	st, err := eng.Open(ctx, path, store.OpenOptions{})
 	if err != nil {
 		return fmt.Errorf("the copy does not open: %w", err)
 	}
 	defer st.Close()
-	return st.Write(ctx, func(tx Tx) error { return adoptKey(tx, seal, dbPath, keyPath, time.Now()) })
+	return st.Write(ctx, func(tx store.Tx) error { return adoptKey(tx, seal, dbPath, keyPath, time.Now()) })
 }

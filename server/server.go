@@ -1,7 +1,8 @@
 // Package server is the reference auth server of the Technician Console: the
 // organisation's members, groups and two-step settings, sign-in with password
 // and two-step verification, setup, sessions and the admin API, served over the
-// REST contract of package api and kept in SQLite.
+// REST contract of package api and kept in a store (package store) whose
+// engine the caller chooses.
 package server
 
 import (
@@ -19,11 +20,18 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Config says how to open a Server.
 type Config struct {
-	DBPath        string // SQLite file
+	// Engine opens the database DBPath names (engines.For picks it by the
+	// name); the server's code reaches the database only through it.
+	Engine store.Engine
+	DBPath string // the database: a SQLite file's path
+	// NoMigrate opens only a database that has every migration of this
+	// build applied, rather than applying them at start.
+	NoMigrate     bool
 	KeyPath       string // TOTP key file; "" = DBPath + ".key"
 	Dev           bool   // outbox API on
 	Demo          bool   // seed the demo organisation when the database is empty
@@ -54,7 +62,7 @@ type Server struct {
 	cfg    Config
 	log    *slog.Logger
 	now    func() time.Time
-	store  Store
+	store  store.Store
 	seal   *sealer
 	device deviceCookies // signs and checks device cookies
 	hash   *hasher
@@ -93,8 +101,8 @@ const (
 // key, creates the master administrator on an empty database and seeds the
 // demo organisation when cfg.Demo is set.
 func Open(ctx context.Context, cfg Config) (*Server, error) {
-	if cfg.DBPath == "" {
-		return nil, errors.New("server: Config.DBPath is required")
+	if cfg.DBPath == "" || cfg.Engine == nil {
+		return nil, errors.New("server: Config.DBPath and Config.Engine are required")
 	}
 	if cfg.KeyPath == "" {
 		cfg.KeyPath = cfg.DBPath + ".key"
@@ -114,7 +122,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		s.publicURL.Store(&u)
 	}
 	s.hash.observe = s.metrics.hashSlot
-	st, err := OpenSQLite(ctx, cfg.DBPath, WithSQLiteLogger(s.log))
+	st, err := cfg.Engine.Open(ctx, cfg.DBPath, store.OpenOptions{Log: s.log, NoMigrate: cfg.NoMigrate})
 	if err != nil {
 		return nil, err
 	}
@@ -186,15 +194,15 @@ func (s *Server) ReleaseHashMemory() { s.hash.dropBuffers() }
 func (s *Server) Close() error { return s.store.Close() }
 
 // Store gives tests and tools the server's store.
-func (s *Server) Store() Store { return s.store }
+func (s *Server) Store() store.Store { return s.store }
 
 // bootstrap fills an empty database: default settings, the master
 // administrator and, with Demo, the demo organisation.
 func (s *Server) bootstrap(ctx context.Context) error {
 	var members int
-	var admin Member
+	var admin store.Member
 	var adminErr error
-	err := s.store.Read(ctx, func(tx Tx) error {
+	err := s.store.Read(ctx, func(tx store.Tx) error {
 		var err error
 		if members, err = tx.CountMembers(); err != nil {
 			return err
@@ -230,7 +238,7 @@ func (s *Server) seedNew(ctx context.Context) error {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 	var devices map[string]string
-	if err := s.store.Write(ctx, func(tx Tx) (err error) { devices, err = s.seed(tx, hash); return err }); err != nil {
+	if err := s.store.Write(ctx, func(tx store.Tx) (err error) { devices, err = s.seed(tx, hash); return err }); err != nil {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 	s.demoDevices = devices
@@ -244,7 +252,7 @@ func (s *Server) seedNew(ctx context.Context) error {
 
 // applyAdminPassword makes the configured password the master
 // administrator's, when it is not already, ending its sessions.
-func (s *Server) applyAdminPassword(ctx context.Context, admin Member) error {
+func (s *Server) applyAdminPassword(ctx context.Context, admin store.Member) error {
 	ok, err := verifyPassword(admin.PasswordHash, s.cfg.AdminPassword)
 	if err == nil && ok {
 		return nil
@@ -253,7 +261,7 @@ func (s *Server) applyAdminPassword(ctx context.Context, admin Member) error {
 	if err != nil {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		admin.PasswordHash = hash
 		if err := tx.UpdateMember(admin); err != nil {
 			return err
@@ -272,16 +280,16 @@ const adminUsername = "admin"
 // seed writes the default settings, the master administrator and (with Demo)
 // the demo organisation into an empty database; it returns the demo's device
 // tokens (nil without Demo).
-func (s *Server) seed(tx Tx, adminHash string) (map[string]string, error) {
+func (s *Server) seed(tx store.Tx, adminHash string) (map[string]string, error) {
 	now := s.now()
-	settings := Settings{Technicians: api.TechniciansNone, PrimaryMethod: api.MethodAppNotification}
+	settings := store.Settings{Technicians: api.TechniciansNone, PrimaryMethod: api.MethodAppNotification}
 	if s.cfg.Demo {
 		settings = demoSettings
 	}
 	if err := tx.PutSettings(settings); err != nil {
 		return nil, err
 	}
-	admin := Member{
+	admin := store.Member{
 		ID: newID(prefixMember), Username: adminUsername, DisplayName: "Master Administrator",
 		PasswordHash: adminHash, Roles: []api.Role{api.RoleMasterAdministrator}, CreatedAt: now,
 	}

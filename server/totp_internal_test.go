@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/base32"
 	"encoding/json"
-	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -14,7 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
+	"github.com/remotesupport/techconsole/server/store/sqlite"
 )
 
 // rfc6238 are the SHA1 vectors of RFC 6238 Appendix B (8 digits; a 6-digit
@@ -66,7 +69,7 @@ func (c *testClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t
 // 127.0.0.1 listener.
 func openTest(t *testing.T, clock *testClock) (*Server, *httptest.Server) {
 	t.Helper()
-	s, err := Open(context.Background(), Config{DBPath: filepath.Join(t.TempDir(), "auth.db"), Demo: true, Dev: true,
+	s, err := Open(context.Background(), Config{Engine: sqlite.Engine{}, DBPath: filepath.Join(t.TempDir(), "auth.db"), Demo: true, Dev: true,
 		AdminPassword: "Internal-Admin-2026", Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
@@ -103,7 +106,7 @@ func TestServerAcceptsRFC6238Codes(t *testing.T) {
 	clock := &testClock{t: time.Unix(59, 0)}
 	s, hs := openTest(t, clock)
 	ctx := context.Background()
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.store.Write(ctx, func(tx store.Tx) error {
 		bob, err := tx.MemberByUsername("bob")
 		if err != nil {
 			return err

@@ -9,9 +9,10 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/server"
+	"github.com/remotesupport/techconsole/server/store/engines"
 )
 
-// toolOptions are the flags of backup and rotate-key.
+// toolOptions are the flags of backup, rotate-key and migrate.
 type toolOptions struct {
 	config, db, key, to string
 }
@@ -21,7 +22,9 @@ func toolFlags(name string, o *toolOptions) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.config, "config", "", "`FILE` of KEY=value settings (the same file as the server's)")
 	fs.StringVar(&o.db, "db", "authserver.db", "SQLite database `FILE`")
-	fs.StringVar(&o.key, "key", "", "server key `FILE` (default: the database file + .key)")
+	if name != "migrate" {
+		fs.StringVar(&o.key, "key", "", "server key `FILE` (default: the database file + .key)")
+	}
 	if name == "backup" {
 		fs.StringVar(&o.to, "to", "", "`FILE` to write the copy to (its key goes to FILE.key); must not exist")
 	}
@@ -61,7 +64,7 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if o.to == "" {
 		return errors.New("backup: --to FILE is required")
 	}
-	if err := server.Backup(ctx, o.db, o.key, o.to); err != nil {
+	if err := server.Backup(ctx, engines.For(o.db), o.db, o.key, o.to); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "backup written: %s (database) and %s.key (its key, mode 0600)\n", o.to, o.to)
@@ -87,7 +90,7 @@ func rotateKey(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if key == "" {
 		key = o.db + ".key"
 	}
-	res, err := server.RotateKey(ctx, o.db, key, time.Now())
+	res, err := server.RotateKey(ctx, engines.For(o.db), o.db, key, time.Now())
 	if err != nil {
 		return err
 	}

@@ -11,8 +11,9 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
-	"github.com/remotesupport/techconsole/server"
 	"github.com/remotesupport/techconsole/server/servertest"
+	"github.com/remotesupport/techconsole/server/store"
+	"github.com/remotesupport/techconsole/server/store/sqlite"
 )
 
 // TestMembersPageByPage: the Organisation page shows a page of members at a
@@ -26,13 +27,13 @@ func TestMembersPageByPage(t *testing.T) {
 		t.Fatalf("groups: HTTP %d", st)
 	}
 	demo := len(memberIDs(t, inst))
-	st, err := server.OpenSQLite(ctx, inst.DBPath)
+	st, err := sqlite.Open(ctx, inst.DBPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = st.Write(ctx, func(tx server.Tx) error {
+	err = st.Write(ctx, func(tx store.Tx) error {
 		for i := range 150 {
-			if err := tx.InsertMember(server.Member{ID: fmt.Sprintf("mbr_page%04d", i), Username: fmt.Sprintf("zz%03d", i),
+			if err := tx.InsertMember(store.Member{ID: fmt.Sprintf("mbr_page%04d", i), Username: fmt.Sprintf("zz%03d", i),
 				DisplayName: fmt.Sprintf("Paged %d", i), PasswordHash: "x", Roles: []api.Role{api.RoleTechnician},
 				GroupID: gs[0].ID, ManagedGroupIDs: []string{}, CreatedAt: time.Now()}); err != nil {
 				return err
@@ -91,7 +92,7 @@ func TestMembersPageByPage(t *testing.T) {
 func TestAuditOlderEvents(t *testing.T) {
 	inst := servertest.Start(t)
 	ctx := context.Background()
-	err := inst.Server.Store().Write(ctx, func(tx server.Tx) error {
+	err := inst.Server.Store().Write(ctx, func(tx store.Tx) error {
 		for i := range 1100 {
 			if err := tx.InsertAudit(api.AuditEvent{At: time.Now(), Kind: "test.old", Detail: fmt.Sprintf("event %d", i)}); err != nil {
 				return err

@@ -1,2 +1,0 @@
--- Challenges are looked up by the token that started them.
-CREATE INDEX challenges_bearer ON challenges(bearer_hash);
