@@ -16,7 +16,7 @@ import (
 // looked up in the trigram index (members_search) and sorted; a search
 // matching more is dense enough that walking the members in username order
 // fills a page soon.
-const searchIndexLimit = 5000
+const searchIndexLimit = 1000
 
 // searchIndexMinRunes: a trigram index finds only searches of three
 // characters or more.
