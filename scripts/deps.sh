@@ -2,8 +2,9 @@
 # Installs the Debian packages that building and testing need, skipping those
 # already present: the X11/GL headers GLFW compiles against, a virtual display,
 # screenshot and window tools (xdotool, xprop), desktop-file-validate, a Secret
-# Service (gnome-keyring on D-Bus), Chromium, and systemd (its systemd-analyze
-# checks deploy/authserver.service).
+# Service (gnome-keyring on D-Bus), Chromium, systemd (its systemd-analyze
+# checks deploy/authserver.service) and PostgreSQL (the tests start a
+# throwaway cluster of it: scripts/pg-test-cluster.sh).
 set -euo pipefail
 
 packages=(
@@ -14,6 +15,7 @@ packages=(
   dbus gnome-keyring libsecret-tools
   chromium
   systemd
+  postgresql
 )
 
 missing=()
