@@ -14,16 +14,16 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
 	"github.com/remotesupport/techconsole/client"
-	"github.com/remotesupport/techconsole/server"
 	"github.com/remotesupport/techconsole/server/servertest"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // dropFactors removes a member's factors behind the API's back, as a legacy
 // import would leave them (two-step applies, nothing is active), and
 // leaves the member in state st.
-func dropFactors(t *testing.T, srv *servertest.Instance, username string, st server.TwoStepState) {
+func dropFactors(t *testing.T, srv *servertest.Instance, username string, st store.TwoStepState) {
 	t.Helper()
-	err := srv.Server.Store().Write(context.Background(), func(tx server.Tx) error {
+	err := srv.Server.Store().Write(context.Background(), func(tx store.Tx) error {
 		m, err := tx.MemberByUsername(username)
 		if err != nil {
 			return err
@@ -56,12 +56,12 @@ func dropFactors(t *testing.T, srv *servertest.Instance, username string, st ser
 // member still marked activated, answers already_activated, which the
 // console takes as done).
 func TestSetupFromTheSignedInSessionAsksForTwoStep(t *testing.T) {
-	for name, st := range map[string]server.TwoStepState{"never activated": server.TwoStepNone, "still marked activated": server.TwoStepActivated} {
+	for name, st := range map[string]store.TwoStepState{"never activated": store.TwoStepNone, "still marked activated": store.TwoStepActivated} {
 		t.Run(name, func(t *testing.T) { setupFromTheSignedInSession(t, st) })
 	}
 }
 
-func setupFromTheSignedInSession(t *testing.T, st server.TwoStepState) {
+func setupFromTheSignedInSession(t *testing.T, st store.TwoStepState) {
 	h := newHarness(t, currentV)
 	h.signIn("bob", demoPassword)
 	h.enterCode(h.challenge(api.MethodAuthenticatorApp), "bob")

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // The Admin Center: two-step settings, groups and members. Master
@@ -32,7 +33,7 @@ func (s *Server) adminPrincipal(ctx context.Context, r *http.Request) (principal
 	return p, nil
 }
 
-func isMaster(m Member) bool { return m.HasRole(api.RoleMasterAdministrator) }
+func isMaster(m store.Member) bool { return m.HasRole(api.RoleMasterAdministrator) }
 
 func requireMaster(p principal) error {
 	if !isMaster(p.Member) {
@@ -43,7 +44,7 @@ func requireMaster(p principal) error {
 
 // --- settings ---
 
-func settingsView(st Settings) api.TwoStepSettings {
+func settingsView(st store.Settings) api.TwoStepSettings {
 	return api.TwoStepSettings{MasterAdministrators: st.MasterAdministrators, Administrators: st.Administrators,
 		Technicians: st.Technicians, PrimaryMethod: st.PrimaryMethod}
 }
@@ -53,8 +54,8 @@ func (s *Server) handleGetSettings(w http.ResponseWriter, r *http.Request) error
 	if _, err := s.adminPrincipal(r.Context(), r); err != nil {
 		return err
 	}
-	var st Settings
-	err := s.store.Read(r.Context(), func(tx Tx) error {
+	var st store.Settings
+	err := s.store.Read(r.Context(), func(tx store.Tx) error {
 		var err error
 		st, err = tx.Settings()
 		return err
@@ -87,10 +88,10 @@ func (s *Server) handlePutSettings(w http.ResponseWriter, r *http.Request) error
 	if !req.PrimaryMethod.Valid() {
 		return badRequest(api.CodeUnknownMethod, "primary_method must be one of authenticator_app, app_notification, sms, email")
 	}
-	next := Settings{MasterAdministrators: req.MasterAdministrators, Administrators: req.Administrators,
+	next := store.Settings{MasterAdministrators: req.MasterAdministrators, Administrators: req.Administrators,
 		Technicians: req.Technicians, PrimaryMethod: req.PrimaryMethod}
 	out := settingsView(next)
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		prev, err := tx.Settings()
 		if err != nil {
 			return err
@@ -121,7 +122,7 @@ func (s *Server) handlePutSettings(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-func settingsDiff(a, b Settings) string {
+func settingsDiff(a, b store.Settings) string {
 	var d []string
 	if a.MasterAdministrators != b.MasterAdministrators {
 		d = append(d, fmt.Sprintf("master_administrators %t -> %t", a.MasterAdministrators, b.MasterAdministrators))
@@ -140,7 +141,7 @@ func settingsDiff(a, b Settings) string {
 
 // --- groups ---
 
-func groupView(g Group) api.Group {
+func groupView(g store.Group) api.Group {
 	return api.Group{ID: g.ID, Name: g.Name, EnforceTwoStep: g.EnforceTwoStep}
 }
 
@@ -151,7 +152,7 @@ func (s *Server) handleListGroups(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	out := []api.Group{}
-	err = s.store.Read(r.Context(), func(tx Tx) error {
+	err = s.store.Read(r.Context(), func(tx store.Tx) error {
 		groups, err := tx.ListGroups()
 		if err != nil {
 			return err
@@ -201,8 +202,8 @@ func (s *Server) handleCreateGroup(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	g := Group{ID: newID(prefixGroup), Name: name, EnforceTwoStep: req.EnforceTwoStep != nil && *req.EnforceTwoStep, CreatedAt: s.now()}
-	err = s.store.Write(ctx, func(tx Tx) error {
+	g := store.Group{ID: newID(prefixGroup), Name: name, EnforceTwoStep: req.EnforceTwoStep != nil && *req.EnforceTwoStep, CreatedAt: s.now()}
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		if err := tx.InsertGroup(g); err != nil {
 			return conflictIfDuplicate(err, "a group with that name exists")
 		}
@@ -239,10 +240,10 @@ func (s *Server) handleUpdateGroup(w http.ResponseWriter, r *http.Request) error
 			return err
 		}
 	}
-	var g Group
-	err = s.store.Write(ctx, func(tx Tx) error {
+	var g store.Group
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		g, err = tx.Group(id)
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, store.ErrNotFound) {
 			return notFound("group")
 		}
 		if err != nil {
@@ -273,7 +274,7 @@ func (s *Server) handleUpdateGroup(w http.ResponseWriter, r *http.Request) error
 }
 
 func conflictIfDuplicate(err error, detail string) error {
-	if errors.Is(err, ErrDuplicate) {
+	if errors.Is(err, store.ErrDuplicate) {
 		return perr(http.StatusConflict, api.CodeConflict, detail)
 	}
 	return err

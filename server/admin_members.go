@@ -10,10 +10,11 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // memberView is a member as the Admin Center shows them.
-func memberView(tx Tx, m Member) (api.Member, error) {
+func memberView(tx store.Tx, m store.Member) (api.Member, error) {
 	required, _, err := memberRequired(tx, m)
 	if err != nil {
 		return api.Member{}, err
@@ -25,11 +26,11 @@ func memberView(tx Tx, m Member) (api.Member, error) {
 	return buildMemberView(m, required, factors), nil
 }
 
-func buildMemberView(m Member, required bool, factors []Factor) api.Member {
+func buildMemberView(m store.Member, required bool, factors []store.Factor) api.Member {
 	v := api.Member{
 		ID: m.ID, Username: m.Username, DisplayName: m.DisplayName, Roles: m.Roles, GroupID: m.GroupID,
 		ManagedGroupIDs: m.ManagedGroupIDs, Phone: m.Phone, Email: m.Email, TwoStepRequired: required,
-		TwoStepState: m.TwoStep.view(), Factors: factorViews(factors), LastConsoleVersion: m.LastConsoleVersion,
+		TwoStepState: twoStepView(m.TwoStep), Factors: factorViews(factors), LastConsoleVersion: m.LastConsoleVersion,
 	}
 	if v.Roles == nil {
 		v.Roles = []api.Role{}
@@ -59,7 +60,7 @@ const (
 // only on technicians of the groups they manage, never on an administrator
 // (peers in the same group included) nor a master administrator. Reading
 // one's own record is allowed.
-func authorizeMember(actor, target Member, act memberAct) error {
+func authorizeMember(actor, target store.Member, act memberAct) error {
 	switch {
 	case actor.ID == target.ID:
 		if act == actRead {
@@ -81,7 +82,7 @@ func authorizeMember(actor, target Member, act memberAct) error {
 // actsOnGroup is the group half of authorizeMember, and the rule of which
 // groups the admin API shows: a master administrator acts on every group, an
 // administrator on the groups they manage.
-func actsOnGroup(actor Member, groupID string) bool {
+func actsOnGroup(actor store.Member, groupID string) bool {
 	return isMaster(actor) || (actor.HasRole(api.RoleAdministrator) && actor.Manages(groupID))
 }
 
@@ -92,16 +93,16 @@ func useSelfService() *httpError {
 
 // loadAuthorized loads the member {id} if the actor, read again in this
 // transaction (a role taken away meanwhile counts), may do act on them.
-func loadAuthorized(tx Tx, actorID, id string, act memberAct) (Member, error) {
+func loadAuthorized(tx store.Tx, actorID, id string, act memberAct) (store.Member, error) {
 	if !validID(id, prefixMember) {
-		return Member{}, notFound("member")
+		return store.Member{}, notFound("member")
 	}
 	actor, err := tx.Member(actorID)
 	if err != nil {
-		return Member{}, fmt.Errorf("load the acting administrator: %w", err)
+		return store.Member{}, fmt.Errorf("load the acting administrator: %w", err)
 	}
 	m, err := tx.Member(id)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) {
 		return m, notFound("member")
 	}
 	if err != nil {
@@ -117,7 +118,7 @@ func (s *Server) handleGetMember(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var out api.Member
-	err = s.store.Read(r.Context(), func(tx Tx) error {
+	err = s.store.Read(r.Context(), func(tx store.Tx) error {
 		m, err := loadAuthorized(tx, p.Member.ID, r.PathValue("id"), actRead)
 		if err != nil {
 			return err
@@ -195,9 +196,9 @@ func checkMemberRequest(req api.MemberRequest) (memberFields, error) {
 }
 
 // checkMemberShape checks the member's groups exist and fit the roles.
-func checkMemberShape(tx Tx, m Member) error {
+func checkMemberShape(tx store.Tx, m store.Member) error {
 	if m.GroupID != "" {
-		if _, err := tx.Group(m.GroupID); errors.Is(err, ErrNotFound) {
+		if _, err := tx.Group(m.GroupID); errors.Is(err, store.ErrNotFound) {
 			return validation("group_id names no group")
 		} else if err != nil {
 			return err
@@ -210,7 +211,7 @@ func checkMemberShape(tx Tx, m Member) error {
 		return validation("only administrators manage groups")
 	}
 	for _, g := range m.ManagedGroupIDs {
-		if _, err := tx.Group(g); errors.Is(err, ErrNotFound) {
+		if _, err := tx.Group(g); errors.Is(err, store.ErrNotFound) {
 			return validation("managed_group_ids names a group that does not exist")
 		} else if err != nil {
 			return err
@@ -248,7 +249,7 @@ func (s *Server) handleCreateMember(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	var out api.Member
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		actor, err := tx.Member(p.Member.ID)
 		if err != nil {
 			return fmt.Errorf("load the acting administrator: %w", err)
@@ -288,8 +289,8 @@ func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	// Check permission, then the fields and the password, before paying for a hash.
-	var target Member
-	err = s.store.Read(ctx, func(tx Tx) error {
+	var target store.Member
+	err = s.store.Read(ctx, func(tx store.Tx) error {
 		target, err = loadAuthorized(tx, p.Member.ID, r.PathValue("id"), actChange)
 		return err
 	})
@@ -308,7 +309,7 @@ func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	var out api.Member
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		m, err := loadAuthorized(tx, p.Member.ID, r.PathValue("id"), actChange)
 		if err != nil {
 			return err
@@ -334,7 +335,7 @@ func (s *Server) handleUpdateMember(w http.ResponseWriter, r *http.Request) erro
 // memberPasswordHash hashes the password an update sets, after checking it
 // against the rules (and the username the member will have); "" when the
 // update sets none.
-func (s *Server) memberPasswordHash(ctx context.Context, req api.MemberRequest, f memberFields, target Member) (string, error) {
+func (s *Server) memberPasswordHash(ctx context.Context, req api.MemberRequest, f memberFields, target store.Member) (string, error) {
 	if req.Password == nil {
 		return "", nil
 	}
@@ -350,7 +351,7 @@ func (s *Server) memberPasswordHash(ctx context.Context, req api.MemberRequest, 
 
 // applyMemberRequest sets on m the fields the update gives (checked as f,
 // the password as newHash) and names them.
-func applyMemberRequest(m *Member, req api.MemberRequest, f memberFields, newHash string) (changed []string) {
+func applyMemberRequest(m *store.Member, req api.MemberRequest, f memberFields, newHash string) (changed []string) {
 	set := func(given bool, name string, apply func()) {
 		if given {
 			apply()
@@ -371,7 +372,7 @@ func applyMemberRequest(m *Member, req api.MemberRequest, f memberFields, newHas
 // saveMember stores an updated member once its shape holds and, when its
 // roles changed, a master administrator remains. A password set by an
 // administrator ends the member's sessions.
-func (s *Server) saveMember(tx Tx, m Member, rolesChanged, passwordSet bool) error {
+func (s *Server) saveMember(tx store.Tx, m store.Member, rolesChanged, passwordSet bool) error {
 	if err := checkMemberShape(tx, m); err != nil {
 		return err
 	}
@@ -391,8 +392,8 @@ func (s *Server) saveMember(tx Tx, m Member, rolesChanged, passwordSet bool) err
 
 // newMember is the member a create request describes (checked as f), with
 // the defaults: named by its username, a technician.
-func newMember(req api.MemberRequest, f memberFields, now time.Time) Member {
-	m := Member{ID: newID(prefixMember), Username: f.username, DisplayName: f.display, Roles: f.roles,
+func newMember(req api.MemberRequest, f memberFields, now time.Time) store.Member {
+	m := store.Member{ID: newID(prefixMember), Username: f.username, DisplayName: f.display, Roles: f.roles,
 		Phone: f.phone, Email: f.email, ManagedGroupIDs: []string{}, CreatedAt: now}
 	if m.DisplayName == "" {
 		m.DisplayName = m.Username
@@ -412,7 +413,7 @@ func newMember(req api.MemberRequest, f memberFields, now time.Time) Member {
 // checkFieldsAllowed: an administrator changes only the display name, the
 // contact details and the password of the technicians they manage; usernames,
 // roles and groups are for master administrators.
-func checkFieldsAllowed(actor Member, req api.MemberRequest) error {
+func checkFieldsAllowed(actor store.Member, req api.MemberRequest) error {
 	if !isMaster(actor) && req.MasterOnly() {
 		return forbidden("only master administrators change usernames, roles and groups")
 	}
@@ -422,7 +423,7 @@ func checkFieldsAllowed(actor Member, req api.MemberRequest) error {
 // keepOneMaster refuses a change that would leave no master administrator.
 // The acting master cannot demote themselves here, so this holds already;
 // the check keeps the invariant where it is stored.
-func keepOneMaster(tx Tx, losing string) error {
+func keepOneMaster(tx store.Tx, losing string) error {
 	members, err := tx.ListMembers()
 	if err != nil {
 		return err
@@ -447,7 +448,7 @@ func (s *Server) handleResetMember(w http.ResponseWriter, r *http.Request) error
 	if err := decodeOptional(w, r, &req); err != nil {
 		return err
 	}
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		m, err := loadAuthorized(tx, p.Member.ID, r.PathValue("id"), actChange)
 		if err != nil {
 			return err

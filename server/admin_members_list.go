@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Members and audit events a page at a time. A page is a JSON array, as the
@@ -38,20 +39,20 @@ func parseMemberCursor(s string) (string, error) {
 }
 
 // memberPageParams reads ?limit, ?after and ?q.
-func memberPageParams(r *http.Request) (MemberPage, error) {
+func memberPageParams(r *http.Request) (store.MemberPage, error) {
 	limit, err := limitParam(r, memberPageDefault, memberPageMax)
 	if err != nil {
-		return MemberPage{}, err
+		return store.MemberPage{}, err
 	}
 	after, err := parseMemberCursor(r.URL.Query().Get("after"))
 	if err != nil {
-		return MemberPage{}, err
+		return store.MemberPage{}, err
 	}
 	q := strings.TrimSpace(r.URL.Query().Get("q"))
 	if utf8.RuneCountInString(q) > maxSearchLen || !utf8.ValidString(q) {
-		return MemberPage{}, validation("q must be at most " + strconv.Itoa(maxSearchLen) + " characters")
+		return store.MemberPage{}, validation("q must be at most " + strconv.Itoa(maxSearchLen) + " characters")
 	}
-	return MemberPage{After: after, Search: q, Limit: limit}, nil
+	return store.MemberPage{After: after, Search: q, Limit: limit}, nil
 }
 
 // handleListMembers: GET /admin/members?limit=&after=&q=: a page of the
@@ -73,7 +74,7 @@ func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) error
 	}
 	var out []api.Member
 	next := ""
-	err = s.store.Read(r.Context(), func(tx Tx) error {
+	err = s.store.Read(r.Context(), func(tx store.Tx) error {
 		members, err := tx.MembersPage(page)
 		if err != nil {
 			return err
@@ -104,7 +105,7 @@ func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) error
 
 // memberViews is memberView for many members, in a fixed number of queries:
 // the settings and groups once, the factors of all of them at once.
-func memberViews(tx Tx, ms []Member) ([]api.Member, error) {
+func memberViews(tx store.Tx, ms []store.Member) ([]api.Member, error) {
 	out := make([]api.Member, 0, len(ms))
 	if len(ms) == 0 {
 		return out, nil
@@ -117,7 +118,7 @@ func memberViews(tx Tx, ms []Member) ([]api.Member, error) {
 	if err != nil {
 		return nil, err
 	}
-	byID := make(map[string]*Group, len(groups))
+	byID := make(map[string]*store.Group, len(groups))
 	for i := range groups {
 		byID[groups[i].ID] = &groups[i]
 	}

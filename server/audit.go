@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // auditEvent describes one event; member and actor may be empty.
@@ -18,7 +19,7 @@ type auditEvent struct {
 }
 
 // audit records e inside tx, with the request's address and console version.
-func (s *Server) audit(ctx context.Context, tx Tx, e auditEvent) error {
+func (s *Server) audit(ctx context.Context, tx store.Tx, e auditEvent) error {
 	ri := info(ctx)
 	noteEvent(tx, e) // for the metrics, once the transaction commits
 	s.log.Info("audit", "kind", e.Kind, "member", e.Username, "member_id", e.MemberID, "actor_id", e.ActorID,
@@ -32,12 +33,12 @@ func (s *Server) audit(ctx context.Context, tx Tx, e auditEvent) error {
 // auditAlone records e in a transaction of its own (for failures, whose
 // transaction rolled back or never started).
 func (s *Server) auditAlone(ctx context.Context, e auditEvent) {
-	if err := s.store.Write(context.WithoutCancel(ctx), func(tx Tx) error { return s.audit(ctx, tx, e) }); err != nil {
+	if err := s.store.Write(context.WithoutCancel(ctx), func(tx store.Tx) error { return s.audit(ctx, tx, e) }); err != nil {
 		s.log.Error("audit write failed", "kind", e.Kind, "err", err)
 	}
 }
 
-func memberEvent(kind string, m Member) auditEvent {
+func memberEvent(kind string, m store.Member) auditEvent {
 	return auditEvent{Kind: kind, MemberID: m.ID, Username: m.Username}
 }
 
@@ -60,7 +61,7 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var events []api.AuditEvent
-	err = s.store.Read(r.Context(), func(tx Tx) error {
+	err = s.store.Read(r.Context(), func(tx store.Tx) error {
 		events, err = tx.AuditBefore(after, limit+1)
 		return err
 	})

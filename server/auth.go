@@ -6,22 +6,24 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Bearer kinds a call may accept.
 const (
 	bearerAccess    = "access"
-	bearerChallenge = MFAKindChallenge
-	bearerSetup     = MFAKindSetup
+	bearerChallenge = store.MFAKindChallenge
+	bearerSetup     = store.MFAKindSetup
 )
 
 // principal is who a bearer token speaks for.
 type principal struct {
 	Kind      string // bearerAccess, bearerChallenge or bearerSetup
 	TokenHash string
-	Member    Member
-	Session   Session  // access tokens only
-	MFA       MFAToken // mfa tokens only
+	Member    store.Member
+	Session   store.Session  // access tokens only
+	MFA       store.MFAToken // mfa tokens only
 }
 
 func bearerToken(r *http.Request) string {
@@ -56,7 +58,7 @@ func (s *Server) lookupBearer(ctx context.Context, r *http.Request, lateMFA bool
 	hash := hashToken(tok)
 	now := s.now()
 	var p principal
-	err := s.store.Read(ctx, func(tx Tx) error {
+	err := s.store.Read(ctx, func(tx store.Tx) error {
 		for _, kind := range kinds {
 			var found bool
 			var err error
@@ -77,9 +79,9 @@ func (s *Server) lookupBearer(ctx context.Context, r *http.Request, lateMFA bool
 
 // accessPrincipal is the member and session behind access token hash;
 // found false when hash is no access token.
-func accessPrincipal(tx Tx, hash string, now time.Time) (p principal, found bool, err error) {
+func accessPrincipal(tx store.Tx, hash string, now time.Time) (p principal, found bool, err error) {
 	at, err := tx.AccessToken(hash)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) {
 		return p, false, nil
 	}
 	if err != nil {
@@ -107,9 +109,9 @@ func accessPrincipal(tx Tx, hash string, now time.Time) (p principal, found bool
 
 // mfaPrincipal is the member behind hash, an mfa_token of the kind; found
 // false when hash is no such token. lateMFA: as lookupBearer.
-func mfaPrincipal(tx Tx, hash, kind string, lateMFA bool, now time.Time) (p principal, found bool, err error) {
+func mfaPrincipal(tx store.Tx, hash, kind string, lateMFA bool, now time.Time) (p principal, found bool, err error) {
 	mt, err := tx.MFAToken(hash)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) {
 		return p, false, nil
 	}
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"time"
+
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Backup writes a consistent copy of the database at dbPath to to, and its
@@ -60,5 +62,5 @@ func checkCopy(ctx context.Context, path string, seal *sealer, dbPath, keyPath s
 		return fmt.Errorf("the copy does not open: %w", err)
 	}
 	defer st.Close()
-	return st.Write(ctx, func(tx Tx) error { return adoptKey(tx, seal, dbPath, keyPath, time.Now()) })
+	return st.Write(ctx, func(tx store.Tx) error { return adoptKey(tx, seal, dbPath, keyPath, time.Now()) })
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/server"
 	"github.com/remotesupport/techconsole/server/servertest"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // benchMembers is how many members BenchmarkMembersPage seeds.
@@ -34,9 +35,9 @@ func seedMembers(b *testing.B, dbPath string, groups []string, n int) {
 	const batch = 5000
 	created := time.Now()
 	for i := 0; i < n; i += batch {
-		err := st.Write(ctx, func(tx server.Tx) error {
+		err := st.Write(ctx, func(tx store.Tx) error {
 			for j := i; j < min(i+batch, n); j++ {
-				m := server.Member{ID: fmt.Sprintf("mem_bench%07d", j), Username: fmt.Sprintf("tech%06d", j),
+				m := store.Member{ID: fmt.Sprintf("mem_bench%07d", j), Username: fmt.Sprintf("tech%06d", j),
 					DisplayName: fmt.Sprintf("Technician %d", j), PasswordHash: server.DemoPasswordHash,
 					Roles: []api.Role{api.RoleTechnician}, GroupID: groups[j%len(groups)], ManagedGroupIDs: []string{},
 					CreatedAt: created}

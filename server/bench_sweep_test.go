@@ -11,6 +11,7 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/server"
 	"github.com/remotesupport/techconsole/server/servertest"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // BenchmarkSweepBacklog: the sweep of a backlog of 20,000 expired sign-ins
@@ -28,7 +29,7 @@ func BenchmarkSweepBacklog(b *testing.B) {
 		inst := servertest.Start(b, servertest.WithClock(clock),
 			servertest.WithConfig(func(c *server.Config) { c.AuditRetention = time.Hour }))
 		var member string
-		err := inst.Server.Store().Read(ctx, func(tx server.Tx) error {
+		err := inst.Server.Store().Read(ctx, func(tx store.Tx) error {
 			m, err := tx.MemberByUsername("grace")
 			member = m.ID
 			return err
@@ -38,24 +39,24 @@ func BenchmarkSweepBacklog(b *testing.B) {
 		}
 		old := clock.Now().Add(-72 * time.Hour)
 		for i := 0; i < backlog; i += 2000 {
-			err := inst.Server.Store().Write(ctx, func(tx server.Tx) error {
+			err := inst.Server.Store().Write(ctx, func(tx store.Tx) error {
 				for j := i; j < i+2000; j++ {
 					id := fmt.Sprintf("%08d", j)
-					if err := tx.InsertMFAToken(server.MFAToken{Hash: "mfa" + id, MemberID: member, Kind: server.MFAKindChallenge, ExpiresAt: old}); err != nil {
+					if err := tx.InsertMFAToken(store.MFAToken{Hash: "mfa" + id, MemberID: member, Kind: store.MFAKindChallenge, ExpiresAt: old}); err != nil {
 						return err
 					}
-					if err := tx.InsertChallenge(server.Challenge{ID: "chl_" + id, MemberID: member, FactorID: "f", Method: api.MethodSMS,
-						Purpose: api.PurposeLogin, BearerHash: "mfa" + id, Status: server.ChallengeStatusPassed, ExpiresAt: old, CreatedAt: old}); err != nil {
+					if err := tx.InsertChallenge(store.Challenge{ID: "chl_" + id, MemberID: member, FactorID: "f", Method: api.MethodSMS,
+						Purpose: api.PurposeLogin, BearerHash: "mfa" + id, Status: store.ChallengeStatusPassed, ExpiresAt: old, CreatedAt: old}); err != nil {
 						return err
 					}
-					if err := tx.InsertSession(server.Session{ID: "ses_" + id, MemberID: member, CreatedAt: old, ExpiresAt: old}); err != nil {
+					if err := tx.InsertSession(store.Session{ID: "ses_" + id, MemberID: member, CreatedAt: old, ExpiresAt: old}); err != nil {
 						return err
 					}
-					if err := tx.InsertAccessToken(server.AccessToken{Hash: "acc" + id, SessionID: "ses_" + id, ExpiresAt: old}); err != nil {
+					if err := tx.InsertAccessToken(store.AccessToken{Hash: "acc" + id, SessionID: "ses_" + id, ExpiresAt: old}); err != nil {
 						return err
 					}
 					for k := range 2 {
-						if err := tx.InsertRefreshToken(server.RefreshToken{Hash: fmt.Sprintf("ref%s%d", id, k), SessionID: "ses_" + id, CreatedAt: old}); err != nil {
+						if err := tx.InsertRefreshToken(store.RefreshToken{Hash: fmt.Sprintf("ref%s%d", id, k), SessionID: "ses_" + id, CreatedAt: old}); err != nil {
 							return err
 						}
 						if err := tx.InsertAudit(api.AuditEvent{At: old, Kind: "sign_in.ok", MemberID: member}); err != nil {

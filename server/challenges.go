@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Challenges: the second step of a sign-in. Each challenge is bound to the
@@ -35,7 +36,7 @@ func (s *Server) handleStartChallenge(w http.ResponseWriter, r *http.Request) er
 	}
 	var out api.Challenge
 	var wake string // the hub topic the method wakes (the phone of a push)
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		if err := s.stillValid(tx, p); err != nil {
 			return err
 		}
@@ -96,11 +97,11 @@ func checkChallengeRequest(p principal, req *api.ChallengeRequest) error {
 
 // newChallenge is a pending challenge of p on f, before its method has
 // prepared it.
-func (s *Server) newChallenge(ctx context.Context, p principal, f Factor, purpose api.Purpose) Challenge {
+func (s *Server) newChallenge(ctx context.Context, p principal, f store.Factor, purpose api.Purpose) store.Challenge {
 	ri := info(ctx)
-	return Challenge{
+	return store.Challenge{
 		ID: newID(prefixChallenge), MemberID: p.Member.ID, FactorID: f.ID, Method: f.Method, Purpose: purpose,
-		BearerHash: challengeBinding(p), Status: ChallengeStatusPending, ExpiresAt: s.challengeExpiry(p), CreatedAt: s.now(),
+		BearerHash: challengeBinding(p), Status: store.ChallengeStatusPending, ExpiresAt: s.challengeExpiry(p), CreatedAt: s.now(),
 		ConsoleVersion: ri.ConsoleVersion, ClientAddress: ri.ClientAddress,
 	}
 }
@@ -125,35 +126,35 @@ func (s *Server) challengeExpiry(p principal) time.Time {
 }
 
 // pickFactor finds the member's active factor named by the request.
-func pickFactor(tx Tx, memberID string, req api.ChallengeRequest) (Factor, error) {
+func pickFactor(tx store.Tx, memberID string, req api.ChallengeRequest) (store.Factor, error) {
 	if req.FactorID != "" {
 		f, err := tx.Factor(req.FactorID)
-		if errors.Is(err, ErrNotFound) || (err == nil && f.MemberID != memberID) {
-			return Factor{}, notFound("factor")
+		if errors.Is(err, store.ErrNotFound) || (err == nil && f.MemberID != memberID) {
+			return store.Factor{}, notFound("factor")
 		}
 		if err != nil {
-			return Factor{}, err
+			return store.Factor{}, err
 		}
 		if f.Status != api.FactorActive || (req.Method != "" && req.Method != f.Method) {
-			return Factor{}, badRequest(api.CodeMethodNotEnrolled, "that factor cannot be used for a challenge")
+			return store.Factor{}, badRequest(api.CodeMethodNotEnrolled, "that factor cannot be used for a challenge")
 		}
 		return f, nil
 	}
 	factors, err := tx.Factors(memberID)
 	if err != nil {
-		return Factor{}, err
+		return store.Factor{}, err
 	}
 	for _, f := range summarize(factors).active {
 		if f.Method == req.Method {
 			return f, nil
 		}
 	}
-	return Factor{}, badRequest(api.CodeMethodNotEnrolled, "you have no active "+req.Method.Label()+" method")
+	return store.Factor{}, badRequest(api.CodeMethodNotEnrolled, "you have no active "+req.Method.Label()+" method")
 }
 
 // stillValid re-checks, inside a write transaction, that the principal's
 // single-use mfa_token has not been used meanwhile.
-func (s *Server) stillValid(tx Tx, p principal) error {
+func (s *Server) stillValid(tx store.Tx, p principal) error {
 	if p.Kind == bearerAccess {
 		sess, err := tx.Session(p.Session.ID)
 		if err != nil {
@@ -175,12 +176,12 @@ func (s *Server) stillValid(tx Tx, p principal) error {
 }
 
 // ownChallenge loads a challenge the principal started.
-func (s *Server) ownChallenge(tx Tx, p principal, id string) (Challenge, error) {
+func (s *Server) ownChallenge(tx store.Tx, p principal, id string) (store.Challenge, error) {
 	if !validID(id, prefixChallenge) {
-		return Challenge{}, notFound("challenge")
+		return store.Challenge{}, notFound("challenge")
 	}
 	ch, err := tx.Challenge(id)
-	if errors.Is(err, ErrNotFound) {
+	if errors.Is(err, store.ErrNotFound) {
 		return ch, notFound("challenge")
 	}
 	if err != nil {
@@ -193,11 +194,11 @@ func (s *Server) ownChallenge(tx Tx, p principal, id string) (Challenge, error) 
 }
 
 // closedError is the answer for a challenge that no longer takes codes.
-func closedError(ch Challenge) *httpError {
+func closedError(ch store.Challenge) *httpError {
 	switch ch.Status {
-	case ChallengeStatusFailed:
+	case store.ChallengeStatusFailed:
 		return perr(http.StatusGone, api.CodeChallengeFailed, "too many wrong codes; start a new challenge")
-	case ChallengeStatusExpired:
+	case store.ChallengeStatusExpired:
 		return perr(http.StatusGone, api.CodeChallengeExpired, "the challenge expired; start a new one")
 	}
 	return perr(http.StatusGone, api.CodeChallengeClosed, "the challenge is closed")
@@ -206,7 +207,7 @@ func closedError(ch Challenge) *httpError {
 // pendingChallenge loads the caller's challenge and expires it if its time
 // is up. One that is no longer pending is refused (closedError), without
 // rolling back the expiry just recorded.
-func (s *Server) pendingChallenge(tx Tx, p principal, id string) (Challenge, error) {
+func (s *Server) pendingChallenge(tx store.Tx, p principal, id string) (store.Challenge, error) {
 	ch, err := s.ownChallenge(tx, p, id)
 	if err != nil {
 		return ch, err
@@ -214,16 +215,16 @@ func (s *Server) pendingChallenge(tx Tx, p principal, id string) (Challenge, err
 	if err := s.expireIfDue(tx, &ch); err != nil {
 		return ch, err
 	}
-	if ch.Status != ChallengeStatusPending {
-		return ch, commitThen(closedError(ch))
+	if ch.Status != store.ChallengeStatusPending {
+		return ch, store.CommitThen(closedError(ch))
 	}
 	return ch, nil
 }
 
 // expireIfDue marks a pending challenge past its time as expired.
-func (s *Server) expireIfDue(tx Tx, ch *Challenge) error {
-	if ch.Status == ChallengeStatusPending && !s.now().Before(ch.ExpiresAt) {
-		ch.Status, ch.ClosedAt, ch.CodeHash = ChallengeStatusExpired, s.now(), ""
+func (s *Server) expireIfDue(tx store.Tx, ch *store.Challenge) error {
+	if ch.Status == store.ChallengeStatusPending && !s.now().Before(ch.ExpiresAt) {
+		ch.Status, ch.ClosedAt, ch.CodeHash = store.ChallengeStatusExpired, s.now(), ""
 		return tx.UpdateChallenge(*ch)
 	}
 	return nil
@@ -245,7 +246,7 @@ func (s *Server) handleVerifyChallenge(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	var resp api.AuthResponse
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		ch, err := s.pendingChallenge(tx, p, r.PathValue("id"))
 		if err != nil {
 			return err
@@ -279,30 +280,30 @@ func (s *Server) handleVerifyChallenge(w http.ResponseWriter, r *http.Request) e
 // once the checks every typed code passes are done: the sign-in is still
 // open, neither the member nor the client address is throttled, and the
 // factor was not reset meanwhile (that cancels the challenge).
-func (s *Server) challengeFactor(ctx context.Context, tx Tx, p principal, ch *Challenge) (Factor, error) {
+func (s *Server) challengeFactor(ctx context.Context, tx store.Tx, p principal, ch *store.Challenge) (store.Factor, error) {
 	if err := s.stillValid(tx, p); err != nil {
-		return Factor{}, err
+		return store.Factor{}, err
 	}
 	if err := s.codeThrottle(ctx, tx, p, auditEvent{MemberID: p.Member.ID, Username: p.Member.Username, Detail: "code"}); err != nil {
-		return Factor{}, err
+		return store.Factor{}, err
 	}
 	f, err := tx.Factor(ch.FactorID)
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return Factor{}, err
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return store.Factor{}, err
 	}
 	if err != nil || f.Status != api.FactorActive {
-		ch.Status, ch.ClosedAt = ChallengeStatusCancelled, s.now()
+		ch.Status, ch.ClosedAt = store.ChallengeStatusCancelled, s.now()
 		if err := tx.UpdateChallenge(*ch); err != nil {
-			return Factor{}, err
+			return store.Factor{}, err
 		}
-		return Factor{}, commitThen(perr(http.StatusGone, api.CodeChallengeClosed, "that method was reset; sign in again"))
+		return store.Factor{}, store.CommitThen(perr(http.StatusGone, api.CodeChallengeClosed, "that method was reset; sign in again"))
 	}
 	return f, nil
 }
 
 // passChallenge closes ch as passed and gives what it was for.
-func (s *Server) passChallenge(ctx context.Context, tx Tx, p principal, ch Challenge) (api.AuthResponse, error) {
-	ch.Status, ch.ClosedAt, ch.CodeHash = ChallengeStatusPassed, s.now(), ""
+func (s *Server) passChallenge(ctx context.Context, tx store.Tx, p principal, ch store.Challenge) (api.AuthResponse, error) {
+	ch.Status, ch.ClosedAt, ch.CodeHash = store.ChallengeStatusPassed, s.now(), ""
 	if err := tx.UpdateChallenge(ch); err != nil {
 		return api.AuthResponse{}, err
 	}
@@ -315,7 +316,7 @@ func (s *Server) passChallenge(ctx context.Context, tx Tx, p principal, ch Chall
 // totpReplayed reports whether code is right for a time step the factor
 // already accepted (a code used twice), so that the member hears to wait
 // for the next code rather than that it is wrong.
-func (s *Server) totpReplayed(tx Tx, factorID, code string) bool {
+func (s *Server) totpReplayed(tx store.Tx, factorID, code string) bool {
 	f, err := tx.Factor(factorID)
 	if err != nil {
 		return false
@@ -331,11 +332,11 @@ func (s *Server) totpReplayed(tx Tx, factorID, code string) bool {
 // alreadyUsed turns the invalid_code answer inside err into
 // code_already_used (attempts_left stays: it counts as a wrong code).
 func alreadyUsed(err error) {
-	var r refusal
-	if !errors.As(err, &r) {
+	answer, ok := store.RefusalAnswer(err)
+	if !ok {
 		return
 	}
-	if he, ok := r.answer.(*httpError); ok && he.p.Code == api.CodeInvalidCode {
+	if he, ok := answer.(*httpError); ok && he.p.Code == api.CodeInvalidCode {
 		he.p.Code, he.p.Type, he.p.Detail = api.CodeCodeAlreadyUsed, api.ProblemType(api.CodeCodeAlreadyUsed), "that code was already used; wait for the next one"
 	}
 }
@@ -344,7 +345,7 @@ func alreadyUsed(err error) {
 // the sign-in: the fifth, over all the sign-in's challenges, ends both, so
 // that starting new challenges buys no more guesses. It answers the code
 // (the count stays).
-func (s *Server) wrongChallengeCode(ctx context.Context, tx Tx, ch *Challenge, p principal) error {
+func (s *Server) wrongChallengeCode(ctx context.Context, tx store.Tx, ch *store.Challenge, p principal) error {
 	ch.Attempts++
 	used := ch.Attempts
 	if p.Kind != bearerAccess {
@@ -357,7 +358,7 @@ func (s *Server) wrongChallengeCode(ctx context.Context, tx Tx, ch *Challenge, p
 	ev := auditEvent{Kind: auditChallengeFailed, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(ch.Method)}
 	answer, spent := codeBudget(used, "start a new challenge")
 	if spent {
-		ch.Status, ch.ClosedAt, ch.CodeHash = ChallengeStatusFailed, s.now(), ""
+		ch.Status, ch.ClosedAt, ch.CodeHash = store.ChallengeStatusFailed, s.now(), ""
 		ev.Kind = auditChallengeLocked
 		if p.Kind != bearerAccess {
 			if err := tx.UseMFAToken(p.TokenHash, s.now()); err != nil {
@@ -374,7 +375,7 @@ func (s *Server) wrongChallengeCode(ctx context.Context, tx Tx, ch *Challenge, p
 	if err := s.audit(ctx, tx, ev); err != nil {
 		return err
 	}
-	return commitThen(answer)
+	return store.CommitThen(answer)
 }
 
 // cleanCode reads a code as the console does (api.NormalizeCode) and
@@ -399,7 +400,7 @@ func (s *Server) handleResendChallenge(w http.ResponseWriter, r *http.Request) e
 		return err
 	}
 	var out api.Challenge
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		ch, err := s.pendingChallenge(tx, p, r.PathValue("id"))
 		if err != nil {
 			return err
@@ -434,15 +435,15 @@ func (s *Server) handleCancelChallenge(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return err
 	}
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		ch, err := s.ownChallenge(tx, p, r.PathValue("id"))
 		if err != nil {
 			return err
 		}
-		if ch.Status != ChallengeStatusPending {
+		if ch.Status != store.ChallengeStatusPending {
 			return nil
 		}
-		ch.Status, ch.ClosedAt, ch.CodeHash = ChallengeStatusCancelled, s.now(), ""
+		ch.Status, ch.ClosedAt, ch.CodeHash = store.ChallengeStatusCancelled, s.now(), ""
 		if err := tx.UpdateChallenge(ch); err != nil {
 			return err
 		}
@@ -458,11 +459,11 @@ func (s *Server) handleCancelChallenge(w http.ResponseWriter, r *http.Request) e
 
 func wireStatus(stored string) string {
 	switch stored {
-	case ChallengeStatusPending:
+	case store.ChallengeStatusPending:
 		return api.ChallengePending
-	case ChallengeStatusPassed, ChallengeStatusApproved:
+	case store.ChallengeStatusPassed, store.ChallengeStatusApproved:
 		return api.ChallengeApproved
-	case ChallengeStatusExpired:
+	case store.ChallengeStatusExpired:
 		return api.ChallengeExpired
 	}
 	return api.ChallengeDenied

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // DemoPassword is every demo technician's password.
@@ -35,7 +36,7 @@ type DemoAccount struct {
 	Note        string
 }
 
-var demoSettings = Settings{
+var demoSettings = store.Settings{
 	MasterAdministrators: false,
 	Administrators:       true,
 	Technicians:          api.TechniciansSelectedGroups,
@@ -106,14 +107,14 @@ var demoMembers = []demoMember{
 // whose authenticator was reset, sets up again "previously set up"); an
 // active SMS or email backup means activated (alice to dave, henry; dave is
 // the legacy email-only enrolment); nothing set up means first time.
-func (d demoMember) twoStep() TwoStepState {
-	st := TwoStepNone
+func (d demoMember) twoStep() store.TwoStepState {
+	st := store.TwoStepNone
 	for _, f := range d.factors {
 		switch {
 		case f.status == api.FactorReset:
-			return TwoStepReset
+			return store.TwoStepReset
 		case f.status == api.FactorActive && (f.method == api.MethodSMS || f.method == api.MethodEmail):
-			st = TwoStepActivated
+			st = store.TwoStepActivated
 		}
 	}
 	return st
@@ -150,7 +151,7 @@ func otpauthURI(account, secret string) string {
 // seedDemo writes the demo organisation (DEMO.md) into tx and returns the
 // device tokens of the demo push devices it registered (username → token):
 // each made here at random and stored only as a hash, like any device's.
-func (s *Server) seedDemo(tx Tx, now time.Time) (map[string]string, error) {
+func (s *Server) seedDemo(tx store.Tx, now time.Time) (map[string]string, error) {
 	devices := map[string]string{}
 	groups := map[string]string{}
 	for _, g := range []struct {
@@ -158,13 +159,13 @@ func (s *Server) seedDemo(tx Tx, now time.Time) (map[string]string, error) {
 		enforce bool
 	}{{demoSupportDesk, true}, {demoFieldServices, true}, {demoBackOffice, false}} {
 		id := newID(prefixGroup)
-		if err := tx.InsertGroup(Group{ID: id, Name: g.name, EnforceTwoStep: g.enforce, CreatedAt: now}); err != nil {
+		if err := tx.InsertGroup(store.Group{ID: id, Name: g.name, EnforceTwoStep: g.enforce, CreatedAt: now}); err != nil {
 			return nil, fmt.Errorf("demo group %s: %w", g.name, err)
 		}
 		groups[g.name] = id
 	}
 	for _, d := range demoMembers {
-		m := Member{
+		m := store.Member{
 			ID: newID(prefixMember), Username: d.Username, DisplayName: d.DisplayName, PasswordHash: demoPasswordHash,
 			Roles: d.roles, GroupID: groups[d.group], ManagedGroupIDs: []string{}, Phone: d.Phone, Email: d.Email, CreatedAt: now,
 		}
@@ -188,10 +189,10 @@ func (s *Server) seedDemo(tx Tx, now time.Time) (map[string]string, error) {
 
 // seedDemoFactors gives demo member m (described by d) its factors; a
 // paired phone's device token comes back, "" for none.
-func (s *Server) seedDemoFactors(tx Tx, m Member, d demoMember, now time.Time) (deviceToken string, err error) {
+func (s *Server) seedDemoFactors(tx store.Tx, m store.Member, d demoMember, now time.Time) (deviceToken string, err error) {
 	var authID string
 	for _, df := range d.factors {
-		f := Factor{ID: newID(prefixFactor), MemberID: m.ID, Method: df.method, Status: df.status, CreatedAt: now, Confirmed: now}
+		f := store.Factor{ID: newID(prefixFactor), MemberID: m.ID, Method: df.method, Status: df.status, CreatedAt: now, Confirmed: now}
 		switch df.method {
 		case api.MethodAuthenticatorApp:
 			secret := d.TOTPSecret
@@ -214,7 +215,7 @@ func (s *Server) seedDemoFactors(tx Tx, m Member, d demoMember, now time.Time) (
 		}
 		if df.method == api.MethodAppNotification {
 			deviceToken = newToken()
-			dev := Device{ID: newID(prefixDevice), MemberID: m.ID, FactorID: f.ID, Name: "Demo phone",
+			dev := store.Device{ID: newID(prefixDevice), MemberID: m.ID, FactorID: f.ID, Name: "Demo phone",
 				TokenHash: hashToken(deviceToken), CreatedAt: now}
 			if err := tx.InsertDevice(dev); err != nil {
 				return "", fmt.Errorf("demo device %s: %w", d.Username, err)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // The device API: the phone side of app notifications. A registered phone
@@ -16,8 +17,8 @@ import (
 
 // phone is a device speaking with its device token.
 type phone struct {
-	Device Device
-	Member Member
+	Device store.Device
+	Member store.Member
 }
 
 // authDevice finds the registered, unrevoked phone of the request's bearer
@@ -28,9 +29,9 @@ func (s *Server) authDevice(ctx context.Context, r *http.Request) (phone, error)
 		return phone{}, invalidToken()
 	}
 	var ph phone
-	err := s.store.Read(ctx, func(tx Tx) error {
+	err := s.store.Read(ctx, func(tx store.Tx) error {
 		d, err := tx.DeviceByToken(hashToken(tok))
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, store.ErrNotFound) {
 			return invalidToken()
 		}
 		if err != nil {
@@ -40,7 +41,7 @@ func (s *Server) authDevice(ctx context.Context, r *http.Request) (phone, error)
 			return invalidToken()
 		}
 		f, err := tx.Factor(d.FactorID)
-		if errors.Is(err, ErrNotFound) || (err == nil && f.Status == api.FactorReset) {
+		if errors.Is(err, store.ErrNotFound) || (err == nil && f.Status == api.FactorReset) {
 			return invalidToken()
 		}
 		if err != nil {
@@ -74,7 +75,7 @@ func (s *Server) handleDeviceNotifications(w http.ResponseWriter, r *http.Reques
 	for {
 		woken, release := s.hub.subscribe(deviceKey(ph.Device.FactorID))
 		var list []api.Notification
-		err := s.store.Read(ctx, func(tx Tx) error {
+		err := s.store.Read(ctx, func(tx store.Tx) error {
 			pushes, err := tx.FactorPushes(ph.Device.FactorID, s.now())
 			if err != nil {
 				return err
@@ -123,7 +124,7 @@ func (s *Server) handleDeviceDecision(w http.ResponseWriter, r *http.Request) er
 	if !validID(id, prefixChallenge) {
 		return notFound("notification")
 	}
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		ch, actx, err := s.openNotification(ctx, tx, ph, id)
 		if err != nil {
 			return err
@@ -159,9 +160,9 @@ func checkDecision(req api.NotificationDecision) error {
 // still waiting for an answer (a push whose time is up is expired and
 // refused, keeping the expiry). actx carries the console's address and
 // version (the sign-in it answers) for the audit events.
-func (s *Server) openNotification(ctx context.Context, tx Tx, ph phone, id string) (Challenge, context.Context, error) {
+func (s *Server) openNotification(ctx context.Context, tx store.Tx, ph phone, id string) (store.Challenge, context.Context, error) {
 	ch, err := tx.Challenge(id)
-	if errors.Is(err, ErrNotFound) || (err == nil && (ch.Method != api.MethodAppNotification || ch.FactorID != ph.Device.FactorID)) {
+	if errors.Is(err, store.ErrNotFound) || (err == nil && (ch.Method != api.MethodAppNotification || ch.FactorID != ph.Device.FactorID)) {
 		return ch, ctx, notFound("notification")
 	}
 	if err != nil {
@@ -172,10 +173,10 @@ func (s *Server) openNotification(ctx context.Context, tx Tx, ph phone, id strin
 		return ch, actx, err
 	}
 	switch ch.Status {
-	case ChallengeStatusPending:
+	case store.ChallengeStatusPending:
 		return ch, actx, nil
-	case ChallengeStatusExpired:
-		return ch, actx, commitThen(perr(http.StatusGone, api.CodeChallengeExpired, "the notification expired"))
+	case store.ChallengeStatusExpired:
+		return ch, actx, store.CommitThen(perr(http.StatusGone, api.CodeChallengeExpired, "the notification expired"))
 	}
-	return ch, actx, commitThen(perr(http.StatusConflict, api.CodeAlreadyDecided, "the notification was already answered or cancelled"))
+	return ch, actx, store.CommitThen(perr(http.StatusConflict, api.CodeAlreadyDecided, "the notification was already answered or cancelled"))
 }

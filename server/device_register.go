@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Registering a phone for pushes: the single-use push_token of a pairing
@@ -40,7 +41,7 @@ func (s *Server) handleDeviceRegister(w http.ResponseWriter, r *http.Request) er
 		return invalidPushToken()
 	}
 	var out api.DeviceRegistration
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		pt, auth, err := s.usablePushToken(ctx, tx, req.PushToken)
 		if err != nil {
 			return err
@@ -58,17 +59,17 @@ func (s *Server) handleDeviceRegister(w http.ResponseWriter, r *http.Request) er
 // usablePushToken loads the registration token tok and the authenticator it
 // pairs a phone to, and uses the token up. An unknown, used or expired token,
 // or one whose authenticator is gone, is refused and counted.
-func (s *Server) usablePushToken(ctx context.Context, tx Tx, tok string) (PushToken, Factor, error) {
+func (s *Server) usablePushToken(ctx context.Context, tx store.Tx, tok string) (store.PushToken, store.Factor, error) {
 	now := s.now()
 	pt, err := tx.PushToken(hashToken(tok))
-	if err != nil && !errors.Is(err, ErrNotFound) {
-		return pt, Factor{}, err
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return pt, store.Factor{}, err
 	}
-	var auth Factor
+	var auth store.Factor
 	usable := err == nil && pt.UsedAt.IsZero() && now.Before(pt.ExpiresAt)
 	if usable {
 		auth, err = tx.Factor(pt.FactorID)
-		if err != nil && !errors.Is(err, ErrNotFound) {
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return pt, auth, err
 		}
 		usable = err == nil && auth.Method == api.MethodAuthenticatorApp &&
@@ -81,7 +82,7 @@ func (s *Server) usablePushToken(ctx context.Context, tx Tx, tok string) (PushTo
 		if err := s.audit(ctx, tx, auditEvent{Kind: auditDeviceRegFailed, MemberID: pt.MemberID, Detail: "unknown, used or expired push token"}); err != nil {
 			return pt, auth, err
 		}
-		return pt, auth, commitThen(invalidPushToken())
+		return pt, auth, store.CommitThen(invalidPushToken())
 	}
 	return pt, auth, tx.UsePushToken(pt.Hash, now)
 }
@@ -89,7 +90,7 @@ func (s *Server) usablePushToken(ctx context.Context, tx Tx, tok string) (PushTo
 // pairPhone registers the phone named name for the app notification factor
 // beside authenticator auth (pending or active like it). One phone per
 // authenticator: a new registration replaces the old.
-func (s *Server) pairPhone(ctx context.Context, tx Tx, pt PushToken, auth Factor, name string) (api.DeviceRegistration, error) {
+func (s *Server) pairPhone(ctx context.Context, tx store.Tx, pt store.PushToken, auth store.Factor, name string) (api.DeviceRegistration, error) {
 	m, err := tx.Member(pt.MemberID)
 	if err != nil {
 		return api.DeviceRegistration{}, err
@@ -106,7 +107,7 @@ func (s *Server) pairPhone(ctx context.Context, tx Tx, pt PushToken, auth Factor
 		}
 	}
 	now := s.now()
-	f := Factor{ID: newID(prefixFactor), MemberID: m.ID, Method: api.MethodAppNotification, Status: auth.Status,
+	f := store.Factor{ID: newID(prefixFactor), MemberID: m.ID, Method: api.MethodAppNotification, Status: auth.Status,
 		ParentID: auth.ID, CreatedAt: now}
 	if f.Status == api.FactorActive {
 		f.Confirmed = now
@@ -115,7 +116,7 @@ func (s *Server) pairPhone(ctx context.Context, tx Tx, pt PushToken, auth Factor
 		return api.DeviceRegistration{}, err
 	}
 	deviceToken := newToken()
-	dev := Device{ID: newID(prefixDevice), MemberID: m.ID, FactorID: f.ID, Name: name, TokenHash: hashToken(deviceToken), CreatedAt: now}
+	dev := store.Device{ID: newID(prefixDevice), MemberID: m.ID, FactorID: f.ID, Name: name, TokenHash: hashToken(deviceToken), CreatedAt: now}
 	if err := tx.InsertDevice(dev); err != nil {
 		return api.DeviceRegistration{}, err
 	}
@@ -142,7 +143,7 @@ func checkDeviceName(n string) (string, error) {
 
 // activatePushFactors makes active the app notification factors registered
 // (pending) beside an authenticator that has just been confirmed.
-func (s *Server) activatePushFactors(tx Tx, auth Factor, factors []Factor) error {
+func (s *Server) activatePushFactors(tx store.Tx, auth store.Factor, factors []store.Factor) error {
 	if auth.Method != api.MethodAuthenticatorApp {
 		return nil
 	}

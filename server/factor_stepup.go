@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Factor changes with an access token need a fresh second factor: a step-up
@@ -35,7 +36,7 @@ type stepUpGrant struct {
 }
 
 // bind records the grant on a factor the call creates or acts on.
-func (g stepUpGrant) bind(f *Factor) {
+func (g stepUpGrant) bind(f *store.Factor) {
 	if g.session != "" {
 		f.StepUpSession, f.StepUpUntil = g.session, g.until
 	}
@@ -43,7 +44,7 @@ func (g stepUpGrant) bind(f *Factor) {
 
 // coveredBy reports whether f's change was started under a step-up of this
 // session that has not yet expired.
-func (s *Server) coveredBy(f Factor, p principal) bool {
+func (s *Server) coveredBy(f store.Factor, p principal) bool {
 	return f.StepUpSession != "" && f.StepUpSession == p.Session.ID && s.now().Before(f.StepUpUntil)
 }
 
@@ -53,7 +54,7 @@ func (s *Server) coveredBy(f Factor, p principal) bool {
 // what names the change for the audit log. A step-up token is used up only
 // when no binding covers the call; the transaction's rollback gives it back
 // when the call fails later.
-func (s *Server) authorizeFactorChange(ctx context.Context, tx Tx, p principal, tok string, covers []Factor, what string) (stepUpGrant, error) {
+func (s *Server) authorizeFactorChange(ctx context.Context, tx store.Tx, p principal, tok string, covers []store.Factor, what string) (stepUpGrant, error) {
 	if p.Kind != bearerAccess {
 		return stepUpGrant{}, nil
 	}

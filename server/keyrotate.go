@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // newKeySuffix names the new key while a rotation runs; it takes the key
@@ -51,7 +53,7 @@ func RotateKey(ctx context.Context, dbPath, keyPath string, now time.Time) (Rota
 	if err != nil {
 		return RotateResult{}, err
 	}
-	if err := st.Write(ctx, func(tx Tx) error { return adoptKey(tx, oldSeal, dbPath, keyPath, now) }); err != nil {
+	if err := st.Write(ctx, func(tx store.Tx) error { return adoptKey(tx, oldSeal, dbPath, keyPath, now) }); err != nil {
 		return RotateResult{}, err
 	}
 	newKey, err := createKey(keyPath + newKeySuffix)
@@ -63,7 +65,7 @@ func RotateKey(ctx context.Context, dbPath, keyPath string, now time.Time) (Rota
 		return RotateResult{}, err
 	}
 	var n int
-	err = st.Write(ctx, func(tx Tx) error {
+	err = st.Write(ctx, func(tx store.Tx) error {
 		var err error
 		n, err = reseal(tx, oldSeal, newSeal, now)
 		return err
@@ -81,7 +83,7 @@ func RotateKey(ctx context.Context, dbPath, keyPath string, now time.Time) (Rota
 
 // reseal opens every secret with from and seals it with to, and replaces the
 // check value.
-func reseal(tx Tx, from, to *sealer, now time.Time) (int, error) {
+func reseal(tx store.Tx, from, to *sealer, now time.Time) (int, error) {
 	secrets, err := tx.SealedSecrets()
 	if err != nil {
 		return 0, err
@@ -108,7 +110,7 @@ func reseal(tx Tx, from, to *sealer, now time.Time) (int, error) {
 // finishRotation completes a rotation interrupted after its transaction:
 // when keyPath + ".new" is the database's key, it moves it into place. A
 // ".new" file that is not (the transaction never committed) is removed.
-func finishRotation(ctx context.Context, st Store, keyPath string, now time.Time) (done bool, old string, err error) {
+func finishRotation(ctx context.Context, st store.Store, keyPath string, now time.Time) (done bool, old string, err error) {
 	newPath := keyPath + newKeySuffix
 	key, err := readKey(newPath)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -121,8 +123,8 @@ func finishRotation(ctx context.Context, st Store, keyPath string, now time.Time
 	if err != nil {
 		return false, "", err
 	}
-	if err := st.Read(ctx, func(tx Tx) error { return keyFits(tx, seal) }); err != nil {
-		if !errors.Is(err, ErrKeyMismatch) && !errors.Is(err, ErrNotFound) {
+	if err := st.Read(ctx, func(tx store.Tx) error { return keyFits(tx, seal) }); err != nil {
+		if !errors.Is(err, ErrKeyMismatch) && !errors.Is(err, store.ErrNotFound) {
 			return false, "", err
 		}
 		if err := os.Remove(newPath); err != nil {

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"time"
+
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // The server key seals the TOTP secrets. A database and its key file belong
@@ -23,25 +25,6 @@ var ErrKeyMissing = errors.New("server key file missing")
 // ErrKeyMismatch: the key file is not the database's key.
 var ErrKeyMismatch = errors.New("server key does not belong to the database")
 
-// SealedSecret is one secret sealed with the server key, with the factor id
-// it is bound to.
-type SealedSecret struct {
-	FactorID string
-	Sealed   []byte
-}
-
-// keyTx is the part of a transaction that handles the key's check value and
-// the sealed secrets.
-type keyTx interface {
-	// KeyCheck is the value sealed with the database's key (ErrNotFound
-	// before the database met its key).
-	KeyCheck() ([]byte, error)
-	PutKeyCheck(sealed []byte, at time.Time) error
-	// SealedSecrets lists every sealed secret.
-	SealedSecrets() ([]SealedSecret, error)
-	PutSealedSecret(SealedSecret) error
-}
-
 // keyCheckAD binds the check value to its purpose: it cannot be taken for a
 // factor's secret, nor a secret for it.
 const keyCheckAD = "server key check"
@@ -51,7 +34,7 @@ var keyCheckPlain = []byte("techconsole server key check v1")
 // openKey returns the key the database's secrets are sealed with: the key
 // file's, after checking it against the database, or a new one written to
 // keyPath when the database holds nothing sealed yet.
-func openKey(ctx context.Context, st Store, dbPath, keyPath string, now time.Time) ([]byte, *sealer, error) {
+func openKey(ctx context.Context, st store.Store, dbPath, keyPath string, now time.Time) ([]byte, *sealer, error) {
 	key, err := readKey(keyPath)
 	if errors.Is(err, fs.ErrNotExist) {
 		if err := noSealedState(ctx, st, dbPath, keyPath); err != nil {
@@ -67,7 +50,7 @@ func openKey(ctx context.Context, st Store, dbPath, keyPath string, now time.Tim
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := st.Write(ctx, func(tx Tx) error { return adoptKey(tx, seal, dbPath, keyPath, now) }); err != nil {
+	if err := st.Write(ctx, func(tx store.Tx) error { return adoptKey(tx, seal, dbPath, keyPath, now) }); err != nil {
 		return nil, nil, err
 	}
 	return key, seal, nil
@@ -75,13 +58,13 @@ func openKey(ctx context.Context, st Store, dbPath, keyPath string, now time.Tim
 
 // noSealedState refuses to make a new key for a database that holds a key
 // check or sealed secrets: a new key could open none of them.
-func noSealedState(ctx context.Context, st Store, dbPath, keyPath string) error {
+func noSealedState(ctx context.Context, st store.Store, dbPath, keyPath string) error {
 	var sealed bool
-	err := st.Read(ctx, func(tx Tx) error {
+	err := st.Read(ctx, func(tx store.Tx) error {
 		if _, err := tx.KeyCheck(); err == nil {
 			sealed = true
 			return nil
-		} else if !errors.Is(err, ErrNotFound) {
+		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 		secrets, err := tx.SealedSecrets()
@@ -103,7 +86,7 @@ func noSealedState(ctx context.Context, st Store, dbPath, keyPath string) error 
 // adoptKey checks seal against the database: against its check value, or,
 // in a database from before key checks, against every sealed secret; then
 // records the check value.
-func adoptKey(tx Tx, seal *sealer, dbPath, keyPath string, now time.Time) error {
+func adoptKey(tx store.Tx, seal *sealer, dbPath, keyPath string, now time.Time) error {
 	check, err := tx.KeyCheck()
 	switch {
 	case err == nil:
@@ -111,7 +94,7 @@ func adoptKey(tx Tx, seal *sealer, dbPath, keyPath string, now time.Time) error 
 			return mismatch(dbPath, keyPath)
 		}
 		return nil
-	case !errors.Is(err, ErrNotFound):
+	case !errors.Is(err, store.ErrNotFound):
 		return fmt.Errorf("server key: %w", err)
 	}
 	secrets, err := tx.SealedSecrets()
@@ -146,7 +129,7 @@ func rotationHint(keyPath string) string {
 
 // keyFits reports whether seal opens the database's check value (the
 // readiness check: it fails if the key was rotated under a running server).
-func keyFits(tx Tx, seal *sealer) error {
+func keyFits(tx store.Tx, seal *sealer) error {
 	check, err := tx.KeyCheck()
 	if err != nil {
 		return fmt.Errorf("server key check: %w", err)

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Input limits of credentials.
@@ -34,15 +35,15 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		return validation("password must be 1 to 1024 bytes")
 	}
 	ctx := r.Context()
-	var m Member
+	var m store.Member
 	found := true
 	// Case and width variants of a name are one member and one throttle subject.
 	failureID, err := s.beginPasswordCheck(ctx, auditEvent{Username: req.Username, Detail: "sign-in"},
-		func(tx Tx) (passwordClient, error) {
+		func(tx store.Tx) (passwordClient, error) {
 			var err error
 			m, err = tx.MemberByUsername(req.Username)
 			found = err == nil
-			if err != nil && !errors.Is(err, ErrNotFound) {
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
 				return passwordClient{}, err
 			}
 			if nonce, ok := s.device.check(req.DeviceCookie, m.ID, s.now()); found && ok {
@@ -77,7 +78,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 
 // signInFailed is the audit event of a wrong password for username, the
 // member m when found.
-func signInFailed(username string, m Member, found bool) auditEvent {
+func signInFailed(username string, m store.Member, found bool) auditEvent {
 	e := auditEvent{Kind: auditSignInFailed, Username: username, Detail: "wrong password"}
 	if found {
 		e.MemberID = m.ID
@@ -89,9 +90,9 @@ func signInFailed(username string, m Member, found bool) auditEvent {
 
 // passwordRight settles a right password of m: its provisional failure
 // goes, and the answer is where the sign-in stands.
-func (s *Server) passwordRight(ctx context.Context, failureID int64, m Member) (api.AuthResponse, error) {
+func (s *Server) passwordRight(ctx context.Context, failureID int64, m store.Member) (api.AuthResponse, error) {
 	var resp api.AuthResponse
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.store.Write(ctx, func(tx store.Tx) error {
 		if err := tx.DeleteFailure(failureID); err != nil {
 			return err
 		}
@@ -111,7 +112,7 @@ func (s *Server) passwordRight(ctx context.Context, failureID int64, m Member) (
 }
 
 // loginState decides what a member with a correct password gets.
-func (s *Server) loginState(ctx context.Context, tx Tx, m Member) (api.AuthResponse, error) {
+func (s *Server) loginState(ctx context.Context, tx store.Tx, m store.Member) (api.AuthResponse, error) {
 	required, st, err := memberRequired(tx, m)
 	if err != nil {
 		return api.AuthResponse{}, err
@@ -125,7 +126,7 @@ func (s *Server) loginState(ctx context.Context, tx Tx, m Member) (api.AuthRespo
 	}
 	e := summarize(factors)
 	if setup, reset := needsSetup(m, e); setup {
-		tok, err := s.newMFAToken(ctx, tx, m, MFAKindSetup)
+		tok, err := s.newMFAToken(ctx, tx, m, store.MFAKindSetup)
 		if err != nil {
 			return api.AuthResponse{}, err
 		}
@@ -138,7 +139,7 @@ func (s *Server) loginState(ctx context.Context, tx Tx, m Member) (api.AuthRespo
 		}
 		return api.AuthResponse{State: api.StateMFASetupRequired, MFAToken: tok, PrimaryMethod: st.PrimaryMethod, Reset: reset}, nil
 	}
-	tok, err := s.newMFAToken(ctx, tx, m, MFAKindChallenge)
+	tok, err := s.newMFAToken(ctx, tx, m, store.MFAKindChallenge)
 	if err != nil {
 		return api.AuthResponse{}, err
 	}
@@ -148,10 +149,10 @@ func (s *Server) loginState(ctx context.Context, tx Tx, m Member) (api.AuthRespo
 	return api.AuthResponse{State: api.StateMFARequired, MFAToken: tok, PrimaryMethod: st.PrimaryMethod, Methods: methodOptions(e.active)}, nil
 }
 
-func (s *Server) newMFAToken(ctx context.Context, tx Tx, m Member, kind string) (string, error) {
+func (s *Server) newMFAToken(ctx context.Context, tx store.Tx, m store.Member, kind string) (string, error) {
 	tok := newToken()
 	ri := info(ctx)
-	err := tx.InsertMFAToken(MFAToken{
+	err := tx.InsertMFAToken(store.MFAToken{
 		Hash: hashToken(tok), MemberID: m.ID, Kind: kind, ExpiresAt: s.now().Add(mfaTokenTTL),
 		ConsoleVersion: ri.ConsoleVersion, ClientAddress: ri.ClientAddress,
 	})

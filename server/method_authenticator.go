@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // authenticatorApp is the authenticator app: a TOTP secret paired by QR
@@ -12,11 +13,11 @@ import (
 type authenticatorApp struct{ s *Server }
 
 // start: the app shows the code itself; nothing is sent.
-func (authenticatorApp) start(context.Context, Tx, principal, Factor, *Challenge, *api.Challenge) (string, error) {
+func (authenticatorApp) start(context.Context, store.Tx, principal, store.Factor, *store.Challenge, *api.Challenge) (string, error) {
 	return "", nil
 }
 
-func (v authenticatorApp) verify(ctx context.Context, tx Tx, p principal, ch *Challenge, code string) (bool, error) {
+func (v authenticatorApp) verify(ctx context.Context, tx store.Tx, p principal, ch *store.Challenge, code string) (bool, error) {
 	f, err := v.s.challengeFactor(ctx, tx, p, ch)
 	if err != nil {
 		return false, err
@@ -24,7 +25,7 @@ func (v authenticatorApp) verify(ctx context.Context, tx Tx, p principal, ch *Ch
 	return v.s.checkTOTP(tx, &f, code)
 }
 
-func (v authenticatorApp) confirm(ctx context.Context, tx Tx, p principal, f *Factor, code string, ev auditEvent) error {
+func (v authenticatorApp) confirm(ctx context.Context, tx store.Tx, p principal, f *store.Factor, code string, ev auditEvent) error {
 	if f.Status != api.FactorPending {
 		return perr(http.StatusConflict, api.CodeConflict, "start pairing again: a reset authenticator cannot be confirmed")
 	}
@@ -37,7 +38,7 @@ func (v authenticatorApp) confirm(ctx context.Context, tx Tx, p principal, f *Fa
 
 // checkTOTP validates code against the factor's secret (±1 step) and records
 // the step, refusing a step at or before the last accepted one (replay).
-func (s *Server) checkTOTP(tx Tx, f *Factor, code string) (bool, error) {
+func (s *Server) checkTOTP(tx store.Tx, f *store.Factor, code string) (bool, error) {
 	secret, err := s.seal.open(f.Secret, f.ID)
 	if err != nil {
 		return false, err

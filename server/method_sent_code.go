@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // sentCode is a code the server sends, by text message (SMS) or by email:
@@ -21,7 +22,7 @@ func sendsCodes(m api.Method) bool {
 }
 
 // sentTo is the factor's phone number or address as the console shows it.
-func sentTo(f Factor) string {
+func sentTo(f store.Factor) string {
 	if f.Method == api.MethodEmail {
 		return maskEmail(f.Target)
 	}
@@ -34,7 +35,7 @@ func codeMatches(hash, boundTo, code string) bool {
 	return hash != "" && constantTimeEqual(hashCode(boundTo, code), hash)
 }
 
-func (v sentCode) start(ctx context.Context, tx Tx, p principal, f Factor, ch *Challenge, out *api.Challenge) (string, error) {
+func (v sentCode) start(ctx context.Context, tx store.Tx, p principal, f store.Factor, ch *store.Challenge, out *api.Challenge) (string, error) {
 	if err := v.s.codeCooldown(tx, p, f); err != nil {
 		return "", err
 	}
@@ -47,14 +48,14 @@ func (v sentCode) start(ctx context.Context, tx Tx, p principal, f Factor, ch *C
 
 // send gives challenge ch a fresh code (the old one stops working) and
 // sends it to f.
-func (v sentCode) send(ctx context.Context, tx Tx, f Factor, ch *Challenge) error {
+func (v sentCode) send(ctx context.Context, tx store.Tx, f store.Factor, ch *store.Challenge) error {
 	code := newCode()
 	ch.CodeHash, ch.ResendAt = hashCode(ch.ID, code), v.s.now().Add(resendWait)
 	return v.s.sendCode(ctx, tx, f.Method, f.Target, code)
 }
 
 // resend sends challenge ch a new code after the cooldown.
-func (v sentCode) resend(ctx context.Context, tx Tx, p principal, ch *Challenge) (api.Challenge, error) {
+func (v sentCode) resend(ctx context.Context, tx store.Tx, p principal, ch *store.Challenge) (api.Challenge, error) {
 	if err := v.s.resendAllowed(ch.ResendAt); err != nil {
 		return api.Challenge{}, err
 	}
@@ -75,7 +76,7 @@ func (v sentCode) resend(ctx context.Context, tx Tx, p principal, ch *Challenge)
 // codeCooldown keeps a new challenge from sending a code to a factor that the
 // same sign-in sent one to less than resendWait ago (the resend rule cannot
 // be dodged by starting challenges).
-func (s *Server) codeCooldown(tx Tx, p principal, f Factor) error {
+func (s *Server) codeCooldown(tx store.Tx, p principal, f store.Factor) error {
 	earlier, err := tx.ChallengesByBearer(challengeBinding(p))
 	if err != nil {
 		return err
@@ -100,14 +101,14 @@ func (s *Server) resendAllowed(at time.Time) error {
 	return nil
 }
 
-func (v sentCode) verify(ctx context.Context, tx Tx, p principal, ch *Challenge, code string) (bool, error) {
+func (v sentCode) verify(ctx context.Context, tx store.Tx, p principal, ch *store.Challenge, code string) (bool, error) {
 	if _, err := v.s.challengeFactor(ctx, tx, p, ch); err != nil {
 		return false, err
 	}
 	return codeMatches(ch.CodeHash, ch.ID, code), nil
 }
 
-func (v sentCode) confirm(ctx context.Context, tx Tx, p principal, f *Factor, code string, ev auditEvent) error {
+func (v sentCode) confirm(ctx context.Context, tx store.Tx, p principal, f *store.Factor, code string, ev auditEvent) error {
 	if f.CodeHash == "" {
 		return perr(http.StatusConflict, api.CodeConflict, "no code was sent for this factor; send one first")
 	}
@@ -116,7 +117,7 @@ func (v sentCode) confirm(ctx context.Context, tx Tx, p principal, f *Factor, co
 		if err := tx.UpdateFactor(*f); err != nil {
 			return err
 		}
-		return commitThen(perr(http.StatusGone, api.CodeChallengeExpired, "the code expired; send a new one"))
+		return store.CommitThen(perr(http.StatusGone, api.CodeChallengeExpired, "the code expired; send a new one"))
 	}
 	if codeMatches(f.CodeHash, setupCodeBinding(*f, p), code) {
 		return nil
@@ -134,7 +135,7 @@ func (v sentCode) confirm(ctx context.Context, tx Tx, p principal, f *Factor, co
 
 // newFactorCode gives an SMS/email factor a fresh confirmation code bound
 // to boundTo (the old one stops working) and sends it.
-func (s *Server) newFactorCode(ctx context.Context, tx Tx, f *Factor, boundTo string) error {
+func (s *Server) newFactorCode(ctx context.Context, tx store.Tx, f *store.Factor, boundTo string) error {
 	now := s.now()
 	code := newCode()
 	f.CodeHash, f.CodeUntil, f.ResendAt, f.Attempts = hashCode(boundTo, code), now.Add(codeTTL), now.Add(resendWait), 0

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Each kind of two-step method is one verifier, in a file of its own
@@ -17,13 +18,13 @@ type verifier interface {
 	// start prepares ch, a new challenge on f, and fills in what the
 	// console shows (out). wake is the hub topic to wake once the
 	// transaction has committed, "" for none.
-	start(ctx context.Context, tx Tx, p principal, f Factor, ch *Challenge, out *api.Challenge) (wake string, err error)
+	start(ctx context.Context, tx store.Tx, p principal, f store.Factor, ch *store.Challenge, out *api.Challenge) (wake string, err error)
 	// verify checks a code typed for ch, a pending challenge of p. false
 	// is a wrong code (the caller counts it); an error refuses the code.
-	verify(ctx context.Context, tx Tx, p principal, ch *Challenge, code string) (bool, error)
+	verify(ctx context.Context, tx store.Tx, p principal, ch *store.Challenge, code string) (bool, error)
 	// confirm checks the code that confirms f during setup. A wrong code
 	// comes back as a refusal, already counted and audited as ev.
-	confirm(ctx context.Context, tx Tx, p principal, f *Factor, code string, ev auditEvent) error
+	confirm(ctx context.Context, tx store.Tx, p principal, f *store.Factor, code string, ev auditEvent) error
 }
 
 var (
@@ -53,7 +54,7 @@ func (s *Server) verifierFor(m api.Method) (verifier, error) {
 
 // codeThrottle refuses a typed code while the member or the client address
 // is throttled; the refusal is recorded as ev.
-func (s *Server) codeThrottle(ctx context.Context, tx Tx, p principal, ev auditEvent) error {
+func (s *Server) codeThrottle(ctx context.Context, tx store.Tx, p principal, ev auditEvent) error {
 	he, err := s.throttled(tx, codeLimit(p.Member.ID), addressLimit(info(ctx).ClientAddress))
 	if err != nil || he == nil {
 		return err
@@ -62,7 +63,7 @@ func (s *Server) codeThrottle(ctx context.Context, tx Tx, p principal, ev auditE
 	if err := s.audit(ctx, tx, ev); err != nil {
 		return err
 	}
-	return commitThen(he)
+	return store.CommitThen(he)
 }
 
 // codeBudget answers the used-th wrong code of one code's budget of
@@ -78,12 +79,12 @@ func codeBudget(used int, restart string) (answer *httpError, spent bool) {
 
 // wrongSetupCode counts a wrong code that was to confirm a factor, audits
 // it as ev and answers it (the count stays).
-func (s *Server) wrongSetupCode(ctx context.Context, tx Tx, p principal, ev auditEvent, answer error) error {
+func (s *Server) wrongSetupCode(ctx context.Context, tx store.Tx, p principal, ev auditEvent, answer error) error {
 	if err := s.recordFailure(ctx, tx, failureCode, p.Member.ID); err != nil {
 		return err
 	}
 	if err := s.audit(ctx, tx, ev); err != nil {
 		return err
 	}
-	return commitThen(answer)
+	return store.CommitThen(answer)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/internal/buildinfo"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // metrics are one Server's Prometheus metrics, in a registry of its own (not
@@ -196,22 +197,22 @@ func httpCode(status int) string {
 // instrumentedStore times every transaction and hands the audit events of
 // each committed write to the metrics.
 type instrumentedStore struct {
-	Store
+	store.Store
 	m *metrics
 }
 
-func (s instrumentedStore) Read(ctx context.Context, fn func(Tx) error) error {
+func (s instrumentedStore) Read(ctx context.Context, fn func(store.Tx) error) error {
 	defer s.observe("read", time.Now())
 	return s.Store.Read(ctx, fn)
 }
 
-func (s instrumentedStore) Write(ctx context.Context, fn func(Tx) error) error {
+func (s instrumentedStore) Write(ctx context.Context, fn func(store.Tx) error) error {
 	defer s.observe("write", time.Now())
 	var etx *eventTx
 	var answer error // a refusal: committed all the same
-	err := s.Store.Write(ctx, func(tx Tx) error {
+	err := s.Store.Write(ctx, func(tx store.Tx) error {
 		etx = &eventTx{Tx: tx} // a retried fn starts over
-		return setRefusalAside(fn, etx, &answer)
+		return store.SetRefusalAside(fn, etx, &answer)
 	})
 	if err != nil {
 		return err
@@ -228,13 +229,13 @@ func (s instrumentedStore) observe(kind string, start time.Time) {
 
 // eventTx is a write transaction that remembers its audit events.
 type eventTx struct {
-	Tx
+	store.Tx
 	events []auditEvent
 }
 
 // noteEvent remembers e on tx when tx is a write transaction of an
 // instrumented store.
-func noteEvent(tx Tx, e auditEvent) {
+func noteEvent(tx store.Tx, e auditEvent) {
 	if etx, ok := tx.(*eventTx); ok {
 		etx.events = append(etx.events, e)
 	}

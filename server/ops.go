@@ -11,6 +11,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/server/adminweb"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Paths outside the API that load balancers and people read.
@@ -196,7 +197,7 @@ func (s *Server) notReady(ctx context.Context) string {
 		s.log.Warn("not ready: database", "err", err)
 		return "database"
 	}
-	if err := s.store.Read(ctx, func(tx Tx) error { return keyFits(tx, s.seal) }); err != nil {
+	if err := s.store.Read(ctx, func(tx store.Tx) error { return keyFits(tx, s.seal) }); err != nil {
 		s.log.Warn("not ready: server key", "err", err)
 		return "key"
 	}

@@ -6,12 +6,13 @@ import (
 	"net/http"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // sendCode "sends" a one-time code by SMS or email. The reference server has
 // no gateway: in dev mode the message goes to the outbox table, readable over
 // GET /dev/outbox; otherwise only the fact of sending is logged (no code).
-func (s *Server) sendCode(ctx context.Context, tx Tx, channel api.Method, to, code string) error {
+func (s *Server) sendCode(ctx context.Context, tx store.Tx, channel api.Method, to, code string) error {
 	body := fmt.Sprintf("Your Remote Support verification code is %s. It expires in %d minutes.", code, int(codeTTL.Minutes()))
 	if !s.cfg.Dev {
 		s.log.Warn("no SMS/email gateway configured; code not delivered (start with --dev for the outbox)", "channel", channel)
@@ -32,7 +33,7 @@ func (s *Server) handleOutbox(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var msgs []api.OutboxMessage
-	err = s.store.Read(r.Context(), func(tx Tx) error {
+	err = s.store.Read(r.Context(), func(tx store.Tx) error {
 		key := ""
 		if to != "" {
 			key = normalizeTarget(to)

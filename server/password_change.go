@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // handleChangePassword: POST /me/password {current_password, new_password,
@@ -65,7 +66,7 @@ func checkPasswordChange(req api.PasswordChangeRequest, username string) error {
 func (s *Server) checkCurrentPassword(ctx context.Context, p principal, current string) error {
 	m := p.Member
 	failureID, err := s.beginPasswordCheck(ctx, memberEvent("", m),
-		func(Tx) (passwordClient, error) { return sessionClient(p.Session.ID), nil })
+		func(store.Tx) (passwordClient, error) { return sessionClient(p.Session.ID), nil })
 	if err != nil {
 		return err
 	}
@@ -90,8 +91,8 @@ func (s *Server) checkCurrentPassword(ctx context.Context, p principal, current 
 // the change; it is used up only when the password is saved.
 func (s *Server) passwordStepUp(ctx context.Context, p principal, tok string) (required bool, err error) {
 	m := p.Member
-	err = s.store.Read(ctx, func(tx Tx) error {
-		var st Settings
+	err = s.store.Read(ctx, func(tx store.Tx) error {
+		var st store.Settings
 		var err error
 		if required, st, err = memberRequired(tx, m); err != nil || !required {
 			return err
@@ -124,7 +125,7 @@ func (s *Server) passwordStepUp(ctx context.Context, p principal, tok string) (r
 // member's other sessions.
 func (s *Server) savePassword(ctx context.Context, p principal, hash string, required bool, tok string) error {
 	m := p.Member
-	return s.store.Write(ctx, func(tx Tx) error {
+	return s.store.Write(ctx, func(tx store.Tx) error {
 		cur, err := tx.Member(m.ID)
 		if err != nil {
 			return err

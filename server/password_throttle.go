@@ -3,6 +3,8 @@ package server
 import (
 	"context"
 	"time"
+
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // A password check is throttled atomically (docs/DESIGN.md section 6): in one write
@@ -67,7 +69,7 @@ func sessionClient(sessionID string) passwordClient {
 // check's transaction (again on every try) and may look the member up. A
 // refusal is audited as refused (its Kind set to throttled) and answered
 // 429; a check that finds no place within admitWait is answered 503 busy.
-func (s *Server) beginPasswordCheck(ctx context.Context, refused auditEvent, pick func(Tx) (passwordClient, error)) (int64, error) {
+func (s *Server) beginPasswordCheck(ctx context.Context, refused auditEvent, pick func(store.Tx) (passwordClient, error)) (int64, error) {
 	deadline := time.NewTimer(admitWait)
 	defer deadline.Stop()
 	for {
@@ -101,12 +103,12 @@ func waitForPlace(ctx context.Context, woken <-chan struct{}, deadline <-chan ti
 
 // tryPasswordCheck is one try: full when the client's places are taken by
 // checks in flight (nothing recorded).
-func (s *Server) tryPasswordCheck(ctx context.Context, refused auditEvent, pick func(Tx) (passwordClient, error)) (int64, bool, error) {
+func (s *Server) tryPasswordCheck(ctx context.Context, refused auditEvent, pick func(store.Tx) (passwordClient, error)) (int64, bool, error) {
 	addr := info(ctx).ClientAddress
 	var id int64
 	var full bool
 	var he *httpError
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.store.Write(ctx, func(tx store.Tx) error {
 		c, err := pick(tx)
 		if err != nil {
 			return err
@@ -121,7 +123,7 @@ func (s *Server) tryPasswordCheck(ctx context.Context, refused auditEvent, pick 
 			}
 			return s.audit(ctx, tx, refused)
 		}
-		id, err = tx.InsertFailure(Failure{At: s.now(), Kind: c.kind, Subject: c.subject, ClientAddress: addr, Provisional: true})
+		id, err = tx.InsertFailure(store.Failure{At: s.now(), Kind: c.kind, Subject: c.subject, ClientAddress: addr, Provisional: true})
 		return err
 	})
 	switch {
@@ -136,7 +138,7 @@ func (s *Server) tryPasswordCheck(ctx context.Context, refused auditEvent, pick 
 // passwordWrong counts the check's failure from now and audits ev, in one
 // transaction (the request's answer is an error).
 func (s *Server) passwordWrong(ctx context.Context, failureID int64, ev auditEvent) {
-	err := s.store.Write(context.WithoutCancel(ctx), func(tx Tx) error {
+	err := s.store.Write(context.WithoutCancel(ctx), func(tx store.Tx) error {
 		if err := tx.ConfirmFailure(failureID, s.now()); err != nil {
 			return err
 		}
@@ -151,7 +153,7 @@ func (s *Server) passwordWrong(ctx context.Context, failureID int64, ev auditEve
 // clearProvisionalFailure deletes the provisional failure of a check whose
 // password was right or that reached no verdict (the hash did not run).
 func (s *Server) clearProvisionalFailure(ctx context.Context, failureID int64) {
-	err := s.store.Write(context.WithoutCancel(ctx), func(tx Tx) error { return tx.DeleteFailure(failureID) })
+	err := s.store.Write(context.WithoutCancel(ctx), func(tx store.Tx) error { return tx.DeleteFailure(failureID) })
 	s.passwordChecksDecided()
 	if err != nil {
 		s.log.Error("clearing a provisional failure", "err", err)

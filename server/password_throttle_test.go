@@ -10,6 +10,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/server"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // TestPasswordLimitHoldsUnderParallelGuesses: the limit is checked and a
@@ -86,9 +87,9 @@ func TestProvisionalFailures(t *testing.T) {
 	c := start(t)
 	insert := func(user string, n int, at time.Time) {
 		t.Helper()
-		err := c.inst.Server.Store().Write(context.Background(), func(tx server.Tx) error {
+		err := c.inst.Server.Store().Write(context.Background(), func(tx store.Tx) error {
 			for range n {
-				f := server.Failure{At: at, Kind: "password", Subject: user, ClientAddress: "192.0.2.1", Provisional: true}
+				f := store.Failure{At: at, Kind: "password", Subject: user, ClientAddress: "192.0.2.1", Provisional: true}
 				if _, err := tx.InsertFailure(f); err != nil {
 					return err
 				}

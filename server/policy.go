@@ -1,11 +1,14 @@
 package server
 
-import "github.com/remotesupport/techconsole/api"
+import (
+	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
+)
 
 // twoStepRequired applies Global Settings > Two-step verification to one
 // member: each role is judged on its own flag, and any one that requires it
 // is enough. group is the member's technician group (nil if none).
-func twoStepRequired(m Member, st Settings, group *Group) bool {
+func twoStepRequired(m store.Member, st store.Settings, group *store.Group) bool {
 	if m.HasRole(api.RoleMasterAdministrator) && st.MasterAdministrators {
 		return true
 	}
@@ -24,12 +27,12 @@ func twoStepRequired(m Member, st Settings, group *Group) bool {
 }
 
 // memberRequired loads what twoStepRequired needs.
-func memberRequired(tx Tx, m Member) (bool, Settings, error) {
+func memberRequired(tx store.Tx, m store.Member) (bool, store.Settings, error) {
 	st, err := tx.Settings()
 	if err != nil {
 		return false, st, err
 	}
-	var group *Group
+	var group *store.Group
 	if m.GroupID != "" {
 		g, err := tx.Group(m.GroupID)
 		if err != nil {
@@ -40,24 +43,12 @@ func memberRequired(tx Tx, m Member) (bool, Settings, error) {
 	return twoStepRequired(m, st, group), st, nil
 }
 
-// TwoStepState is where a member stands with two-step verification. Only
-// Activate makes a member activated: confirming factors during a setup that
-// stops before Activate leaves the member where they were, so Activate's
-// rule (an authenticator plus an SMS or email backup) cannot be skipped.
-type TwoStepState string
-
-const (
-	TwoStepNone      TwoStepState = ""          // never activated
-	TwoStepActivated TwoStepState = "activated" // Activate passed since the last reset
-	TwoStepReset     TwoStepState = "reset"     // a reset since: set up again ("previously set up")
-)
-
-// view is the state as the Admin Center shows it.
-func (st TwoStepState) view() api.TwoStepState {
+// twoStepView is the state as the Admin Center shows it.
+func twoStepView(st store.TwoStepState) api.TwoStepState {
 	switch st {
-	case TwoStepActivated:
+	case store.TwoStepActivated:
 		return api.TwoStepActivated
-	case TwoStepReset:
+	case store.TwoStepReset:
 		return api.TwoStepReset
 	}
 	return api.TwoStepNotSetUp
@@ -66,18 +57,18 @@ func (st TwoStepState) view() api.TwoStepState {
 // needsSetup reports whether a member who must use two-step verification
 // has to go through setup at sign-in, and whether as "previously set up"
 // (after a reset).
-func needsSetup(m Member, e enrollment) (setup, reset bool) {
-	reset = e.reset || m.TwoStep == TwoStepReset
-	return reset || m.TwoStep != TwoStepActivated || len(e.active) == 0, reset
+func needsSetup(m store.Member, e enrollment) (setup, reset bool) {
+	reset = e.reset || m.TwoStep == store.TwoStepReset
+	return reset || m.TwoStep != store.TwoStepActivated || len(e.active) == 0, reset
 }
 
 // enrollment summarises a member's factors for sign-in.
 type enrollment struct {
-	active []Factor // usable for a challenge, in the legacy order
-	reset  bool     // some factor was reset: the member must set up again
+	active []store.Factor // usable for a challenge, in the legacy order
+	reset  bool           // some factor was reset: the member must set up again
 }
 
-func summarize(factors []Factor) enrollment {
+func summarize(factors []store.Factor) enrollment {
 	var e enrollment
 	for _, method := range api.Methods {
 		for _, f := range factors {

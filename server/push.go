@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // App notifications (pushes): the console starts an app_notification
@@ -40,7 +41,7 @@ var pushRates = []struct {
 // preparePush fills in a new push challenge: its number and its 60-second
 // life; a member with 3 open pushes already, or past a rate of pushRates,
 // gets 429 too_many_pushes with Retry-After.
-func (s *Server) preparePush(tx Tx, p principal, ch *Challenge) error {
+func (s *Server) preparePush(tx store.Tx, p principal, ch *store.Challenge) error {
 	now := s.now()
 	open, err := tx.OpenPushes(p.Member.ID, now)
 	if err != nil {
@@ -63,7 +64,7 @@ func (s *Server) preparePush(tx Tx, p principal, ch *Challenge) error {
 
 // pushRateWait is how long until every rate of pushRates allows one more
 // push to the member; zero when they all do.
-func pushRateWait(tx Tx, memberID string, now time.Time) (time.Duration, error) {
+func pushRateWait(tx store.Tx, memberID string, now time.Time) (time.Duration, error) {
 	var wait time.Duration
 	for _, r := range pushRates {
 		sent, err := tx.RecentPushes(memberID, now.Add(-r.window), r.max)
@@ -109,7 +110,7 @@ func newMatchNumber() string {
 // challengeOutcome is what a passed challenge hands out: a session for a
 // sign-in (its mfa_token used up), a step-up token for a password change
 // or a factor change.
-func (s *Server) challengeOutcome(ctx context.Context, tx Tx, p principal, ch Challenge) (api.AuthResponse, error) {
+func (s *Server) challengeOutcome(ctx context.Context, tx store.Tx, p principal, ch store.Challenge) (api.AuthResponse, error) {
 	if stepUpPurpose(ch.Purpose) {
 		return s.issueStepUp(ctx, tx, p, ch)
 	}
@@ -189,7 +190,7 @@ func (s *Server) challengeState(ctx context.Context, p principal, id string) (ap
 	var st api.ChallengeStatus
 	var final bool
 	var expiresAt time.Time
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.store.Write(ctx, func(tx store.Tx) error {
 		ch, err := s.ownChallenge(tx, p, id)
 		if err != nil {
 			return err
@@ -198,15 +199,15 @@ func (s *Server) challengeState(ctx context.Context, p principal, id string) (ap
 			return err
 		}
 		st.Status, expiresAt = wireStatus(ch.Status), ch.ExpiresAt
-		final = ch.Status != ChallengeStatusPending || ch.Method != api.MethodAppNotification
-		if ch.Status != ChallengeStatusApproved {
+		final = ch.Status != store.ChallengeStatusPending || ch.Method != api.MethodAppNotification
+		if ch.Status != store.ChallengeStatusApproved {
 			return nil
 		}
 		// Approved on the phone: hand the outcome out exactly once.
 		if err := s.stillValid(tx, p); err != nil {
 			return err
 		}
-		ch.Status, ch.ClosedAt = ChallengeStatusPassed, s.now()
+		ch.Status, ch.ClosedAt = store.ChallengeStatusPassed, s.now()
 		if err := tx.UpdateChallenge(ch); err != nil {
 			return err
 		}
@@ -222,12 +223,12 @@ func (s *Server) challengeState(ctx context.Context, p principal, id string) (ap
 
 // expireAndAudit is expireIfDue that records a push's expiry in the audit
 // log (once: only the transition is recorded).
-func (s *Server) expireAndAudit(ctx context.Context, tx Tx, ch *Challenge, m Member) error {
-	wasPending := ch.Status == ChallengeStatusPending
+func (s *Server) expireAndAudit(ctx context.Context, tx store.Tx, ch *store.Challenge, m store.Member) error {
+	wasPending := ch.Status == store.ChallengeStatusPending
 	if err := s.expireIfDue(tx, ch); err != nil {
 		return err
 	}
-	if wasPending && ch.Status == ChallengeStatusExpired && ch.Method == api.MethodAppNotification {
+	if wasPending && ch.Status == store.ChallengeStatusExpired && ch.Method == api.MethodAppNotification {
 		return s.audit(ctx, tx, auditEvent{Kind: auditPushExpired, MemberID: m.ID, Username: m.Username, Detail: string(ch.Purpose)})
 	}
 	return nil

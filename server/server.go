@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Config says how to open a Server.
@@ -54,7 +55,7 @@ type Server struct {
 	cfg    Config
 	log    *slog.Logger
 	now    func() time.Time
-	store  Store
+	store  store.Store
 	seal   *sealer
 	device deviceCookies // signs and checks device cookies
 	hash   *hasher
@@ -186,15 +187,15 @@ func (s *Server) ReleaseHashMemory() { s.hash.dropBuffers() }
 func (s *Server) Close() error { return s.store.Close() }
 
 // Store gives tests and tools the server's store.
-func (s *Server) Store() Store { return s.store }
+func (s *Server) Store() store.Store { return s.store }
 
 // bootstrap fills an empty database: default settings, the master
 // administrator and, with Demo, the demo organisation.
 func (s *Server) bootstrap(ctx context.Context) error {
 	var members int
-	var admin Member
+	var admin store.Member
 	var adminErr error
-	err := s.store.Read(ctx, func(tx Tx) error {
+	err := s.store.Read(ctx, func(tx store.Tx) error {
 		var err error
 		if members, err = tx.CountMembers(); err != nil {
 			return err
@@ -230,7 +231,7 @@ func (s *Server) seedNew(ctx context.Context) error {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 	var devices map[string]string
-	if err := s.store.Write(ctx, func(tx Tx) (err error) { devices, err = s.seed(tx, hash); return err }); err != nil {
+	if err := s.store.Write(ctx, func(tx store.Tx) (err error) { devices, err = s.seed(tx, hash); return err }); err != nil {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 	s.demoDevices = devices
@@ -244,7 +245,7 @@ func (s *Server) seedNew(ctx context.Context) error {
 
 // applyAdminPassword makes the configured password the master
 // administrator's, when it is not already, ending its sessions.
-func (s *Server) applyAdminPassword(ctx context.Context, admin Member) error {
+func (s *Server) applyAdminPassword(ctx context.Context, admin store.Member) error {
 	ok, err := verifyPassword(admin.PasswordHash, s.cfg.AdminPassword)
 	if err == nil && ok {
 		return nil
@@ -253,7 +254,7 @@ func (s *Server) applyAdminPassword(ctx context.Context, admin Member) error {
 	if err != nil {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		admin.PasswordHash = hash
 		if err := tx.UpdateMember(admin); err != nil {
 			return err
@@ -272,16 +273,16 @@ const adminUsername = "admin"
 // seed writes the default settings, the master administrator and (with Demo)
 // the demo organisation into an empty database; it returns the demo's device
 // tokens (nil without Demo).
-func (s *Server) seed(tx Tx, adminHash string) (map[string]string, error) {
+func (s *Server) seed(tx store.Tx, adminHash string) (map[string]string, error) {
 	now := s.now()
-	settings := Settings{Technicians: api.TechniciansNone, PrimaryMethod: api.MethodAppNotification}
+	settings := store.Settings{Technicians: api.TechniciansNone, PrimaryMethod: api.MethodAppNotification}
 	if s.cfg.Demo {
 		settings = demoSettings
 	}
 	if err := tx.PutSettings(settings); err != nil {
 		return nil, err
 	}
-	admin := Member{
+	admin := store.Member{
 		ID: newID(prefixMember), Username: adminUsername, DisplayName: "Master Administrator",
 		PasswordHash: adminHash, Roles: []api.Role{api.RoleMasterAdministrator}, CreatedAt: now,
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/internal/buildinfo"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // serverName is what GET /server-info calls this server.
@@ -20,8 +21,8 @@ const serverName = "Technician Console reference auth server"
 // addresses and key rotations, and another for another database. A one-way
 // hash under its own label, so it tells nothing of that member.
 func (s *Server) loadID(ctx context.Context) (string, error) {
-	var first Member
-	err := s.store.Read(ctx, func(tx Tx) error {
+	var first store.Member
+	err := s.store.Read(ctx, func(tx store.Tx) error {
 		ms, err := tx.ListMembers()
 		for _, m := range ms {
 			if first.ID == "" || m.CreatedAt.Before(first.CreatedAt) || (m.CreatedAt.Equal(first.CreatedAt) && m.ID < first.ID) {

@@ -4,13 +4,14 @@ import (
 	"net/http"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // sessionMeetsPolicy refuses a session opened without two-step verification
 // once the policy requires it of the member (the settings changed, the
 // group started enforcing, a role was added): 401 mfa_required, and the
 // console signs in again.
-func sessionMeetsPolicy(tx Tx, m Member, sess Session) error {
+func sessionMeetsPolicy(tx store.Tx, m store.Member, sess store.Session) error {
 	if !sess.MFAAt.IsZero() {
 		return nil
 	}

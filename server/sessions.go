@@ -7,15 +7,16 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // startSession opens a new refresh-token family for m and records the
 // sign-in (time and console version) on the member. mfa says whether
 // two-step verification was passed for it.
-func (s *Server) startSession(ctx context.Context, tx Tx, m Member, mfa bool) (api.AuthResponse, error) {
+func (s *Server) startSession(ctx context.Context, tx store.Tx, m store.Member, mfa bool) (api.AuthResponse, error) {
 	now := s.now()
 	ri := info(ctx)
-	sess := Session{
+	sess := store.Session{
 		ID: newID(prefixSession), MemberID: m.ID, CreatedAt: now, ExpiresAt: now.Add(familyTTL),
 		ConsoleVersion: ri.ConsoleVersion, ClientAddress: ri.ClientAddress,
 	}
@@ -51,7 +52,7 @@ func (s *Server) startSession(ctx context.Context, tx Tx, m Member, mfa bool) (a
 // verification was passed (Activate with an access token). No tokens are
 // handed out: the session keeps its refresh family, so signing it out or
 // its 12-hour end ends everything it ever had.
-func (s *Server) upgradeSession(tx Tx, p principal, m Member) (api.AuthResponse, error) {
+func (s *Server) upgradeSession(tx store.Tx, p principal, m store.Member) (api.AuthResponse, error) {
 	if err := tx.SetSessionMFA(p.Session.ID, s.now()); err != nil {
 		return api.AuthResponse{}, err
 	}
@@ -63,13 +64,13 @@ func (s *Server) upgradeSession(tx Tx, p principal, m Member) (api.AuthResponse,
 }
 
 // issueTokens adds a fresh access and refresh token to the session.
-func (s *Server) issueTokens(tx Tx, sessionID string) (api.Tokens, error) {
+func (s *Server) issueTokens(tx store.Tx, sessionID string) (api.Tokens, error) {
 	now := s.now()
 	access, refresh := newToken(), newToken()
-	if err := tx.InsertAccessToken(AccessToken{Hash: hashToken(access), SessionID: sessionID, ExpiresAt: now.Add(accessTTL)}); err != nil {
+	if err := tx.InsertAccessToken(store.AccessToken{Hash: hashToken(access), SessionID: sessionID, ExpiresAt: now.Add(accessTTL)}); err != nil {
 		return api.Tokens{}, err
 	}
-	if err := tx.InsertRefreshToken(RefreshToken{Hash: hashToken(refresh), SessionID: sessionID, CreatedAt: now}); err != nil {
+	if err := tx.InsertRefreshToken(store.RefreshToken{Hash: hashToken(refresh), SessionID: sessionID, CreatedAt: now}); err != nil {
 		return api.Tokens{}, err
 	}
 	return api.Tokens{AccessToken: access, RefreshToken: refresh, TokenType: "Bearer", ExpiresIn: int(accessTTL / time.Second)}, nil
@@ -88,9 +89,9 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	now := s.now()
 	var tokens api.Tokens
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.store.Write(ctx, func(tx store.Tx) error {
 		rt, err := tx.RefreshToken(hashToken(req.RefreshToken))
-		if errors.Is(err, ErrNotFound) {
+		if errors.Is(err, store.ErrNotFound) {
 			return invalidToken()
 		}
 		if err != nil {
@@ -116,7 +117,7 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 			if aerr := s.audit(ctx, tx, memberEvent(auditSessionMFARequired, m)); aerr != nil {
 				return aerr
 			}
-			return commitThen(err)
+			return store.CommitThen(err)
 		}
 		if err := tx.UseRefreshToken(rt.Hash, now); err != nil {
 			return err
@@ -133,7 +134,7 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) error {
 
 // refreshReused ends sess, whose used refresh token came back (stolen, or
 // replayed), and refuses the refresh.
-func (s *Server) refreshReused(ctx context.Context, tx Tx, sess Session) error {
+func (s *Server) refreshReused(ctx context.Context, tx store.Tx, sess store.Session) error {
 	if err := tx.RevokeSession(sess.ID, s.now(), "refresh token reused"); err != nil {
 		return err
 	}
@@ -144,7 +145,7 @@ func (s *Server) refreshReused(ctx context.Context, tx Tx, sess Session) error {
 	if err := s.audit(ctx, tx, memberEvent(auditRefreshReuse, m)); err != nil {
 		return err
 	}
-	return commitThen(invalidToken())
+	return store.CommitThen(invalidToken())
 }
 
 // handleLogout: POST /auth/logout with the access token ends its session.
@@ -160,7 +161,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	now := s.now()
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		if err := tx.RevokeSession(p.Session.ID, now, "sign-out"); err != nil {
 			return err
 		}
@@ -176,7 +177,7 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 						return err
 					}
 				}
-			} else if !errors.Is(err, ErrNotFound) {
+			} else if !errors.Is(err, store.ErrNotFound) {
 				return err
 			}
 		}
@@ -196,7 +197,7 @@ func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var u api.User
-	err = s.store.Read(r.Context(), func(tx Tx) error {
+	err = s.store.Read(r.Context(), func(tx store.Tx) error {
 		u, err = userView(tx, p.Member)
 		return err
 	})

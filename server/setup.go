@@ -20,6 +20,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Setup (Protect Your Account): pair the mobile app, add a backup (SMS or
@@ -42,7 +43,7 @@ func (s *Server) handleTwoStepStatus(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	var out api.TwoStepStatus
-	err = s.store.Read(r.Context(), func(tx Tx) error {
+	err = s.store.Read(r.Context(), func(tx store.Tx) error {
 		required, st, err := memberRequired(tx, p.Member)
 		if err != nil {
 			return err
@@ -89,7 +90,7 @@ func (s *Server) handleStartAuthenticator(w http.ResponseWriter, r *http.Request
 	secret := key.Secret()
 	pushToken := newToken()
 	var out api.AuthenticatorSetup
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		f, err := s.newPendingFactor(ctx, tx, p, api.MethodAuthenticatorApp, req.StepUpToken)
 		if err != nil {
 			return err
@@ -100,7 +101,7 @@ func (s *Server) handleStartAuthenticator(w http.ResponseWriter, r *http.Request
 		if err := tx.InsertFactor(f); err != nil {
 			return err
 		}
-		if err := tx.InsertPushToken(PushToken{Hash: hashToken(pushToken), MemberID: p.Member.ID, FactorID: f.ID, ExpiresAt: f.CreatedAt.Add(pushTokenTTL)}); err != nil {
+		if err := tx.InsertPushToken(store.PushToken{Hash: hashToken(pushToken), MemberID: p.Member.ID, FactorID: f.ID, ExpiresAt: f.CreatedAt.Add(pushTokenTTL)}); err != nil {
 			return err
 		}
 		out = api.AuthenticatorSetup{FactorID: f.ID, Secret: secret}
@@ -183,7 +184,7 @@ func (s *Server) startCodeFactor(w http.ResponseWriter, r *http.Request, method 
 		return err
 	}
 	var out api.CodeSent
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		f, err := s.newPendingFactor(ctx, tx, p, method, stepUp)
 		if err != nil {
 			return err
@@ -211,45 +212,45 @@ func (s *Server) startCodeFactor(w http.ResponseWriter, r *http.Request, method 
 // to verify, a step-up covers the change. It replaces an earlier pending
 // factor of the method, unless that one sent a code less than resendWait
 // ago.
-func (s *Server) newPendingFactor(ctx context.Context, tx Tx, p principal, method api.Method, stepUp string) (Factor, error) {
+func (s *Server) newPendingFactor(ctx context.Context, tx store.Tx, p principal, method api.Method, stepUp string) (store.Factor, error) {
 	if err := s.stillValid(tx, p); err != nil {
-		return Factor{}, err
+		return store.Factor{}, err
 	}
 	if err := s.requireBackupVerified(tx, p); err != nil {
-		return Factor{}, err
+		return store.Factor{}, err
 	}
 	grant, err := s.authorizeFactorChange(ctx, tx, p, stepUp, nil, string(method))
 	if err != nil {
-		return Factor{}, err
+		return store.Factor{}, err
 	}
 	factors, err := tx.Factors(p.Member.ID)
 	if err != nil {
-		return Factor{}, err
+		return store.Factor{}, err
 	}
 	now := s.now()
 	for _, f := range factors {
 		if f.Method == method && f.Status == api.FactorPending {
 			if err := s.resendAllowed(f.ResendAt); err != nil {
-				return Factor{}, err
+				return store.Factor{}, err
 			}
 			if err := s.deleteFactor(tx, f); err != nil {
-				return Factor{}, err
+				return store.Factor{}, err
 			}
 		}
 	}
-	f := Factor{ID: newID(prefixFactor), MemberID: p.Member.ID, Method: method, Status: api.FactorPending, CreatedAt: now}
+	f := store.Factor{ID: newID(prefixFactor), MemberID: p.Member.ID, Method: method, Status: api.FactorPending, CreatedAt: now}
 	grant.bind(&f)
 	return f, nil
 }
 
 // ownFactor loads one of the principal's factors.
-func ownFactor(tx Tx, p principal, id string) (Factor, error) {
+func ownFactor(tx store.Tx, p principal, id string) (store.Factor, error) {
 	if !validID(id, prefixFactor) {
-		return Factor{}, notFound("factor")
+		return store.Factor{}, notFound("factor")
 	}
 	f, err := tx.Factor(id)
-	if errors.Is(err, ErrNotFound) || (err == nil && f.MemberID != p.Member.ID) {
-		return Factor{}, notFound("factor")
+	if errors.Is(err, store.ErrNotFound) || (err == nil && f.MemberID != p.Member.ID) {
+		return store.Factor{}, notFound("factor")
 	}
 	return f, err
 }
@@ -269,7 +270,7 @@ func (s *Server) handleFactorSend(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	var out api.CodeSent
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		if err := s.stillValid(tx, p); err != nil {
 			return err
 		}
@@ -277,7 +278,7 @@ func (s *Server) handleFactorSend(w http.ResponseWriter, r *http.Request) error 
 		if err != nil {
 			return err
 		}
-		grant, err := s.authorizeFactorChange(ctx, tx, p, req.StepUpToken, []Factor{f}, "send "+string(f.Method))
+		grant, err := s.authorizeFactorChange(ctx, tx, p, req.StepUpToken, []store.Factor{f}, "send "+string(f.Method))
 		if err != nil {
 			return err
 		}
@@ -332,7 +333,7 @@ func (s *Server) handleFactorConfirm(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	var out api.FactorResponse
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		f, reverify, err := s.factorToConfirm(ctx, tx, p, r.PathValue("id"), req.StepUpToken)
 		if err != nil {
 			return err
@@ -355,7 +356,7 @@ func (s *Server) handleFactorConfirm(w http.ResponseWriter, r *http.Request) err
 	return nil
 }
 
-func setupEvent(kind string, p principal, f Factor) auditEvent {
+func setupEvent(kind string, p principal, f store.Factor) auditEvent {
 	return auditEvent{Kind: kind, MemberID: p.Member.ID, Username: p.Member.Username, Detail: string(f.Method)}
 }
 
@@ -364,7 +365,7 @@ func setupEvent(kind string, p principal, f Factor) auditEvent {
 // verify is the one confirmed (reverify), the member and address are not
 // throttled, a step-up covers the change, and the factor is not already
 // confirmed.
-func (s *Server) factorToConfirm(ctx context.Context, tx Tx, p principal, id, stepUp string) (f Factor, reverify bool, err error) {
+func (s *Server) factorToConfirm(ctx context.Context, tx store.Tx, p principal, id, stepUp string) (f store.Factor, reverify bool, err error) {
 	if err := s.stillValid(tx, p); err != nil {
 		return f, false, err
 	}
@@ -377,7 +378,7 @@ func (s *Server) factorToConfirm(ctx context.Context, tx Tx, p principal, id, st
 	if err := s.codeThrottle(ctx, tx, p, setupEvent(auditSetupFailed, p, f)); err != nil {
 		return f, false, err
 	}
-	grant, err := s.authorizeFactorChange(ctx, tx, p, stepUp, []Factor{f}, "confirm "+string(f.Method))
+	grant, err := s.authorizeFactorChange(ctx, tx, p, stepUp, []store.Factor{f}, "confirm "+string(f.Method))
 	if err != nil {
 		return f, false, err
 	}
@@ -395,7 +396,7 @@ func (s *Server) factorToConfirm(ctx context.Context, tx Tx, p principal, id, st
 // confirmFactor records that f's code was confirmed: f becomes active and
 // replaces the member's other factors of its method, or, a backup
 // re-verified, stays as it is.
-func (s *Server) confirmFactor(ctx context.Context, tx Tx, p principal, f Factor, reverify bool) (api.Factor, error) {
+func (s *Server) confirmFactor(ctx context.Context, tx store.Tx, p principal, f store.Factor, reverify bool) (api.Factor, error) {
 	ev := setupEvent(auditSetupConfirmed, p, f)
 	if reverify {
 		f.CodeHash, f.Attempts = "", 0
@@ -415,7 +416,7 @@ func (s *Server) confirmFactor(ctx context.Context, tx Tx, p principal, f Factor
 
 // activateFactor makes f active and removes the member's other factors of
 // the same method (with an old authenticator go its push devices).
-func (s *Server) activateFactor(tx Tx, f Factor) error {
+func (s *Server) activateFactor(tx store.Tx, f store.Factor) error {
 	factors, err := tx.Factors(f.MemberID)
 	if err != nil {
 		return err
@@ -436,7 +437,7 @@ func (s *Server) activateFactor(tx Tx, f Factor) error {
 
 // deleteFactor removes a factor; an authenticator takes its app
 // notification factors and their devices along.
-func (s *Server) deleteFactor(tx Tx, f Factor) error {
+func (s *Server) deleteFactor(tx store.Tx, f store.Factor) error {
 	if f.Method == api.MethodAuthenticatorApp {
 		factors, err := tx.Factors(f.MemberID)
 		if err != nil {
@@ -473,7 +474,7 @@ func (s *Server) handleActivate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var resp api.AuthResponse
-	err = s.store.Write(ctx, func(tx Tx) error {
+	err = s.store.Write(ctx, func(tx store.Tx) error {
 		factors, err := s.readyToActivate(ctx, tx, p, req.StepUpToken)
 		if err != nil {
 			return err
@@ -493,7 +494,7 @@ func (s *Server) handleActivate(w http.ResponseWriter, r *http.Request) error {
 // sign-in is still open, no backup is left to verify, the member is not
 // activated yet (an access token), the setup is complete and a step-up
 // covers it.
-func (s *Server) readyToActivate(ctx context.Context, tx Tx, p principal, stepUp string) ([]Factor, error) {
+func (s *Server) readyToActivate(ctx context.Context, tx store.Tx, p principal, stepUp string) ([]store.Factor, error) {
 	if err := s.stillValid(tx, p); err != nil {
 		return nil, err
 	}
@@ -505,7 +506,7 @@ func (s *Server) readyToActivate(ctx context.Context, tx Tx, p principal, stepUp
 		if err != nil {
 			return nil, err
 		}
-		if m.TwoStep == TwoStepActivated {
+		if m.TwoStep == store.TwoStepActivated {
 			return nil, perr(http.StatusConflict, api.CodeAlreadyActivated, "two-step verification is already on")
 		}
 	}
@@ -531,7 +532,7 @@ func (s *Server) readyToActivate(ctx context.Context, tx Tx, p principal, stepUp
 
 // missingFactors names what a setup still lacks: one active authenticator
 // and one active backup are needed.
-func missingFactors(factors []Factor) []string {
+func missingFactors(factors []store.Factor) []string {
 	var auth, backup bool
 	for _, f := range factors {
 		if f.Status == api.FactorActive {
@@ -552,7 +553,7 @@ func missingFactors(factors []Factor) []string {
 // activate ends the setup: leftover reset factors go, the member is
 // activated, and p's session is upgraded (an access token) or a new one
 // starts (the setup token, used up).
-func (s *Server) activate(ctx context.Context, tx Tx, p principal, factors []Factor) (api.AuthResponse, error) {
+func (s *Server) activate(ctx context.Context, tx store.Tx, p principal, factors []store.Factor) (api.AuthResponse, error) {
 	for _, f := range factors {
 		if f.Status == api.FactorReset {
 			if err := s.deleteFactor(tx, f); err != nil {
@@ -560,7 +561,7 @@ func (s *Server) activate(ctx context.Context, tx Tx, p principal, factors []Fac
 			}
 		}
 	}
-	if err := tx.SetTwoStep(p.Member.ID, TwoStepActivated); err != nil {
+	if err := tx.SetTwoStep(p.Member.ID, store.TwoStepActivated); err != nil {
 		return api.AuthResponse{}, err
 	}
 	ev := memberEvent(auditSetupActivated, p.Member)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Setup after a reset that left a backup. The lost-phone reset keeps the
@@ -22,7 +23,7 @@ import (
 
 // backupToVerify returns the active backup the principal's setup must still
 // verify, nil when there is none to verify.
-func (s *Server) backupToVerify(tx Tx, p principal) (*Factor, error) {
+func (s *Server) backupToVerify(tx store.Tx, p principal) (*store.Factor, error) {
 	if p.Kind != bearerSetup {
 		return nil, nil
 	}
@@ -30,7 +31,7 @@ func (s *Server) backupToVerify(tx Tx, p principal) (*Factor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if m.TwoStep != TwoStepReset {
+	if m.TwoStep != store.TwoStepReset {
 		return nil, nil
 	}
 	factors, err := tx.Factors(m.ID)
@@ -45,7 +46,7 @@ func (s *Server) backupToVerify(tx Tx, p principal) (*Factor, error) {
 	switch {
 	case err == nil:
 		return nil, nil
-	case !errors.Is(err, ErrNotFound):
+	case !errors.Is(err, store.ErrNotFound):
 		return nil, err
 	}
 	return &backups[0], nil
@@ -53,8 +54,8 @@ func (s *Server) backupToVerify(tx Tx, p principal) (*Factor, error) {
 
 // activeBackups lists the active SMS and email factors, SMS first: every
 // console version can verify a text message.
-func activeBackups(factors []Factor) []Factor {
-	var out []Factor
+func activeBackups(factors []store.Factor) []store.Factor {
+	var out []store.Factor
 	for _, method := range []api.Method{api.MethodSMS, api.MethodEmail} {
 		for _, f := range factors {
 			if f.Method == method && f.Status == api.FactorActive {
@@ -67,7 +68,7 @@ func activeBackups(factors []Factor) []Factor {
 
 // requireBackupVerified refuses a setup call that changes factors or
 // activates while the setup has a backup to verify.
-func (s *Server) requireBackupVerified(tx Tx, p principal) error {
+func (s *Server) requireBackupVerified(tx store.Tx, p principal) error {
 	f, err := s.backupToVerify(tx, p)
 	if err != nil || f == nil {
 		return err
@@ -75,7 +76,7 @@ func (s *Server) requireBackupVerified(tx Tx, p principal) error {
 	return backupVerificationRequired(*f)
 }
 
-func backupVerificationRequired(f Factor) *httpError {
+func backupVerificationRequired(f store.Factor) *httpError {
 	to := sentTo(f)
 	e := perr(http.StatusForbidden, api.CodeBackupVerificationRequired,
 		"your two-step verification was reset: confirm a code sent to your backup ("+to+") first")
@@ -85,7 +86,7 @@ func backupVerificationRequired(f Factor) *httpError {
 
 // backupGate lets a send or confirm on f through while the setup has a
 // backup to verify only when f is such a backup; reverify says it is.
-func (s *Server) backupGate(tx Tx, p principal, f Factor) (reverify bool, err error) {
+func (s *Server) backupGate(tx store.Tx, p principal, f store.Factor) (reverify bool, err error) {
 	gate, err := s.backupToVerify(tx, p)
 	if err != nil {
 		return false, err
@@ -99,7 +100,7 @@ func (s *Server) backupGate(tx Tx, p principal, f Factor) (reverify bool, err er
 
 // alreadyConfirmed refuses a send or confirm on an active factor, unless
 // it is the re-verification of a backup.
-func alreadyConfirmed(f Factor, reverify bool) error {
+func alreadyConfirmed(f store.Factor, reverify bool) error {
 	if f.Status == api.FactorActive && !reverify {
 		return perr(http.StatusConflict, api.CodeConflict, "that factor is already confirmed")
 	}
@@ -109,14 +110,14 @@ func alreadyConfirmed(f Factor, reverify bool) error {
 // reverifies reports whether a send or confirm on f is the re-verification
 // of an active backup that the setup must verify (gate is backupToVerify's
 // answer). Any active backup of the member will do.
-func reverifies(gate *Factor, f Factor) bool {
+func reverifies(gate *store.Factor, f store.Factor) bool {
 	return gate != nil && f.Status == api.FactorActive && sendsCodes(f.Method)
 }
 
 // setupCodeBinding is what a setup code of f is bound to: the factor, and
 // for the re-verification of an active backup also the sign-in, so that a
 // code sent to one sign-in is worthless in another.
-func setupCodeBinding(f Factor, p principal) string {
+func setupCodeBinding(f store.Factor, p principal) string {
 	if f.Status == api.FactorActive {
 		return f.ID + "\x00" + p.TokenHash
 	}
@@ -125,9 +126,9 @@ func setupCodeBinding(f Factor, p principal) string {
 
 // recordBackupCheck notes that this setup confirmed a code sent to backup f
 // (re-verified, or newly confirmed: either proves the setup holds it).
-func (s *Server) recordBackupCheck(tx Tx, p principal, f Factor) error {
+func (s *Server) recordBackupCheck(tx store.Tx, p principal, f store.Factor) error {
 	if p.Kind != bearerSetup || !sendsCodes(f.Method) {
 		return nil
 	}
-	return tx.InsertBackupCheck(BackupCheck{MFATokenHash: p.TokenHash, MemberID: p.Member.ID, FactorID: f.ID, VerifiedAt: s.now()})
+	return tx.InsertBackupCheck(store.BackupCheck{MFATokenHash: p.TokenHash, MemberID: p.Member.ID, FactorID: f.ID, VerifiedAt: s.now()})
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Step-up: a signed-in member passes a fresh challenge, started with the
@@ -19,12 +20,12 @@ import (
 const stepUpTTL = 5 * time.Minute
 
 // issueStepUp hands out the step-up token of a passed challenge.
-func (s *Server) issueStepUp(ctx context.Context, tx Tx, p principal, ch Challenge) (api.AuthResponse, error) {
+func (s *Server) issueStepUp(ctx context.Context, tx store.Tx, p principal, ch store.Challenge) (api.AuthResponse, error) {
 	if p.Kind != bearerAccess {
 		return api.AuthResponse{}, errors.New("step-up without a session")
 	}
 	tok := newToken()
-	err := tx.InsertStepUpToken(StepUpToken{Hash: hashToken(tok), MemberID: p.Member.ID, SessionID: p.Session.ID,
+	err := tx.InsertStepUpToken(store.StepUpToken{Hash: hashToken(tok), MemberID: p.Member.ID, SessionID: p.Session.ID,
 		Purpose: ch.Purpose, ChallengeID: ch.ID, ExpiresAt: s.now().Add(stepUpTTL)})
 	if err != nil {
 		return api.AuthResponse{}, err
@@ -43,34 +44,34 @@ func stepUpPurpose(p api.Purpose) bool {
 
 // checkStepUp reports why tok cannot unlock purpose for the principal's
 // member and session (nil when it can).
-func (s *Server) checkStepUp(tx Tx, p principal, tok string, purpose api.Purpose) error {
+func (s *Server) checkStepUp(tx store.Tx, p principal, tok string, purpose api.Purpose) error {
 	_, err := s.stepUpToken(tx, p, tok, purpose)
 	return err
 }
 
 // stepUpToken loads tok when it can unlock purpose for the principal's
 // member and session.
-func (s *Server) stepUpToken(tx Tx, p principal, tok string, purpose api.Purpose) (StepUpToken, error) {
+func (s *Server) stepUpToken(tx store.Tx, p principal, tok string, purpose api.Purpose) (store.StepUpToken, error) {
 	if tok == "" || len(tok) > 256 {
-		return StepUpToken{}, invalidStepUp()
+		return store.StepUpToken{}, invalidStepUp()
 	}
 	st, err := tx.StepUpToken(hashToken(tok))
-	if errors.Is(err, ErrNotFound) {
-		return StepUpToken{}, invalidStepUp()
+	if errors.Is(err, store.ErrNotFound) {
+		return store.StepUpToken{}, invalidStepUp()
 	}
 	if err != nil {
-		return StepUpToken{}, err
+		return store.StepUpToken{}, err
 	}
 	if st.MemberID != p.Member.ID || st.SessionID != p.Session.ID || st.Purpose != purpose ||
 		!st.UsedAt.IsZero() || !s.now().Before(st.ExpiresAt) {
-		return StepUpToken{}, invalidStepUp()
+		return store.StepUpToken{}, invalidStepUp()
 	}
 	return st, nil
 }
 
 // stepUpRequired is the answer to a sensitive change without a step-up
 // token: the member's active methods and the primary one, for the challenge.
-func stepUpRequired(active []Factor, primary api.Method) *httpError {
+func stepUpRequired(active []store.Factor, primary api.Method) *httpError {
 	he := perr(http.StatusForbidden, api.CodeStepUpRequired, "verify it is you with two-step verification first")
 	he.p.Methods, he.p.PrimaryMethod = methodOptions(active), primary
 	return he

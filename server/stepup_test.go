@@ -9,6 +9,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/server"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 const newPassword = "Correct-Horse-Battery-9"
@@ -94,7 +95,7 @@ func TestStepUpTokenBindings(t *testing.T) {
 	var memberID string
 	bobSession := c.signInTOTP("bob")
 	st := c.inst.Server.Store()
-	err := st.Read(context.Background(), func(tx server.Tx) error {
+	err := st.Read(context.Background(), func(tx store.Tx) error {
 		m, err := tx.MemberByUsername("bob")
 		memberID = m.ID
 		return err
@@ -106,12 +107,12 @@ func TestStepUpTokenBindings(t *testing.T) {
 	// forge one for another purpose in the same session.
 	good := c.stepUp(bobSession.Tokens.AccessToken, "555-0102")
 	var forged = "forged-purpose-token-0123456789abcdef"
-	err = st.Write(context.Background(), func(tx server.Tx) error {
+	err = st.Write(context.Background(), func(tx store.Tx) error {
 		su, err := tx.StepUpToken(hashOf(good))
 		if err != nil {
 			return err
 		}
-		return tx.InsertStepUpToken(server.StepUpToken{Hash: hashOf(forged), MemberID: memberID, SessionID: su.SessionID,
+		return tx.InsertStepUpToken(store.StepUpToken{Hash: hashOf(forged), MemberID: memberID, SessionID: su.SessionID,
 			Purpose: api.PurposeLogin, ChallengeID: su.ChallengeID, ExpiresAt: c.clock.Now().Add(time.Minute)})
 	})
 	if err != nil {
@@ -158,7 +159,7 @@ func TestPasswordChangeNeedsTwoStepSetup(t *testing.T) {
 	bob := c.signInTOTP("bob").Tokens.AccessToken
 	// Bob's factors vanish behind the API's back (as a legacy import would
 	// leave them): two-step applies, nothing is active.
-	err := c.inst.Server.Store().Write(context.Background(), func(tx server.Tx) error {
+	err := c.inst.Server.Store().Write(context.Background(), func(tx store.Tx) error {
 		m, err := tx.MemberByUsername("bob")
 		if err != nil {
 			return err

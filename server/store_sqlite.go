@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/remotesupport/techconsole/server/store"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -35,7 +36,7 @@ type sqliteStore struct {
 
 // OpenSQLite opens (creating if needed) the database file and applies the
 // embedded migrations.
-func OpenSQLite(ctx context.Context, path string, opts ...SQLiteOption) (Store, error) {
+func OpenSQLite(ctx context.Context, path string, opts ...SQLiteOption) (store.Store, error) {
 	o := sqliteOptionsOf(opts)
 	dsn := func(txlock string) string {
 		q := url.Values{}
@@ -167,7 +168,7 @@ func (s *sqliteStore) migrate(ctx context.Context) error {
 	return nil
 }
 
-func (s *sqliteStore) Read(ctx context.Context, fn func(Tx) error) error {
+func (s *sqliteStore) Read(ctx context.Context, fn func(store.Tx) error) error {
 	tx, err := s.r.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
 	if err != nil {
 		return fmt.Errorf("begin read: %w", err)
@@ -177,14 +178,14 @@ func (s *sqliteStore) Read(ctx context.Context, fn func(Tx) error) error {
 	return fn(&sqliteTx{ctx: ctx, tx: cachedTx{tx: tx, cache: s.rStmts}})
 }
 
-func (s *sqliteStore) Write(ctx context.Context, fn func(Tx) error) error {
+func (s *sqliteStore) Write(ctx context.Context, fn func(store.Tx) error) error {
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin write: %w", err)
 	}
 	defer s.wStmts.prepareWanted(ctx)
 	var answer error
-	if err := setRefusalAside(fn, &sqliteTx{ctx: ctx, tx: cachedTx{tx: tx, cache: s.wStmts}}, &answer); err != nil {
+	if err := store.SetRefusalAside(fn, &sqliteTx{ctx: ctx, tx: cachedTx{tx: tx, cache: s.wStmts}}, &answer); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -220,7 +221,7 @@ func (t *sqliteTx) exec(q string, args ...any) (sql.Result, error) {
 	if err != nil {
 		var se *sqlite.Error
 		if errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
-			return nil, ErrDuplicate
+			return nil, store.ErrDuplicate
 		}
 		return nil, err
 	}
@@ -237,14 +238,14 @@ func (t *sqliteTx) execOne(what, q string, args ...any) error {
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	if n == 0 {
-		return fmt.Errorf("%s: %w", what, ErrNotFound)
+		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
 	}
 	return nil
 }
 
 func noRows(what string, err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s: %w", what, ErrNotFound)
+		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

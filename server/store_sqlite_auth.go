@@ -6,11 +6,12 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // MFA tokens, challenges, sessions and their tokens.
 
-func (t *sqliteTx) InsertMFAToken(m MFAToken) error {
+func (t *sqliteTx) InsertMFAToken(m store.MFAToken) error {
 	_, err := t.exec(`INSERT INTO mfa_tokens (token_hash, member_id, kind, expires_at, used_at, console_version, client_address) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		m.Hash, m.MemberID, m.Kind, ms(m.ExpiresAt), ms(m.UsedAt), m.ConsoleVersion, m.ClientAddress)
 	if err != nil {
@@ -19,8 +20,8 @@ func (t *sqliteTx) InsertMFAToken(m MFAToken) error {
 	return nil
 }
 
-func (t *sqliteTx) MFAToken(hash string) (MFAToken, error) {
-	var m MFAToken
+func (t *sqliteTx) MFAToken(hash string) (store.MFAToken, error) {
+	var m store.MFAToken
 	var exp, used int64
 	err := t.tx.QueryRowContext(t.ctx, `SELECT token_hash, member_id, kind, expires_at, used_at, console_version, client_address, failures
 		FROM mfa_tokens WHERE token_hash = ?`, hash).
@@ -49,7 +50,7 @@ func (t *sqliteTx) FailMFAToken(hash string) (int, error) {
 
 const challengeCols = `id, member_id, factor_id, method, purpose, bearer_hash, status, code_hash, attempts, match_number, resend_after, expires_at, created_at, closed_at, console_version, client_address`
 
-func (t *sqliteTx) InsertChallenge(c Challenge) error {
+func (t *sqliteTx) InsertChallenge(c store.Challenge) error {
 	_, err := t.exec(`INSERT INTO challenges (`+challengeCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.MemberID, c.FactorID, string(c.Method), string(c.Purpose), c.BearerHash, c.Status, c.CodeHash, c.Attempts,
 		c.MatchNumber, ms(c.ResendAt), ms(c.ExpiresAt), ms(c.CreatedAt), ms(c.ClosedAt), c.ConsoleVersion, c.ClientAddress)
@@ -59,8 +60,8 @@ func (t *sqliteTx) InsertChallenge(c Challenge) error {
 	return nil
 }
 
-func scanChallenge(r scanner) (Challenge, error) {
-	var c Challenge
+func scanChallenge(r scanner) (store.Challenge, error) {
+	var c store.Challenge
 	var method, purpose string
 	var resend, exp, created, closed int64
 	err := r.Scan(&c.ID, &c.MemberID, &c.FactorID, &method, &purpose, &c.BearerHash, &c.Status, &c.CodeHash, &c.Attempts,
@@ -73,7 +74,7 @@ func scanChallenge(r scanner) (Challenge, error) {
 	return c, nil
 }
 
-func (t *sqliteTx) Challenge(id string) (Challenge, error) {
+func (t *sqliteTx) Challenge(id string) (store.Challenge, error) {
 	c, err := scanChallenge(t.tx.QueryRowContext(t.ctx, `SELECT `+challengeCols+` FROM challenges WHERE id = ?`, id))
 	if err != nil {
 		return c, noRows("challenge", err)
@@ -81,13 +82,13 @@ func (t *sqliteTx) Challenge(id string) (Challenge, error) {
 	return c, nil
 }
 
-func (t *sqliteTx) ChallengesByBearer(bearerHash string) ([]Challenge, error) {
+func (t *sqliteTx) ChallengesByBearer(bearerHash string) ([]store.Challenge, error) {
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+challengeCols+` FROM challenges WHERE bearer_hash = ? ORDER BY created_at, id`, bearerHash)
 	if err != nil {
 		return nil, fmt.Errorf("list challenges: %w", err)
 	}
 	defer rows.Close()
-	var out []Challenge
+	var out []store.Challenge
 	for rows.Next() {
 		c, err := scanChallenge(rows)
 		if err != nil {
@@ -98,13 +99,13 @@ func (t *sqliteTx) ChallengesByBearer(bearerHash string) ([]Challenge, error) {
 	return out, rows.Err()
 }
 
-func (t *sqliteTx) UpdateChallenge(c Challenge) error {
+func (t *sqliteTx) UpdateChallenge(c store.Challenge) error {
 	return t.execOne("update challenge", `UPDATE challenges SET status = ?, code_hash = ?, attempts = ?, match_number = ?, resend_after = ?,
 		expires_at = ?, closed_at = ? WHERE id = ?`,
 		c.Status, c.CodeHash, c.Attempts, c.MatchNumber, ms(c.ResendAt), ms(c.ExpiresAt), ms(c.ClosedAt), c.ID)
 }
 
-func (t *sqliteTx) InsertSession(s Session) error {
+func (t *sqliteTx) InsertSession(s store.Session) error {
 	_, err := t.exec(`INSERT INTO sessions (id, member_id, created_at, expires_at, mfa_at, revoked_at, revoke_reason, console_version, client_address)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		s.ID, s.MemberID, ms(s.CreatedAt), ms(s.ExpiresAt), ms(s.MFAAt), ms(s.RevokedAt), s.RevokeReason, s.ConsoleVersion, s.ClientAddress)
@@ -114,8 +115,8 @@ func (t *sqliteTx) InsertSession(s Session) error {
 	return nil
 }
 
-func (t *sqliteTx) Session(id string) (Session, error) {
-	var s Session
+func (t *sqliteTx) Session(id string) (store.Session, error) {
+	var s store.Session
 	var created, exp, mfa, revoked int64
 	err := t.tx.QueryRowContext(t.ctx, `SELECT id, member_id, created_at, expires_at, mfa_at, revoked_at, revoke_reason, console_version, client_address
 		FROM sessions WHERE id = ?`, id).Scan(&s.ID, &s.MemberID, &created, &exp, &mfa, &revoked, &s.RevokeReason, &s.ConsoleVersion, &s.ClientAddress)
@@ -148,15 +149,15 @@ func (t *sqliteTx) RevokeMemberSessions(memberID string, at time.Time, reason st
 	return nil
 }
 
-func (t *sqliteTx) InsertAccessToken(a AccessToken) error {
+func (t *sqliteTx) InsertAccessToken(a store.AccessToken) error {
 	if _, err := t.exec(`INSERT INTO access_tokens (token_hash, session_id, expires_at) VALUES (?, ?, ?)`, a.Hash, a.SessionID, ms(a.ExpiresAt)); err != nil {
 		return fmt.Errorf("insert access token: %w", err)
 	}
 	return nil
 }
 
-func (t *sqliteTx) AccessToken(hash string) (AccessToken, error) {
-	var a AccessToken
+func (t *sqliteTx) AccessToken(hash string) (store.AccessToken, error) {
+	var a store.AccessToken
 	var exp int64
 	err := t.tx.QueryRowContext(t.ctx, `SELECT token_hash, session_id, expires_at FROM access_tokens WHERE token_hash = ?`, hash).Scan(&a.Hash, &a.SessionID, &exp)
 	if err != nil {
@@ -166,7 +167,7 @@ func (t *sqliteTx) AccessToken(hash string) (AccessToken, error) {
 	return a, nil
 }
 
-func (t *sqliteTx) InsertRefreshToken(r RefreshToken) error {
+func (t *sqliteTx) InsertRefreshToken(r store.RefreshToken) error {
 	_, err := t.exec(`INSERT INTO refresh_tokens (token_hash, session_id, created_at, used_at) VALUES (?, ?, ?, ?)`, r.Hash, r.SessionID, ms(r.CreatedAt), ms(r.UsedAt))
 	if err != nil {
 		return fmt.Errorf("insert refresh token: %w", err)
@@ -174,8 +175,8 @@ func (t *sqliteTx) InsertRefreshToken(r RefreshToken) error {
 	return nil
 }
 
-func (t *sqliteTx) RefreshToken(hash string) (RefreshToken, error) {
-	var r RefreshToken
+func (t *sqliteTx) RefreshToken(hash string) (store.RefreshToken, error) {
+	var r store.RefreshToken
 	var created, used int64
 	err := t.tx.QueryRowContext(t.ctx, `SELECT token_hash, session_id, created_at, used_at FROM refresh_tokens WHERE token_hash = ?`, hash).Scan(&r.Hash, &r.SessionID, &created, &used)
 	if err != nil {

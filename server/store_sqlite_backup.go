@@ -1,10 +1,14 @@
 package server
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/remotesupport/techconsole/server/store"
+)
 
 // Backup verifications of setups after a reset (setup_backup_checks).
 
-func (t *sqliteTx) InsertBackupCheck(c BackupCheck) error {
+func (t *sqliteTx) InsertBackupCheck(c store.BackupCheck) error {
 	_, err := t.exec(`INSERT INTO setup_backup_checks (mfa_token_hash, member_id, factor_id, verified_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (mfa_token_hash) DO UPDATE SET factor_id = excluded.factor_id, verified_at = excluded.verified_at`,
 		c.MFATokenHash, c.MemberID, c.FactorID, ms(c.VerifiedAt))
@@ -14,8 +18,8 @@ func (t *sqliteTx) InsertBackupCheck(c BackupCheck) error {
 	return nil
 }
 
-func (t *sqliteTx) BackupCheck(mfaTokenHash string) (BackupCheck, error) {
-	var c BackupCheck
+func (t *sqliteTx) BackupCheck(mfaTokenHash string) (store.BackupCheck, error) {
+	var c store.BackupCheck
 	var at int64
 	err := t.tx.QueryRowContext(t.ctx, `SELECT mfa_token_hash, member_id, factor_id, verified_at FROM setup_backup_checks WHERE mfa_token_hash = ?`, mfaTokenHash).
 		Scan(&c.MFATokenHash, &c.MemberID, &c.FactorID, &at)

@@ -5,14 +5,15 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Factors, devices and push registration tokens.
 
 const factorCols = `id, member_id, method, status, secret, target, parent_id, last_step, code_hash, code_expires_at, code_attempts, resend_after, created_at, confirmed_at, step_up_session, step_up_until`
 
-func scanFactor(r scanner) (Factor, error) {
-	var f Factor
+func scanFactor(r scanner) (store.Factor, error) {
+	var f store.Factor
 	var method, status string
 	var until, resend, created, confirmed, stepUpUntil int64
 	if err := r.Scan(&f.ID, &f.MemberID, &method, &status, &f.Secret, &f.Target, &f.ParentID, &f.LastStep,
@@ -25,13 +26,13 @@ func scanFactor(r scanner) (Factor, error) {
 	return f, nil
 }
 
-func (t *sqliteTx) Factors(memberID string) ([]Factor, error) {
+func (t *sqliteTx) Factors(memberID string) ([]store.Factor, error) {
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+factorCols+` FROM factors WHERE member_id = ? ORDER BY created_at, id`, memberID)
 	if err != nil {
 		return nil, fmt.Errorf("list factors: %w", err)
 	}
 	defer rows.Close()
-	var out []Factor
+	var out []store.Factor
 	for rows.Next() {
 		f, err := scanFactor(rows)
 		if err != nil {
@@ -42,7 +43,7 @@ func (t *sqliteTx) Factors(memberID string) ([]Factor, error) {
 	return out, rows.Err()
 }
 
-func (t *sqliteTx) Factor(id string) (Factor, error) {
+func (t *sqliteTx) Factor(id string) (store.Factor, error) {
 	f, err := scanFactor(t.tx.QueryRowContext(t.ctx, `SELECT `+factorCols+` FROM factors WHERE id = ?`, id))
 	if err != nil {
 		return f, noRows("factor", err)
@@ -50,7 +51,7 @@ func (t *sqliteTx) Factor(id string) (Factor, error) {
 	return f, nil
 }
 
-func (t *sqliteTx) InsertFactor(f Factor) error {
+func (t *sqliteTx) InsertFactor(f store.Factor) error {
 	_, err := t.exec(`INSERT INTO factors (`+factorCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		f.ID, f.MemberID, string(f.Method), string(f.Status), f.Secret, f.Target, f.ParentID, f.LastStep,
 		f.CodeHash, ms(f.CodeUntil), f.Attempts, ms(f.ResendAt), ms(f.CreatedAt), ms(f.Confirmed), f.StepUpSession, ms(f.StepUpUntil))
@@ -60,7 +61,7 @@ func (t *sqliteTx) InsertFactor(f Factor) error {
 	return nil
 }
 
-func (t *sqliteTx) UpdateFactor(f Factor) error {
+func (t *sqliteTx) UpdateFactor(f store.Factor) error {
 	return t.execOne("update factor", `UPDATE factors SET status = ?, secret = ?, target = ?, parent_id = ?, last_step = ?, code_hash = ?,
 		code_expires_at = ?, code_attempts = ?, resend_after = ?, confirmed_at = ?, step_up_session = ?, step_up_until = ? WHERE id = ?`,
 		string(f.Status), f.Secret, f.Target, f.ParentID, f.LastStep, f.CodeHash, ms(f.CodeUntil), f.Attempts, ms(f.ResendAt), ms(f.Confirmed),
@@ -74,7 +75,7 @@ func (t *sqliteTx) DeleteFactor(id string) error {
 	return t.execOne("delete factor", `DELETE FROM factors WHERE id = ?`, id)
 }
 
-func (t *sqliteTx) InsertDevice(d Device) error {
+func (t *sqliteTx) InsertDevice(d store.Device) error {
 	_, err := t.exec(`INSERT INTO devices (id, member_id, factor_id, name, token_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		d.ID, d.MemberID, d.FactorID, d.Name, d.TokenHash, ms(d.CreatedAt), ms(d.RevokedAt))
 	if err != nil {
@@ -100,7 +101,7 @@ func (t *sqliteTx) RevokeFactorDevices(factorID string, at time.Time) error {
 	return nil
 }
 
-func (t *sqliteTx) InsertPushToken(p PushToken) error {
+func (t *sqliteTx) InsertPushToken(p store.PushToken) error {
 	_, err := t.exec(`INSERT INTO push_tokens (token_hash, member_id, factor_id, expires_at, used_at) VALUES (?, ?, ?, ?, ?)`,
 		p.Hash, p.MemberID, p.FactorID, ms(p.ExpiresAt), ms(p.UsedAt))
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"path/filepath"
 	"testing"
+
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 func TestSQLiteSettings(t *testing.T) {
@@ -61,23 +63,23 @@ func TestSQLiteUniqueAndMissing(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	g := Group{ID: newID(prefixGroup), Name: "Same"}
-	if err := st.Write(ctx, func(tx Tx) error { return tx.InsertGroup(g) }); err != nil {
+	g := store.Group{ID: newID(prefixGroup), Name: "Same"}
+	if err := st.Write(ctx, func(tx store.Tx) error { return tx.InsertGroup(g) }); err != nil {
 		t.Fatal(err)
 	}
 	g.ID = newID(prefixGroup)
-	err = st.Write(ctx, func(tx Tx) error { return tx.InsertGroup(g) })
-	if !errors.Is(err, ErrDuplicate) {
+	err = st.Write(ctx, func(tx store.Tx) error { return tx.InsertGroup(g) })
+	if !errors.Is(err, store.ErrDuplicate) {
 		t.Errorf("duplicate name: %v, want ErrDuplicate", err)
 	}
-	err = st.Read(ctx, func(tx Tx) error { _, err := tx.Member("mbr_nobody"); return err })
-	if !errors.Is(err, ErrNotFound) {
+	err = st.Read(ctx, func(tx store.Tx) error { _, err := tx.Member("mbr_nobody"); return err })
+	if !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("missing member: %v, want ErrNotFound", err)
 	}
 	// A failed write leaves nothing behind.
 	boom := errors.New("boom")
-	err = st.Write(ctx, func(tx Tx) error {
-		if err := tx.InsertGroup(Group{ID: newID(prefixGroup), Name: "Rolled back"}); err != nil {
+	err = st.Write(ctx, func(tx store.Tx) error {
+		if err := tx.InsertGroup(store.Group{ID: newID(prefixGroup), Name: "Rolled back"}); err != nil {
 			return err
 		}
 		return boom
@@ -85,8 +87,8 @@ func TestSQLiteUniqueAndMissing(t *testing.T) {
 	if !errors.Is(err, boom) {
 		t.Fatalf("write: %v", err)
 	}
-	var groups []Group
-	if err := st.Read(ctx, func(tx Tx) error { groups, err = tx.ListGroups(); return err }); err != nil {
+	var groups []store.Group
+	if err := st.Read(ctx, func(tx store.Tx) error { groups, err = tx.ListGroups(); return err }); err != nil {
 		t.Fatal(err)
 	}
 	if len(groups) != 1 {

@@ -3,6 +3,8 @@ package server
 import (
 	"fmt"
 	"time"
+
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // The server key's check value and the secrets sealed with the key.
@@ -24,15 +26,15 @@ func (t *sqliteTx) PutKeyCheck(sealed []byte, at time.Time) error {
 	return nil
 }
 
-func (t *sqliteTx) SealedSecrets() ([]SealedSecret, error) {
+func (t *sqliteTx) SealedSecrets() ([]store.SealedSecret, error) {
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT id, secret FROM factors WHERE secret IS NOT NULL AND length(secret) > 0 ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("list sealed secrets: %w", err)
 	}
 	defer rows.Close()
-	var out []SealedSecret
+	var out []store.SealedSecret
 	for rows.Next() {
-		var s SealedSecret
+		var s store.SealedSecret
 		if err := rows.Scan(&s.FactorID, &s.Sealed); err != nil {
 			return nil, fmt.Errorf("list sealed secrets: %w", err)
 		}
@@ -41,6 +43,6 @@ func (t *sqliteTx) SealedSecrets() ([]SealedSecret, error) {
 	return out, rows.Err()
 }
 
-func (t *sqliteTx) PutSealedSecret(s SealedSecret) error {
+func (t *sqliteTx) PutSealedSecret(s store.SealedSecret) error {
 	return t.execOne("put sealed secret", `UPDATE factors SET secret = ? WHERE id = ?`, s.Sealed, s.FactorID)
 }

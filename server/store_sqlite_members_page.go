@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // A page of members, and what the Admin Center shows of each, in a fixed
@@ -31,7 +33,7 @@ func likePattern(s string) string {
 	return "%" + r.Replace(s) + "%"
 }
 
-func (t *sqliteTx) MembersPage(p MemberPage) ([]Member, error) {
+func (t *sqliteTx) MembersPage(p store.MemberPage) ([]store.Member, error) {
 	search := p.Search != ""
 	arm := func(args ...any) []any {
 		args = append(args, p.After)
@@ -59,7 +61,7 @@ func (t *sqliteTx) MembersPage(p MemberPage) ([]Member, error) {
 	if err != nil {
 		return nil, fmt.Errorf("members page: %w", err)
 	}
-	var out []Member
+	var out []store.Member
 	for rows.Next() {
 		m, err := scanMember(rows)
 		if err != nil {
@@ -82,7 +84,7 @@ func idsJSON(ids []string) (string, error) {
 	return string(b), err
 }
 
-func memberIDs(ms []Member) []string {
+func memberIDs(ms []store.Member) []string {
 	ids := make([]string, len(ms))
 	for i, m := range ms {
 		ids[i] = m.ID
@@ -91,7 +93,7 @@ func memberIDs(ms []Member) []string {
 }
 
 // fillManagedGroups loads the managed groups of all of ms in one query.
-func (t *sqliteTx) fillManagedGroups(ms []Member) error {
+func (t *sqliteTx) fillManagedGroups(ms []store.Member) error {
 	if len(ms) == 0 {
 		return nil
 	}
@@ -125,8 +127,8 @@ func (t *sqliteTx) fillManagedGroups(ms []Member) error {
 	return nil
 }
 
-func (t *sqliteTx) FactorsOf(memberIDs []string) (map[string][]Factor, error) {
-	out := map[string][]Factor{}
+func (t *sqliteTx) FactorsOf(memberIDs []string) (map[string][]store.Factor, error) {
+	out := map[string][]store.Factor{}
 	if len(memberIDs) == 0 {
 		return out, nil
 	}

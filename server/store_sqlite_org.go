@@ -6,12 +6,13 @@ import (
 	"strings"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Settings, groups and members.
 
-func (t *sqliteTx) Settings() (Settings, error) {
-	var s Settings
+func (t *sqliteTx) Settings() (store.Settings, error) {
+	var s store.Settings
 	var ma, a int
 	var tech, pm string
 	err := t.tx.QueryRowContext(t.ctx, `SELECT master_administrators, administrators, technicians, primary_method FROM settings WHERE id = 1`).
@@ -24,7 +25,7 @@ func (t *sqliteTx) Settings() (Settings, error) {
 	return s, nil
 }
 
-func (t *sqliteTx) PutSettings(s Settings) error {
+func (t *sqliteTx) PutSettings(s store.Settings) error {
 	_, err := t.exec(`INSERT INTO settings (id, master_administrators, administrators, technicians, primary_method) VALUES (1, ?, ?, ?, ?)
 		ON CONFLICT(id) DO UPDATE SET master_administrators = excluded.master_administrators, administrators = excluded.administrators,
 		technicians = excluded.technicians, primary_method = excluded.primary_method`,
@@ -39,8 +40,8 @@ const groupCols = `id, name, enforce_two_step, created_at`
 
 type scanner interface{ Scan(...any) error }
 
-func scanGroup(r scanner) (Group, error) {
-	var g Group
+func scanGroup(r scanner) (store.Group, error) {
+	var g store.Group
 	var enf int
 	var created int64
 	if err := r.Scan(&g.ID, &g.Name, &enf, &created); err != nil {
@@ -50,13 +51,13 @@ func scanGroup(r scanner) (Group, error) {
 	return g, nil
 }
 
-func (t *sqliteTx) ListGroups() ([]Group, error) {
+func (t *sqliteTx) ListGroups() ([]store.Group, error) {
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+groupCols+` FROM groups ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list groups: %w", err)
 	}
 	defer rows.Close()
-	var out []Group
+	var out []store.Group
 	for rows.Next() {
 		g, err := scanGroup(rows)
 		if err != nil {
@@ -67,7 +68,7 @@ func (t *sqliteTx) ListGroups() ([]Group, error) {
 	return out, rows.Err()
 }
 
-func (t *sqliteTx) Group(id string) (Group, error) {
+func (t *sqliteTx) Group(id string) (store.Group, error) {
 	g, err := scanGroup(t.tx.QueryRowContext(t.ctx, `SELECT `+groupCols+` FROM groups WHERE id = ?`, id))
 	if err != nil {
 		return g, noRows("group", err)
@@ -75,21 +76,21 @@ func (t *sqliteTx) Group(id string) (Group, error) {
 	return g, nil
 }
 
-func (t *sqliteTx) InsertGroup(g Group) error {
+func (t *sqliteTx) InsertGroup(g store.Group) error {
 	if _, err := t.exec(`INSERT INTO groups (`+groupCols+`) VALUES (?, ?, ?, ?)`, g.ID, g.Name, b2i(g.EnforceTwoStep), ms(g.CreatedAt)); err != nil {
 		return fmt.Errorf("insert group: %w", err)
 	}
 	return nil
 }
 
-func (t *sqliteTx) UpdateGroup(g Group) error {
+func (t *sqliteTx) UpdateGroup(g store.Group) error {
 	return t.execOne("update group", `UPDATE groups SET name = ?, enforce_two_step = ? WHERE id = ?`, g.Name, b2i(g.EnforceTwoStep), g.ID)
 }
 
 const memberCols = `id, username, display_name, password_hash, roles, COALESCE(group_id, ''), phone, email, last_sign_in_at, last_console_version, created_at, two_step`
 
-func scanMember(r scanner) (Member, error) {
-	var m Member
+func scanMember(r scanner) (store.Member, error) {
+	var m store.Member
 	var roles string
 	var last, created int64
 	if err := r.Scan(&m.ID, &m.Username, &m.DisplayName, &m.PasswordHash, &roles, &m.GroupID, &m.Phone, &m.Email, &last, &m.LastConsoleVersion, &created, &m.TwoStep); err != nil {
@@ -129,12 +130,12 @@ func (t *sqliteTx) CountMembers() (int, error) {
 	return n, nil
 }
 
-func (t *sqliteTx) ListMembers() ([]Member, error) {
+func (t *sqliteTx) ListMembers() ([]store.Member, error) {
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+memberCols+` FROM members ORDER BY username`)
 	if err != nil {
 		return nil, fmt.Errorf("list members: %w", err)
 	}
-	var out []Member
+	var out []store.Member
 	for rows.Next() {
 		m, err := scanMember(rows)
 		if err != nil {
@@ -150,7 +151,7 @@ func (t *sqliteTx) ListMembers() ([]Member, error) {
 	return out, t.fillManagedGroups(out)
 }
 
-func (t *sqliteTx) memberWhere(what, where string, arg any) (Member, error) {
+func (t *sqliteTx) memberWhere(what, where string, arg any) (store.Member, error) {
 	m, err := scanMember(t.tx.QueryRowContext(t.ctx, `SELECT `+memberCols+` FROM members WHERE `+where, arg))
 	if err != nil {
 		return m, noRows(what, err)
@@ -159,15 +160,17 @@ func (t *sqliteTx) memberWhere(what, where string, arg any) (Member, error) {
 	return m, err
 }
 
-func (t *sqliteTx) Member(id string) (Member, error) { return t.memberWhere("member", "id = ?", id) }
+func (t *sqliteTx) Member(id string) (store.Member, error) {
+	return t.memberWhere("member", "id = ?", id)
+}
 
 // MemberByUsername finds the member whose username equals username under
 // PRECIS comparison (usernames.go). A legacy member whose name could not be
 // indexed is found by the name exactly as stored, first, so that it signs in
 // as it always did.
-func (t *sqliteTx) MemberByUsername(username string) (Member, error) {
+func (t *sqliteTx) MemberByUsername(username string) (store.Member, error) {
 	m, err := t.memberWhere("member by username", "username = ? AND username_key IS NULL", username)
-	if !errors.Is(err, ErrNotFound) {
+	if !errors.Is(err, store.ErrNotFound) {
 		return m, err
 	}
 	key, _ := usernameIndex(username)
@@ -192,7 +195,7 @@ func nullable(s string) any {
 	return s
 }
 
-func (t *sqliteTx) InsertMember(m Member) error {
+func (t *sqliteTx) InsertMember(m store.Member) error {
 	key, skeleton := usernameIndex(m.Username)
 	_, err := t.exec(`INSERT INTO members (`+strings.ReplaceAll(memberCols, "COALESCE(group_id, '')", "group_id")+`, username_key, username_skeleton)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -206,11 +209,11 @@ func (t *sqliteTx) InsertMember(m Member) error {
 
 // SetTwoStep records where the member stands with two-step verification.
 // UpdateMember leaves it alone: only Activate and the resets change it.
-func (t *sqliteTx) SetTwoStep(memberID string, st TwoStepState) error {
+func (t *sqliteTx) SetTwoStep(memberID string, st store.TwoStepState) error {
 	return t.execOne("set two-step state", `UPDATE members SET two_step = ? WHERE id = ?`, string(st), memberID)
 }
 
-func (t *sqliteTx) UpdateMember(m Member) error {
+func (t *sqliteTx) UpdateMember(m store.Member) error {
 	// A rename indexes the new name; otherwise the index stays as it is (a
 	// legacy name left unindexed is not indexed by a password change).
 	key, skeleton := usernameIndex(m.Username)
@@ -228,7 +231,7 @@ func (t *sqliteTx) UpdateMember(m Member) error {
 	return t.putManaged(m)
 }
 
-func (t *sqliteTx) putManaged(m Member) error {
+func (t *sqliteTx) putManaged(m store.Member) error {
 	if _, err := t.exec(`DELETE FROM managed_groups WHERE member_id = ?`, m.ID); err != nil {
 		return fmt.Errorf("managed groups: %w", err)
 	}

@@ -5,12 +5,13 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Push registration, devices and open pushes.
 
-func (t *sqliteTx) PushToken(hash string) (PushToken, error) {
-	var p PushToken
+func (t *sqliteTx) PushToken(hash string) (store.PushToken, error) {
+	var p store.PushToken
 	var exp, used int64
 	err := t.tx.QueryRowContext(t.ctx, `SELECT token_hash, member_id, factor_id, expires_at, used_at FROM push_tokens WHERE token_hash = ?`, hash).
 		Scan(&p.Hash, &p.MemberID, &p.FactorID, &exp, &used)
@@ -25,8 +26,8 @@ func (t *sqliteTx) UsePushToken(hash string, at time.Time) error {
 	return t.execOne("use push token", `UPDATE push_tokens SET used_at = ? WHERE token_hash = ? AND used_at = 0`, ms(at), hash)
 }
 
-func (t *sqliteTx) DeviceByToken(hash string) (Device, error) {
-	var d Device
+func (t *sqliteTx) DeviceByToken(hash string) (store.Device, error) {
+	var d store.Device
 	var created, revoked int64
 	err := t.tx.QueryRowContext(t.ctx, `SELECT id, member_id, factor_id, name, token_hash, created_at, revoked_at FROM devices WHERE token_hash = ?`, hash).
 		Scan(&d.ID, &d.MemberID, &d.FactorID, &d.Name, &d.TokenHash, &created, &revoked)
@@ -39,7 +40,7 @@ func (t *sqliteTx) DeviceByToken(hash string) (Device, error) {
 
 // OpenPushes are the member's pending app notifications that have not
 // expired, oldest first.
-func (t *sqliteTx) OpenPushes(memberID string, now time.Time) ([]Challenge, error) {
+func (t *sqliteTx) OpenPushes(memberID string, now time.Time) ([]store.Challenge, error) {
 	return t.pushes(`member_id = ?`, memberID, now)
 }
 
@@ -65,14 +66,14 @@ func (t *sqliteTx) RecentPushes(memberID string, since time.Time, limit int) ([]
 
 // FactorPushes are the pending, unexpired pushes sent to one app
 // notification factor (one phone), oldest first.
-func (t *sqliteTx) FactorPushes(factorID string, now time.Time) ([]Challenge, error) {
+func (t *sqliteTx) FactorPushes(factorID string, now time.Time) ([]store.Challenge, error) {
 	return t.pushes(`factor_id = ?`, factorID, now)
 }
 
-func (t *sqliteTx) pushes(where, arg string, now time.Time) ([]Challenge, error) {
+func (t *sqliteTx) pushes(where, arg string, now time.Time) ([]store.Challenge, error) {
 	ids := []string{}
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT id FROM challenges WHERE `+where+` AND method = ? AND status = ? AND expires_at > ?
-		ORDER BY created_at, id`, arg, string(api.MethodAppNotification), ChallengeStatusPending, ms(now))
+		ORDER BY created_at, id`, arg, string(api.MethodAppNotification), store.ChallengeStatusPending, ms(now))
 	if err != nil {
 		return nil, fmt.Errorf("list pushes: %w", err)
 	}
@@ -88,7 +89,7 @@ func (t *sqliteTx) pushes(where, arg string, now time.Time) ([]Challenge, error)
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list pushes: %w", err)
 	}
-	out := make([]Challenge, 0, len(ids))
+	out := make([]store.Challenge, 0, len(ids))
 	for _, id := range ids {
 		c, err := t.Challenge(id)
 		if err != nil {

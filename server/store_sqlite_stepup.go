@@ -5,11 +5,12 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Step-up tokens and throttling failures.
 
-func (t *sqliteTx) InsertStepUpToken(s StepUpToken) error {
+func (t *sqliteTx) InsertStepUpToken(s store.StepUpToken) error {
 	_, err := t.exec(`INSERT INTO step_up_tokens (token_hash, member_id, session_id, purpose, challenge_id, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		s.Hash, s.MemberID, s.SessionID, string(s.Purpose), s.ChallengeID, ms(s.ExpiresAt), ms(s.UsedAt))
 	if err != nil {
@@ -18,8 +19,8 @@ func (t *sqliteTx) InsertStepUpToken(s StepUpToken) error {
 	return nil
 }
 
-func (t *sqliteTx) StepUpToken(hash string) (StepUpToken, error) {
-	var s StepUpToken
+func (t *sqliteTx) StepUpToken(hash string) (store.StepUpToken, error) {
+	var s store.StepUpToken
 	var purpose string
 	var exp, used int64
 	err := t.tx.QueryRowContext(t.ctx, `SELECT token_hash, member_id, session_id, purpose, challenge_id, expires_at, used_at FROM step_up_tokens WHERE token_hash = ?`, hash).
@@ -42,7 +43,7 @@ const failureRetention = 24 * time.Hour
 // InsertFailure records f, returns its id and drops a few of the oldest
 // failures past failureRetention, so the table stays bounded at a constant
 // cost per insert.
-func (t *sqliteTx) InsertFailure(f Failure) (int64, error) {
+func (t *sqliteTx) InsertFailure(f store.Failure) (int64, error) {
 	res, err := t.exec(`INSERT INTO failures (at, kind, subject, client_address, provisional) VALUES (?, ?, ?, ?, ?)`,
 		ms(f.At), f.Kind, f.Subject, f.ClientAddress, f.Provisional)
 	if err != nil {
@@ -80,12 +81,12 @@ func (t *sqliteTx) DeleteFailure(id int64) error {
 
 // RecentFailures reads one limit's window: by subject and kind, or (Subject
 // empty) every failure from the client address.
-func (t *sqliteTx) RecentFailures(f FailureFilter, since, staleBefore time.Time, limit int) (FailureWindow, error) {
+func (t *sqliteTx) RecentFailures(f store.FailureFilter, since, staleBefore time.Time, limit int) (store.FailureWindow, error) {
 	where, args := `subject = ? AND kind = ?`, []any{f.Subject, f.Kind}
 	if f.Subject == "" {
 		where, args = `client_address = ?`, []any{f.ClientAddress}
 	}
-	var w FailureWindow
+	var w store.FailureWindow
 	rows, err := t.tx.QueryContext(t.ctx, `SELECT at FROM failures WHERE `+where+` AND at > ? AND (provisional = 0 OR at < ?) ORDER BY at DESC LIMIT ?`,
 		append(args, ms(since), ms(staleBefore), limit)...)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"strconv"
 	"time"
+
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // What the sweep deletes, one bounded batch per statement (see sweep.go).
@@ -16,22 +18,22 @@ import (
 // append-only ones (audit, outbox, failures) are read in id order, the
 // batch's worth of oldest rows only, so a sweep with nothing to do reads
 // no more than one batch.
-var sweepQueries = map[SweepTarget]string{
-	SweepChallenges:   `DELETE FROM challenges WHERE rowid IN (SELECT rowid FROM challenges WHERE expires_at < ?1 LIMIT ?2)`,
-	SweepMFATokens:    `DELETE FROM mfa_tokens WHERE rowid IN (SELECT rowid FROM mfa_tokens WHERE expires_at < ?1 LIMIT ?2)`,
-	SweepStepUpTokens: `DELETE FROM step_up_tokens WHERE rowid IN (SELECT rowid FROM step_up_tokens WHERE expires_at < ?1 LIMIT ?2)`,
+var sweepQueries = map[store.SweepTarget]string{
+	store.SweepChallenges:   `DELETE FROM challenges WHERE rowid IN (SELECT rowid FROM challenges WHERE expires_at < ?1 LIMIT ?2)`,
+	store.SweepMFATokens:    `DELETE FROM mfa_tokens WHERE rowid IN (SELECT rowid FROM mfa_tokens WHERE expires_at < ?1 LIMIT ?2)`,
+	store.SweepStepUpTokens: `DELETE FROM step_up_tokens WHERE rowid IN (SELECT rowid FROM step_up_tokens WHERE expires_at < ?1 LIMIT ?2)`,
 	// A session's family ends at expires_at whether or not it was revoked
 	// before; its access and refresh tokens go with it (ON DELETE CASCADE).
-	SweepSessions:     `DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE expires_at < ?1 LIMIT ?2)`,
-	SweepAccessTokens: `DELETE FROM access_tokens WHERE rowid IN (SELECT rowid FROM access_tokens WHERE expires_at < ?1 LIMIT ?2)`,
-	SweepPushTokens:   `DELETE FROM push_tokens WHERE rowid IN (SELECT rowid FROM push_tokens WHERE expires_at < ?1 LIMIT ?2)`,
-	SweepBackupChecks: `DELETE FROM setup_backup_checks WHERE rowid IN (SELECT rowid FROM setup_backup_checks WHERE verified_at < ?1 LIMIT ?2)`,
-	SweepOutbox:       `DELETE FROM outbox WHERE id IN (SELECT id FROM (SELECT id, at FROM outbox ORDER BY id LIMIT ?2) WHERE at < ?1)`,
-	SweepFailures:     `DELETE FROM failures WHERE id IN (SELECT id FROM (SELECT id, at FROM failures ORDER BY id LIMIT ?2) WHERE at < ?1)`,
-	SweepAudit:        `DELETE FROM audit WHERE id IN (SELECT id FROM (SELECT id, at FROM audit ORDER BY id LIMIT ?2) WHERE at < ?1)`,
+	store.SweepSessions:     `DELETE FROM sessions WHERE rowid IN (SELECT rowid FROM sessions WHERE expires_at < ?1 LIMIT ?2)`,
+	store.SweepAccessTokens: `DELETE FROM access_tokens WHERE rowid IN (SELECT rowid FROM access_tokens WHERE expires_at < ?1 LIMIT ?2)`,
+	store.SweepPushTokens:   `DELETE FROM push_tokens WHERE rowid IN (SELECT rowid FROM push_tokens WHERE expires_at < ?1 LIMIT ?2)`,
+	store.SweepBackupChecks: `DELETE FROM setup_backup_checks WHERE rowid IN (SELECT rowid FROM setup_backup_checks WHERE verified_at < ?1 LIMIT ?2)`,
+	store.SweepOutbox:       `DELETE FROM outbox WHERE id IN (SELECT id FROM (SELECT id, at FROM outbox ORDER BY id LIMIT ?2) WHERE at < ?1)`,
+	store.SweepFailures:     `DELETE FROM failures WHERE id IN (SELECT id FROM (SELECT id, at FROM failures ORDER BY id LIMIT ?2) WHERE at < ?1)`,
+	store.SweepAudit:        `DELETE FROM audit WHERE id IN (SELECT id FROM (SELECT id, at FROM audit ORDER BY id LIMIT ?2) WHERE at < ?1)`,
 }
 
-func (t *sqliteTx) Sweep(what SweepTarget, before time.Time, limit int) (int, error) {
+func (t *sqliteTx) Sweep(what store.SweepTarget, before time.Time, limit int) (int, error) {
 	q, ok := sweepQueries[what]
 	if !ok {
 		return 0, fmt.Errorf("sweep: unknown target %d", what)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // SQLiteOption changes how OpenSQLite opens the store.
@@ -47,7 +49,7 @@ func usernameIndex(username string) (key, skeleton any) {
 // the name exactly as stored, and an administrator should rename one of the
 // pair. Runs in Go because SQL knows neither PRECIS nor TR39.
 func (s *sqliteStore) indexUsernames(ctx context.Context, log *slog.Logger) error {
-	return s.Write(ctx, func(tx Tx) error {
+	return s.Write(ctx, func(tx store.Tx) error {
 		t := tx.(*sqliteTx)
 		rows, err := t.tx.QueryContext(t.ctx, `SELECT id, username FROM members WHERE username_key IS NULL ORDER BY created_at, id`)
 		if err != nil {
@@ -75,7 +77,7 @@ func (s *sqliteStore) indexUsernames(ctx context.Context, log *slog.Logger) erro
 				continue
 			}
 			_, err := t.exec(`UPDATE members SET username_key = ?, username_skeleton = ? WHERE id = ?`, key, skeleton, m.id)
-			if errors.Is(err, ErrDuplicate) {
+			if errors.Is(err, store.ErrDuplicate) {
 				log.Warn("a member's username is the same as, or looks like, an older member's; left as it is (it signs in only as stored): rename one of them",
 					"member_id", m.id, "username", m.username)
 				continue

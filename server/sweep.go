@@ -4,34 +4,14 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // The sweep: what has expired, and what is past its retention, is deleted in
 // the background a small batch per write transaction, so that the database
 // stops growing once the retention windows are full and a sign-in waits at
 // most one batch for the write lock.
-
-// SweepTarget is one kind of row the sweep deletes.
-type SweepTarget int
-
-const (
-	SweepChallenges SweepTarget = iota
-	SweepMFATokens
-	SweepStepUpTokens
-	SweepSessions // and their access and refresh tokens
-	SweepAccessTokens
-	SweepPushTokens
-	SweepBackupChecks
-	SweepOutbox
-	SweepFailures
-	SweepAudit
-	sweepTargets // how many
-)
-
-func (w SweepTarget) String() string {
-	return [...]string{"challenges", "mfa_tokens", "step_up_tokens", "sessions", "access_tokens", "push_tokens",
-		"setup_backup_checks", "outbox", "failures", "audit"}[w]
-}
 
 const (
 	// sweepGrace: rows are kept this long after they expire or end, for
@@ -53,18 +33,18 @@ const (
 // SweepReport is how many rows one sweep deleted, by target, and how many
 // free pages it gave back to the file system.
 type SweepReport struct {
-	Deleted   map[SweepTarget]int
+	Deleted   map[store.SweepTarget]int
 	Reclaimed int
 }
 
 // cutoff is the moment before which rows of w are deleted.
-func (s *Server) sweepCutoff(w SweepTarget, now time.Time) time.Time {
+func (s *Server) sweepCutoff(w store.SweepTarget, now time.Time) time.Time {
 	switch w {
-	case SweepFailures:
+	case store.SweepFailures:
 		return now.Add(-failureRetention)
-	case SweepAudit:
+	case store.SweepAudit:
 		return now.Add(-s.auditRetention())
-	case SweepOutbox, SweepBackupChecks:
+	case store.SweepOutbox, store.SweepBackupChecks:
 		return now.Add(-sweepGrace) // from when they were written
 	}
 	return now.Add(-sweepGrace) // from their expiry
@@ -81,14 +61,14 @@ func (s *Server) auditRetention() time.Duration {
 // clock, one batch per write transaction, and gives free pages back. The
 // background loop runs it every Config.SweepEvery; tests and tools call it.
 func (s *Server) Sweep(ctx context.Context) (SweepReport, error) {
-	rep := SweepReport{Deleted: map[SweepTarget]int{}}
+	rep := SweepReport{Deleted: map[store.SweepTarget]int{}}
 	now := s.now()
-	for w := range sweepTargets {
+	for w := range store.NumSweepTargets {
 		before := s.sweepCutoff(w, now)
 		for {
 			var n int
 			start := time.Now()
-			err := s.store.Write(ctx, func(tx Tx) (err error) {
+			err := s.store.Write(ctx, func(tx store.Tx) (err error) {
 				n, err = tx.Sweep(w, before, sweepBatch)
 				return err
 			})
@@ -107,7 +87,7 @@ func (s *Server) Sweep(ctx context.Context) (SweepReport, error) {
 	for {
 		var n int
 		start := time.Now()
-		err := s.store.Write(ctx, func(tx Tx) (err error) {
+		err := s.store.Write(ctx, func(tx store.Tx) (err error) {
 			n, err = tx.ReclaimFreePages(freePagesKept)
 			return err
 		})

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 func pragmaInt(t *testing.T, db *sql.DB, name string) int {
@@ -67,7 +68,7 @@ func TestSweepGivesSpaceBack(t *testing.T) {
 	old := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	detail := strings.Repeat("x", 1000)
 	for range 10 {
-		err := st.Write(ctx, func(tx Tx) error {
+		err := st.Write(ctx, func(tx store.Tx) error {
 			for range 2000 {
 				if err := tx.InsertAudit(api.AuditEvent{At: old, Kind: "test", Detail: detail}); err != nil {
 					return err
@@ -86,7 +87,7 @@ func TestSweepGivesSpaceBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	after := pragmaInt(t, s.w, "page_count")
-	if rep.Deleted[SweepAudit] != 20000 || rep.Reclaimed == 0 || after > full-rep.Reclaimed || after > freePagesKept+full/4 {
-		t.Errorf("deleted %d, reclaimed %d pages: %d pages before, %d after", rep.Deleted[SweepAudit], rep.Reclaimed, full, after)
+	if rep.Deleted[store.SweepAudit] != 20000 || rep.Reclaimed == 0 || after > full-rep.Reclaimed || after > freePagesKept+full/4 {
+		t.Errorf("deleted %d, reclaimed %d pages: %d pages before, %d after", rep.Deleted[store.SweepAudit], rep.Reclaimed, full, after)
 	}
 }

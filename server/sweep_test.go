@@ -10,6 +10,7 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/server"
 	"github.com/remotesupport/techconsole/server/servertest"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // sweptTables are the tables the sweep keeps bounded.
@@ -55,7 +56,7 @@ func TestSweepKeepsTablesBounded(t *testing.T) {
 		var tokens api.Tokens
 		c.ok("POST", api.PathRefresh, "", api.RefreshRequest{RefreshToken: refresh}, http.StatusOK, &tokens)
 		refresh = tokens.RefreshToken
-		err := c.inst.Server.Store().Write(ctx, func(tx server.Tx) error {
+		err := c.inst.Server.Store().Write(ctx, func(tx store.Tx) error {
 			return tx.InsertOutbox(api.OutboxMessage{At: c.clock.Now(), Channel: api.MethodSMS, To: "555-0100", Body: "code", Code: "123456"})
 		})
 		if err != nil {

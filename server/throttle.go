@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Throttling (docs/DESIGN.md section 6), counted in the database so that every
@@ -26,37 +27,37 @@ const (
 
 // limit is one throttle: at most max failures matching f in the window.
 type limit struct {
-	f   FailureFilter
+	f   store.FailureFilter
 	max int
 }
 
 func passwordLimit(username string) limit {
-	return limit{FailureFilter{Subject: username, Kind: failurePassword}, maxPasswordFailures}
+	return limit{store.FailureFilter{Subject: username, Kind: failurePassword}, maxPasswordFailures}
 }
 
 func deviceLimit(nonce string) limit {
-	return limit{FailureFilter{Subject: nonce, Kind: failureDevicePassword}, maxDeviceFailures}
+	return limit{store.FailureFilter{Subject: nonce, Kind: failureDevicePassword}, maxDeviceFailures}
 }
 
 func sessionPasswordLimit(sessionID string) limit {
-	return limit{FailureFilter{Subject: sessionID, Kind: failureSessionPassword}, maxDeviceFailures}
+	return limit{store.FailureFilter{Subject: sessionID, Kind: failureSessionPassword}, maxDeviceFailures}
 }
 
 func codeLimit(memberID string) limit {
-	return limit{FailureFilter{Subject: memberID, Kind: failureCode}, maxCodeFailures}
+	return limit{store.FailureFilter{Subject: memberID, Kind: failureCode}, maxCodeFailures}
 }
 
 func pushTokenLimit(addr string) limit {
-	return limit{FailureFilter{Subject: addr, Kind: failurePushToken}, maxPushTokenFailures}
+	return limit{store.FailureFilter{Subject: addr, Kind: failurePushToken}, maxPushTokenFailures}
 }
 
 func addressLimit(addr string) limit {
-	return limit{FailureFilter{ClientAddress: addr}, maxAddressFailures}
+	return limit{store.FailureFilter{ClientAddress: addr}, maxAddressFailures}
 }
 
 // throttled returns a 429 too_many_attempts answer when any limit is
 // reached, saying when the last of them lifts; nil otherwise.
-func (s *Server) throttled(tx Tx, limits ...limit) (*httpError, error) {
+func (s *Server) throttled(tx store.Tx, limits ...limit) (*httpError, error) {
 	he, _, err := s.judge(tx, limits...)
 	return he, err
 }
@@ -67,7 +68,7 @@ func (s *Server) throttled(tx Tx, limits ...limit) (*httpError, error) {
 // leaves the window. full says that no limit refuses but the counted
 // failures and the password checks still in flight together fill one: a
 // new check must wait for those to be decided.
-func (s *Server) judge(tx Tx, limits ...limit) (refused *httpError, full bool, err error) {
+func (s *Server) judge(tx store.Tx, limits ...limit) (refused *httpError, full bool, err error) {
 	now := s.now()
 	var wait time.Duration
 	for _, l := range limits {
@@ -94,7 +95,7 @@ func (s *Server) judge(tx Tx, limits ...limit) (refused *httpError, full bool, e
 // checkThrottle runs throttled in a read transaction and audits a refusal.
 func (s *Server) checkThrottle(ctx context.Context, ev auditEvent, limits ...limit) error {
 	var he *httpError
-	err := s.store.Read(ctx, func(tx Tx) error {
+	err := s.store.Read(ctx, func(tx store.Tx) error {
 		var err error
 		he, err = s.throttled(tx, limits...)
 		return err
@@ -111,15 +112,15 @@ func (s *Server) checkThrottle(ctx context.Context, ev auditEvent, limits ...lim
 }
 
 // recordFailure counts one failed attempt from the request's address.
-func (s *Server) recordFailure(ctx context.Context, tx Tx, kind, subject string) error {
-	_, err := tx.InsertFailure(Failure{At: s.now(), Kind: kind, Subject: subject, ClientAddress: info(ctx).ClientAddress})
+func (s *Server) recordFailure(ctx context.Context, tx store.Tx, kind, subject string) error {
+	_, err := tx.InsertFailure(store.Failure{At: s.now(), Kind: kind, Subject: subject, ClientAddress: info(ctx).ClientAddress})
 	return err
 }
 
 // failedAttempt records a failure and its audit event in a transaction of
 // their own (the request's answer is an error).
 func (s *Server) failedAttempt(ctx context.Context, ev auditEvent, kind, subject string) {
-	err := s.store.Write(context.WithoutCancel(ctx), func(tx Tx) error {
+	err := s.store.Write(context.WithoutCancel(ctx), func(tx store.Tx) error {
 		if err := s.recordFailure(ctx, tx, kind, subject); err != nil {
 			return err
 		}
@@ -129,3 +130,12 @@ func (s *Server) failedAttempt(ctx context.Context, ev auditEvent, kind, subject
 		s.log.Error("recording a failed attempt", "kind", ev.Kind, "err", err)
 	}
 }
+
+// Failure kinds counted by the throttle.
+const (
+	failurePassword        = "password"         // a wrong password from a client without a valid device cookie, known username or not
+	failureDevicePassword  = "password_device"  // a wrong password from a client with a valid device cookie (subject: its nonce)
+	failureSessionPassword = "password_session" // a wrong current password of a password change (subject: the session id)
+	failureCode            = "code"             // a wrong code or push number
+	failurePushToken       = "push_token"       // an unknown, used or expired registration token
+)

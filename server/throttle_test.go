@@ -10,6 +10,7 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/server"
 	"github.com/remotesupport/techconsole/server/servertest"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // loginProblem signs in expecting a problem and returns it with the Retry-After header.
@@ -85,9 +86,9 @@ func TestAddressThrottle(t *testing.T) {
 	// 100 failures from one address, recorded straight into the store (100
 	// hashed sign-ins would only slow the test), then one over the API.
 	fill := func(t *testing.T, inst *servertest.Instance, addr string, n int, at time.Time) {
-		err := inst.Server.Store().Write(context.Background(), func(tx server.Tx) error {
+		err := inst.Server.Store().Write(context.Background(), func(tx store.Tx) error {
 			for i := range n {
-				if _, err := tx.InsertFailure(server.Failure{At: at, Kind: "password", Subject: "user" + strconv.Itoa(i), ClientAddress: addr}); err != nil {
+				if _, err := tx.InsertFailure(store.Failure{At: at, Kind: "password", Subject: "user" + strconv.Itoa(i), ClientAddress: addr}); err != nil {
 					return err
 				}
 			}
@@ -156,9 +157,9 @@ func TestOldFailuresArePruned(t *testing.T) {
 	st := c.inst.Server.Store()
 	old := c.clock.Now().Add(-25 * time.Hour)
 	insert := func(at time.Time, n int) {
-		err := st.Write(context.Background(), func(tx server.Tx) error {
+		err := st.Write(context.Background(), func(tx store.Tx) error {
 			for range n {
-				if _, err := tx.InsertFailure(server.Failure{At: at, Kind: "password", Subject: "x", ClientAddress: "192.0.2.1"}); err != nil {
+				if _, err := tx.InsertFailure(store.Failure{At: at, Kind: "password", Subject: "x", ClientAddress: "192.0.2.1"}); err != nil {
 					return err
 				}
 			}
@@ -170,10 +171,10 @@ func TestOldFailuresArePruned(t *testing.T) {
 	}
 	insert(old, 20)
 	insert(c.clock.Now(), 2)
-	var left server.FailureWindow
-	err := st.Read(context.Background(), func(tx server.Tx) error {
+	var left store.FailureWindow
+	err := st.Read(context.Background(), func(tx store.Tx) error {
 		var err error
-		left, err = tx.RecentFailures(server.FailureFilter{ClientAddress: "192.0.2.1"}, old.Add(-time.Hour), c.clock.Now(), 100)
+		left, err = tx.RecentFailures(store.FailureFilter{ClientAddress: "192.0.2.1"}, old.Add(-time.Hour), c.clock.Now(), 100)
 		return err
 	})
 	if err != nil {

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/base32"
 	"encoding/json"
-	"github.com/prometheus/client_golang/prometheus"
-	dto "github.com/prometheus/client_model/go"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -14,7 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // rfc6238 are the SHA1 vectors of RFC 6238 Appendix B (8 digits; a 6-digit
@@ -103,7 +105,7 @@ func TestServerAcceptsRFC6238Codes(t *testing.T) {
 	clock := &testClock{t: time.Unix(59, 0)}
 	s, hs := openTest(t, clock)
 	ctx := context.Background()
-	err := s.store.Write(ctx, func(tx Tx) error {
+	err := s.store.Write(ctx, func(tx store.Tx) error {
 		bob, err := tx.MemberByUsername("bob")
 		if err != nil {
 			return err

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // TestMigrationSetsTwoStepState: a database from before migration 0011
@@ -25,19 +26,19 @@ func TestMigrationSetsTwoStepState(t *testing.T) {
 	cases := []struct {
 		name    string
 		factors []f
-		want    TwoStepState
+		want    store.TwoStepState
 	}{
-		{"authenticator and SMS", []f{{auth, on}, {sms, on}}, TwoStepActivated},
-		{"authenticator, push and email", []f{{auth, on}, {push, on}, {mail, on}}, TwoStepActivated},
-		{"legacy email only", []f{{mail, on}}, TwoStepActivated},
-		{"legacy SMS only", []f{{sms, on}}, TwoStepActivated},
-		{"setup stopped after the authenticator", []f{{auth, on}}, TwoStepNone},
-		{"setup stopped after the authenticator and its push", []f{{auth, on}, {push, on}}, TwoStepNone},
-		{"setup stopped with a pending SMS", []f{{auth, on}, {sms, pending}}, TwoStepNone},
-		{"pending authenticator only", []f{{auth, pending}}, TwoStepNone},
-		{"nothing", nil, TwoStepNone},
-		{"lost-phone reset", []f{{auth, reset}, {sms, on}}, TwoStepReset},
-		{"primary method reset", []f{{auth, reset}, {push, reset}, {mail, reset}}, TwoStepReset},
+		{"authenticator and SMS", []f{{auth, on}, {sms, on}}, store.TwoStepActivated},
+		{"authenticator, push and email", []f{{auth, on}, {push, on}, {mail, on}}, store.TwoStepActivated},
+		{"legacy email only", []f{{mail, on}}, store.TwoStepActivated},
+		{"legacy SMS only", []f{{sms, on}}, store.TwoStepActivated},
+		{"setup stopped after the authenticator", []f{{auth, on}}, store.TwoStepNone},
+		{"setup stopped after the authenticator and its push", []f{{auth, on}, {push, on}}, store.TwoStepNone},
+		{"setup stopped with a pending SMS", []f{{auth, on}, {sms, pending}}, store.TwoStepNone},
+		{"pending authenticator only", []f{{auth, pending}}, store.TwoStepNone},
+		{"nothing", nil, store.TwoStepNone},
+		{"lost-phone reset", []f{{auth, reset}, {sms, on}}, store.TwoStepReset},
+		{"primary method reset", []f{{auth, reset}, {push, reset}, {mail, reset}}, store.TwoStepReset},
 	}
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
@@ -47,15 +48,15 @@ func TestMigrationSetsTwoStepState(t *testing.T) {
 	}
 	now := time.Now()
 	ids := map[string]string{}
-	err = st.Write(ctx, func(tx Tx) error {
+	err = st.Write(ctx, func(tx store.Tx) error {
 		for i, c := range cases {
-			m := Member{ID: newID(prefixMember), Username: "m" + string(rune('a'+i)), DisplayName: c.name, CreatedAt: now}
+			m := store.Member{ID: newID(prefixMember), Username: "m" + string(rune('a'+i)), DisplayName: c.name, CreatedAt: now}
 			if err := tx.InsertMember(m); err != nil {
 				return err
 			}
 			ids[c.name] = m.ID
 			for _, x := range c.factors {
-				if err := tx.InsertFactor(Factor{ID: newID(prefixFactor), MemberID: m.ID, Method: x.m, Status: x.st, CreatedAt: now}); err != nil {
+				if err := tx.InsertFactor(store.Factor{ID: newID(prefixFactor), MemberID: m.ID, Method: x.m, Status: x.st, CreatedAt: now}); err != nil {
 					return err
 				}
 			}
@@ -83,7 +84,7 @@ func TestMigrationSetsTwoStepState(t *testing.T) {
 		t.Fatalf("migrating: %v", err)
 	}
 	defer st.Close()
-	err = st.Read(ctx, func(tx Tx) error {
+	err = st.Read(ctx, func(tx store.Tx) error {
 		for _, c := range cases {
 			m, err := tx.Member(ids[c.name])
 			if err != nil {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // TestExistingUsernamesIndexedAtStart: members from before usernames were
@@ -67,21 +69,21 @@ func TestExistingUsernamesIndexedAtStart(t *testing.T) {
 		"Alice": "Alice", "ａｌｉｃｅ": "ａｌｉｃｅ", "a1ice": "a1ice", "bo\u00adb": "bo\u00adb",
 		"carol": "Carol", "CAROL": "Carol",
 	} {
-		var m Member
-		err := st.Read(ctx, func(tx Tx) (err error) { m, err = tx.MemberByUsername(typed); return err })
+		var m store.Member
+		err := st.Read(ctx, func(tx store.Tx) (err error) { m, err = tx.MemberByUsername(typed); return err })
 		if err != nil || m.ID != ids[want] {
 			t.Errorf("sign-in name %q reaches %q (%v), want %q", typed, m.Username, err, want)
 		}
 	}
 	for _, typed := range []string{"bob", "A1ICE"} {
-		err := st.Read(ctx, func(tx Tx) error { _, err := tx.MemberByUsername(typed); return err })
-		if !errors.Is(err, ErrNotFound) {
+		err := st.Read(ctx, func(tx store.Tx) error { _, err := tx.MemberByUsername(typed); return err })
+		if !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("sign-in name %q: %v, want not found", typed, err)
 		}
 	}
 
 	// A clashing member stays usable: saving it (a password change) works.
-	err = st.Write(ctx, func(tx Tx) error {
+	err = st.Write(ctx, func(tx store.Tx) error {
 		m, err := tx.Member(ids["Alice"])
 		if err != nil {
 			return err
@@ -94,13 +96,13 @@ func TestExistingUsernamesIndexedAtStart(t *testing.T) {
 	}
 	// Renamed to a name nobody has, it is indexed; renamed to a look-alike,
 	// it is refused.
-	err = st.Write(ctx, func(tx Tx) error {
+	err = st.Write(ctx, func(tx store.Tx) error {
 		m, err := tx.Member(ids["Alice"])
 		if err != nil {
 			return err
 		}
 		m.Username = "A1ICE"
-		if err := tx.UpdateMember(m); !errors.Is(err, ErrDuplicate) {
+		if err := tx.UpdateMember(m); !errors.Is(err, store.ErrDuplicate) {
 			t.Errorf("rename to a look-alike of alice: %v, want ErrDuplicate", err)
 		}
 		m.Username = "Alicia"
@@ -109,8 +111,8 @@ func TestExistingUsernamesIndexedAtStart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var m Member
-	if err := st.Read(ctx, func(tx Tx) (err error) { m, err = tx.MemberByUsername("ALICIA"); return err }); err != nil || m.ID != ids["Alice"] {
+	var m store.Member
+	if err := st.Read(ctx, func(tx store.Tx) (err error) { m, err = tx.MemberByUsername("ALICIA"); return err }); err != nil || m.ID != ids["Alice"] {
 		t.Errorf("renamed member by key: %+v %v", m, err)
 	}
 }

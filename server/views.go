@@ -4,15 +4,16 @@ import (
 	"strings"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Wire views of stored things.
 
-func factorView(f Factor) api.Factor {
+func factorView(f store.Factor) api.Factor {
 	return api.Factor{ID: f.ID, Method: f.Method, Status: f.Status, Label: factorLabel(f)}
 }
 
-func factorViews(fs []Factor) []api.Factor {
+func factorViews(fs []store.Factor) []api.Factor {
 	out := make([]api.Factor, 0, len(fs))
 	for _, f := range fs {
 		out = append(out, factorView(f))
@@ -20,7 +21,7 @@ func factorViews(fs []Factor) []api.Factor {
 	return out
 }
 
-func factorLabel(f Factor) string {
+func factorLabel(f store.Factor) string {
 	switch f.Method {
 	case api.MethodSMS:
 		if f.Target != "" {
@@ -34,7 +35,7 @@ func factorLabel(f Factor) string {
 	return f.Method.Label()
 }
 
-func methodOptions(active []Factor) []api.MethodOption {
+func methodOptions(active []store.Factor) []api.MethodOption {
 	out := make([]api.MethodOption, 0, len(active))
 	for _, f := range active {
 		out = append(out, api.MethodOption{ID: f.ID, Method: f.Method, Label: factorLabel(f)})
@@ -42,7 +43,7 @@ func methodOptions(active []Factor) []api.MethodOption {
 	return out
 }
 
-func activeMethods(active []Factor) []api.Method {
+func activeMethods(active []store.Factor) []api.Method {
 	out := []api.Method{}
 	seen := map[api.Method]bool{}
 	for _, f := range active {
@@ -55,7 +56,7 @@ func activeMethods(active []Factor) []api.Method {
 }
 
 // userView is the signed-in member as the console shows them.
-func userView(tx Tx, m Member) (api.User, error) {
+func userView(tx store.Tx, m store.Member) (api.User, error) {
 	required, st, err := memberRequired(tx, m)
 	if err != nil {
 		return api.User{}, err

@@ -13,6 +13,7 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/server"
 	"github.com/remotesupport/techconsole/server/servertest"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // TestMembersPageByPage: the Organisation page shows a page of members at a
@@ -30,9 +31,9 @@ func TestMembersPageByPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = st.Write(ctx, func(tx server.Tx) error {
+	err = st.Write(ctx, func(tx store.Tx) error {
 		for i := range 150 {
-			if err := tx.InsertMember(server.Member{ID: fmt.Sprintf("mbr_page%04d", i), Username: fmt.Sprintf("zz%03d", i),
+			if err := tx.InsertMember(store.Member{ID: fmt.Sprintf("mbr_page%04d", i), Username: fmt.Sprintf("zz%03d", i),
 				DisplayName: fmt.Sprintf("Paged %d", i), PasswordHash: "x", Roles: []api.Role{api.RoleTechnician},
 				GroupID: gs[0].ID, ManagedGroupIDs: []string{}, CreatedAt: time.Now()}); err != nil {
 				return err
@@ -91,7 +92,7 @@ func TestMembersPageByPage(t *testing.T) {
 func TestAuditOlderEvents(t *testing.T) {
 	inst := servertest.Start(t)
 	ctx := context.Background()
-	err := inst.Server.Store().Write(ctx, func(tx server.Tx) error {
+	err := inst.Server.Store().Write(ctx, func(tx store.Tx) error {
 		for i := range 1100 {
 			if err := tx.InsertAudit(api.AuditEvent{At: time.Now(), Kind: "test.old", Detail: fmt.Sprintf("event %d", i)}); err != nil {
 				return err
