@@ -27,6 +27,7 @@ var forbidden = []struct {
 	{"server/adminweb", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client"}},
 	// The store and its engines serve the server; they never call back into it.
 	{"server/store", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$"}},
+	{"server/store/postgres", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$"}},
 }
 
 func TestLayersPointOneWay(t *testing.T) {

@@ -24,8 +24,8 @@ import (
 
 // Config says how to open a Server.
 type Config struct {
-	DBPath        string // SQLite file
-	KeyPath       string // TOTP key file; "" = DBPath + ".key"
+	DBPath        string // SQLite file, or a postgres:// URL (engines.go)
+	KeyPath       string // TOTP key file; "" = DBPath + ".key" (required with PostgreSQL)
 	Dev           bool   // outbox API on
 	Demo          bool   // seed the demo organisation when the database is empty
 	AdminPassword string // master administrator "admin"; "" = random, logged once at start
@@ -60,7 +60,9 @@ type Server struct {
 	device deviceCookies // signs and checks device cookies
 	hash   *hasher
 	hub    *hub // wakes long-polls (pushes)
-	routes http.Handler
+	// stopRelay ends the wake-ups from other replicas (replicas.go); nil on SQLite.
+	stopRelay func()
+	routes    http.Handler
 	// publicURL: Config.PublicURL, else set by Serve from its listener.
 	publicURL atomic.Pointer[string]
 	id        string // stable identity (server_info.go)
@@ -97,7 +99,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.DBPath == "" {
 		return nil, errors.New("server: Config.DBPath is required")
 	}
-	if cfg.KeyPath == "" {
+	if cfg.KeyPath == "" && !IsPostgres(cfg.DBPath) {
 		cfg.KeyPath = cfg.DBPath + ".key"
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now, hash: newHasher(), hub: newHub(), metrics: newMetrics()}
@@ -115,12 +117,12 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		s.publicURL.Store(&u)
 	}
 	s.hash.observe = s.metrics.hashSlot
-	st, err := OpenSQLite(ctx, cfg.DBPath, WithSQLiteLogger(s.log))
+	st, pg, err := openStore(ctx, cfg, s.log)
 	if err != nil {
 		return nil, err
 	}
 	s.store = instrumentedStore{Store: st, m: s.metrics}
-	key, seal, err := openKey(ctx, s.store, cfg.DBPath, cfg.KeyPath, s.now())
+	key, seal, err := openKey(ctx, s.store, DBName(cfg.DBPath), cfg.KeyPath, s.now())
 	if err != nil {
 		s.store.Close()
 		return nil, err
@@ -136,6 +138,9 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.routes = s.withOps(s.withAdminWeb(s.buildRoutes(), key))
+	if pg != nil {
+		s.startRelay(pg)
+	}
 	return s, nil
 }
 
@@ -183,8 +188,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // on the memory. Pair it with debug.FreeOSMemory to return it to the OS.
 func (s *Server) ReleaseHashMemory() { s.hash.dropBuffers() }
 
-// Close closes the store.
-func (s *Server) Close() error { return s.store.Close() }
+// Close stops the replica wake-ups and closes the store.
+func (s *Server) Close() error {
+	if s.stopRelay != nil {
+		s.stopRelay()
+	}
+	return s.store.Close()
+}
 
 // Store gives tests and tools the server's store.
 func (s *Server) Store() store.Store { return s.store }

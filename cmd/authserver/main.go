@@ -68,8 +68,8 @@ func serveFlags(o *serveOptions) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.config, "config", "", "`FILE` of KEY=value settings (the environment names below)")
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "`ADDRESS` to listen on")
-	fs.StringVar(&o.db, "db", "authserver.db", "SQLite database `FILE` (created and migrated at start)")
-	fs.StringVar(&o.key, "key", "", "server key `FILE` sealing the TOTP secrets (default: the database file + .key; created with mode 0600 for a new database)")
+	fs.StringVar(&o.db, "db", "authserver.db", "SQLite database `FILE`, or a PostgreSQL postgres://user:password@host/database URL (created or migrated at start; prefer the environment or the config file for a URL with a password: ps shows command lines)")
+	fs.StringVar(&o.key, "key", "", "server key `FILE` sealing the TOTP secrets (default: the database file + .key; required with PostgreSQL, the same file on every replica; created with mode 0600 for a new database)")
 	fs.BoolVar(&o.dev, "dev", false, "developer mode: keep every SMS and email in the outbox, readable at GET /api/v1/dev/outbox")
 	fs.BoolVar(&o.demo, "demo", false, "seed the demo organisation when the database is empty")
 	fs.StringVar(&o.adminPassword, "admin-password", "", "`PASSWORD` of the master administrator \"admin\" (random and logged once when unset on a new database); prefer the environment or the config file: ps shows command lines")
@@ -179,7 +179,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		scheme = "https"
 	}
 	bi := buildinfo.Read()
-	logger.Info("authserver starting", "version", bi.Version, "revision", bi.Revision, "engine", "sqlite", "db", o.db,
+	engine := "sqlite"
+	if server.IsPostgres(o.db) {
+		engine = "postgres"
+	}
+	logger.Info("authserver starting", "version", bi.Version, "revision", bi.Revision, "engine", engine, "db", server.DBName(o.db),
 		"addr", ln.Addr().String(), "url", scheme+"://"+ln.Addr().String()+api.Prefix, "tls", tlsConfig != nil,
 		"dev", o.dev, "demo", o.demo, "trusted_proxy", o.trustedProxy, "metrics", metricsURL)
 	if tlsConfig == nil && !o.trustedProxy && !loopback(ln.Addr()) {

@@ -3,8 +3,6 @@ package postgres_test
 import (
 	"context"
 	"errors"
-	"io/fs"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -25,13 +23,11 @@ func openStore(t *testing.T) *postgres.Store {
 		t.Fatalf("open: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
-	body, err := fs.ReadFile(postgres.Migrations(), "00001_init.sql")
-	if err != nil {
-		t.Fatal(err)
+	if err := s.Migrate(ctx); err != nil {
+		t.Fatalf("migrate: %v", err)
 	}
-	up, _, _ := strings.Cut(string(body), "-- +goose Down")
-	if _, err := s.DB().ExecContext(ctx, up); err != nil {
-		t.Fatalf("schema: %v", err)
+	if err := s.Ping(ctx); err != nil {
+		t.Fatalf("ping after migrating: %v", err)
 	}
 	return s
 }
