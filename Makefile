@@ -24,11 +24,17 @@ build: deps
 run: deps
 	$(GO) run $(GOFLAGS) ./cmd/techconsole $(ARGS)
 
-# The benchmarks also run once each (-benchtime 1x, about 10 s), so that a
-# change that breaks one fails here rather than at the next `make bench`; then
-# the desktop package is built and tried (package-test, about 15 s warm).
+# The server and attack suites run a second time on PostgreSQL (each test's
+# server on a fresh database of the throwaway cluster that test-env.sh starts;
+# the first pass runs the PostgreSQL engine's own tests and the two-replica
+# tests). The benchmarks also run once each (-benchtime 1x, about 10 s), so
+# that a change that breaks one fails here rather than at the next `make
+# bench`; then the desktop package is built and tried (package-test, about
+# 15 s warm).
+ENGINE_SUITES := ./server/... ./securitytest/
 test: deps
-	scripts/test-env.sh $(GO) test $(GOFLAGS) -count=1 -timeout 30m ./...
+	scripts/test-env.sh sh -c '$(GO) test $(GOFLAGS) -count=1 -timeout 30m ./... && \
+		AUTHSERVER_TEST_ENGINE=postgres $(GO) test $(GOFLAGS) -count=1 -timeout 30m $(ENGINE_SUITES)'
 	$(GO) test $(GOFLAGS) -count=1 -run '^$$' -bench . -benchtime 1x ./server/
 	$(MAKE) --no-print-directory package-test
 
