@@ -241,8 +241,22 @@ func (s *Server) seedNew(ctx context.Context) error {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 	var devices map[string]string
-	if err := s.store.Write(ctx, func(tx store.Tx) (err error) { devices, err = s.seed(tx, hash); return err }); err != nil {
+	seeded := false
+	err = s.store.Write(ctx, func(tx store.Tx) (err error) {
+		// Another replica starting on the same new database may have seeded
+		// it since bootstrap looked.
+		if n, err := tx.CountMembers(); err != nil || n > 0 {
+			return err
+		}
+		devices, err = s.seed(tx, hash)
+		seeded = err == nil
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("bootstrap: %w", err)
+	}
+	if !seeded {
+		return nil
 	}
 	s.demoDevices = devices
 	if generated {

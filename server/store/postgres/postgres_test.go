@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -153,5 +154,24 @@ func TestSingleUseUnderConcurrentWrites(t *testing.T) {
 	t.Logf("retries: %d", s.Retries())
 	if wins.Load() != 1 || spent.Load() != 49 {
 		t.Fatalf("wins %d spent %d", wins.Load(), spent.Load())
+	}
+}
+
+// Ping (the readiness check) fails while a migration this build knows is
+// missing; a database migrated by a newer build is refused at start.
+func TestPingAndNewerSchema(t *testing.T) {
+	s := openStore(t)
+	ctx := context.Background()
+	if _, err := s.DB().ExecContext(ctx, `DELETE FROM goose_db_version WHERE version_id = (SELECT MAX(version_id) FROM goose_db_version)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Ping(ctx); err == nil {
+		t.Fatal("ready with a migration missing")
+	}
+	if _, err := s.DB().ExecContext(ctx, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (1, true), (999, true)`); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Migrate(ctx); err == nil || !strings.Contains(err.Error(), "newer than this build") {
+		t.Fatalf("migrate on a newer database: %v, want a refusal", err)
 	}
 }
