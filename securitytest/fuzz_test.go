@@ -17,6 +17,7 @@ import (
 	"github.com/remotesupport/techconsole/app/phone"
 	"github.com/remotesupport/techconsole/client"
 	"github.com/remotesupport/techconsole/server"
+	"github.com/remotesupport/techconsole/server/store/sqlite"
 )
 
 // Bad input: go fuzz targets. `make test` runs only their seeds (f.Add and
@@ -27,7 +28,7 @@ import (
 func fuzzServer(f *testing.F) (http.Handler, []string) {
 	f.Helper()
 	srv, err := server.Open(context.Background(), server.Config{
-		DBPath: filepath.Join(f.TempDir(), "fuzz.db"), Demo: true, Dev: true,
+		Engine: sqlite.Engine{}, DBPath: filepath.Join(f.TempDir(), "fuzz.db"), Demo: true, Dev: true,
 		AdminPassword: "Fuzz-Admin-Pass-2026", Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
@@ -136,7 +137,7 @@ func FuzzJSONHandlers(f *testing.F) {
 // route table is the same for every server with Dev on).
 func servedRoutes(f *testing.F) []server.Route {
 	f.Helper()
-	srv, err := server.Open(context.Background(), server.Config{DBPath: filepath.Join(f.TempDir(), "routes.db"), Dev: true, AdminPassword: "Routes-Pass-2026"})
+	srv, err := server.Open(context.Background(), server.Config{Engine: sqlite.Engine{}, DBPath: filepath.Join(f.TempDir(), "routes.db"), Dev: true, AdminPassword: "Routes-Pass-2026"})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -93,7 +93,7 @@ func useSelfService() *httpError {
 
 // loadAuthorized loads the member {id} if the actor, read again in this
 // transaction (a role taken away meanwhile counts), may do act on them.
-func loadAuthorized(tx store.Tx, actorID, id string, act memberAct) (store.Member, error) {
+func loadAuthorized(tx store.Members, actorID, id string, act memberAct) (store.Member, error) {
 	if !validID(id, prefixMember) {
 		return store.Member{}, notFound("member")
 	}
@@ -196,7 +196,7 @@ func checkMemberRequest(req api.MemberRequest) (memberFields, error) {
 }
 
 // checkMemberShape checks the member's groups exist and fit the roles.
-func checkMemberShape(tx store.Tx, m store.Member) error {
+func checkMemberShape(tx store.Groups, m store.Member) error {
 	if m.GroupID != "" {
 		if _, err := tx.Group(m.GroupID); errors.Is(err, store.ErrNotFound) {
 			return validation("group_id names no group")
@@ -423,7 +423,7 @@ func checkFieldsAllowed(actor store.Member, req api.MemberRequest) error {
 // keepOneMaster refuses a change that would leave no master administrator.
 // The acting master cannot demote themselves here, so this holds already;
 // the check keeps the invariant where it is stored.
-func keepOneMaster(tx store.Tx, losing string) error {
+func keepOneMaster(tx store.Members, losing string) error {
 	members, err := tx.ListMembers()
 	if err != nil {
 		return err

@@ -103,9 +103,15 @@ func (s *Server) handleListMembers(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
+// memberListReader is what the members list reads beside the members.
+type memberListReader interface {
+	policyReader
+	store.Factors
+}
+
 // memberViews is memberView for many members, in a fixed number of queries:
 // the settings and groups once, the factors of all of them at once.
-func memberViews(tx store.Tx, ms []store.Member) ([]api.Member, error) {
+func memberViews(tx memberListReader, ms []store.Member) ([]api.Member, error) {
 	out := make([]api.Member, 0, len(ms))
 	if len(ms) == 0 {
 		return out, nil
@@ -122,7 +128,7 @@ func memberViews(tx store.Tx, ms []store.Member) ([]api.Member, error) {
 	for i := range groups {
 		byID[groups[i].ID] = &groups[i]
 	}
-	factors, err := tx.FactorsOf(memberIDs(ms))
+	factors, err := tx.FactorsOf(store.MemberIDs(ms))
 	if err != nil {
 		return nil, err
 	}

@@ -107,9 +107,15 @@ func accessPrincipal(tx store.Tx, hash string, now time.Time) (p principal, foun
 	return principal{Kind: bearerAccess, TokenHash: hash, Member: m, Session: sess}, true, nil
 }
 
+// signInReader is what an MFA token's principal is read from.
+type signInReader interface {
+	store.MFATokens
+	store.Members
+}
+
 // mfaPrincipal is the member behind hash, an mfa_token of the kind; found
 // false when hash is no such token. lateMFA: as lookupBearer.
-func mfaPrincipal(tx store.Tx, hash, kind string, lateMFA bool, now time.Time) (p principal, found bool, err error) {
+func mfaPrincipal(tx signInReader, hash, kind string, lateMFA bool, now time.Time) (p principal, found bool, err error) {
 	mt, err := tx.MFAToken(hash)
 	if errors.Is(err, store.ErrNotFound) {
 		return p, false, nil

@@ -16,7 +16,7 @@ import (
 // copy is checked before Backup returns: it opens, and the key opens its
 // secrets. Restore by putting both files where --db and --key point (the key
 // beside the database as DB + ".key" is the default).
-func Backup(ctx context.Context, dbPath, keyPath, to string) (err error) {
+func Backup(ctx context.Context, eng store.Engine, dbPath, keyPath, to string) (err error) {
 	if keyPath == "" {
 		keyPath = dbPath + ".key"
 	}
@@ -36,7 +36,7 @@ func Backup(ctx context.Context, dbPath, keyPath, to string) (err error) {
 	if err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
-	if err := vacuumInto(ctx, dbPath, to); err != nil {
+	if err := eng.Copy(ctx, dbPath, to); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	defer func() {
@@ -45,7 +45,7 @@ func Backup(ctx context.Context, dbPath, keyPath, to string) (err error) {
 			os.Remove(to + ".key")
 		}
 	}()
-	if err := checkCopy(ctx, to, seal, dbPath, keyPath); err != nil {
+	if err := checkCopy(ctx, eng, to, seal, dbPath, keyPath); err != nil {
 		return fmt.Errorf("backup: %w", err)
 	}
 	if err := writeKeyFile(to+".key", key); err != nil {
@@ -56,8 +56,8 @@ func Backup(ctx context.Context, dbPath, keyPath, to string) (err error) {
 
 // checkCopy opens the copy (migrating it, as a restore would) and checks that
 // the key fits it.
-func checkCopy(ctx context.Context, path string, seal *sealer, dbPath, keyPath string) error {
-	st, err := OpenSQLite(ctx, path)
+func checkCopy(ctx context.Context, eng store.Engine, path string, seal *sealer, dbPath, keyPath string) error {
+	st, err := eng.Open(ctx, path, store.OpenOptions{})
 	if err != nil {
 		return fmt.Errorf("the copy does not open: %w", err)
 	}

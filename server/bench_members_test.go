@@ -16,6 +16,7 @@ import (
 	"github.com/remotesupport/techconsole/server"
 	"github.com/remotesupport/techconsole/server/servertest"
 	"github.com/remotesupport/techconsole/server/store"
+	"github.com/remotesupport/techconsole/server/store/sqlite"
 )
 
 // benchMembers is how many members BenchmarkMembersPage seeds.
@@ -27,7 +28,7 @@ const benchMembers = 100_000
 func seedMembers(b *testing.B, dbPath string, groups []string, n int) {
 	b.Helper()
 	ctx := context.Background()
-	st, err := server.OpenSQLite(ctx, dbPath)
+	st, err := sqlite.Open(ctx, dbPath)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -126,7 +126,7 @@ func (s *Server) challengeExpiry(p principal) time.Time {
 }
 
 // pickFactor finds the member's active factor named by the request.
-func pickFactor(tx store.Tx, memberID string, req api.ChallengeRequest) (store.Factor, error) {
+func pickFactor(tx store.Factors, memberID string, req api.ChallengeRequest) (store.Factor, error) {
 	if req.FactorID != "" {
 		f, err := tx.Factor(req.FactorID)
 		if errors.Is(err, store.ErrNotFound) || (err == nil && f.MemberID != memberID) {
@@ -176,7 +176,7 @@ func (s *Server) stillValid(tx store.Tx, p principal) error {
 }
 
 // ownChallenge loads a challenge the principal started.
-func (s *Server) ownChallenge(tx store.Tx, p principal, id string) (store.Challenge, error) {
+func (s *Server) ownChallenge(tx store.Challenges, p principal, id string) (store.Challenge, error) {
 	if !validID(id, prefixChallenge) {
 		return store.Challenge{}, notFound("challenge")
 	}
@@ -222,7 +222,7 @@ func (s *Server) pendingChallenge(tx store.Tx, p principal, id string) (store.Ch
 }
 
 // expireIfDue marks a pending challenge past its time as expired.
-func (s *Server) expireIfDue(tx store.Tx, ch *store.Challenge) error {
+func (s *Server) expireIfDue(tx store.Challenges, ch *store.Challenge) error {
 	if ch.Status == store.ChallengeStatusPending && !s.now().Before(ch.ExpiresAt) {
 		ch.Status, ch.ClosedAt, ch.CodeHash = store.ChallengeStatusExpired, s.now(), ""
 		return tx.UpdateChallenge(*ch)
@@ -316,7 +316,7 @@ func (s *Server) passChallenge(ctx context.Context, tx store.Tx, p principal, ch
 // totpReplayed reports whether code is right for a time step the factor
 // already accepted (a code used twice), so that the member hears to wait
 // for the next code rather than that it is wrong.
-func (s *Server) totpReplayed(tx store.Tx, factorID, code string) bool {
+func (s *Server) totpReplayed(tx store.Factors, factorID, code string) bool {
 	f, err := tx.Factor(factorID)
 	if err != nil {
 		return false

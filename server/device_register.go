@@ -143,7 +143,7 @@ func checkDeviceName(n string) (string, error) {
 
 // activatePushFactors makes active the app notification factors registered
 // (pending) beside an authenticator that has just been confirmed.
-func (s *Server) activatePushFactors(tx store.Tx, auth store.Factor, factors []store.Factor) error {
+func (s *Server) activatePushFactors(tx store.Factors, auth store.Factor, factors []store.Factor) error {
 	if auth.Method != api.MethodAuthenticatorApp {
 		return nil
 	}

@@ -30,11 +30,11 @@ type RotateResult struct {
 // The new key is written (as keyPath + ".new") before the transaction and
 // moved into place after it, so an interruption never loses a key: running
 // RotateKey again finishes the job.
-func RotateKey(ctx context.Context, dbPath, keyPath string, now time.Time) (RotateResult, error) {
+func RotateKey(ctx context.Context, eng store.Engine, dbPath, keyPath string, now time.Time) (RotateResult, error) {
 	if keyPath == "" {
 		keyPath = dbPath + ".key"
 	}
-	st, err := OpenSQLite(ctx, dbPath)
+	st, err := eng.Open(ctx, dbPath, store.OpenOptions{})
 	if err != nil {
 		return RotateResult{}, err
 	}
@@ -83,7 +83,7 @@ func RotateKey(ctx context.Context, dbPath, keyPath string, now time.Time) (Rota
 
 // reseal opens every secret with from and seals it with to, and replaces the
 // check value.
-func reseal(tx store.Tx, from, to *sealer, now time.Time) (int, error) {
+func reseal(tx store.Keys, from, to *sealer, now time.Time) (int, error) {
 	secrets, err := tx.SealedSecrets()
 	if err != nil {
 		return 0, err

@@ -86,7 +86,7 @@ func noSealedState(ctx context.Context, st store.Store, dbPath, keyPath string) 
 // adoptKey checks seal against the database: against its check value, or,
 // in a database from before key checks, against every sealed secret; then
 // records the check value.
-func adoptKey(tx store.Tx, seal *sealer, dbPath, keyPath string, now time.Time) error {
+func adoptKey(tx store.Keys, seal *sealer, dbPath, keyPath string, now time.Time) error {
 	check, err := tx.KeyCheck()
 	switch {
 	case err == nil:
@@ -129,7 +129,7 @@ func rotationHint(keyPath string) string {
 
 // keyFits reports whether seal opens the database's check value (the
 // readiness check: it fails if the key was rotated under a running server).
-func keyFits(tx store.Tx, seal *sealer) error {
+func keyFits(tx store.Keys, seal *sealer) error {
 	check, err := tx.KeyCheck()
 	if err != nil {
 		return fmt.Errorf("server key check: %w", err)

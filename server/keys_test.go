@@ -17,10 +17,11 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/server"
 	"github.com/remotesupport/techconsole/server/servertest"
+	"github.com/remotesupport/techconsole/server/store/sqlite"
 )
 
 func openServer(ctx context.Context, db, key string) (*server.Server, error) {
-	return server.Open(ctx, server.Config{DBPath: db, KeyPath: key, Demo: true, AdminPassword: servertest.AdminPassword,
+	return server.Open(ctx, server.Config{Engine: sqlite.Engine{}, DBPath: db, KeyPath: key, Demo: true, AdminPassword: servertest.AdminPassword,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 }
 
@@ -112,7 +113,7 @@ func TestDatabaseWithoutCheckValueAdoptsItsKey(t *testing.T) {
 
 func TestNewDatabaseMakesItsKey(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "auth.db")
-	s, err := server.Open(t.Context(), server.Config{DBPath: db, AdminPassword: servertest.AdminPassword})
+	s, err := server.Open(t.Context(), server.Config{Engine: sqlite.Engine{}, DBPath: db, AdminPassword: servertest.AdminPassword})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +139,7 @@ func TestRotateKeyKeepsAuthenticatorsWorking(t *testing.T) {
 	key := c.inst.DBPath + ".key"
 	before, _ := os.ReadFile(key)
 
-	res, err := server.RotateKey(t.Context(), c.inst.DBPath, "", c.clock.Now())
+	res, err := server.RotateKey(t.Context(), sqlite.Engine{}, c.inst.DBPath, "", c.clock.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -169,7 +170,7 @@ func TestRotateKeyKeepsAuthenticatorsWorking(t *testing.T) {
 func TestInterruptedRotationIsFinished(t *testing.T) {
 	db, key := demoDatabase(t)
 	now := time.Now()
-	res, err := server.RotateKey(t.Context(), db, "", now)
+	res, err := server.RotateKey(t.Context(), sqlite.Engine{}, db, "", now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +185,7 @@ func TestInterruptedRotationIsFinished(t *testing.T) {
 	if !errors.Is(err, server.ErrKeyMismatch) || !strings.Contains(err.Error(), "rotate-key") {
 		t.Fatalf("open after an interrupted rotation: %v, want a mismatch that points at rotate-key", err)
 	}
-	res2, err := server.RotateKey(t.Context(), db, "", now.Add(time.Second))
+	res2, err := server.RotateKey(t.Context(), sqlite.Engine{}, db, "", now.Add(time.Second))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,13 +206,13 @@ func TestBackupRestoresWithItsKey(t *testing.T) {
 	c := start(t)
 	c.signInTOTP("bob")
 	to := filepath.Join(t.TempDir(), "copy.db")
-	if err := server.Backup(t.Context(), c.inst.DBPath, "", to); err != nil {
+	if err := server.Backup(t.Context(), sqlite.Engine{}, c.inst.DBPath, "", to); err != nil {
 		t.Fatal(err)
 	}
 	if st, err := os.Stat(to + ".key"); err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("backup key: %v %v", st, err)
 	}
-	if err := server.Backup(t.Context(), c.inst.DBPath, "", to); err == nil || !strings.Contains(err.Error(), "already exists") {
+	if err := server.Backup(t.Context(), sqlite.Engine{}, c.inst.DBPath, "", to); err == nil || !strings.Contains(err.Error(), "already exists") {
 		t.Errorf("a second backup onto the same name: %v, want a refusal", err)
 	}
 
@@ -239,7 +240,7 @@ func TestBackupNeedsTheKey(t *testing.T) {
 	db, key := demoDatabase(t)
 	os.Remove(key)
 	to := filepath.Join(t.TempDir(), "copy.db")
-	if err := server.Backup(t.Context(), db, "", to); err == nil || !strings.Contains(err.Error(), key) {
+	if err := server.Backup(t.Context(), sqlite.Engine{}, db, "", to); err == nil || !strings.Contains(err.Error(), key) {
 		t.Fatalf("backup without the key: %v, want an error naming %s", err, key)
 	}
 	if _, err := os.Stat(to); !errors.Is(err, os.ErrNotExist) {

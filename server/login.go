@@ -149,7 +149,7 @@ func (s *Server) loginState(ctx context.Context, tx store.Tx, m store.Member) (a
 	return api.AuthResponse{State: api.StateMFARequired, MFAToken: tok, PrimaryMethod: st.PrimaryMethod, Methods: methodOptions(e.active)}, nil
 }
 
-func (s *Server) newMFAToken(ctx context.Context, tx store.Tx, m store.Member, kind string) (string, error) {
+func (s *Server) newMFAToken(ctx context.Context, tx store.MFATokens, m store.Member, kind string) (string, error) {
 	tok := newToken()
 	ri := info(ctx)
 	err := tx.InsertMFAToken(store.MFAToken{

@@ -38,7 +38,7 @@ func (v authenticatorApp) confirm(ctx context.Context, tx store.Tx, p principal,
 
 // checkTOTP validates code against the factor's secret (±1 step) and records
 // the step, refusing a step at or before the last accepted one (replay).
-func (s *Server) checkTOTP(tx store.Tx, f *store.Factor, code string) (bool, error) {
+func (s *Server) checkTOTP(tx store.Factors, f *store.Factor, code string) (bool, error) {
 	secret, err := s.seal.open(f.Secret, f.ID)
 	if err != nil {
 		return false, err

@@ -76,7 +76,7 @@ func (v sentCode) resend(ctx context.Context, tx store.Tx, p principal, ch *stor
 // codeCooldown keeps a new challenge from sending a code to a factor that the
 // same sign-in sent one to less than resendWait ago (the resend rule cannot
 // be dodged by starting challenges).
-func (s *Server) codeCooldown(tx store.Tx, p principal, f store.Factor) error {
+func (s *Server) codeCooldown(tx store.Challenges, p principal, f store.Factor) error {
 	earlier, err := tx.ChallengesByBearer(challengeBinding(p))
 	if err != nil {
 		return err

@@ -18,6 +18,7 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/server"
 	"github.com/remotesupport/techconsole/server/servertest"
+	"github.com/remotesupport/techconsole/server/store/sqlite"
 )
 
 // scrape reads the server's metrics and returns each series (name with its
@@ -177,7 +178,7 @@ func TestNotReadyBehindMigrationsOrAfterKeyRotation(t *testing.T) {
 	// A key rotated under the running server no longer opens the database's
 	// check value: the server is not ready (its new TOTP setups would be
 	// sealed with a key the database no longer has).
-	if _, err := server.RotateKey(t.Context(), c.inst.DBPath, "", time.Now()); err != nil {
+	if _, err := server.RotateKey(t.Context(), sqlite.Engine{}, c.inst.DBPath, "", time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	status, _, data = c.raw("GET", server.PathHealthReady, "", nil)

@@ -12,7 +12,7 @@ import (
 // sendCode "sends" a one-time code by SMS or email. The reference server has
 // no gateway: in dev mode the message goes to the outbox table, readable over
 // GET /dev/outbox; otherwise only the fact of sending is logged (no code).
-func (s *Server) sendCode(ctx context.Context, tx store.Tx, channel api.Method, to, code string) error {
+func (s *Server) sendCode(ctx context.Context, tx store.Outbox, channel api.Method, to, code string) error {
 	body := fmt.Sprintf("Your Remote Support verification code is %s. It expires in %d minutes.", code, int(codeTTL.Minutes()))
 	if !s.cfg.Dev {
 		s.log.Warn("no SMS/email gateway configured; code not delivered (start with --dev for the outbox)", "channel", channel)

@@ -26,8 +26,14 @@ func twoStepRequired(m store.Member, st store.Settings, group *store.Group) bool
 	return false
 }
 
+// policyReader is what the two-step policy reads: the settings and groups.
+type policyReader interface {
+	store.GlobalSettings
+	store.Groups
+}
+
 // memberRequired loads what twoStepRequired needs.
-func memberRequired(tx store.Tx, m store.Member) (bool, store.Settings, error) {
+func memberRequired(tx policyReader, m store.Member) (bool, store.Settings, error) {
 	st, err := tx.Settings()
 	if err != nil {
 		return false, st, err

@@ -64,7 +64,7 @@ func (s *Server) preparePush(tx store.Tx, p principal, ch *store.Challenge) erro
 
 // pushRateWait is how long until every rate of pushRates allows one more
 // push to the member; zero when they all do.
-func pushRateWait(tx store.Tx, memberID string, now time.Time) (time.Duration, error) {
+func pushRateWait(tx store.Challenges, memberID string, now time.Time) (time.Duration, error) {
 	var wait time.Duration
 	for _, r := range pushRates {
 		sent, err := tx.RecentPushes(memberID, now.Add(-r.window), r.max)

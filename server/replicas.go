@@ -5,7 +5,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/remotesupport/techconsole/server/store/postgres"
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // Replicas on one PostgreSQL database wake one another's long-polls through
@@ -25,7 +25,7 @@ const relayNotifyTimeout = 2 * time.Second
 // startRelay connects the hub to the other replicas through pg, and returns
 // once the listener is LISTENing (or relayListenWait has passed: wake-ups
 // then start when it connects).
-func (s *Server) startRelay(pg *postgres.Store) {
+func (s *Server) startRelay(pg store.Waker) {
 	s.hub.relay = func(keys []string) {
 		ctx, cancel := context.WithTimeout(context.Background(), relayNotifyTimeout)
 		defer cancel()
@@ -39,7 +39,7 @@ func (s *Server) startRelay(pg *postgres.Store) {
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		pg.ListenWake(ctx, postgres.WakeHandlers{
+		pg.ListenWake(ctx, store.WakeHandlers{
 			Wake: s.hub.receive,
 			WakeAll: func() {
 				s.hub.wakeAll()

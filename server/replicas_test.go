@@ -10,6 +10,7 @@ import (
 	"github.com/remotesupport/techconsole/server"
 	"github.com/remotesupport/techconsole/server/servertest"
 	"github.com/remotesupport/techconsole/server/store"
+	"github.com/remotesupport/techconsole/server/store/postgres"
 )
 
 // Replicas started together on a new PostgreSQL database all start; one of
@@ -21,7 +22,7 @@ func TestReplicasStartTogetherOnNewDatabase(t *testing.T) {
 	db := pgtest.NewDatabase(t)
 	key := filepath.Join(t.TempDir(), "auth.key")
 	// The key file exists before they start, as on replicas that share it.
-	first, err := server.Open(context.Background(), server.Config{DBPath: db, KeyPath: key, AdminPassword: servertest.AdminPassword})
+	first, err := server.Open(context.Background(), server.Config{Engine: postgres.Engine{}, DBPath: db, KeyPath: key, AdminPassword: servertest.AdminPassword})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func TestReplicasStartTogetherOnNewDatabase(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			srvs[i], errs[i] = server.Open(context.Background(), server.Config{DBPath: db, KeyPath: key, Demo: true, AdminPassword: servertest.AdminPassword})
+			srvs[i], errs[i] = server.Open(context.Background(), server.Config{Engine: postgres.Engine{}, DBPath: db, KeyPath: key, Demo: true, AdminPassword: servertest.AdminPassword})
 		})
 	}
 	wg.Wait()

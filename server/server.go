@@ -1,7 +1,8 @@
 // Package server is the reference auth server of the Technician Console: the
 // organisation's members, groups and two-step settings, sign-in with password
 // and two-step verification, setup, sessions and the admin API, served over the
-// REST contract of package api and kept in SQLite.
+// REST contract of package api and kept in a store (package store) whose
+// engine the caller chooses.
 package server
 
 import (
@@ -24,8 +25,11 @@ import (
 
 // Config says how to open a Server.
 type Config struct {
-	DBPath        string // SQLite file, or a postgres:// URL (engines.go)
-	KeyPath       string // TOTP key file; "" = DBPath + ".key" (required with PostgreSQL)
+	// Engine opens the database DBPath names (engines.For picks it by the
+	// name); the server's code reaches the database only through it.
+	Engine        store.Engine
+	DBPath        string // the database: a SQLite file's path, or a postgres:// URL
+	KeyPath       string // TOTP key file; "" = DBPath + ".key" (a file database only)
 	Dev           bool   // outbox API on
 	Demo          bool   // seed the demo organisation when the database is empty
 	AdminPassword string // master administrator "admin"; "" = random, logged once at start
@@ -96,10 +100,13 @@ const (
 // key, creates the master administrator on an empty database and seeds the
 // demo organisation when cfg.Demo is set.
 func Open(ctx context.Context, cfg Config) (*Server, error) {
-	if cfg.DBPath == "" {
-		return nil, errors.New("server: Config.DBPath is required")
+	if cfg.DBPath == "" || cfg.Engine == nil {
+		return nil, errors.New("server: Config.DBPath and Config.Engine are required")
 	}
-	if cfg.KeyPath == "" && !IsPostgres(cfg.DBPath) {
+	if cfg.KeyPath == "" {
+		if store.IsURL(cfg.DBPath) {
+			return nil, errors.New("server: with a database server the key file must be given (--key): every replica needs the same one")
+		}
 		cfg.KeyPath = cfg.DBPath + ".key"
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now, hash: newHasher(), hub: newHub(), metrics: newMetrics()}
@@ -117,12 +124,12 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		s.publicURL.Store(&u)
 	}
 	s.hash.observe = s.metrics.hashSlot
-	st, pg, err := openStore(ctx, cfg, s.log)
+	st, err := cfg.Engine.Open(ctx, cfg.DBPath, store.OpenOptions{Log: s.log})
 	if err != nil {
 		return nil, err
 	}
 	s.store = instrumentedStore{Store: st, m: s.metrics}
-	key, seal, err := openKey(ctx, s.store, DBName(cfg.DBPath), cfg.KeyPath, s.now())
+	key, seal, err := openKey(ctx, s.store, store.DisplayName(cfg.DBPath), cfg.KeyPath, s.now())
 	if err != nil {
 		s.store.Close()
 		return nil, err
@@ -138,8 +145,8 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.routes = s.withOps(s.withAdminWeb(s.buildRoutes(), key))
-	if pg != nil {
-		s.startRelay(pg)
+	if w, ok := st.(store.Waker); ok {
+		s.startRelay(w)
 	}
 	return s, nil
 }

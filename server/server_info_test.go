@@ -9,6 +9,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/server"
+	"github.com/remotesupport/techconsole/server/store/sqlite"
 )
 
 // TestServerInfoIsStable: GET /server-info answers without a token, and its
@@ -37,7 +38,7 @@ func TestServerInfoIsStable(t *testing.T) {
 // TestServerIDSurvivesKeyRotation: the id names the database, not its key.
 func TestServerIDSurvivesKeyRotation(t *testing.T) {
 	ctx := context.Background()
-	cfg := server.Config{DBPath: filepath.Join(t.TempDir(), "auth.db"), AdminPassword: "Rotate-Admin-2026"}
+	cfg := server.Config{Engine: sqlite.Engine{}, DBPath: filepath.Join(t.TempDir(), "auth.db"), AdminPassword: "Rotate-Admin-2026"}
 	ids := make([]string, 2)
 	for i := range ids {
 		srv, err := server.Open(ctx, cfg)
@@ -47,7 +48,7 @@ func TestServerIDSurvivesKeyRotation(t *testing.T) {
 		ids[i] = srv.ID()
 		srv.Close()
 		if i == 0 {
-			if _, err := server.RotateKey(ctx, cfg.DBPath, "", time.Now()); err != nil {
+			if _, err := server.RotateKey(ctx, sqlite.Engine{}, cfg.DBPath, "", time.Now()); err != nil {
 				t.Fatalf("rotate the key: %v", err)
 			}
 		}

@@ -64,7 +64,7 @@ func (s *Server) upgradeSession(tx store.Tx, p principal, m store.Member) (api.A
 }
 
 // issueTokens adds a fresh access and refresh token to the session.
-func (s *Server) issueTokens(tx store.Tx, sessionID string) (api.Tokens, error) {
+func (s *Server) issueTokens(tx store.Tokens, sessionID string) (api.Tokens, error) {
 	now := s.now()
 	access, refresh := newToken(), newToken()
 	if err := tx.InsertAccessToken(store.AccessToken{Hash: hashToken(access), SessionID: sessionID, ExpiresAt: now.Add(accessTTL)}); err != nil {

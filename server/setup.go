@@ -244,7 +244,7 @@ func (s *Server) newPendingFactor(ctx context.Context, tx store.Tx, p principal,
 }
 
 // ownFactor loads one of the principal's factors.
-func ownFactor(tx store.Tx, p principal, id string) (store.Factor, error) {
+func ownFactor(tx store.Factors, p principal, id string) (store.Factor, error) {
 	if !validID(id, prefixFactor) {
 		return store.Factor{}, notFound("factor")
 	}

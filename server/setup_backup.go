@@ -126,7 +126,7 @@ func setupCodeBinding(f store.Factor, p principal) string {
 
 // recordBackupCheck notes that this setup confirmed a code sent to backup f
 // (re-verified, or newly confirmed: either proves the setup holds it).
-func (s *Server) recordBackupCheck(tx store.Tx, p principal, f store.Factor) error {
+func (s *Server) recordBackupCheck(tx store.BackupChecks, p principal, f store.Factor) error {
 	if p.Kind != bearerSetup || !sendsCodes(f.Method) {
 		return nil
 	}

@@ -51,7 +51,7 @@ func (s *Server) checkStepUp(tx store.Tx, p principal, tok string, purpose api.P
 
 // stepUpToken loads tok when it can unlock purpose for the principal's
 // member and session.
-func (s *Server) stepUpToken(tx store.Tx, p principal, tok string, purpose api.Purpose) (store.StepUpToken, error) {
+func (s *Server) stepUpToken(tx store.StepUps, p principal, tok string, purpose api.Purpose) (store.StepUpToken, error) {
 	if tok == "" || len(tok) > 256 {
 		return store.StepUpToken{}, invalidStepUp()
 	}

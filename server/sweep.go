@@ -41,7 +41,7 @@ type SweepReport struct {
 func (s *Server) sweepCutoff(w store.SweepTarget, now time.Time) time.Time {
 	switch w {
 	case store.SweepFailures:
-		return now.Add(-failureRetention)
+		return now.Add(-store.FailureRetention)
 	case store.SweepAudit:
 		return now.Add(-s.auditRetention())
 	case store.SweepOutbox, store.SweepBackupChecks:

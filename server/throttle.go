@@ -68,7 +68,7 @@ func (s *Server) throttled(tx store.Tx, limits ...limit) (*httpError, error) {
 // leaves the window. full says that no limit refuses but the counted
 // failures and the password checks still in flight together fill one: a
 // new check must wait for those to be decided.
-func (s *Server) judge(tx store.Tx, limits ...limit) (refused *httpError, full bool, err error) {
+func (s *Server) judge(tx store.Failures, limits ...limit) (refused *httpError, full bool, err error) {
 	now := s.now()
 	var wait time.Duration
 	for _, l := range limits {
@@ -112,7 +112,7 @@ func (s *Server) checkThrottle(ctx context.Context, ev auditEvent, limits ...lim
 }
 
 // recordFailure counts one failed attempt from the request's address.
-func (s *Server) recordFailure(ctx context.Context, tx store.Tx, kind, subject string) error {
+func (s *Server) recordFailure(ctx context.Context, tx store.Failures, kind, subject string) error {
 	_, err := tx.InsertFailure(store.Failure{At: s.now(), Kind: kind, Subject: subject, ClientAddress: info(ctx).ClientAddress})
 	return err
 }

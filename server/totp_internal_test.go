@@ -17,6 +17,7 @@ import (
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/server/store"
+	"github.com/remotesupport/techconsole/server/store/sqlite"
 )
 
 // rfc6238 are the SHA1 vectors of RFC 6238 Appendix B (8 digits; a 6-digit
@@ -68,7 +69,7 @@ func (c *testClock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t
 // 127.0.0.1 listener.
 func openTest(t *testing.T, clock *testClock) (*Server, *httptest.Server) {
 	t.Helper()
-	s, err := Open(context.Background(), Config{DBPath: filepath.Join(t.TempDir(), "auth.db"), Demo: true, Dev: true,
+	s, err := Open(context.Background(), Config{Engine: sqlite.Engine{}, DBPath: filepath.Join(t.TempDir(), "auth.db"), Demo: true, Dev: true,
 		AdminPassword: "Internal-Admin-2026", Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,7 @@ import (
 	"slices"
 	"unicode"
 
-	"github.com/mtibben/confusables"
+	"github.com/remotesupport/techconsole/server/store"
 	"golang.org/x/text/secure/precis"
 )
 
@@ -21,22 +21,11 @@ import (
 // case and width, or looks like.
 const usernameTaken = "that username is taken, or looks like one that is (same letters in another case or width, or look-alike letters)"
 
-// usernameKey is the form usernames are compared in.
-func usernameKey(u string) (string, error) {
-	return precis.UsernameCaseMapped.String(u)
-}
-
-// usernameSkeleton is the TR39 skeleton of a username key: two names with
-// the same skeleton look alike.
-func usernameSkeleton(key string) string {
-	return confusables.Skeleton(key)
-}
-
 // usernameSubject is what sign-in looks a username up by and counts
 // failures against: its key, or the name as typed when PRECIS refuses it
 // (only a legacy member may hold such a name).
 func usernameSubject(u string) string {
-	if k, err := usernameKey(u); err == nil && k != "" {
+	if k, err := store.UsernameKey(u); err == nil && k != "" {
 		return k
 	}
 	return u
@@ -56,7 +45,7 @@ func newUsername(u string) (string, error) {
 	if len(stored) > maxUsername {
 		return "", validation("username must be 1 to 64 characters")
 	}
-	key, err := usernameKey(stored)
+	key, err := store.UsernameKey(stored)
 	if err != nil {
 		return "", validation("username may hold letters, digits and symbols only: no spaces, invisible characters or control characters")
 	}

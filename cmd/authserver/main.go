@@ -23,6 +23,8 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/internal/buildinfo"
 	"github.com/remotesupport/techconsole/server"
+	"github.com/remotesupport/techconsole/server/store"
+	"github.com/remotesupport/techconsole/server/store/engines"
 )
 
 func main() {
@@ -150,7 +152,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	srv, err := server.Open(ctx, server.Config{
-		DBPath: o.db, KeyPath: o.key, Dev: o.dev, Demo: o.demo, AdminPassword: o.adminPassword,
+		Engine: engines.For(o.db), DBPath: o.db, KeyPath: o.key, Dev: o.dev, Demo: o.demo, AdminPassword: o.adminPassword,
 		TrustedProxy: o.trustedProxy, Logger: logger, TLS: tlsConfig, ShutdownTimeout: o.shutdownTimeout,
 		PublicURL: o.publicURL, AuditRetention: o.auditRetention,
 	})
@@ -180,10 +182,10 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	bi := buildinfo.Read()
 	engine := "sqlite"
-	if server.IsPostgres(o.db) {
+	if engines.IsPostgres(o.db) {
 		engine = "postgres"
 	}
-	logger.Info("authserver starting", "version", bi.Version, "revision", bi.Revision, "engine", engine, "db", server.DBName(o.db),
+	logger.Info("authserver starting", "version", bi.Version, "revision", bi.Revision, "engine", engine, "db", store.DisplayName(o.db),
 		"addr", ln.Addr().String(), "url", scheme+"://"+ln.Addr().String()+api.Prefix, "tls", tlsConfig != nil,
 		"dev", o.dev, "demo", o.demo, "trusted_proxy", o.trustedProxy, "metrics", metricsURL)
 	if tlsConfig == nil && !o.trustedProxy && !loopback(ln.Addr()) {

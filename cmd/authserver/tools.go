@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/server"
+	"github.com/remotesupport/techconsole/server/store/engines"
 )
 
 // toolOptions are the flags of backup and rotate-key.
@@ -61,7 +62,7 @@ func backup(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if o.to == "" {
 		return errors.New("backup: --to FILE is required")
 	}
-	if err := server.Backup(ctx, o.db, o.key, o.to); err != nil {
+	if err := server.Backup(ctx, engines.For(o.db), o.db, o.key, o.to); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "backup written: %s (database) and %s.key (its key, mode 0600)\n", o.to, o.to)
@@ -87,7 +88,7 @@ func rotateKey(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if key == "" {
 		key = o.db + ".key"
 	}
-	res, err := server.RotateKey(ctx, o.db, key, time.Now())
+	res, err := server.RotateKey(ctx, engines.For(o.db), o.db, key, time.Now())
 	if err != nil {
 		return err
 	}

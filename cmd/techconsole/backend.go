@@ -24,6 +24,7 @@ import (
 	"github.com/remotesupport/techconsole/internal/desktop"
 	"github.com/remotesupport/techconsole/screens"
 	"github.com/remotesupport/techconsole/server"
+	"github.com/remotesupport/techconsole/server/store/sqlite"
 )
 
 // backend is what runs behind the window: the embedded server (unless
@@ -142,6 +143,7 @@ func (b *backend) startServer() (string, error) {
 	url := "http://" + ln.Addr().String()
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := server.Open(ctx, server.Config{
+		Engine:        sqlite.Engine{}, // the console's own server keeps a file
 		DBPath:        filepath.Join(dir, "auth.db"),
 		Dev:           true,
 		Demo:          true,

@@ -22,6 +22,7 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/internal/pgtest"
 	"github.com/remotesupport/techconsole/server"
+	"github.com/remotesupport/techconsole/server/store/engines"
 )
 
 // AdminPassword is the master administrator's password in every Instance.
@@ -139,6 +140,9 @@ func Start(t testing.TB, opts ...Option) *Instance {
 	}
 	for _, fn := range o.tweak {
 		fn(&cfg)
+	}
+	if cfg.Engine == nil {
+		cfg.Engine = engines.For(cfg.DBPath)
 	}
 	i := &Instance{DBPath: cfg.DBPath, AdminPassword: cfg.AdminPassword, Config: cfg}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -2,6 +2,10 @@ package store
 
 import "time"
 
+// FailureRetention is how long failures are kept (the throttle looks back
+// 15 minutes; the audit log keeps the story).
+const FailureRetention = 24 * time.Hour
+
 // Failures keeps the failed attempts the throttle counts.
 type Failures interface {
 	// InsertFailure records a failure and returns its id.

@@ -96,6 +96,15 @@ func (m Member) Manages(groupID string) bool {
 	return false
 }
 
+// MemberIDs lists the ids of ms, in order.
+func MemberIDs(ms []Member) []string {
+	ids := make([]string, len(ms))
+	for i, m := range ms {
+		ids[i] = m.ID
+	}
+	return ids
+}
+
 // TwoStepState is where a member stands with two-step verification. Only
 // Activate makes a member activated: confirming factors during a setup that
 // stops before Activate leaves the member where they were, so Activate's

@@ -162,3 +162,25 @@ func isConflict(err error) bool {
 
 // Close closes the pool.
 func (s *Store) Close() error { return s.db.Close() }
+
+// Engine opens PostgreSQL databases for the server (store.Engine).
+type Engine struct{}
+
+// Open connects to the database dsn names and applies the migrations it
+// lacks.
+func (Engine) Open(ctx context.Context, dsn string, _ store.OpenOptions) (store.Store, error) {
+	s, err := Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Copy is left to PostgreSQL's own tools (pg_dump, base backups).
+func (Engine) Copy(context.Context, string, string) error {
+	return fmt.Errorf("postgres: back up with pg_dump or your provider's backups: %w", errors.ErrUnsupported)
+}

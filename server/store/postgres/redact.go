@@ -2,37 +2,14 @@ package postgres
 
 import (
 	"errors"
-	"net/url"
-	"regexp"
-	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/remotesupport/techconsole/server/store"
 )
 
-// Redact returns dsn with its password replaced by "xxxxx", for messages and
-// logs: a URL's user info password, and a key=value string's password=.
-func Redact(dsn string) string {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		u, err := url.Parse(dsn)
-		if err != nil {
-			return "postgres://(unparsable connection string)"
-		}
-		if _, has := u.User.Password(); has {
-			u.User = url.UserPassword(u.User.Username(), "xxxxx")
-		}
-		q := u.Query()
-		for _, k := range []string{"password", "sslpassword"} {
-			if q.Has(k) {
-				q.Set(k, "xxxxx")
-				u.RawQuery = q.Encode()
-			}
-		}
-		return u.String()
-	}
-	return kvPassword.ReplaceAllString(dsn, "${1}xxxxx")
-}
-
-var kvPassword = regexp.MustCompile(`((?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|\S*)`)
+// Redact returns dsn with its passwords masked (store.DisplayName).
+func Redact(dsn string) string { return store.DisplayName(dsn) }
 
 // errorWithoutDSN replaces a parse error of the connection string by a fixed
 // message: pgx masks the passwords it recognises in the string it quotes,

@@ -9,6 +9,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgxlisten"
+
+	"github.com/remotesupport/techconsole/server/store"
 )
 
 // wakeChannel is the LISTEN/NOTIFY channel on which replicas tell one
@@ -33,22 +35,8 @@ func (s *Store) Wake(ctx context.Context, topics ...string) error {
 	return nil
 }
 
-// WakeHandlers is what ListenWake calls.
-type WakeHandlers struct {
-	// Wake wakes the waiters of topics (a notification arrived).
-	Wake func(topics ...string)
-	// WakeAll wakes every waiter: the listener has just started LISTENing,
-	// after the first connection or a reconnection, and notifications sent
-	// while it was not may have been missed. Tests also take its first call
-	// as "listening now".
-	WakeAll func()
-	// Error reports a connection or notification error (the listener keeps
-	// going: it reconnects and LISTENs again).
-	Error func(error)
-}
-
 // ListenWake listens for wake-ups on a connection of its own until ctx ends.
-func (s *Store) ListenWake(ctx context.Context, h WakeHandlers) error {
+func (s *Store) ListenWake(ctx context.Context, h store.WakeHandlers) error {
 	cfg := s.ConnConfig()
 	l := &pgxlisten.Listener{
 		Connect: func(ctx context.Context) (*pgx.Conn, error) {
@@ -71,7 +59,7 @@ func (s *Store) ListenWake(ctx context.Context, h WakeHandlers) error {
 
 // wakeHandler relays notifications; its backlog (called after each LISTEN)
 // wakes everyone.
-type wakeHandler WakeHandlers
+type wakeHandler store.WakeHandlers
 
 func (h wakeHandler) HandleNotification(_ context.Context, n *pgconn.Notification, _ *pgx.Conn) error {
 	if h.Wake != nil && n.Payload != "" {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/remotesupport/techconsole/server/store"
 	"github.com/remotesupport/techconsole/server/store/postgres"
 )
 
@@ -27,7 +28,7 @@ func TestWakeReachesOtherStoreAndSurvivesReconnect(t *testing.T) {
 	listening := make(chan struct{}, 16)
 	done := make(chan error, 1)
 	go func() {
-		done <- b.ListenWake(ctx, postgres.WakeHandlers{
+		done <- b.ListenWake(ctx, store.WakeHandlers{
 			Wake: func(ts ...string) {
 				for _, t := range ts {
 					topics <- t

@@ -1,47 +1,14 @@
-package server
+package sqlite
 
 import (
 	"fmt"
 	"time"
 
-	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/server/store"
 )
 
-// Step-up tokens and throttling failures.
-
-func (t *sqliteTx) InsertStepUpToken(s store.StepUpToken) error {
-	_, err := t.exec(`INSERT INTO step_up_tokens (token_hash, member_id, session_id, purpose, challenge_id, expires_at, used_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		s.Hash, s.MemberID, s.SessionID, string(s.Purpose), s.ChallengeID, ms(s.ExpiresAt), ms(s.UsedAt))
-	if err != nil {
-		return fmt.Errorf("insert step-up token: %w", err)
-	}
-	return nil
-}
-
-func (t *sqliteTx) StepUpToken(hash string) (store.StepUpToken, error) {
-	var s store.StepUpToken
-	var purpose string
-	var exp, used int64
-	err := t.tx.QueryRowContext(t.ctx, `SELECT token_hash, member_id, session_id, purpose, challenge_id, expires_at, used_at FROM step_up_tokens WHERE token_hash = ?`, hash).
-		Scan(&s.Hash, &s.MemberID, &s.SessionID, &purpose, &s.ChallengeID, &exp, &used)
-	if err != nil {
-		return s, noRows("step-up token", err)
-	}
-	s.Purpose, s.ExpiresAt, s.UsedAt = api.Purpose(purpose), fromMS(exp), fromMS(used)
-	return s, nil
-}
-
-func (t *sqliteTx) UseStepUpToken(hash string, at time.Time) error {
-	return t.execOne("use step-up token", `UPDATE step_up_tokens SET used_at = ? WHERE token_hash = ? AND used_at = 0`, ms(at), hash)
-}
-
-// failureRetention is how long failures are kept (the throttle looks back
-// 15 minutes; the audit log keeps the story).
-const failureRetention = 24 * time.Hour
-
 // InsertFailure records f, returns its id and drops a few of the oldest
-// failures past failureRetention, so the table stays bounded at a constant
+// failures past store.FailureRetention, so the table stays bounded at a constant
 // cost per insert.
 func (t *sqliteTx) InsertFailure(f store.Failure) (int64, error) {
 	res, err := t.exec(`INSERT INTO failures (at, kind, subject, client_address, provisional) VALUES (?, ?, ?, ?, ?)`,
@@ -54,7 +21,7 @@ func (t *sqliteTx) InsertFailure(f store.Failure) (int64, error) {
 		return 0, fmt.Errorf("insert failure: %w", err)
 	}
 	_, err = t.exec(`DELETE FROM failures WHERE id IN (SELECT id FROM (SELECT id, at FROM failures ORDER BY id LIMIT 16) WHERE at < ?)`,
-		ms(f.At.Add(-failureRetention)))
+		ms(f.At.Add(-store.FailureRetention)))
 	if err != nil {
 		return 0, fmt.Errorf("prune failures: %w", err)
 	}

@@ -1,18 +1,17 @@
-package server
+package sqlite
 
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"runtime"
-	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/remotesupport/techconsole/server/store"
@@ -20,24 +19,21 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-//go:embed migrations/*.sql
-var migrationFiles embed.FS
-
 // sqliteStore keeps everything in one SQLite file: one connection for writes
 // (BEGIN IMMEDIATE, so writers queue in order) and a pool for reads.
 type sqliteStore struct {
 	w      *sql.DB
 	r      *sql.DB
-	wStmts *stmtCache // prepared statements (store_sqlite_stmts.go)
+	wStmts *stmtCache // prepared statements (stmts.go)
 	rStmts *stmtCache
-	// stopCheckpoints ends the background WAL checkpoints (store_sqlite_checkpoint.go).
+	// stopCheckpoints ends the background WAL checkpoints (checkpoint.go).
 	stopCheckpoints func()
 }
 
-// OpenSQLite opens (creating if needed) the database file and applies the
+// Open opens (creating if needed) the database file and applies the
 // embedded migrations.
-func OpenSQLite(ctx context.Context, path string, opts ...SQLiteOption) (store.Store, error) {
-	o := sqliteOptionsOf(opts)
+func Open(ctx context.Context, path string, opts ...Option) (store.Store, error) {
+	o := optionsOf(opts)
 	dsn := func(txlock string) string {
 		q := url.Values{}
 		q.Add("_pragma", "journal_mode(WAL)")
@@ -115,54 +111,6 @@ func privateDBFiles(path string) error {
 			if err := os.Chmod(name, 0o600); err != nil {
 				return fmt.Errorf("database file %s is readable by others and cannot be fixed: %w", name, err)
 			}
-		}
-	}
-	return nil
-}
-
-func (s *sqliteStore) migrate(ctx context.Context) error {
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("migrations table: %w", err)
-	}
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
-	if err != nil {
-		return fmt.Errorf("list migrations: %w", err)
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		num, _, _ := strings.Cut(base, "_")
-		version, err := strconv.Atoi(num)
-		if err != nil {
-			return fmt.Errorf("migration %s: name must start with a number", name)
-		}
-		body, err := migrationFiles.ReadFile(name)
-		if err != nil {
-			return fmt.Errorf("read migration %s: %w", name, err)
-		}
-		tx, err := s.w.BeginTx(ctx, nil)
-		if err != nil {
-			return fmt.Errorf("migration %s: %w", name, err)
-		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %s: %w", name, err)
-		}
-		if n > 0 {
-			tx.Rollback()
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("apply migration %s: %w", name, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, time.Now().UnixMilli()); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("record migration %s: %w", name, err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("commit migration %s: %w", name, err)
 		}
 	}
 	return nil
@@ -269,4 +217,34 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+type scanner interface{ Scan(...any) error }
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// Option changes how Open opens the store.
+type Option func(*options)
+
+type options struct {
+	log *slog.Logger
+}
+
+// WithLogger sends what the store finds while opening (usernames it
+// cannot index) to l; the default discards it.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) { o.log = l }
+}
+
+func optionsOf(opts []Option) options {
+	o := options{log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
 }

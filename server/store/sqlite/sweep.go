@@ -1,4 +1,4 @@
-package server
+package sqlite
 
 import (
 	"context"
@@ -11,7 +11,8 @@ import (
 	"github.com/remotesupport/techconsole/server/store"
 )
 
-// What the sweep deletes, one bounded batch per statement (see sweep.go).
+// What the sweep deletes, one bounded batch per statement (see the server's
+// sweep.go).
 
 // sweepQueries: each deletes at most ? (the batch) rows older than ? (the
 // cutoff, Unix ms). Tables with an expiry are found by its index; the

@@ -1,45 +1,23 @@
-package server
+package sqlite
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 
 	"github.com/remotesupport/techconsole/server/store"
 )
 
-// SQLiteOption changes how OpenSQLite opens the store.
-type SQLiteOption func(*sqliteOptions)
-
-type sqliteOptions struct {
-	log *slog.Logger
-}
-
-// WithSQLiteLogger sends what the store finds while opening (usernames it
-// cannot index) to l; the default discards it.
-func WithSQLiteLogger(l *slog.Logger) SQLiteOption {
-	return func(o *sqliteOptions) { o.log = l }
-}
-
-func sqliteOptionsOf(opts []SQLiteOption) sqliteOptions {
-	o := sqliteOptions{log: slog.New(slog.NewTextHandler(io.Discard, nil))}
-	for _, opt := range opts {
-		opt(&o)
-	}
-	return o
-}
-
 // usernameIndex is what the store keeps beside a username to compare it
-// (usernames.go): its PRECIS key and its skeleton, or NULLs when PRECIS
+// (store.UsernameKey, store.UsernameSkeleton): its PRECIS key and its skeleton, or NULLs when PRECIS
 // refuses the name (a legacy member's).
 func usernameIndex(username string) (key, skeleton any) {
-	k, err := usernameKey(username)
+	k, err := store.UsernameKey(username)
 	if err != nil || k == "" {
 		return nil, nil
 	}
-	return k, usernameSkeleton(k)
+	return k, store.UsernameSkeleton(k)
 }
 
 // indexUsernames fills the key and skeleton of the members that have none

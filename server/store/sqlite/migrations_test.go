@@ -1,4 +1,4 @@
-package server
+package sqlite
 
 import (
 	"context"
@@ -42,7 +42,7 @@ func TestMigrationSetsTwoStepState(t *testing.T) {
 	}
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	st, err := OpenSQLite(ctx, path)
+	st, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +79,7 @@ func TestMigrationSetsTwoStepState(t *testing.T) {
 	}
 	raw.Close()
 
-	st, err = OpenSQLite(ctx, path)
+	st, err = Open(ctx, path)
 	if err != nil {
 		t.Fatalf("migrating: %v", err)
 	}

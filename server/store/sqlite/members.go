@@ -1,4 +1,4 @@
-package server
+package sqlite
 
 import (
 	"errors"
@@ -8,84 +8,6 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/server/store"
 )
-
-// Settings, groups and members.
-
-func (t *sqliteTx) Settings() (store.Settings, error) {
-	var s store.Settings
-	var ma, a int
-	var tech, pm string
-	err := t.tx.QueryRowContext(t.ctx, `SELECT master_administrators, administrators, technicians, primary_method FROM settings WHERE id = 1`).
-		Scan(&ma, &a, &tech, &pm)
-	if err != nil {
-		return s, noRows("settings", err)
-	}
-	s.MasterAdministrators, s.Administrators = ma != 0, a != 0
-	s.Technicians, s.PrimaryMethod = api.TechnicianPolicy(tech), api.Method(pm)
-	return s, nil
-}
-
-func (t *sqliteTx) PutSettings(s store.Settings) error {
-	_, err := t.exec(`INSERT INTO settings (id, master_administrators, administrators, technicians, primary_method) VALUES (1, ?, ?, ?, ?)
-		ON CONFLICT(id) DO UPDATE SET master_administrators = excluded.master_administrators, administrators = excluded.administrators,
-		technicians = excluded.technicians, primary_method = excluded.primary_method`,
-		b2i(s.MasterAdministrators), b2i(s.Administrators), string(s.Technicians), string(s.PrimaryMethod))
-	if err != nil {
-		return fmt.Errorf("put settings: %w", err)
-	}
-	return nil
-}
-
-const groupCols = `id, name, enforce_two_step, created_at`
-
-type scanner interface{ Scan(...any) error }
-
-func scanGroup(r scanner) (store.Group, error) {
-	var g store.Group
-	var enf int
-	var created int64
-	if err := r.Scan(&g.ID, &g.Name, &enf, &created); err != nil {
-		return g, err
-	}
-	g.EnforceTwoStep, g.CreatedAt = enf != 0, fromMS(created)
-	return g, nil
-}
-
-func (t *sqliteTx) ListGroups() ([]store.Group, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+groupCols+` FROM groups ORDER BY name`)
-	if err != nil {
-		return nil, fmt.Errorf("list groups: %w", err)
-	}
-	defer rows.Close()
-	var out []store.Group
-	for rows.Next() {
-		g, err := scanGroup(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list groups: %w", err)
-		}
-		out = append(out, g)
-	}
-	return out, rows.Err()
-}
-
-func (t *sqliteTx) Group(id string) (store.Group, error) {
-	g, err := scanGroup(t.tx.QueryRowContext(t.ctx, `SELECT `+groupCols+` FROM groups WHERE id = ?`, id))
-	if err != nil {
-		return g, noRows("group", err)
-	}
-	return g, nil
-}
-
-func (t *sqliteTx) InsertGroup(g store.Group) error {
-	if _, err := t.exec(`INSERT INTO groups (`+groupCols+`) VALUES (?, ?, ?, ?)`, g.ID, g.Name, b2i(g.EnforceTwoStep), ms(g.CreatedAt)); err != nil {
-		return fmt.Errorf("insert group: %w", err)
-	}
-	return nil
-}
-
-func (t *sqliteTx) UpdateGroup(g store.Group) error {
-	return t.execOne("update group", `UPDATE groups SET name = ?, enforce_two_step = ? WHERE id = ?`, g.Name, b2i(g.EnforceTwoStep), g.ID)
-}
 
 const memberCols = `id, username, display_name, password_hash, roles, COALESCE(group_id, ''), phone, email, last_sign_in_at, last_console_version, created_at, two_step`
 
@@ -165,7 +87,7 @@ func (t *sqliteTx) Member(id string) (store.Member, error) {
 }
 
 // MemberByUsername finds the member whose username equals username under
-// PRECIS comparison (usernames.go). A legacy member whose name could not be
+// PRECIS comparison (store.UsernameKey). A legacy member whose name could not be
 // indexed is found by the name exactly as stored, first, so that it signs in
 // as it always did.
 func (t *sqliteTx) MemberByUsername(username string) (store.Member, error) {
@@ -186,13 +108,6 @@ func rolesString(roles []api.Role) string {
 		s[i] = string(r)
 	}
 	return strings.Join(s, ",")
-}
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
 }
 
 func (t *sqliteTx) InsertMember(m store.Member) error {

@@ -1,4 +1,4 @@
-package server
+package sqlite
 
 import (
 	"encoding/json"
@@ -84,20 +84,12 @@ func idsJSON(ids []string) (string, error) {
 	return string(b), err
 }
 
-func memberIDs(ms []store.Member) []string {
-	ids := make([]string, len(ms))
-	for i, m := range ms {
-		ids[i] = m.ID
-	}
-	return ids
-}
-
 // fillManagedGroups loads the managed groups of all of ms in one query.
 func (t *sqliteTx) fillManagedGroups(ms []store.Member) error {
 	if len(ms) == 0 {
 		return nil
 	}
-	ids, err := idsJSON(memberIDs(ms))
+	ids, err := idsJSON(store.MemberIDs(ms))
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package server
+package sqlite
 
 import (
 	"context"
@@ -14,7 +14,7 @@ import (
 func TestSQLiteSettings(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "s.db")
-	st, err := OpenSQLite(ctx, path)
+	st, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestSQLiteSettings(t *testing.T) {
 	}
 	// Migrations are applied once: opening again is a no-op.
 	st.Close()
-	st2, err := OpenSQLite(ctx, path)
+	st2, err := Open(ctx, path)
 	if err != nil {
 		t.Fatalf("reopen: %v", err)
 	}
@@ -58,7 +58,7 @@ func TestSQLiteSettings(t *testing.T) {
 
 func TestSQLiteUniqueAndMissing(t *testing.T) {
 	ctx := context.Background()
-	st, err := OpenSQLite(ctx, filepath.Join(t.TempDir(), "s.db"))
+	st, err := Open(ctx, filepath.Join(t.TempDir(), "s.db"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package server
+package sqlite
 
 import (
 	"bytes"
@@ -22,7 +22,7 @@ import (
 func TestExistingUsernamesIndexedAtStart(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "old.db")
-	st, err := OpenSQLite(ctx, path)
+	st, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +42,7 @@ func TestExistingUsernamesIndexedAtStart(t *testing.T) {
 	st.Close()
 
 	var logs bytes.Buffer
-	st, err = OpenSQLite(ctx, path, WithSQLiteLogger(slog.New(slog.NewTextHandler(&logs, nil))))
+	st, err = Open(ctx, path, WithLogger(slog.New(slog.NewTextHandler(&logs, nil))))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,14 +1,11 @@
-package server
+package sqlite
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/server/store"
 )
-
-// Factors, devices and push registration tokens.
 
 const factorCols = `id, member_id, method, status, secret, target, parent_id, last_step, code_hash, code_expires_at, code_attempts, resend_after, created_at, confirmed_at, step_up_session, step_up_until`
 
@@ -73,46 +70,4 @@ func (t *sqliteTx) DeleteFactor(id string) error {
 		return fmt.Errorf("delete factor: %w", err)
 	}
 	return t.execOne("delete factor", `DELETE FROM factors WHERE id = ?`, id)
-}
-
-func (t *sqliteTx) InsertDevice(d store.Device) error {
-	_, err := t.exec(`INSERT INTO devices (id, member_id, factor_id, name, token_hash, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		d.ID, d.MemberID, d.FactorID, d.Name, d.TokenHash, ms(d.CreatedAt), ms(d.RevokedAt))
-	if err != nil {
-		return fmt.Errorf("insert device: %w", err)
-	}
-	return nil
-}
-
-func (t *sqliteTx) RevokeDevices(memberID string, at time.Time) error {
-	if _, err := t.exec(`UPDATE devices SET revoked_at = ? WHERE member_id = ? AND revoked_at = 0`, ms(at), memberID); err != nil {
-		return fmt.Errorf("revoke devices: %w", err)
-	}
-	if _, err := t.exec(`DELETE FROM push_tokens WHERE member_id = ?`, memberID); err != nil {
-		return fmt.Errorf("revoke push tokens: %w", err)
-	}
-	return nil
-}
-
-func (t *sqliteTx) RevokeFactorDevices(factorID string, at time.Time) error {
-	if _, err := t.exec(`UPDATE devices SET revoked_at = ? WHERE factor_id = ? AND revoked_at = 0`, ms(at), factorID); err != nil {
-		return fmt.Errorf("revoke factor devices: %w", err)
-	}
-	return nil
-}
-
-func (t *sqliteTx) InsertPushToken(p store.PushToken) error {
-	_, err := t.exec(`INSERT INTO push_tokens (token_hash, member_id, factor_id, expires_at, used_at) VALUES (?, ?, ?, ?, ?)`,
-		p.Hash, p.MemberID, p.FactorID, ms(p.ExpiresAt), ms(p.UsedAt))
-	if err != nil {
-		return fmt.Errorf("insert push token: %w", err)
-	}
-	return nil
-}
-
-func (t *sqliteTx) DeletePushTokens(factorID string) error {
-	if _, err := t.exec(`DELETE FROM push_tokens WHERE factor_id = ?`, factorID); err != nil {
-		return fmt.Errorf("delete push tokens: %w", err)
-	}
-	return nil
 }
