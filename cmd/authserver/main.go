@@ -48,6 +48,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return backup(ctx, args[1:], stdout, stderr)
 		case "rotate-key":
 			return rotateKey(ctx, args[1:], stdout, stderr)
+		case "copy":
+			return copyOrganisation(ctx, args[1:], stdout, stderr)
 		}
 	}
 	return serve(ctx, args, stdout, stderr)
@@ -92,6 +94,7 @@ const serveHead = `Usage:
   authserver [flags]                    serve the REST API, the Admin Center and the health checks
   authserver backup --to FILE [flags]   copy the database and its key while the server runs
   authserver rotate-key [flags]         seal the secrets under a new key (stop the server first)
+  authserver copy --from FILE --to URL  move an organisation from SQLite to PostgreSQL
 
 Every flag can also come from its environment variable, or from the --config file
 (KEY=value lines, # comments) under the same name. The command line wins over the
