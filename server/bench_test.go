@@ -315,6 +315,13 @@ func BenchmarkPushApprovalToLongPoll(b *testing.B) {
 // the bearer and challenge request of each push, ok checks the answer.
 func pushLatency(b *testing.B, inst *servertest.Instance, phone string, samples int,
 	prepare func() (string, api.ChallengeRequest), ok func(api.ChallengeStatus) bool) {
+	pushLatencyVia(b, inst, inst.URL, phone, samples, prepare, ok)
+}
+
+// pushLatencyVia is pushLatency with the phone's approval sent to phoneURL
+// (another replica of inst's database).
+func pushLatencyVia(b *testing.B, inst *servertest.Instance, phoneURL, phone string, samples int,
+	prepare func() (string, api.ChallengeRequest), ok func(api.ChallengeStatus) bool) {
 	lat := make([]time.Duration, 0, samples)
 	b.ResetTimer()
 	for range samples {
@@ -335,7 +342,7 @@ func pushLatency(b *testing.B, inst *servertest.Instance, phone string, samples 
 		}()
 		waitAsleep(b, inst, 1)
 		start := time.Now()
-		call(b, inst.URL, "POST", api.PathNotification(push.ChallengeID), phone,
+		call(b, phoneURL, "POST", api.PathNotification(push.ChallengeID), phone,
 			api.NotificationDecision{Decision: api.DecisionApprove, MatchNumber: push.MatchNumber}, nil, http.StatusNoContent)
 		a := <-done
 		if a.err != nil || a.st.Status != api.ChallengeApproved || !ok(a.st) {
