@@ -1,0 +1,59 @@
+package main
+
+import (
+	"net/url"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/remotesupport/techconsole/internal/pgtest"
+)
+
+const dbSecret = "Db-Secret-2026"
+
+// withPassword puts dbSecret in a test database's URL (the test cluster
+// trusts loopback, so the password is carried but not checked).
+func withPassword(t *testing.T, raw string) string {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u.User = url.UserPassword(u.User.Username(), dbSecret)
+	return u.String()
+}
+
+// The database's password, given in $AUTHSERVER_DB, appears in no log line
+// of a server that starts on PostgreSQL, nor in the errors of one that cannot
+// reach it or of a tool given the URL.
+func TestDatabasePasswordNeverShown(t *testing.T) {
+	db := withPassword(t, pgtest.NewDatabase(t))
+	key := filepath.Join(t.TempDir(), "auth.key")
+	p := startBinary(t, []string{"AUTHSERVER_DB=" + db}, "--addr", "127.0.0.1:0", "--key", key, "--demo",
+		"--admin-password", "Bin-Admin-Pass-2026")
+	start := p.waitLog("authserver starting")
+	if db, _ := start["db"].(string); start["engine"] != "postgres" || !strings.Contains(db, "xxxxx") {
+		t.Errorf("start line: engine %v, db %s (want postgres, the password masked)", start["engine"], strings.ReplaceAll(db, dbSecret, "<HERE>"))
+	}
+	p.stop()
+	if strings.Contains(p.log(), dbSecret) {
+		t.Errorf("the database password is in the log:\n%s", strings.ReplaceAll(p.log(), dbSecret, "<HERE>"))
+	}
+
+	unreachable := "postgres://auth:" + dbSecret + "@127.0.0.1:1/auth?connect_timeout=2"
+	for _, args := range [][]string{
+		{"--db", unreachable, "--key", key},
+		{"--db", "postgres://auth:" + dbSecret + "@127.0.0.1:notaport/auth", "--key", key},
+		{"rotate-key", "--db", unreachable},
+		{"copy", "--from", filepath.Join(t.TempDir(), "none.db"), "--to", unreachable},
+	} {
+		out, err := exec.Command(binary(t), args...).CombinedOutput()
+		if err == nil {
+			t.Errorf("%s: succeeded", args[0])
+		}
+		if strings.Contains(string(out), dbSecret) {
+			t.Errorf("%s: the password is in the output:\n%s", args[0], strings.ReplaceAll(string(out), dbSecret, "<HERE>"))
+		}
+	}
+}
