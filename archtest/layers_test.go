@@ -32,6 +32,7 @@ var forbidden = []struct {
 	{"server/store/sqlite", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$"}},
 	{"server/store/postgres", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$"}},
 	{"server/store/engines", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$"}},
+	{"server/store/migrate", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$", "modernc.org/"}},
 }
 
 func TestLayersPointOneWay(t *testing.T) {

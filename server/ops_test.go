@@ -162,17 +162,17 @@ func TestNotReadyBehindMigrationsOrAfterKeyRotation(t *testing.T) {
 	}
 	defer raw.Close()
 	var latest int
-	if err := raw.QueryRow(`SELECT MAX(version) FROM schema_migrations`).Scan(&latest); err != nil {
+	if err := raw.QueryRow(`SELECT MAX(version_id) FROM goose_db_version`).Scan(&latest); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := raw.Exec(`DELETE FROM schema_migrations WHERE version = ?`, latest); err != nil {
+	if _, err := raw.Exec(`DELETE FROM goose_db_version WHERE version_id = ?`, latest); err != nil {
 		t.Fatal(err)
 	}
 	status, _, data := c.raw("GET", server.PathHealthReady, "", nil)
 	if status != http.StatusServiceUnavailable || !strings.Contains(string(data), `"database"`) {
 		t.Errorf("ready with a migration missing: HTTP %d %s, want 503 database", status, data)
 	}
-	if _, err := raw.Exec(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, 0)`, latest); err != nil {
+	if _, err := raw.Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (?, 1)`, latest); err != nil {
 		t.Fatal(err)
 	}
 	// A key rotated under the running server no longer opens the database's

@@ -27,8 +27,11 @@ import (
 type Config struct {
 	// Engine opens the database DBPath names (engines.For picks it by the
 	// name); the server's code reaches the database only through it.
-	Engine        store.Engine
-	DBPath        string // the database: a SQLite file's path, or a postgres:// URL
+	Engine store.Engine
+	DBPath string // the database: a SQLite file's path, or a postgres:// URL
+	// NoMigrate opens only a database that has every migration of this
+	// build applied, rather than applying them at start.
+	NoMigrate     bool
 	KeyPath       string // TOTP key file; "" = DBPath + ".key" (a file database only)
 	Dev           bool   // outbox API on
 	Demo          bool   // seed the demo organisation when the database is empty
@@ -124,7 +127,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		s.publicURL.Store(&u)
 	}
 	s.hash.observe = s.metrics.hashSlot
-	st, err := cfg.Engine.Open(ctx, cfg.DBPath, store.OpenOptions{Log: s.log})
+	st, err := cfg.Engine.Open(ctx, cfg.DBPath, store.OpenOptions{Log: s.log, NoMigrate: cfg.NoMigrate})
 	if err != nil {
 		return nil, err
 	}

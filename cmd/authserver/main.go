@@ -3,6 +3,7 @@
 //	authserver [flags]                      serve (authserver --help lists the flags)
 //	authserver backup --to FILE [flags]     copy the database and its key, online
 //	authserver rotate-key [flags]           seal the secrets under a new key (server stopped)
+//	authserver migrate status|up [flags]    list or apply the database's migrations
 package main
 
 import (
@@ -48,6 +49,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return backup(ctx, args[1:], stdout, stderr)
 		case "rotate-key":
 			return rotateKey(ctx, args[1:], stdout, stderr)
+		case "migrate":
+			return migrateCmd(ctx, args[1:], stdout)
 		case "copy":
 			return copyOrganisation(ctx, args[1:], stdout, stderr)
 		}
@@ -60,6 +63,7 @@ type serveOptions struct {
 	config, addr, db, key, adminPassword string
 	publicURL                            string
 	dev, demo, trustedProxy, verbose     bool
+	migrate                              bool
 	metricsAddr, tlsCert, tlsKey         string
 	logFormat                            string
 	shutdownTimeout                      time.Duration
@@ -75,6 +79,7 @@ func serveFlags(o *serveOptions) *flag.FlagSet {
 	fs.StringVar(&o.db, "db", "authserver.db", "SQLite database `FILE`, or a PostgreSQL postgres://user:password@host/database URL (created or migrated at start; prefer the environment or the config file for a URL with a password: ps shows command lines)")
 	fs.StringVar(&o.key, "key", "", "server key `FILE` sealing the TOTP secrets (default: the database file + .key; required with PostgreSQL, the same file on every replica; created with mode 0600 for a new database)")
 	fs.BoolVar(&o.dev, "dev", false, "developer mode: keep every SMS and email in the outbox, readable at GET /api/v1/dev/outbox")
+	fs.BoolVar(&o.migrate, "migrate", true, "apply the database's pending migrations at start; with --migrate=false a database that lacks one is refused (run authserver migrate up)")
 	fs.BoolVar(&o.demo, "demo", false, "seed the demo organisation when the database is empty")
 	fs.StringVar(&o.adminPassword, "admin-password", "", "`PASSWORD` of the master administrator \"admin\" (random and logged once when unset on a new database); prefer the environment or the config file: ps shows command lines")
 	fs.StringVar(&o.publicURL, "public-url", "", "`URL` at which phones reach this server, put in pairing QR codes (default: http:// and the listen address; never taken from a request)")
@@ -94,6 +99,7 @@ const serveHead = `Usage:
   authserver [flags]                    serve the REST API, the Admin Center and the health checks
   authserver backup --to FILE [flags]   copy the database and its key while the server runs
   authserver rotate-key [flags]         seal the secrets under a new key (stop the server first)
+  authserver migrate status|up [flags]  list or apply the database's migrations
   authserver copy --from FILE --to URL  move an organisation from SQLite to PostgreSQL
 
 Every flag can also come from its environment variable, or from the --config file
@@ -155,7 +161,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	srv, err := server.Open(ctx, server.Config{
-		Engine: engines.For(o.db), DBPath: o.db, KeyPath: o.key, Dev: o.dev, Demo: o.demo, AdminPassword: o.adminPassword,
+		Engine: engines.For(o.db), NoMigrate: !o.migrate, DBPath: o.db, KeyPath: o.key, Dev: o.dev, Demo: o.demo, AdminPassword: o.adminPassword,
 		TrustedProxy: o.trustedProxy, Logger: logger, TLS: tlsConfig, ShutdownTimeout: o.shutdownTimeout,
 		PublicURL: o.publicURL, AuditRetention: o.auditRetention,
 	})

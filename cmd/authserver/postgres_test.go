@@ -57,3 +57,25 @@ func TestDatabasePasswordNeverShown(t *testing.T) {
 		}
 	}
 }
+
+// migrate status and up work on a PostgreSQL database as on a file.
+func TestMigrateOnPostgres(t *testing.T) {
+	db := pgtest.NewDatabase(t)
+	run := func(args ...string) string {
+		t.Helper()
+		out, err := exec.Command(binary(t), append([]string{"migrate"}, append(args, "--db", db)...)...).CombinedOutput()
+		if err != nil {
+			t.Fatalf("migrate %v: %v\n%s", args, err, out)
+		}
+		return string(out)
+	}
+	if out := run("status"); !strings.Contains(out, "pending") || !strings.Contains(out, "00001_init.sql") {
+		t.Fatalf("status of a new database:\n%s", out)
+	}
+	if out := run("up"); !strings.Contains(out, "applied 00001_init.sql") {
+		t.Fatalf("up:\n%s", out)
+	}
+	if out := run("status"); !strings.Contains(out, "up to date") {
+		t.Fatalf("status after up:\n%s", out)
+	}
+}

@@ -13,7 +13,7 @@ import (
 	"github.com/remotesupport/techconsole/server/store/engines"
 )
 
-// toolOptions are the flags of backup and rotate-key.
+// toolOptions are the flags of backup, rotate-key and migrate.
 type toolOptions struct {
 	config, db, key, to string
 }
@@ -23,7 +23,9 @@ func toolFlags(name string, o *toolOptions) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.config, "config", "", "`FILE` of KEY=value settings (the same file as the server's)")
 	fs.StringVar(&o.db, "db", "authserver.db", "SQLite database `FILE`")
-	fs.StringVar(&o.key, "key", "", "server key `FILE` (default: the database file + .key)")
+	if name != "migrate" {
+		fs.StringVar(&o.key, "key", "", "server key `FILE` (default: the database file + .key)")
+	}
 	if name == "backup" {
 		fs.StringVar(&o.to, "to", "", "`FILE` to write the copy to (its key goes to FILE.key); must not exist")
 	}
@@ -44,7 +46,7 @@ func parseTool(name, head string, args []string, stdout io.Writer) (toolOptions,
 	if fs.NArg() > 0 {
 		return o, false, fmt.Errorf("%s: unexpected arguments: %v", name, fs.Args())
 	}
-	if o.key == "" && store.IsURL(o.db) {
+	if o.key == "" && name != "migrate" && store.IsURL(o.db) {
 		// The default, the database's name + .key, would put a connection
 		// string (and its password) in a file name and in messages.
 		return o, false, fmt.Errorf("%s: --key FILE is required with a database server", name)

@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"errors"
+	"time"
 )
 
 // ErrNotFound is returned by Tx lookups that find nothing.
@@ -30,4 +31,14 @@ type Store interface {
 	// build knows applied (the readiness check).
 	Ping(ctx context.Context) error
 	Close() error
+}
+
+// Migration is one schema migration of a database: one of this build's,
+// applied or not, or one applied that this build does not know (Name
+// empty: the database is newer than the build).
+type Migration struct {
+	Version   int64
+	Name      string // the migration file's name
+	Applied   bool
+	AppliedAt time.Time
 }

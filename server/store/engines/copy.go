@@ -32,7 +32,7 @@ func Copy(ctx context.Context, from, to string) (postgres.CopyReport, error) {
 		return nil, fmt.Errorf("copy to %s: %w", store.DisplayName(to), err)
 	}
 	defer dst.Close()
-	if err := dst.Migrate(ctx); err != nil {
+	if _, err := dst.Migrate(ctx); err != nil {
 		return nil, fmt.Errorf("copy to %s: %w", store.DisplayName(to), err)
 	}
 	return dst.CopyFrom(ctx, src)

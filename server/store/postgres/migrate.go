@@ -2,51 +2,64 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
-	"github.com/pressly/goose/v3"
-	"github.com/pressly/goose/v3/lock"
+	"github.com/remotesupport/techconsole/server/store"
+	"github.com/remotesupport/techconsole/server/store/migrate"
 )
 
-// provider is the goose runner over the embedded migrations. A session
-// advisory lock makes replicas that start together migrate one at a time.
-func (s *Store) provider() (*goose.Provider, error) {
-	locker, err := lock.NewPostgresSessionLocker()
+// migrationsLock is the advisory lock key (the ASCII of "authmigr") that
+// replicas starting together on one database take around the migrations, so
+// that one applies them and the others then find them applied.
+const migrationsLock int64 = 0x617574686d696772
+
+func (s *Store) runner() (*migrate.Runner, error) {
+	return migrate.New(s.db, migrate.Postgres, Migrations())
+}
+
+// Migrate applies the migrations the database lacks and returns them. It
+// refuses a database that a newer build has migrated further than this one.
+func (s *Store) Migrate(ctx context.Context) ([]store.Migration, error) {
+	r, err := s.runner()
 	if err != nil {
-		return nil, fmt.Errorf("migrations lock: %w", err)
+		return nil, err
 	}
-	p, err := goose.NewProvider(goose.DialectPostgres, s.db, Migrations(),
-		goose.WithTableName(versionTable), goose.WithSessionLocker(locker), goose.WithDisableGlobalRegistry(true))
+	conn, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	return p, nil
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, migrationsLock); err != nil {
+		return nil, fmt.Errorf("migrations: lock: %w", err)
+	}
+	defer unlock(conn)
+	return r.Up(ctx)
 }
 
-// Migrate applies the migrations the database lacks. It refuses a database
-// that a newer build has migrated further than this one knows.
-func (s *Store) Migrate(ctx context.Context) error {
-	p, err := s.provider()
+func unlock(conn *sql.Conn) {
+	// A session lock ends with its connection too; closing it would do.
+	conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock($1)`, migrationsLock)
+}
+
+// Migrations lists the database's migrations without changing it.
+func (s *Store) Migrations(ctx context.Context) ([]store.Migration, error) {
+	r, err := s.runner()
+	if err != nil {
+		return nil, err
+	}
+	return r.Status(ctx)
+}
+
+// Ping says whether the database answers and has every migration this
+// build knows applied, and none it does not (the readiness check).
+func (s *Store) Ping(ctx context.Context) error {
+	r, err := s.runner()
 	if err != nil {
 		return err
 	}
-	if _, err := p.Up(ctx); err != nil {
-		return fmt.Errorf("apply migrations: %w", err)
-	}
-	return s.checkNotNewer(ctx, p)
-}
-
-func (s *Store) checkNotNewer(ctx context.Context, p *goose.Provider) error {
-	have, err := p.GetDBVersion(ctx)
-	if err != nil {
-		return fmt.Errorf("migrations: %w", err)
-	}
-	want, err := latestMigration()
-	if err != nil {
-		return err
-	}
-	if have > want {
-		return fmt.Errorf("database schema is at migration %d, newer than this build (%d): run a newer authserver", have, want)
+	if err := r.Check(ctx); err != nil {
+		return fmt.Errorf("database: %w", err)
 	}
 	return nil
 }

@@ -167,17 +167,42 @@ func (s *Store) Close() error { return s.db.Close() }
 type Engine struct{}
 
 // Open connects to the database dsn names and applies the migrations it
-// lacks.
-func (Engine) Open(ctx context.Context, dsn string, _ store.OpenOptions) (store.Store, error) {
+// lacks (with o.NoMigrate, refuses it if it lacks one).
+func (Engine) Open(ctx context.Context, dsn string, o store.OpenOptions) (store.Store, error) {
 	s, err := Open(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Migrate(ctx); err != nil {
+	if o.NoMigrate {
+		err = s.Ping(ctx)
+	} else {
+		_, err = s.Migrate(ctx)
+	}
+	if err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// Migrations lists the migrations of the database dsn names.
+func (Engine) Migrations(ctx context.Context, dsn string) ([]store.Migration, error) {
+	s, err := Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	return s.Migrations(ctx)
+}
+
+// Migrate applies the pending migrations to the database dsn names.
+func (Engine) Migrate(ctx context.Context, dsn string) ([]store.Migration, error) {
+	s, err := Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer s.Close()
+	return s.Migrate(ctx)
 }
 
 // Copy is left to PostgreSQL's own tools (pg_dump, base backups).

@@ -24,7 +24,7 @@ func openStore(t *testing.T) *postgres.Store {
 		t.Fatalf("open: %v", err)
 	}
 	t.Cleanup(func() { s.Close() })
-	if err := s.Migrate(ctx); err != nil {
+	if _, err := s.Migrate(ctx); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
 	if err := s.Ping(ctx); err != nil {
@@ -171,7 +171,7 @@ func TestPingAndNewerSchema(t *testing.T) {
 	if _, err := s.DB().ExecContext(ctx, `INSERT INTO goose_db_version (version_id, is_applied) VALUES (1, true), (999, true)`); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.Migrate(ctx); err == nil || !strings.Contains(err.Error(), "newer than this build") {
+	if _, err := s.Migrate(ctx); err == nil || !strings.Contains(err.Error(), "newer than this build") {
 		t.Fatalf("migrate on a newer database: %v, want a refusal", err)
 	}
 }

@@ -15,8 +15,21 @@ func (Engine) Open(ctx context.Context, path string, o store.OpenOptions) (store
 	if o.Log != nil {
 		opts = append(opts, WithLogger(o.Log))
 	}
+	if o.NoMigrate {
+		opts = append(opts, WithoutMigrating())
+	}
 	return Open(ctx, path, opts...)
 }
 
 // Copy writes a consistent copy of the database file at path into to (see Copy).
 func (Engine) Copy(ctx context.Context, path, to string) error { return Copy(ctx, path, to) }
+
+// Migrations lists the migrations of the database file at path (see Status).
+func (Engine) Migrations(ctx context.Context, path string) ([]store.Migration, error) {
+	return Status(ctx, path)
+}
+
+// Migrate applies the pending migrations to the database file at path (see Migrate).
+func (Engine) Migrate(ctx context.Context, path string) ([]store.Migration, error) {
+	return Migrate(ctx, path)
+}

@@ -6,94 +6,174 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
+	"maps"
+	"os"
+	"slices"
 	"time"
+
+	"github.com/remotesupport/techconsole/server/store"
+	"github.com/remotesupport/techconsole/server/store/migrate"
 )
+
+// The schema's migrations, applied by the runner of package migrate (goose).
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
 
-func (s *sqliteStore) migrate(ctx context.Context) error {
-	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`); err != nil {
-		return fmt.Errorf("migrations table: %w", err)
-	}
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+// legacyTable is where this engine recorded its migrations before the
+// runner did (version, applied_at in Unix ms); a database that has it is
+// taken over as it stands.
+const legacyTable = "schema_migrations"
+
+func newRunner(db *sql.DB) (*migrate.Runner, error) {
+	files, err := fs.Sub(migrationFiles, "migrations")
 	if err != nil {
-		return fmt.Errorf("list migrations: %w", err)
+		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		num, _, _ := strings.Cut(base, "_")
-		version, err := strconv.Atoi(num)
-		if err != nil {
-			return fmt.Errorf("migration %s: name must start with a number", name)
-		}
-		body, err := migrationFiles.ReadFile(name)
-		if err != nil {
-			return fmt.Errorf("read migration %s: %w", name, err)
-		}
-		tx, err := s.w.BeginTx(ctx, nil)
-		if err != nil {
-			return fmt.Errorf("migration %s: %w", name, err)
-		}
-		var n int
-		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %s: %w", name, err)
-		}
-		if n > 0 {
-			tx.Rollback()
-			continue
-		}
-		if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("apply migration %s: %w", name, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, time.Now().UnixMilli()); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("record migration %s: %w", name, err)
-		}
-		if err := tx.Commit(); err != nil {
-			return fmt.Errorf("commit migration %s: %w", name, err)
-		}
-	}
-	return nil
+	return migrate.New(db, migrate.SQLite, files)
 }
 
-// Ping reads the newest applied migration on a read connection: it fails
-// when the file cannot be read or a migration this build knows is missing.
-func (s *sqliteStore) Ping(ctx context.Context) error {
-	var applied sql.NullInt64
-	if err := s.r.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&applied); err != nil {
-		return fmt.Errorf("database: %w", err)
-	}
-	want, err := latestMigration()
+// migrateOnOpen brings the database on w to this build's migrations or,
+// with o.noMigrate, checks that it is there.
+func migrateOnOpen(ctx context.Context, w *sql.DB, o options) error {
+	r, err := newRunner(w)
 	if err != nil {
 		return err
 	}
-	if applied.Int64 < int64(want) {
-		return fmt.Errorf("database: schema at migration %d, this build needs %d", applied.Int64, want)
+	if err := takeOver(ctx, w, r); err != nil {
+		return err
+	}
+	if o.noMigrate {
+		return r.Check(ctx)
+	}
+	done, err := r.Up(ctx)
+	for _, m := range done {
+		o.log.Info("database migration applied", "version", m.Version, "name", m.Name)
+	}
+	return err
+}
+
+// takeOver hands the migrations that a database from before the runner
+// recorded to the runner, in one transaction, with the times they were
+// applied: none runs again. It does nothing to any other database.
+func takeOver(ctx context.Context, w *sql.DB, r *migrate.Runner) error {
+	legacy, err := legacyApplied(ctx, w, r)
+	if err != nil || legacy == nil {
+		return err
+	}
+	tx, err := w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("migrations: take over: %w", err)
+	}
+	defer tx.Rollback()
+	if err := r.Adopt(ctx, tx, slices.Sorted(maps.Keys(legacy))); err != nil {
+		return err
+	}
+	// goose keeps UTC times as SQLite's datetime() text.
+	_, err = tx.ExecContext(ctx, `UPDATE `+r.Table()+` SET tstamp = (SELECT datetime(applied_at / 1000, 'unixepoch') FROM `+legacyTable+
+		` WHERE version = version_id) WHERE version_id IN (SELECT version FROM `+legacyTable+`)`)
+	if err != nil {
+		return fmt.Errorf("migrations: take over the times: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DROP TABLE `+legacyTable); err != nil {
+		return fmt.Errorf("migrations: take over: %w", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("migrations: take over: %w", err)
 	}
 	return nil
 }
 
-// latestMigration is the number of the newest embedded migration.
-func latestMigration() (int, error) {
-	names, err := fs.Glob(migrationFiles, "migrations/*.sql")
+// legacyApplied reads the legacy record of a database the runner has not
+// taken over yet (nil for any other database).
+func legacyApplied(ctx context.Context, db *sql.DB, r *migrate.Runner) (map[int64]time.Time, error) {
+	legacy, err := hasTable(ctx, db, legacyTable)
+	if err != nil || !legacy {
+		return nil, err
+	}
+	if taken, err := hasTable(ctx, db, r.Table()); err != nil || taken {
+		return nil, err
+	}
+	rows, err := db.QueryContext(ctx, `SELECT version, applied_at FROM `+legacyTable)
 	if err != nil {
-		return 0, fmt.Errorf("list migrations: %w", err)
+		return nil, fmt.Errorf("migrations: %w", err)
 	}
-	latest := 0
-	for _, name := range names {
-		num, _, _ := strings.Cut(strings.TrimPrefix(name, "migrations/"), "_")
-		v, err := strconv.Atoi(num)
-		if err != nil {
-			return 0, fmt.Errorf("migration %s: name must start with a number", name)
+	defer rows.Close()
+	applied := map[int64]time.Time{}
+	for rows.Next() {
+		var v, at int64
+		if err := rows.Scan(&v, &at); err != nil {
+			return nil, fmt.Errorf("migrations: %w", err)
 		}
-		latest = max(latest, v)
+		applied[v] = fromMS(at)
 	}
-	return latest, nil
+	return applied, rows.Err()
+}
+
+func hasTable(ctx context.Context, db *sql.DB, name string) (bool, error) {
+	var n int
+	err := db.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?`, name).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("migrations: %w", err)
+	}
+	return n > 0, nil
+}
+
+// Status lists the migrations of the database file at path, applied or
+// not, without changing it (a database from before the runner included).
+func Status(ctx context.Context, path string) ([]store.Migration, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	db, err := sql.Open("sqlite", dsn(path, "deferred"))
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	defer db.Close()
+	r, err := newRunner(db)
+	if err != nil {
+		return nil, err
+	}
+	legacy, err := legacyApplied(ctx, db, r)
+	if err != nil {
+		return nil, err
+	}
+	if legacy != nil {
+		return r.StatusOf(legacy), nil
+	}
+	if taken, err := hasTable(ctx, db, r.Table()); err != nil || !taken {
+		return r.StatusOf(nil), err // nothing applied yet
+	}
+	return r.Status(ctx)
+}
+
+// Migrate applies this build's pending migrations to the database file at
+// path (creating it if need be) and returns them.
+func Migrate(ctx context.Context, path string) ([]store.Migration, error) {
+	w, err := openWriter(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	defer w.Close()
+	r, err := newRunner(w)
+	if err != nil {
+		return nil, err
+	}
+	if err := takeOver(ctx, w, r); err != nil {
+		return nil, err
+	}
+	done, err := r.Up(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	return done, nil
+}
+
+// Ping checks on a read connection that the file answers and has every
+// migration this build knows applied, and none it does not.
+func (s *sqliteStore) Ping(ctx context.Context) error {
+	if err := s.migrations.Check(ctx); err != nil {
+		return fmt.Errorf("database: %w", err)
+	}
+	return nil
 }

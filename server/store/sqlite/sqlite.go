@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/server/store"
+	"github.com/remotesupport/techconsole/server/store/migrate"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -26,30 +27,67 @@ type sqliteStore struct {
 	r      *sql.DB
 	wStmts *stmtCache // prepared statements (stmts.go)
 	rStmts *stmtCache
+	// migrations checks the schema on a read connection (Ping).
+	migrations *migrate.Runner
 	// stopCheckpoints ends the background WAL checkpoints (checkpoint.go).
 	stopCheckpoints func()
 }
 
 // Open opens (creating if needed) the database file and applies the
-// embedded migrations.
+// embedded migrations (unless WithoutMigrating).
 func Open(ctx context.Context, path string, opts ...Option) (store.Store, error) {
 	o := optionsOf(opts)
-	dsn := func(txlock string) string {
-		q := url.Values{}
-		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "synchronous(NORMAL)")
-		q.Add("_pragma", "busy_timeout(10000)")
-		q.Add("_pragma", "foreign_keys(1)")
-		q.Add("_pragma", "wal_autocheckpoint("+strconv.Itoa(walBackstopPages)+")")
-		if txlock != "" {
-			q.Set("_txlock", txlock)
-		}
-		return "file:" + path + "?" + q.Encode()
+	w, err := openWriter(ctx, path)
+	if err != nil {
+		return nil, err
 	}
+	if err := incrementalAutoVacuum(ctx, w, o.log); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := migrateOnOpen(ctx, w, o); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("database %s: %w", path, err)
+	}
+	r, err := sql.Open("sqlite", dsn(path, "deferred"))
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	r.SetMaxOpenConns(max(2, runtime.NumCPU()))
+	s := &sqliteStore{w: w, r: r, wStmts: newStmtCache(w), rStmts: newStmtCache(r)}
+	if s.migrations, err = newRunner(r); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.indexUsernames(ctx, o.log); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.stopCheckpoints = startCheckpointer(r)
+	return s, nil
+}
+
+// dsn names the database file at path with the connection settings every
+// connection has; txlock is how its transactions begin.
+func dsn(path, txlock string) string {
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "wal_autocheckpoint("+strconv.Itoa(walBackstopPages)+")")
+	q.Set("_txlock", txlock)
+	return "file:" + path + "?" + q.Encode()
+}
+
+// openWriter opens the one write connection to the file at path, creating
+// the file (private to the server's user) if need be.
+func openWriter(ctx context.Context, path string) (*sql.DB, error) {
 	if err := privateDBFiles(path); err != nil {
 		return nil, err
 	}
-	w, err := sql.Open("sqlite", dsn("immediate"))
+	w, err := sql.Open("sqlite", dsn(path, "immediate"))
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
@@ -60,29 +98,7 @@ func Open(ctx context.Context, path string, opts ...Option) (store.Store, error)
 		w.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
-	s := &sqliteStore{w: w}
-	if err := incrementalAutoVacuum(ctx, w, o.log); err != nil {
-		w.Close()
-		return nil, err
-	}
-	if err := s.migrate(ctx); err != nil {
-		w.Close()
-		return nil, err
-	}
-	r, err := sql.Open("sqlite", dsn("deferred"))
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
-	}
-	r.SetMaxOpenConns(max(2, runtime.NumCPU()))
-	s.r = r
-	s.wStmts, s.rStmts = newStmtCache(w), newStmtCache(r)
-	if err := s.indexUsernames(ctx, o.log); err != nil {
-		s.Close()
-		return nil, err
-	}
-	s.stopCheckpoints = startCheckpointer(r)
-	return s, nil
+	return w, nil
 }
 
 // privateDBFiles makes the database file (creating it empty, which SQLite
@@ -232,11 +248,18 @@ func nullable(s string) any {
 type Option func(*options)
 
 type options struct {
-	log *slog.Logger
+	log       *slog.Logger
+	noMigrate bool
 }
 
-// WithLogger sends what the store finds while opening (usernames it
-// cannot index) to l; the default discards it.
+// WithoutMigrating opens a database only if it already has every migration
+// of this build applied, rather than applying them.
+func WithoutMigrating() Option {
+	return func(o *options) { o.noMigrate = true }
+}
+
+// WithLogger sends what the store finds while opening (migrations applied,
+// usernames it cannot index) to l; the default discards it.
 func WithLogger(l *slog.Logger) Option {
 	return func(o *options) { o.log = l }
 }

@@ -45,14 +45,22 @@ func TestSQLiteSettings(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reopen: %v", err)
 	}
-	defer st2.Close()
 	files, err := fs.Glob(migrationFiles, "migrations/*.sql")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var n int
-	if err := st2.(*sqliteStore).w.QueryRowContext(ctx, "SELECT COUNT(*) FROM schema_migrations").Scan(&n); err != nil || n != len(files) {
-		t.Errorf("schema_migrations rows = %d, %v; want %d", n, err, len(files))
+	st2.Close()
+	status, err := Status(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(status) != len(files) {
+		t.Errorf("%d migrations in the status, want %d", len(status), len(files))
+	}
+	for _, m := range status {
+		if !m.Applied || m.AppliedAt.IsZero() {
+			t.Errorf("migration %d %s: applied %t at %v", m.Version, m.Name, m.Applied, m.AppliedAt)
+		}
 	}
 }
 

@@ -1,3 +1,4 @@
+-- +goose Up
 -- Initial schema. Times are Unix milliseconds; 0 means "not set".
 CREATE TABLE settings (
     id                    INTEGER PRIMARY KEY CHECK (id = 1),

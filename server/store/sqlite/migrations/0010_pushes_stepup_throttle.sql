@@ -1,3 +1,4 @@
+-- +goose Up
 -- Step-up tokens, throttling failures, open pushes.
 
 -- Single-use tokens handed out when a password_change challenge is passed:

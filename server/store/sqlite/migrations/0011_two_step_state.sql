@@ -1,3 +1,4 @@
+-- +goose Up
 -- Where a member stands with two-step verification, set by Activate and by
 -- the resets rather than guessed from their factors: '' (never activated),
 -- 'activated' (Activate passed since the last reset), 'reset' (a primary

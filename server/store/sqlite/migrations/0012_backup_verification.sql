@@ -1,3 +1,4 @@
+-- +goose Up
 -- A setup after a reset that left an active backup (SMS or email) must
 -- confirm a code sent to that backup before it may pair a new authenticator,
 -- change the backup or activate. The confirmation counts for the sign-in

@@ -1,3 +1,4 @@
+-- +goose Up
 -- A password check records its failure before the hash, so that parallel
 -- guesses cannot pass the limit. Until the hash has decided, that failure is
 -- provisional: it holds a place but is not yet counted as a failure. A wrong

@@ -1,3 +1,4 @@
+-- +goose Up
 -- A factor change started with an access token under a step-up (purpose
 -- manage_two_step) is bound to that session until the step-up's expiry:
 -- confirming it, sending its code again and Activate then need no second

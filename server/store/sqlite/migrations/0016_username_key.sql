@@ -1,3 +1,4 @@
+-- +goose Up
 -- Usernames are compared in their PRECIS form (RFC 8265 UsernameCaseMapped)
 -- and may not look like one another (Unicode TR39 skeleton). SQL cannot
 -- compute either, so the server fills these columns in Go: on every insert

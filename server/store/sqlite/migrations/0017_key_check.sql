@@ -1,3 +1,4 @@
+-- +goose Up
 -- A value sealed with the server key when the database first meets its key.
 -- At start the key file must open it: a database restored without its key
 -- file (or with another one) is refused with a clear message instead of

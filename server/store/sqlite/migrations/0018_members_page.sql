@@ -1,3 +1,4 @@
+-- +goose Up
 -- The Admin Center lists members a page at a time in username order (the
 -- username's UNIQUE index serves a master administrator's list); an
 -- administrator's list is the technicians of the groups they manage, in

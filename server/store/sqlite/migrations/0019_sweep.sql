@@ -1,3 +1,4 @@
+-- +goose Up
 -- The background sweep (sweep.go) deletes what has expired a batch at a
 -- time, oldest first; these indexes find a batch without scanning a table.
 -- audit, outbox and failures are swept in id order (their rows are
