@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -139,6 +140,24 @@ func TestReplicasFiftyVerifiesOfOneCode(t *testing.T) {
 	if c := countStatus(rs); c[http.StatusOK] != 1 || c[http.StatusOK]+c[http.StatusUnauthorized]+c[http.StatusGone] != 50 {
 		t.Fatalf("50 verifies of one code on two replicas: %v, want exactly one 200 and the rest refused", c)
 	}
+	if !strings.Contains(metricsPage(t, r.metricsA), "authserver_db_write_retries_total") {
+		t.Error("replica A exports no authserver_db_write_retries_total")
+	}
+	t.Logf("write transactions run again on replica A: %v", gauge(t, r.metricsA, "authserver_db_write_retries_total"))
+}
+
+func metricsPage(t *testing.T, url string) string {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatalf("metrics: %v", err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("metrics: %v", err)
+	}
+	return string(b)
 }
 
 // One refresh token presented to both replicas at once: one rotation wins,

@@ -132,6 +132,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.store = instrumentedStore{Store: st, m: s.metrics}
+	s.metrics.watchRetries(st)
 	key, seal, err := openKey(ctx, s.store, store.DisplayName(cfg.DBPath), cfg.KeyPath, s.now())
 	if err != nil {
 		s.store.Close()
