@@ -2,7 +2,7 @@
 # what they need first (Debian packages through scripts/deps.sh).
 
 GO       ?= go
-# Fyne 2.7: declare that every UI change from our goroutines goes through fyne.Do.
+# Fyne 2.7+: declare that every UI change from our goroutines goes through fyne.Do.
 TAGS     := migrated_fynedo
 GOFLAGS  := -tags $(TAGS)
 BIN      := build/bin

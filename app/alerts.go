@@ -13,28 +13,10 @@ import (
 
 // alertFor turns any error of an action into something the user can act on.
 func alertFor(err error, now time.Time) *Alert {
-	a := &Alert{Kind: AlertError, AttemptsLeft: -1}
-	var ue *client.UnreachableError
-	var ke *KeychainError
-	var local *Alert
-	switch {
-	case errors.As(err, &local):
-		return local
-	case errors.Is(err, context.Canceled):
-		a.Kind, a.Message = AlertCancelled, "Cancelled."
-		return a
-	case errors.As(err, &ue):
-		a.Kind = AlertUnreachable
-		if ue.Timeout() {
-			a.Message = fmt.Sprintf("The server at %s did not answer in time. Check your network and try again.", ue.URL)
-		} else {
-			a.Message = fmt.Sprintf("The server at %s is unreachable. Check the server address and your network, then try again.", ue.URL)
-		}
-		return a
-	case errors.As(err, &ke):
-		a.Kind, a.Message = AlertKeychain, ke.Error()
+	if a := offlineAlert(err); a != nil {
 		return a
 	}
+	a := &Alert{Kind: AlertError, AttemptsLeft: -1}
 	e, ok := client.AsError(err)
 	if !ok {
 		a.Message = "Something went wrong: " + err.Error()
@@ -44,58 +26,92 @@ func alertFor(err error, now time.Time) *Alert {
 	if e.RetryAfter > 0 {
 		a.RetryAfter, a.RetryAt = e.RetryAfter, now.Add(e.RetryAfter)
 	}
+	a.Kind, a.Message = problemMessage(e)
+	if e.Code == api.CodeSetupIncomplete {
+		a.Missing = e.Problem.Missing
+	}
+	return a
+}
+
+// offlineAlert is the alert of an error that never reached the server (nil
+// for a server's answer).
+func offlineAlert(err error) *Alert {
+	var ue *client.UnreachableError
+	var ke *KeychainError
+	var local *Alert
+	switch {
+	case errors.As(err, &local):
+		return local
+	case errors.Is(err, context.Canceled):
+		return &Alert{Kind: AlertCancelled, Message: "Cancelled.", AttemptsLeft: -1}
+	case errors.As(err, &ue):
+		msg := fmt.Sprintf("The server at %s is unreachable. Check the server address and your network, then try again.", ue.URL)
+		if ue.Timeout() {
+			msg = fmt.Sprintf("The server at %s did not answer in time. Check your network and try again.", ue.URL)
+		}
+		return &Alert{Kind: AlertUnreachable, Message: msg, AttemptsLeft: -1}
+	case errors.As(err, &ke):
+		return &Alert{Kind: AlertKeychain, Message: ke.Error(), AttemptsLeft: -1}
+	}
+	return nil
+}
+
+// problemMessage is the kind and the sentence of a server's refusal.
+func problemMessage(e *client.Error) (AlertKind, string) {
 	wait := seconds(e.RetryAfter)
 	switch e.Code {
 	case api.CodeInvalidCredentials:
-		a.Kind, a.Message = AlertInvalidCredentials, "Wrong username or password."
+		return AlertInvalidCredentials, "Wrong username or password."
 	case api.CodeTooManyAttempts:
-		a.Kind, a.Message = AlertLockedOut, "Too many failed attempts. Try again in "+wait+"."
+		return AlertLockedOut, "Too many failed attempts. Try again in " + wait + "."
 	case api.CodeBusy:
-		a.Kind, a.Message = AlertBusy, "The server is busy. Try again in "+wait+"."
+		return AlertBusy, "The server is busy. Try again in " + wait + "."
 	case api.CodeTooManyPushes:
-		a.Kind, a.Message = AlertLockedOut, "Too many notifications were sent to your phone. You can send another in "+wait+"; meanwhile, use another method if you have one."
-	case api.CodeInvalidCode:
-		a.Kind = AlertInvalidCode
-		switch {
-		case e.AttemptsLeft == 1:
-			a.Message = "That code is not right. 1 attempt left."
-		case e.AttemptsLeft >= 0:
-			a.Message = fmt.Sprintf("That code is not right. %d attempts left.", e.AttemptsLeft)
-		default:
-			a.Message = "That code is not right. Check it and try again."
-		}
-	case api.CodeCodeAlreadyUsed:
-		a.Kind = AlertInvalidCode
-		a.Message = "That code was already used: each code works once. Wait for the next code in your authenticator app (a new one every 30 seconds)."
-		switch {
-		case e.AttemptsLeft == 1:
-			a.Message += " 1 attempt left."
-		case e.AttemptsLeft >= 0:
-			a.Message += fmt.Sprintf(" %d attempts left.", e.AttemptsLeft)
-		}
+		return AlertLockedOut, "Too many notifications were sent to your phone. You can send another in " + wait + "; meanwhile, use another method if you have one."
+	case api.CodeInvalidCode, api.CodeCodeAlreadyUsed:
+		return AlertInvalidCode, wrongCodeMessage(e)
 	case api.CodeChallengeExpired, api.CodeChallengeClosed:
-		a.Kind, a.Message = AlertExpired, "This verification request expired. Send a new one to try again."
+		return AlertExpired, "This verification request expired. Send a new one to try again."
 	case api.CodeChallengeFailed:
-		a.Kind, a.Message = AlertFailed, "Too many wrong codes ended this verification request. Send a new one to try again."
+		return AlertFailed, "Too many wrong codes ended this verification request. Send a new one to try again."
 	case api.CodeResendTooSoon:
-		a.Kind, a.Message = AlertResendTooSoon, "Wait "+wait+" before sending another code."
+		return AlertResendTooSoon, "Wait " + wait + " before sending another code."
 	case api.CodeInvalidToken, api.CodeMFARequired, api.CodeUnauthorized:
-		a.Kind, a.Message = AlertSessionEnded, "Your session has ended. Sign in again."
+		return AlertSessionEnded, "Your session has ended. Sign in again."
 	case api.CodeWeakPassword:
-		a.Kind, a.Message = AlertWeakPassword, "Choose another password: "+orDefault(e.Detail, "this one is too weak")+"."
+		return AlertWeakPassword, "Choose another password: " + orDefault(e.Detail, "this one is too weak") + "."
 	case api.CodeSetupIncomplete:
-		a.Kind, a.Missing = AlertSetupIncomplete, e.Problem.Missing
-		a.Message = "Setup is not complete yet: " + missingText(e.Problem.Missing) + "."
+		return AlertSetupIncomplete, "Setup is not complete yet: " + missingText(e.Problem.Missing) + "."
 	case api.CodeBadConsoleVersion:
-		a.Message = "The server refused the console version. Pick a version like 7.50.3572."
+		return AlertError, "The server refused the console version. Pick a version like 7.50.3572."
 	case api.CodeBackupVerificationRequired:
-		a.Message = "Your two-step verification was reset: first confirm a code sent to your backup, then pair the mobile app again."
+		return AlertError, "Your two-step verification was reset: first confirm a code sent to your backup, then pair the mobile app again."
 	case api.CodeMethodNotEnrolled:
-		a.Message = "That method is not set up for your account. Choose another method."
-	default:
-		a.Message = "Something went wrong: " + orDefault(e.Detail, e.Problem.Title) + "."
+		return AlertError, "That method is not set up for your account. Choose another method."
 	}
-	return a
+	return AlertError, "Something went wrong: " + orDefault(e.Detail, e.Problem.Title) + "."
+}
+
+// wrongCodeMessage says a code was wrong (or already used) and how many
+// attempts are left.
+func wrongCodeMessage(e *client.Error) string {
+	if e.Code == api.CodeCodeAlreadyUsed {
+		msg := "That code was already used: each code works once. Wait for the next code in your authenticator app (a new one every 30 seconds)."
+		switch {
+		case e.AttemptsLeft == 1:
+			msg += " 1 attempt left."
+		case e.AttemptsLeft >= 0:
+			msg += fmt.Sprintf(" %d attempts left.", e.AttemptsLeft)
+		}
+		return msg
+	}
+	switch {
+	case e.AttemptsLeft == 1:
+		return "That code is not right. 1 attempt left."
+	case e.AttemptsLeft >= 0:
+		return fmt.Sprintf("That code is not right. %d attempts left.", e.AttemptsLeft)
+	}
+	return "That code is not right. Check it and try again."
 }
 
 func seconds(d time.Duration) string {

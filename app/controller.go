@@ -62,6 +62,10 @@ type Controller struct {
 	// serverKeys caches serverKey by server URL.
 	serverKeys map[string]string
 
+	// tst is the tester panel's state (testerOf).
+	testerOnce sync.Once
+	tst        *tester
+
 	subMu   sync.Mutex
 	subs    map[int]func(State)
 	nextSub int
@@ -217,21 +221,28 @@ func (c *Controller) SetVersion(v api.ConsoleVersion) {
 	c.publishLocked()
 }
 
-// SetServer changes the server URL (remembered; takes effect at the next sign-in).
-func (c *Controller) SetServer(raw string) error {
+// SetServer changes the server URL (remembered; takes effect at the next
+// sign-in). A refused address changes nothing and shows an Alert when signed
+// out (CheckServerURL gives the same answer at once).
+func (c *Controller) SetServer(raw string) {
 	u, err := CheckServerURL(raw)
-	if err != nil {
-		return err
+	if err == nil {
+		c.prefs.SetServerURL(u)
 	}
-	c.prefs.SetServerURL(u)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.server = u
-	if c.st.Step == StepSignedOut && !c.st.Busy {
-		c.st.Server = u
-		c.publishLocked()
+	if c.st.Step != StepSignedOut || c.st.Busy {
+		if err == nil {
+			c.server = u
+		}
+		return
 	}
-	return nil
+	if err != nil {
+		c.st.Alert = localAlert(AlertError, err.Error())
+	} else {
+		c.server, c.st.Server, c.st.Alert = u, u, nil
+	}
+	c.publishLocked()
 }
 
 // Dispatch performs an event; it is the same as calling the method of the same name.
@@ -269,8 +280,12 @@ func (c *Controller) Dispatch(ev Event) {
 		c.Resume()
 	case SignOut:
 		c.SignOut()
+	case SetVersion:
+		c.SetVersion(e.Version)
+	case SetServer:
+		c.SetServer(e.URL)
 	default:
-		if c.dispatchTwoStep(ev) {
+		if c.dispatchTwoStep(ev) || c.dispatchTester(ev) {
 			return
 		}
 		c.log.Warn("unknown event", "type", fmt.Sprintf("%T", ev))
@@ -361,6 +376,7 @@ func (c *Controller) publishLocked() {
 	c.st.Seq++
 	c.st.NextVersion = c.version
 	s := c.st.clone()
+	c.followMain(s)
 	c.subMu.Lock()
 	c.queue = append(c.queue, delivery{state: s})
 	c.subMu.Unlock()

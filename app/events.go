@@ -63,6 +63,14 @@ type Resume struct{}
 // SignOut ends the session and deletes the keychain entry.
 type SignOut struct{}
 
+// SetVersion chooses the emulated console version (remembered); it applies
+// at the next sign-in, at once when signed out.
+type SetVersion struct{ Version api.ConsoleVersion }
+
+// SetServer chooses the server (remembered); it applies at the next sign-in.
+// A refused address leaves the server as it was, with an Alert that says why.
+type SetServer struct{ URL string }
+
 func (Login) event()                {}
 func (ChooseMethod) event()         {}
 func (SubmitCode) event()           {}
@@ -79,3 +87,5 @@ func (OpenChangePassword) event()   {}
 func (ChangePassword) event()       {}
 func (Resume) event()               {}
 func (SignOut) event()              {}
+func (SetVersion) event()           {}
+func (SetServer) event()            {}

@@ -37,16 +37,13 @@ type OSKeychain struct {
 
 // Get reads an entry.
 func (k OSKeychain) Get(ctx context.Context, service, user string) (string, error) {
-	var out string
-	err := k.call(ctx, "read", func() error {
+	return keychainCall(ctx, k.Timeout, "read", func() (string, error) {
 		s, err := keyring.Get(service, user)
 		if errors.Is(err, keyring.ErrNotFound) {
-			return ErrNoEntry
+			return "", ErrNoEntry
 		}
-		out = s
-		return err
+		return s, err
 	})
-	return out, err
 }
 
 // Set writes an entry.
@@ -64,25 +61,39 @@ func (k OSKeychain) Delete(ctx context.Context, service, user string) error {
 	})
 }
 
-// call runs fn with a timeout. A call that times out keeps running on its
-// goroutine until the keychain answers; its result is dropped.
+// call runs fn with a timeout (keychainCall).
 func (k OSKeychain) call(ctx context.Context, op string, fn func() error) error {
-	timeout := k.Timeout
+	_, err := keychainCall(ctx, k.Timeout, op, func() (struct{}, error) { return struct{}{}, fn() })
+	return err
+}
+
+// keychainCall runs fn with a timeout (DefaultKeychainTimeout when zero). A
+// call that times out keeps running on its goroutine until the keychain
+// answers; its result is dropped.
+func keychainCall[T any](ctx context.Context, timeout time.Duration, op string, fn func() (T, error)) (T, error) {
 	if timeout <= 0 {
 		timeout = DefaultKeychainTimeout
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	done := make(chan error, 1)
-	go func() { done <- fn() }()
+	type result struct {
+		v   T
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		v, err := fn()
+		done <- result{v, err}
+	}()
 	select {
-	case err := <-done:
-		if err != nil && !errors.Is(err, ErrNoEntry) {
-			return fmt.Errorf("keychain %s: %s", op, oneLine(err.Error()))
+	case r := <-done:
+		if r.err != nil && !errors.Is(r.err, ErrNoEntry) {
+			return r.v, fmt.Errorf("keychain %s: %s", op, oneLine(r.err.Error()))
 		}
-		return err
+		return r.v, r.err
 	case <-ctx.Done():
-		return fmt.Errorf("keychain %s: no answer within %s (is the keyring locked?)", op, timeout)
+		var zero T
+		return zero, fmt.Errorf("keychain %s: no answer within %s (is the keyring locked?)", op, timeout)
 	}
 }
 

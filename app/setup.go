@@ -415,13 +415,27 @@ func (c *Controller) confirmBackupCode(bc backupConfirm, code string) {
 // reset). Setup entered from a signed-in session keeps that session: the
 // server upgrades it and hands out no new tokens.
 func (c *Controller) Activate() {
-	c.startIfNotWaiting("Activating two-step verification…", func(o *op) {
+	busy := "Activating two-step verification…"
+	if readyFirst(c.State()) {
+		busy = ""
+	}
+	c.startIfNotWaiting(busy, func(o *op) {
 		ss, ok := c.inSetup(o)
 		if !ok {
 			return
 		}
+		if readyFirst(c.State()) {
+			o.update(func(s *State, _ *session) { s.Setup.Phase, s.Alert, s.Notice = SetupReady, nil, "" })
+			return
+		}
 		c.activate(o, ss, "")
 	})
+}
+
+// readyFirst: a setup after a reset says it is ready before it activates,
+// so that the member sees what was set up again (Activate > Continue).
+func readyFirst(s State) bool {
+	return s.Step == StepSetup && s.Setup != nil && s.Setup.Reset && s.Setup.Phase == SetupOverview && s.Setup.CanActivate
 }
 
 func (c *Controller) activate(o *op, ss session, stepUp string) {

@@ -148,6 +148,16 @@ func TestSetupAfterReset(t *testing.T) {
 	if !s.Setup.CanActivate {
 		t.Fatalf("cannot activate after editing the backup: %+v", s.Setup)
 	}
+	// Activate first says it is ready; Cancel goes back, Activate again activates.
+	ctl.Activate()
+	rec.waitFor(t, "ready", setupPhase(app.SetupReady))
+	ctl.Cancel()
+	rec.waitFor(t, "overview again", setupPhase(app.SetupOverview))
+	ctl.Activate()
+	s = rec.waitFor(t, "ready again", setupPhase(app.SetupReady))
+	if s.Step != app.StepSetup || s.Busy {
+		t.Fatalf("ready: %+v", s)
+	}
 	ctl.Activate()
 	signedIn(t, rec, "frank")
 }

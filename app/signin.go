@@ -226,58 +226,68 @@ func (c *Controller) waitPush(o *op, id string, purpose api.Purpose) {
 				failures++
 				continue
 			}
-			if endsSession(err) && purpose == api.PurposeLogin {
-				c.sessionEnded(o, err, "Your sign-in expired. Sign in again.")
-				return
-			}
-			o.update(func(s *State, _ *session) {
-				s.Alert = alertFor(err, c.now())
-				if s.Challenge != nil {
-					s.Challenge.Waiting = false
-					if s.Alert.Kind == AlertExpired || s.Alert.Kind == AlertFailed {
-						s.Challenge.Active = false
-					}
-				}
-			})
+			c.pushPollFailed(o, err, purpose)
 			return
 		}
 		failures = 0
-		switch st.Status {
-		case api.ChallengePending:
+		if st.Status == api.ChallengePending {
 			continue
-		case api.ChallengeApproved:
-			c.log.Info("push approved", "purpose", string(purpose))
-			o.update(func(s *State, ss *session) {
-				ss.challengeID = ""
-				if s.Challenge != nil {
-					s.Challenge.Waiting, s.Challenge.Active = false, false
-				}
-				s.Busy, s.Activity = true, "Approved. Signing in…"
-			})
-			if st.State == "" {
-				o.fail(errors.New("the server approved the notification but sent no sign-in"))
-				return
+		}
+		c.pushAnswered(o, st, purpose)
+		return
+	}
+}
+
+// pushPollFailed ends the wait for the phone with the error's alert.
+func (c *Controller) pushPollFailed(o *op, err error, purpose api.Purpose) {
+	if endsSession(err) && purpose == api.PurposeLogin {
+		c.sessionEnded(o, err, "Your sign-in expired. Sign in again.")
+		return
+	}
+	o.update(func(s *State, _ *session) {
+		s.Alert = alertFor(err, c.now())
+		if s.Challenge != nil {
+			s.Challenge.Waiting = false
+			if s.Alert.Kind == AlertExpired || s.Alert.Kind == AlertFailed {
+				s.Challenge.Active = false
 			}
-			c.handleAuth(o, &st.AuthResponse, purpose)
-			return
-		case api.ChallengeDenied, api.ChallengeExpired:
-			kind, msg := AlertDenied, "The notification was denied on your phone. Send a new one or use another method."
-			if st.Status == api.ChallengeExpired {
-				kind, msg = AlertExpired, "The notification expired before it was approved. Send a new one or use another method."
+		}
+	})
+}
+
+// pushAnswered goes on from a push that is no longer pending: approved
+// (signing in), denied or expired (an alert to send another).
+func (c *Controller) pushAnswered(o *op, st *api.ChallengeStatus, purpose api.Purpose) {
+	switch st.Status {
+	case api.ChallengeApproved:
+		c.log.Info("push approved", "purpose", string(purpose))
+		o.update(func(s *State, ss *session) {
+			ss.challengeID = ""
+			if s.Challenge != nil {
+				s.Challenge.Waiting, s.Challenge.Active = false, false
 			}
-			c.log.Info("push ended", "status", st.Status)
-			o.update(func(s *State, ss *session) {
-				ss.challengeID = ""
-				s.Alert = localAlert(kind, msg)
-				if s.Challenge != nil {
-					s.Challenge.Waiting, s.Challenge.Active = false, false
-				}
-			})
-			return
-		default:
-			o.fail(errors.New("unexpected challenge status " + st.Status))
+			s.Busy, s.Activity = true, "Approved. Signing in…"
+		})
+		if st.State == "" {
+			o.fail(errors.New("the server approved the notification but sent no sign-in"))
 			return
 		}
+		c.handleAuth(o, &st.AuthResponse, purpose)
+	case api.ChallengeDenied, api.ChallengeExpired:
+		kind, msg := AlertDenied, "The notification was denied on your phone. Send a new one or use another method."
+		if st.Status == api.ChallengeExpired {
+			kind, msg = AlertExpired, "The notification expired before it was approved. Send a new one or use another method."
+		}
+		c.log.Info("push ended", "status", st.Status)
+		o.update(func(s *State, ss *session) {
+			ss.challengeID = ""
+			s.Alert = localAlert(kind, msg)
+			if s.Challenge != nil {
+				s.Challenge.Waiting, s.Challenge.Active = false, false
+			}
+		})
+	default:
+		o.fail(errors.New("unexpected challenge status " + st.Status))
 	}
 }
 

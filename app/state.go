@@ -21,6 +21,10 @@
 //     work runs on a goroutine and its outcome arrives as a new State. A new
 //     action cancels the one still running (a push long-poll, a slow call).
 //
+// The tester panel watches a TesterState of its own (WatchTester: the virtual
+// phone attached with AttachPhone, the server's outbox) and forwards
+// PairPhone, DecidePush and RefreshTester the same way.
+//
 // Every failure (network, expiry, denial, lockout, cancellation) lands in a
 // State with an Alert whose Kind says what the user can do; nothing is a dead
 // end. No State field ever holds a password, a code or a token, except
@@ -154,6 +158,11 @@ const (
 	// ConfirmBackup, Resend, EditBackup (refused until verified), Cancel
 	// (back to SetupVerifyBackup).
 	SetupVerifyBackupCode SetupPhase = "verify_backup_code"
+	// SetupReady says that two-step verification is ready, before a setup
+	// after a reset activates it (the article's Activate > Continue): Activate
+	// from the overview leads here, Activate here activates, Cancel goes back
+	// to the overview.
+	SetupReady SetupPhase = "ready"
 )
 
 // SetupView is the "Protect your account" flow.

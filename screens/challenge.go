@@ -76,7 +76,7 @@ func newChallengeScreen(c *Console, st app.State) *challengeScreen {
 	if ch.Purpose == api.PurposeLogin {
 		body = append(body, hint(lostPhone))
 	}
-	card := widget.NewCard(title, sub, container.NewVBox(body...))
+	card := wrappedCard(title, sub, container.NewVBox(body...))
 	s.root = centred(440, card)
 	c.scope.every(time.Second, s.tick)
 	return s

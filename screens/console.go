@@ -24,6 +24,10 @@ import (
 type Controller interface {
 	State() app.State
 	Dispatch(app.Event)
+	// WatchTester sends the tester panel's state (virtual phone, outbox)
+	// now and at every change until stopped; the controller keeps it fresh
+	// meanwhile.
+	WatchTester(func(app.TesterState)) (stop func())
 }
 
 // DemoAccount is one account of the embedded demo organisation, listed on the
@@ -39,10 +43,9 @@ type Options struct {
 	// Embedded is true when the console runs its own reference server: the
 	// server URL then sits behind "Advanced" and the demo accounts are listed.
 	Embedded bool
-	// ServerURL is shown on the sign-in screen; SetServer (optional) changes
-	// it when the user edits it.
+	// ServerURL is shown on the sign-in screen; an edit there is forwarded
+	// as app.SetServer.
 	ServerURL string
-	SetServer func(url string) error
 	// ChooseServer (File > Server…) switches to the server at url, or to the
 	// built-in demo organisation when url is ""; note says what happens next
 	// ("" when nothing to add). nil: the menu item is off.
@@ -89,9 +92,11 @@ type Console struct {
 	split      *container.Split
 	tester     *testerPanel // built when first opened
 	testerOpen bool
-	next       api.ConsoleVersion // the version of the next sign-in
-	painted    bool               // the first frame is on screen
-	afterPaint []func()           // what waits for it (secondary content)
+	// early are the events forwarded before the controller was attached
+	// (a version chosen while the server starts), sent on Start.
+	early      []app.Event
+	painted    bool     // the first frame is on screen
+	afterPaint []func() // what waits for it (secondary content)
 	toggle     *widget.Button
 	versionTag *widget.Label
 }
@@ -119,15 +124,10 @@ func NewConsole(w fyne.Window, opts Options) *Console {
 	if c.now == nil {
 		c.now = time.Now
 	}
-	c.state = app.State{Step: app.StepSignedOut, Server: opts.ServerURL}
+	c.state = app.State{Step: app.StepSignedOut, Server: opts.ServerURL, NextVersion: api.CurrentVersion}
 	if v := opts.Tester.Version; v != (api.ConsoleVersion{}) {
-		c.state.Version = v
+		c.state.Version, c.state.NextVersion = v, v
 		c.state.Caps = app.CapabilitiesOf(v)
-	}
-
-	c.next = opts.Tester.Version
-	if c.next == (api.ConsoleVersion{}) {
-		c.next = api.CurrentVersion
 	}
 	c.body = container.NewStack()
 
@@ -182,7 +182,15 @@ func (c *Console) firstPainted() {
 // goroutine (or through fyne.Do).
 func (c *Console) Start(ctl Controller) {
 	c.ctl, c.started, c.startErr = ctl, true, ""
+	early := c.early
+	c.early = nil
+	for _, ev := range early {
+		ctl.Dispatch(ev)
+	}
 	c.apply(ctl.State())
+	if c.testerOpen {
+		c.tester.opened()
+	}
 }
 
 // StartFailed shows that the server could not be started or reached.
@@ -210,10 +218,18 @@ func (c *Console) apply(s app.State) {
 	c.render()
 }
 
-// dispatch forwards an action to the controller.
+// dispatch forwards an action to the controller. Before it is attached, a
+// version choice waits for it (and shows as the next version meanwhile);
+// other actions are not possible yet.
 func (c *Console) dispatch(ev app.Event) {
 	if c.ctl != nil {
 		c.ctl.Dispatch(ev)
+		return
+	}
+	if v, ok := ev.(app.SetVersion); ok {
+		c.early = append(c.early, ev)
+		c.state.NextVersion = v.Version
+		c.render()
 	}
 }
 
@@ -283,7 +299,7 @@ func (c *Console) build(s app.State) screen {
 
 func (c *Console) updateTitle() {
 	current := c.state.Version.String()
-	next := c.next.String()
+	next := c.state.NextVersion.String()
 	title := WindowTitle(current)
 	tag := "Console " + current
 	if c.state.Step != app.StepSignedOut && next != current {
@@ -377,15 +393,6 @@ func (c *Console) BeginSetup() {
 
 // TesterOpen reports whether the tester panel is shown.
 func (c *Console) TesterOpen() bool { return c.testerOpen }
-
-// versionChanged is called by the tester panel after a new version was chosen.
-func (c *Console) versionChanged() {
-	if c.state.Step == app.StepSignedOut && !c.state.Busy {
-		v := c.next
-		c.state.Version, c.state.Caps = v, app.CapabilitiesOf(v)
-	}
-	c.render()
-}
 
 func (c *Console) escape() {
 	switch c.state.Step {

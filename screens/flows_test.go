@@ -227,7 +227,9 @@ func TestFirstTimeSetup(t *testing.T) {
 			if !v.IsLegacy() {
 				// the tester panel's virtual phone scans the QR code and shows the code
 				test.Tap(h.con.toggle)
-				test.Tap(h.con.tester.pairBtn)
+				pair := h.con.tester.pairBtn
+				h.until("the phone can scan the QR code", func() bool { return pair.Visible() && !pair.Disabled() })
+				test.Tap(pair)
 				h.until("the phone's code for erin", func() bool {
 					for name, r := range h.con.tester.codeRows {
 						if strings.HasSuffix(name, ":erin") && r.code.Text != "" {
@@ -360,7 +362,13 @@ func TestSetupAfterReset(t *testing.T) {
 		t.Errorf("the backup is not shown: %q", labelTexts(root))
 	}
 	test.Tap(findButton(root, "Activate"))
-	cont := findButton(root, "Continue")
+	h.until("ready", func() bool { return h.con.key == "setup/ready" && !h.con.State().Busy })
+	// Back (Escape too) returns to the overview; Activate leads here again.
+	test.Tap(findButton(screenAs[*setupScreen](h).root, "Back"))
+	h.until("overview again", func() bool { return h.con.key == "setup/overview" && !h.con.State().Busy })
+	test.Tap(findButton(screenAs[*setupScreen](h).root, "Activate"))
+	h.until("ready again", func() bool { return h.con.key == "setup/ready" && !h.con.State().Busy })
+	cont := findButton(screenAs[*setupScreen](h).root, "Continue")
 	if cont == nil || !cont.Visible() {
 		t.Fatal("Activate does not lead to Continue")
 	}
@@ -473,9 +481,7 @@ func TestLockoutCountsDown(t *testing.T) {
 
 func TestUnreachableServer(t *testing.T) {
 	h := newHarness(t, currentV)
-	if err := h.ctl.SetServer("http://127.0.0.1:1"); err != nil {
-		t.Fatal(err)
-	}
+	h.ctl.Dispatch(app.SetServer{URL: "http://127.0.0.1:1"})
 	h.until("the new server", func() bool { return h.con.State().Server == "http://127.0.0.1:1" })
 	h.signIn("bob", demoPassword)
 	h.idle(app.StepSignedOut)
@@ -523,9 +529,8 @@ func TestTesterPanelSwitchesVersion(t *testing.T) {
 	tp.versionEntry.SetText("")
 	test.Type(tp.versionEntry, "7.51.0")
 	test.Tap(findButton(tp.root, "Apply"))
-	if want := WindowTitle("7.50.3572") + " (7.51.0 at next sign-in)"; h.win.Title() != want {
-		t.Errorf("title = %q, want %q", h.win.Title(), want)
-	}
+	want := WindowTitle("7.50.3572") + " (7.51.0 at next sign-in)"
+	h.until("the title to say the next version", func() bool { return h.win.Title() == want })
 	test.Tap(screenAs[*signedInScreen](h).signOut)
 	h.idle(app.StepSignedOut)
 	h.until("the new version on the sign-in form", func() bool { return h.win.Title() == WindowTitle("7.51.0") })
@@ -576,11 +581,17 @@ func TestLockoutCountdownDrawsState(t *testing.T) {
 	}
 }
 
-// staticController accepts actions and never changes state.
-type staticController struct{}
+// staticController accepts actions and never changes state; its tester
+// state is tester.
+type staticController struct{ tester app.TesterState }
 
 func (staticController) State() app.State   { return app.State{Step: app.StepSignedOut} }
 func (staticController) Dispatch(app.Event) {}
+
+func (s staticController) WatchTester(fn func(app.TesterState)) func() {
+	fn(s.tester)
+	return func() {}
+}
 
 func TestWrongCodeIsClearedWithAttemptsLeft(t *testing.T) {
 	h := newHarness(t, currentV)
@@ -603,10 +614,9 @@ func TestWrongCodeIsClearedWithAttemptsLeft(t *testing.T) {
 func TestTesterPanelSaysWhenTheServerKeepsNoOutbox(t *testing.T) {
 	a := test.NewTempApp(t)
 	q := newUIQueue()
-	w, con := NewMainWindow(a, Options{Do: q.Do, Tester: TesterOptions{Version: currentV,
-		Outbox: func(context.Context) ([]api.OutboxMessage, error) { return nil, ErrNoOutbox }}})
+	w, con := NewMainWindow(a, Options{Do: q.Do, Tester: TesterOptions{Version: currentV}})
 	t.Cleanup(w.Close)
-	con.Start(staticController{})
+	con.Start(staticController{tester: app.TesterState{NoOutbox: true, Seq: 1}})
 	test.Tap(con.toggle)
 	h := &harness{t: t, q: q, con: con}
 	h.until("the outbox message", func() bool { return strings.Contains(con.tester.outboxMsg.Text, "without --dev") })

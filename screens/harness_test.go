@@ -18,7 +18,6 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
 	"github.com/remotesupport/techconsole/app/phone"
-	"github.com/remotesupport/techconsole/client"
 	"github.com/remotesupport/techconsole/server"
 	"github.com/remotesupport/techconsole/server/servertest"
 )
@@ -102,27 +101,22 @@ func newHarnessWith(t *testing.T, v api.ConsoleVersion, prefs *app.Preferences, 
 	}
 	h.ctl = ctl
 	t.Cleanup(ctl.Close)
-	ph, err := phone.Open(filepath.Join(t.TempDir(), "phone.json"), ownShelf{app.OSKeychain{}, t.Name()})
+	ph, err := phone.Open(filepath.Join(t.TempDir(), "phone.json"), app.OSKeychain{})
 	if err != nil {
 		t.Fatalf("phone: %v", err)
 	}
 	h.phone = ph
+	t.Cleanup(func() {
+		for _, a := range ph.Accounts() {
+			ph.Remove(context.Background(), a.Name)
+		}
+	})
+	ctl.AttachPhone(phone.ForTester(ph))
 	o := Options{
 		Embedded:  true,
 		ServerURL: h.srv.URL,
 		Do:        h.q.Do,
-		Tester: TesterOptions{
-			Version:    v,
-			SetVersion: ctl.SetVersion,
-			Phone:      PhoneOf(ph),
-			Outbox: func(ctx context.Context) ([]api.OutboxMessage, error) {
-				cl, err := client.New(h.srv.URL)
-				if err != nil {
-					return nil, err
-				}
-				return cl.Outbox(ctx, "")
-			},
-		},
+		Tester:    TesterOptions{Version: v},
 	}
 	for _, d := range server.DemoAccounts() {
 		o.DemoAccounts = append(o.DemoAccounts, DemoAccount{Username: d.Username, Password: d.Password, Note: d.Note})
@@ -292,26 +286,3 @@ func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 }
 
 func (h *harness) String() string { return fmt.Sprintf("console on %s", h.srv.URL) }
-
-// ownShelf keeps a test's virtual phone in the real OS keychain under a
-// service of its own: the phone names its entries "Issuer:account/…", and
-// other packages' tests, run at the same time against the same keychain,
-// pair the same demo accounts on other servers.
-type ownShelf struct {
-	kc   app.Keychain
-	test string
-}
-
-func (o ownShelf) service(s string) string { return s + " (" + o.test + ")" }
-
-func (o ownShelf) Get(ctx context.Context, service, user string) (string, error) {
-	return o.kc.Get(ctx, o.service(service), user)
-}
-
-func (o ownShelf) Set(ctx context.Context, service, user, secret string) error {
-	return o.kc.Set(ctx, o.service(service), user, secret)
-}
-
-func (o ownShelf) Delete(ctx context.Context, service, user string) error {
-	return o.kc.Delete(ctx, o.service(service), user)
-}

@@ -30,7 +30,7 @@ func newNoMethodScreen(c *Console) *noMethodScreen {
 		"- Ask your administrator to reset your two-step verification, then sign in again and set up the mobile app with a text message backup.\n" +
 		"- Or use a newer Technician Console, which supports email codes.")
 	what.Wrapping = fyne.TextWrapWord
-	card := widget.NewCard("This console can't verify you", "Two-step verification is needed to sign in.",
+	card := wrappedCard("This console can't verify you", "Two-step verification is needed to sign in.",
 		container.NewVBox(
 			container.NewBorder(nil, nil, container.NewVBox(icon), nil, s.message),
 			widget.NewSeparator(),

@@ -56,7 +56,7 @@ func newPasswordScreen(c *Console) *passwordScreen {
 		widget.NewFormItem("Strength", container.NewBorder(nil, nil, nil, s.verdict, s.strength)),
 		widget.NewFormItem("Repeat new password", s.repeat),
 	)
-	card := widget.NewCard("Change password", "At least 8 characters; a long passphrase is best. Your other sessions will be signed out.",
+	card := wrappedCard("Change password", "At least 8 characters; a long passphrase is best. Your other sessions will be signed out.",
 		container.NewVBox(form, s.mismatch, s.alert.object(), s.busy.object(),
 			container.NewHBox(layoutSpacer(), cancel, s.submit)))
 	s.root = centred(500, card)

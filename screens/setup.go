@@ -45,6 +45,8 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 		body = s.buildVerifyBackup(st)
 	case app.SetupVerifyBackupCode:
 		body = s.buildVerifyBackupCode(st)
+	case app.SetupReady:
+		body = s.buildReady()
 	default:
 		if c.needsSetupIntro(st) {
 			return s.buildIntro()
@@ -62,7 +64,7 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 		cancel.SetIcon(theme.NavigateBackIcon())
 	}
 	cancel.Importance = widget.LowImportance
-	card := widget.NewCard("Protect Your Account", sub, container.NewVBox(
+	card := wrappedCard("Protect Your Account", sub, container.NewVBox(
 		body, s.alert.object(), s.busy.object(), widget.NewSeparator(), container.NewHBox(layoutSpacer(), cancel)))
 	s.root = centred(520, card)
 	return s
@@ -75,7 +77,7 @@ func (s *setupScreen) buildIntro() *setupScreen {
 	begin := primaryButton("Set up two-step verification", theme.NavigateNextIcon(), s.c.BeginSetup)
 	cancel := widget.NewButtonWithIcon("Cancel sign-in", theme.CancelIcon(), func() { s.c.dispatch(app.Cancel{}) })
 	cancel.Importance = widget.LowImportance
-	card := widget.NewCard("Two-step verification", "Your organisation requires two-step verification for your account.",
+	card := wrappedCard("Two-step verification", "Your organisation requires two-step verification for your account.",
 		container.NewVBox(
 			para("It protects your account with a second step after your password: the mobile app on your phone, with a text message as a backup."),
 			container.NewHBox(layoutSpacer(), begin), widget.NewSeparator(), container.NewHBox(layoutSpacer(), cancel)))
@@ -133,25 +135,7 @@ func (s *setupScreen) buildOverview(st app.State) fyne.CanvasObject {
 	c := s.c
 	authRow := container.NewVBox()
 	backupRow := container.NewVBox()
-	activate := primaryButton("Activate", theme.ConfirmIcon(), nil)
-	done := container.NewVBox()
-	done.Hide()
-	steps := container.NewVBox()
-
-	continueBtn := primaryButton("Continue", theme.NavigateNextIcon(), func() { c.dispatch(app.Activate{}) })
-	done.Add(container.NewBorder(nil, nil, statusIcon(true), nil,
-		para("Two-step verification is ready: the mobile app, with your backup for when the phone is not at hand.")))
-	done.Add(container.NewHBox(layoutSpacer(), continueBtn))
-
-	activate.OnTapped = func() {
-		if st.Setup != nil && c.state.Setup.Reset {
-			steps.Hide()
-			done.Show()
-			c.win.Canvas().Focus(continueBtn)
-			return
-		}
-		c.dispatch(app.Activate{})
-	}
+	activate := primaryButton("Activate", theme.ConfirmIcon(), func() { c.dispatch(app.Activate{}) })
 
 	s.draw = func(st app.State) {
 		sv := st.Setup
@@ -211,8 +195,19 @@ func (s *setupScreen) buildOverview(st app.State) fyne.CanvasObject {
 	if st.Setup.Reset {
 		intro = hint("Your previous mobile app pairing no longer works. Pair the app again, check your backup, then activate.")
 	}
-	steps.Objects = []fyne.CanvasObject{intro, authRow, widget.NewSeparator(), backupRow, widget.NewSeparator(), container.NewHBox(layoutSpacer(), activate)}
-	return container.NewVBox(steps, done)
+	return container.NewVBox(intro, authRow, widget.NewSeparator(), backupRow, widget.NewSeparator(), container.NewHBox(layoutSpacer(), activate))
+}
+
+// buildReady says that two-step verification is ready, before a setup after
+// a reset activates it (app.SetupReady).
+func (s *setupScreen) buildReady() fyne.CanvasObject {
+	continueBtn := primaryButton("Continue", theme.NavigateNextIcon(), func() { s.c.dispatch(app.Activate{}) })
+	s.first = continueBtn
+	s.draw = func(st app.State) { setEnabled(!st.Busy, continueBtn) }
+	return container.NewVBox(
+		container.NewBorder(nil, nil, statusIcon(true), nil,
+			para("Two-step verification is ready: the mobile app, with your backup for when the phone is not at hand.")),
+		container.NewHBox(layoutSpacer(), continueBtn))
 }
 
 // buildPairing shows the QR code, the key with Copy and the confirm code.

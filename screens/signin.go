@@ -132,27 +132,30 @@ func (s *signInScreen) focus() fyne.Focusable {
 	return s.username
 }
 
-func (s *signInScreen) applyServer() {
-	if s.c.opts.SetServer == nil || s.server.Disabled() {
-		return
+// applyServer forwards an edited server address; false when the address is
+// refused (the controller's alert says why; the sign-in does not go on).
+func (s *signInScreen) applyServer() bool {
+	if s.server.Disabled() {
+		return true
 	}
 	url := strings.TrimSpace(s.server.Text)
 	if url == s.c.opts.ServerURL {
-		return
+		return true
 	}
-	if err := s.c.opts.SetServer(url); err != nil {
-		s.alert.show(styleError, err.Error())
-		return
+	s.c.dispatch(app.SetServer{URL: url})
+	if _, err := app.CheckServerURL(url); err != nil {
+		return false
 	}
 	s.c.opts.ServerURL = url
+	return true
 }
 
 func (s *signInScreen) signIn() {
 	if s.submit.Disabled() {
 		return
 	}
-	if !s.c.opts.Embedded {
-		s.applyServer()
+	if !s.c.opts.Embedded && !s.applyServer() {
+		return
 	}
 	user := strings.TrimSpace(s.username.Text)
 	switch {

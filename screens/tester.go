@@ -1,8 +1,6 @@
 package screens
 
 import (
-	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -29,53 +27,11 @@ func presetVersions() []string {
 	return out
 }
 
-// TesterOptions is what the tester panel works with.
+// TesterOptions is what the tester panel starts with.
 type TesterOptions struct {
-	// Version is the emulated version set now.
+	// Version is the emulated version set now (the window's first title,
+	// before the controller is attached).
 	Version api.ConsoleVersion
-	// SetVersion remembers a new version (preferences) and uses it from the
-	// next sign-in on.
-	SetVersion func(api.ConsoleVersion)
-	// Phone is the virtual phone; nil hides that section.
-	Phone Phone
-	// Outbox lists what the server "sent" (ErrNoOutbox without dev mode); nil hides that section.
-	Outbox func(ctx context.Context) ([]api.OutboxMessage, error)
-}
-
-// ErrNoOutbox is what TesterOptions.Outbox returns when the server runs
-// without dev mode and so keeps no outbox.
-var ErrNoOutbox = errors.New("this server runs without --dev: it keeps no outbox")
-
-// Phone is the virtual phone as the tester panel sees it (app/phone).
-type Phone interface {
-	// Codes are the current TOTP codes of the paired accounts (called off
-	// the UI goroutine: secrets come from the keychain).
-	Codes(ctx context.Context) ([]PhoneCode, error)
-	// Pushes are the app notifications waiting on the phone.
-	Pushes(ctx context.Context) ([]PhonePush, error)
-	// Decide approves (with the number the member typed) or denies a push.
-	Decide(ctx context.Context, p PhonePush, approve bool, number string) error
-	// Pair adds the account of an otpauth URI (the QR code being set up).
-	Pair(ctx context.Context, otpauthURI string) error
-}
-
-// PhoneCode is one paired account's current code.
-type PhoneCode struct {
-	Account string
-	Code    string
-	Left    time.Duration // until the code changes
-	Period  time.Duration
-}
-
-// PhonePush is a pending app notification.
-type PhonePush struct {
-	ID string
-	// Account is the phone's account name; Username the member signing in.
-	Account        string
-	Username       string
-	ConsoleVersion string
-	ClientAddress  string
-	ExpiresAt      time.Time
 }
 
 // testerPanel is the side panel for testers: emulated version, what it
@@ -86,19 +42,28 @@ type testerPanel struct {
 	versionEntry *widget.SelectEntry
 	versionMsg   *alertView
 	capsGrid     *fyne.Container
+	capsFor      api.ConsoleVersion
 
 	codes     *fyne.Container
 	codeRows  map[string]*codeRow
 	pushes    *fyne.Container
 	pushIDs   []string
+	pushRows  map[string]*pushRow
 	phoneMsg  *alertView
 	pairBtn   *widget.Button
 	outbox    *fyne.Container
 	outboxMsg *widget.Label
 
-	root   fyne.CanvasObject
-	scope  *scope
-	polled time.Time
+	root fyne.CanvasObject
+	// st is the tester state on screen; unwatch stops its updates.
+	st      app.TesterState
+	unwatch func()
+}
+
+// pushRow is one pending push with its answer buttons.
+type pushRow struct {
+	box           fyne.CanvasObject
+	approve, deny *widget.Button
 }
 
 type codeRow struct {
@@ -108,37 +73,33 @@ type codeRow struct {
 }
 
 func newTesterPanel(c *Console) *testerPanel {
-	t := &testerPanel{c: c, codeRows: map[string]*codeRow{}}
+	t := &testerPanel{c: c, codeRows: map[string]*codeRow{}, pushRows: map[string]*pushRow{}}
 	t.versionEntry = widget.NewSelectEntry(VersionPresets)
-	t.versionEntry.SetText(c.next.String())
+	t.versionEntry.SetText(c.state.NextVersion.String())
 	t.versionEntry.OnSubmitted = func(string) { t.apply() }
 	t.versionMsg = newAlertView()
 	apply := widget.NewButtonWithIcon("Apply", theme.ConfirmIcon(), t.apply)
 	t.capsGrid = container.NewVBox()
-	t.drawCaps()
+	t.drawCaps(c.state.NextVersion)
 
+	t.codes = container.NewVBox(hint("No account is paired."))
+	t.pushes = container.NewVBox(hint("No notification is waiting."))
+	t.phoneMsg = newAlertView()
+	t.pairBtn = widget.NewButtonWithIcon("Scan the QR code on screen", theme.ContentAddIcon(), func() { c.dispatch(app.PairPhone{}) })
+	t.pairBtn.Hide()
+	t.outbox = container.NewVBox()
+	t.outboxMsg = hint("Nothing sent yet.")
+	refresh := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), func() { c.dispatch(app.RefreshTester{}) })
+	refresh.Importance = widget.LowImportance
 	sections := []fyne.CanvasObject{
-		widget.NewCard("Emulated console version", "Presets or any major.minor.build; applies at the next sign-in.",
+		wrappedCard("Emulated console version", "Presets or any major.minor.build; applies at the next sign-in.",
 			container.NewVBox(container.NewBorder(nil, nil, nil, apply, t.versionEntry), t.versionMsg.object())),
+		wrappedCard("Virtual phone", "Authenticator codes and app notifications of the paired accounts.",
+			container.NewVBox(heading("Codes"), t.codes, t.pairBtn, widget.NewSeparator(), heading("Notifications"), t.pushes, t.phoneMsg.object())),
+		wrappedCard("Outbox", "Text messages and emails the server sent (dev mode).",
+			container.NewVBox(container.NewBorder(nil, nil, nil, refresh, t.outboxMsg), t.outbox)),
+		widget.NewCard("What this version does", "", t.capsGrid),
 	}
-	if c.opts.Tester.Phone != nil {
-		t.codes = container.NewVBox()
-		t.pushes = container.NewVBox()
-		t.phoneMsg = newAlertView()
-		t.pairBtn = widget.NewButtonWithIcon("Scan the QR code on screen", theme.ContentAddIcon(), t.pair)
-		t.pairBtn.Hide()
-		sections = append(sections, widget.NewCard("Virtual phone", "Authenticator codes and app notifications of the paired accounts.",
-			container.NewVBox(heading("Codes"), t.codes, t.pairBtn, widget.NewSeparator(), heading("Notifications"), t.pushes, t.phoneMsg.object())))
-	}
-	if c.opts.Tester.Outbox != nil {
-		t.outbox = container.NewVBox()
-		t.outboxMsg = hint("Nothing sent yet.")
-		refresh := widget.NewButtonWithIcon("", theme.ViewRefreshIcon(), func() { t.poll() })
-		refresh.Importance = widget.LowImportance
-		sections = append(sections, widget.NewCard("Outbox", "Text messages and emails the server sent (dev mode).",
-			container.NewVBox(container.NewBorder(nil, nil, nil, refresh, t.outboxMsg), t.outbox)))
-	}
-	sections = append(sections, widget.NewCard("What this version does", "", t.capsGrid))
 	// scrolls both ways: in a narrow window the panel yields, not the screen
 	t.root = container.NewScroll(container.NewPadded(container.NewVBox(sections...)))
 	return t
@@ -146,46 +107,15 @@ func newTesterPanel(c *Console) *testerPanel {
 
 func (t *testerPanel) object() fyne.CanvasObject { return t.root }
 
-// stateChanged follows the console: the pairing QR code can be scanned
-// while it is on screen.
+// stateChanged follows the console: the table of the next sign-in's version.
 func (t *testerPanel) stateChanged(st app.State) {
-	if t.pairBtn == nil {
-		return
-	}
-	if st.Step == app.StepSetup && st.Setup != nil && st.Setup.Pairing != nil && !st.Busy {
-		t.pairBtn.Show()
-		t.pairBtn.Enable()
-	} else {
-		t.pairBtn.Hide()
+	if st.NextVersion != t.capsFor {
+		t.drawCaps(st.NextVersion)
 	}
 }
 
-// pair pairs the virtual phone with the otpauth URI of the QR code on screen
-// (and registers it for app notifications, as the mobile app does).
-func (t *testerPanel) pair() {
-	st := t.c.state
-	if st.Setup == nil || st.Setup.Pairing == nil {
-		return
-	}
-	uri := st.Setup.Pairing.OTPAuthURI
-	t.pairBtn.Disable()
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		err := t.c.opts.Tester.Phone.Pair(ctx, uri)
-		t.c.do(func() {
-			if err != nil {
-				t.phoneMsg.show(styleError, err.Error())
-				t.stateChanged(t.c.state)
-				return
-			}
-			t.phoneMsg.show(styleSuccess, "Paired. Type the new code shown under Codes.")
-			t.refreshCodes()
-		})
-	}()
-}
-
-// apply validates the typed version and makes it the one of the next sign-in.
+// apply validates the typed version and forwards it as the one of the next
+// sign-in.
 func (t *testerPanel) apply() {
 	text := strings.TrimSpace(t.versionEntry.Text)
 	v, err := api.ParseConsoleVersion(text)
@@ -194,25 +124,20 @@ func (t *testerPanel) apply() {
 		return
 	}
 	t.versionEntry.SetText(v.String())
-	changed := v != t.c.next
-	t.c.next = v
-	if t.c.opts.Tester.SetVersion != nil && changed {
-		t.c.opts.Tester.SetVersion(v)
-	}
 	msg := "Console " + v.String() + " is set."
 	if t.c.state.Step != app.StepSignedOut {
 		msg = "Console " + v.String() + " will be used at the next sign-in."
 	}
 	t.versionMsg.show(styleSuccess, msg)
-	t.drawCaps()
-	t.c.versionChanged()
+	t.c.dispatch(app.SetVersion{Version: v})
 }
 
 func trimDot(s string) string { return strings.TrimSuffix(s, ".") }
 
-// drawCaps fills the table of what the chosen version does.
-func (t *testerPanel) drawCaps() {
-	caps := app.CapabilitiesOf(t.c.next)
+// drawCaps fills the table of what version v does.
+func (t *testerPanel) drawCaps(v api.ConsoleVersion) {
+	t.capsFor = v
+	caps := app.CapabilitiesOf(v)
 	yes := func(b bool) string {
 		if b {
 			return "Yes"
@@ -251,44 +176,43 @@ func (t *testerPanel) drawCaps() {
 	t.capsGrid.Refresh()
 }
 
-// opened starts the panel's refresh: codes every second, pushes and
-// outbox every two seconds.
+// opened watches the tester state while the panel is open (the controller
+// keeps it fresh meanwhile).
 func (t *testerPanel) opened() {
-	t.scope = newScope(t.c)
-	t.refreshCodes()
-	t.poll()
-	t.scope.every(time.Second, func() {
-		t.refreshCodes()
-		if time.Since(t.polled) >= 2*time.Second {
-			t.poll()
-		}
-	})
-}
-
-func (t *testerPanel) closed() { t.scope.stop() }
-
-// refreshCodes reads the codes off the UI goroutine and draws them.
-func (t *testerPanel) refreshCodes() {
-	ph := t.c.opts.Tester.Phone
-	if ph == nil {
+	if t.unwatch != nil || t.c.ctl == nil {
 		return
 	}
-	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		codes, err := ph.Codes(ctx)
-		t.c.do(func() { t.drawCodes(codes, err) })
-	}()
+	t.unwatch = t.c.ctl.WatchTester(func(st app.TesterState) { t.c.do(func() { t.draw(st) }) })
 }
 
-func (t *testerPanel) drawCodes(codes []PhoneCode, err error) {
-	if err != nil && len(codes) == 0 {
-		t.phoneMsg.show(styleWarning, err.Error())
+func (t *testerPanel) closed() {
+	if t.unwatch != nil {
+		t.unwatch()
+		t.unwatch = nil
 	}
+}
+
+// draw shows a tester state (older ones are ignored).
+func (t *testerPanel) draw(st app.TesterState) {
+	if st.Seq < t.st.Seq {
+		return
+	}
+	t.st = st
+	t.drawCodes(st.Codes)
+	t.drawPushes(st)
+	t.drawOutbox(st)
+	if st.CanPair || st.Pairing {
+		t.pairBtn.Show()
+		setEnabled(st.CanPair, t.pairBtn)
+	} else {
+		t.pairBtn.Hide()
+	}
+	styles := map[app.NoteKind]alertStyle{app.NoteSuccess: styleSuccess, app.NoteWarning: styleWarning, app.NoteError: styleError}
+	t.phoneMsg.show(styles[st.PhoneNoteKind], st.PhoneNote)
+}
+
+func (t *testerPanel) drawCodes(codes []app.PhoneCode) {
 	if len(codes) == 0 {
-		if len(t.codes.Objects) == 0 {
-			t.codes.Add(hint("No account is paired."))
-		}
 		return
 	}
 	for _, pc := range codes {
@@ -311,110 +235,74 @@ func (t *testerPanel) drawCodes(codes []PhoneCode, err error) {
 	t.codes.Refresh()
 }
 
-// poll fetches pending pushes and the outbox off the UI goroutine.
-func (t *testerPanel) poll() {
-	t.polled = time.Now()
-	opts := t.c.opts.Tester
-	if opts.Phone != nil {
-		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			pushes, err := opts.Phone.Pushes(ctx)
-			t.c.do(func() { t.drawPushes(pushes, err) })
-		}()
-	}
-	if opts.Outbox != nil {
-		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			msgs, err := opts.Outbox(ctx)
-			t.c.do(func() { t.drawOutbox(msgs, err) })
-		}()
-	}
-}
-
-func (t *testerPanel) drawPushes(pushes []PhonePush, err error) {
-	if err != nil {
-		t.phoneMsg.show(styleWarning, err.Error())
-		if len(pushes) == 0 {
-			return
-		}
-	}
-	ids := make([]string, len(pushes))
-	for i, p := range pushes {
+// drawPushes lists the pending pushes; rows are kept while the same pushes
+// wait, so that a number being typed stays.
+func (t *testerPanel) drawPushes(st app.TesterState) {
+	ids := make([]string, len(st.Pushes))
+	for i, p := range st.Pushes {
 		ids[i] = p.ID
 	}
-	if slices.Equal(ids, t.pushIDs) && len(t.pushes.Objects) > 0 {
-		return
+	if !slices.Equal(ids, t.pushIDs) || len(t.pushes.Objects) == 0 {
+		t.pushIDs = ids
+		t.pushes.Objects = nil
+		rows := map[string]*pushRow{}
+		if len(st.Pushes) == 0 {
+			t.pushes.Add(hint("No notification is waiting."))
+		}
+		for _, p := range st.Pushes {
+			r := t.pushRows[p.ID]
+			if r == nil {
+				r = t.newPushRow(p)
+			}
+			rows[p.ID] = r
+			t.pushes.Add(r.box)
+		}
+		t.pushRows = rows
+		t.pushes.Refresh()
 	}
-	t.pushIDs = ids
-	t.pushes.Objects = nil
-	if len(pushes) == 0 {
-		t.pushes.Add(hint("No notification is waiting."))
+	for _, r := range t.pushRows {
+		setEnabled(st.Deciding == "", r.approve, r.deny)
 	}
-	for _, p := range pushes {
-		t.pushes.Add(t.pushRow(p))
-	}
-	t.pushes.Refresh()
 }
 
-func (t *testerPanel) pushRow(p PhonePush) fyne.CanvasObject {
+func (t *testerPanel) newPushRow(p app.PhonePush) *pushRow {
 	number := newCodeEntry(2, nil)
 	number.SetPlaceHolder("Number")
-	approve := widget.NewButtonWithIcon("Approve", theme.ConfirmIcon(), nil)
-	approve.Importance = widget.SuccessImportance
-	deny := widget.NewButtonWithIcon("Deny", theme.CancelIcon(), nil)
-	deny.Importance = widget.DangerImportance
-	decide := func(ok bool) {
-		if ok && len(number.Text) != 2 {
-			t.phoneMsg.show(styleError, "Type the two-digit number shown in the console.")
-			return
-		}
-		approve.Disable()
-		deny.Disable()
-		n := number.Text
-		go func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			err := t.c.opts.Tester.Phone.Decide(ctx, p, ok, n)
-			t.c.do(func() {
-				if err != nil {
-					t.phoneMsg.show(styleError, err.Error())
-					approve.Enable()
-					deny.Enable()
-					return
-				}
-				t.phoneMsg.show(styleError, "")
-				t.pushIDs = nil
-				t.poll()
-			})
-		}()
+	r := &pushRow{
+		approve: widget.NewButtonWithIcon("Approve", theme.ConfirmIcon(), nil),
+		deny:    widget.NewButtonWithIcon("Deny", theme.CancelIcon(), nil),
 	}
-	approve.OnTapped = func() { decide(true) }
-	deny.OnTapped = func() { decide(false) }
+	r.approve.Importance = widget.SuccessImportance
+	r.deny.Importance = widget.DangerImportance
+	decide := func(ok bool) { t.c.dispatch(app.DecidePush{ID: p.ID, Approve: ok, Number: number.Text}) }
+	r.approve.OnTapped = func() { decide(true) }
+	r.deny.OnTapped = func() { decide(false) }
 	number.OnSubmitted = func(string) { decide(true) }
 	info := fmt.Sprintf("Sign-in request for %s from console %s", p.Username, p.ConsoleVersion)
 	if p.ClientAddress != "" {
 		info += " at " + p.ClientAddress
 	}
-	return container.NewVBox(
+	r.box = container.NewVBox(
 		para(info),
-		container.NewBorder(nil, nil, nil, container.NewHBox(approve, deny), number),
+		container.NewBorder(nil, nil, nil, container.NewHBox(r.approve, r.deny), number),
 	)
+	return r
 }
 
-func (t *testerPanel) drawOutbox(msgs []api.OutboxMessage, err error) {
-	if errors.Is(err, ErrNoOutbox) {
+func (t *testerPanel) drawOutbox(st app.TesterState) {
+	msgs := st.Outbox
+	switch {
+	case st.NoOutbox:
 		t.outboxMsg.SetText("This server runs without --dev, so it keeps no outbox: codes go to real phones and mailboxes.")
 		return
-	}
-	if err != nil {
-		t.outboxMsg.SetText("Could not read the outbox: " + err.Error())
+	case st.OutboxError != "":
+		t.outboxMsg.SetText("Could not read the outbox: " + st.OutboxError)
 		return
-	}
-	if len(msgs) == 0 {
+	case !st.OutboxRead:
+		return
+	case len(msgs) == 0:
 		t.outboxMsg.SetText("Nothing sent yet.")
-	} else {
+	default:
 		t.outboxMsg.SetText(fmt.Sprintf("%d message(s), newest first.", len(msgs)))
 	}
 	if len(msgs) > 8 {

@@ -248,6 +248,16 @@ func hint(text string) *widget.Label {
 	return l
 }
 
+// wrappedCard is a titled card whose subtitle wraps: Fyne draws a card's
+// subtitle on one line, which would make a screen wider than the room it has
+// beside the tester panel.
+func wrappedCard(title, sub string, content fyne.CanvasObject) *widget.Card {
+	if sub == "" {
+		return widget.NewCard(title, "", content)
+	}
+	return widget.NewCard(title, "", container.NewVBox(para(sub), content))
+}
+
 // para is a wrapping label.
 func para(text string) *widget.Label {
 	l := widget.NewLabel(text)

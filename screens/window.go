@@ -31,7 +31,9 @@ func NewMainWindow(a fyne.App, opts Options) (fyne.Window, *Console) {
 	return w, c
 }
 
-// Window size preferences (Fyne offers no window position to remember).
+// Window size preferences. The position is not remembered: Fyne 2.8 can ask
+// for one (desktop.Window.RequestPosition, ignored on Wayland) but has no way
+// to read where the window is.
 const (
 	prefWindowWidth  = "window_width"
 	prefWindowHeight = "window_height"

@@ -10,6 +10,7 @@ set -euo pipefail
 packages=(
   gcc pkg-config
   libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
+  libwayland-dev libxkbcommon-dev wayland-protocols
   xvfb xauth imagemagick xdotool x11-utils
   desktop-file-utils
   dbus gnome-keyring libsecret-tools

@@ -2,6 +2,7 @@ package phone
 
 import (
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -54,6 +55,19 @@ type Account struct {
 	// /server-info): when that server answers at another address, Follow
 	// moves the account there.
 	ServerID string `json:"server_id,omitempty"`
+	// Key names the account's keychain entries apart from the same account
+	// on another phone file (another data folder, a test's phone); ""
+	// for accounts paired before it existed, whose entries are named by
+	// Name alone.
+	Key string `json:"key,omitempty"`
+}
+
+// Entry is the keychain entry (user name under KeychainService) of the account's secret kind ("totp", "device").
+func (a Account) Entry(kind string) string {
+	if a.Key == "" {
+		return a.Name + "/" + kind
+	}
+	return a.Name + "/" + a.Key + "/" + kind
 }
 
 // Push reports whether the account is registered for pushes.
@@ -154,7 +168,7 @@ func (p *Phone) Pair(ctx context.Context, raw string) (Account, error) {
 		return Account{}, err
 	}
 	acct := p.accountFor(u)
-	if err := p.kc.Set(ctx, KeychainService, acct.Name+"/totp", u.Secret); err != nil {
+	if err := p.kc.Set(ctx, KeychainService, acct.Entry("totp"), u.Secret); err != nil {
 		return Account{}, fmt.Errorf("keep the secret in the keychain: %w", err)
 	}
 	if u.PushURL != "" {
@@ -166,12 +180,12 @@ func (p *Phone) Pair(ctx context.Context, raw string) (Account, error) {
 		if err != nil {
 			return Account{}, fmt.Errorf("register for notifications: %w", err)
 		}
-		if err := p.kc.Set(ctx, KeychainService, acct.Name+"/device", reg.DeviceToken); err != nil {
+		if err := p.kc.Set(ctx, KeychainService, acct.Entry("device"), reg.DeviceToken); err != nil {
 			return Account{}, fmt.Errorf("keep the device token in the keychain: %w", err)
 		}
 		acct.Server, acct.DeviceID = u.ServerURL(), reg.DeviceID
 		acct.ServerID = serverID(ctx, cl)
-	} else if err := p.kc.Delete(ctx, KeychainService, acct.Name+"/device"); err != nil {
+	} else if err := p.kc.Delete(ctx, KeychainService, acct.Entry("device")); err != nil {
 		return Account{}, err
 	}
 	return acct, p.put(acct)
@@ -196,10 +210,10 @@ func (p *Phone) AddDevice(ctx context.Context, raw, server, deviceToken string) 
 	if cl, err := client.New(server, p.clientOpts...); err == nil {
 		acct.ServerID = serverID(ctx, cl)
 	}
-	if err := p.kc.Set(ctx, KeychainService, acct.Name+"/totp", u.Secret); err != nil {
+	if err := p.kc.Set(ctx, KeychainService, acct.Entry("totp"), u.Secret); err != nil {
 		return Account{}, fmt.Errorf("keep the secret in the keychain: %w", err)
 	}
-	if err := p.kc.Set(ctx, KeychainService, acct.Name+"/device", deviceToken); err != nil {
+	if err := p.kc.Set(ctx, KeychainService, acct.Entry("device"), deviceToken); err != nil {
 		return Account{}, fmt.Errorf("keep the device token in the keychain: %w", err)
 	}
 	return acct, p.put(acct)
@@ -263,9 +277,17 @@ func serverID(ctx context.Context, cl *client.Client) string {
 	return info.ID
 }
 
+// accountFor is the account of a URI being paired: it keeps the key of the
+// same account paired before on this phone, else gets a new one.
 func (p *Phone) accountFor(u URI) Account {
+	key := rand.Text()
+	p.mu.Lock()
+	if i := slices.IndexFunc(p.accounts, func(a Account) bool { return a.Name == u.Label() }); i >= 0 && p.accounts[i].Key != "" {
+		key = p.accounts[i].Key
+	}
+	p.mu.Unlock()
 	return Account{Name: u.Label(), Issuer: u.Issuer, Account: u.Account, Algorithm: u.Algorithm,
-		Digits: u.Digits, Period: u.Period, PairedAt: p.now().UTC()}
+		Digits: u.Digits, Period: u.Period, PairedAt: p.now().UTC(), Key: key}
 }
 
 // Remove forgets an account and its secrets.
@@ -274,8 +296,8 @@ func (p *Phone) Remove(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	for _, k := range []string{"/totp", "/device"} {
-		if err := p.kc.Delete(ctx, KeychainService, a.Name+k); err != nil {
+	for _, k := range []string{"totp", "device"} {
+		if err := p.kc.Delete(ctx, KeychainService, a.Entry(k)); err != nil {
 			return err
 		}
 	}
@@ -330,7 +352,7 @@ func (p *Phone) Code(ctx context.Context, name string) (Code, error) {
 	if err != nil {
 		return Code{}, err
 	}
-	secret, err := p.kc.Get(ctx, KeychainService, a.Name+"/totp")
+	secret, err := p.kc.Get(ctx, KeychainService, a.Entry("totp"))
 	if err != nil {
 		return Code{}, fmt.Errorf("read the secret of %s: %w", a.Name, err)
 	}
@@ -364,7 +386,7 @@ func (p *Phone) device(ctx context.Context, name string) (*client.Client, string
 	if !a.Push() {
 		return nil, "", fmt.Errorf("%s: %w", a.Name, errNotPush)
 	}
-	tok, err := p.kc.Get(ctx, KeychainService, a.Name+"/device")
+	tok, err := p.kc.Get(ctx, KeychainService, a.Entry("device"))
 	if err != nil {
 		return nil, "", fmt.Errorf("read the device token of %s: %w", a.Name, err)
 	}

@@ -106,3 +106,60 @@ func TestCodeMatchesAuthenticatorLibrary(t *testing.T) {
 		t.Fatalf("code %q, want %q (%v)", c.Code, want, err)
 	}
 }
+
+// TestTwoPhoneFilesKeepTheirOwnSecrets: two phone files pairing the same
+// account (the same label from two servers) in the same OS keychain each
+// keep their own secret; removing one leaves the other's; an account paired
+// again on the same phone keeps its entries.
+func TestTwoPhoneFilesKeepTheirOwnSecrets(t *testing.T) {
+	kc := app.OSKeychain{Timeout: 3 * time.Second}
+	if err := kc.Set(context.Background(), "TechnicianConsole test probe", "probe-"+t.Name(), "x"); err != nil {
+		if os.Getenv("TECHCONSOLE_REQUIRE_KEYCHAIN") != "" || os.Getenv("CI") != "" {
+			t.Fatalf("OS keychain unavailable: %v", err)
+		}
+		t.Skipf("no Secret Service (run the tests through scripts/test-env.sh): %v", err)
+	}
+	kc.Delete(context.Background(), "TechnicianConsole test probe", "probe-"+t.Name())
+	const label = "Shared Test Org:" + "two-files"
+	uri := func(secret string) string {
+		return "otpauth://totp/Shared%20Test%20Org:two-files?issuer=Shared+Test+Org&secret=" + secret
+	}
+	secrets := []string{"N7AJPFDMD6SEUAAFVGVK7KCAFKCBGJQS", "UPMOVE2R3DMUSPX7N3P4LIBU5LJL5HFV"}
+	ctx := context.Background()
+	phones := make([]*phone.Phone, 2)
+	for i, secret := range secrets {
+		p, err := phone.Open(filepath.Join(t.TempDir(), "phone.json"), kc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := p.Pair(ctx, uri(secret)); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { p.Remove(ctx, label) })
+		phones[i] = p
+	}
+	check := func(i int) {
+		t.Helper()
+		got, err := phones[i].Code(ctx, label)
+		if err != nil {
+			t.Fatalf("phone %d: %v", i, err)
+		}
+		want, _ := totp.GenerateCode(secrets[i], time.Now())
+		if want2, _ := totp.GenerateCode(secrets[i], time.Now().Add(-2*time.Second)); got.Code != want && got.Code != want2 {
+			t.Errorf("phone %d shows %s, want the code of its own secret (%s)", i, got.Code, want)
+		}
+	}
+	check(0)
+	check(1)
+	key := phones[0].Accounts()[0].Entry("totp")
+	if _, err := phones[0].Pair(ctx, uri(secrets[0])); err != nil {
+		t.Fatal(err)
+	}
+	if again := phones[0].Accounts()[0].Entry("totp"); again != key {
+		t.Errorf("pairing again renamed the entry: %q, then %q", key, again)
+	}
+	if err := phones[1].Remove(ctx, label); err != nil {
+		t.Fatal(err)
+	}
+	check(0)
+}

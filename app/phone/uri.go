@@ -72,73 +72,100 @@ func ParseURI(raw string) (URI, error) {
 	}
 	q := u.Query()
 	out := URI{Algorithm: "SHA1", Digits: 6, Period: 30}
+	for _, step := range []func(*URI) error{
+		func(out *URI) error { return out.readLabel(u.Path, q.Get("issuer")) },
+		func(out *URI) error { return out.readSecret(q.Get("secret")) },
+		func(out *URI) error { return out.readTiming(q) },
+		func(out *URI) error { return out.readPush(q.Get("push_url"), q.Get("push_token")) },
+	} {
+		if err := step(&out); err != nil {
+			return URI{}, err
+		}
+	}
+	return out, nil
+}
 
-	label := strings.TrimPrefix(u.Path, "/")
-	if issuer, account, ok := strings.Cut(label, ":"); ok {
-		out.Issuer, out.Account = strings.TrimSpace(issuer), strings.TrimSpace(account)
+// readLabel reads "Issuer:account" and the issuer parameter, which must agree.
+func (out *URI) readLabel(path, issuer string) error {
+	label := strings.TrimPrefix(path, "/")
+	if iss, account, ok := strings.Cut(label, ":"); ok {
+		out.Issuer, out.Account = strings.TrimSpace(iss), strings.TrimSpace(account)
 	} else {
 		out.Account = strings.TrimSpace(label)
 	}
-	if iss := q.Get("issuer"); iss != "" {
-		if out.Issuer != "" && out.Issuer != iss {
-			return URI{}, bad("the issuer in the label (%q) and the issuer parameter (%q) differ", clip(out.Issuer), clip(iss))
+	if issuer != "" {
+		if out.Issuer != "" && out.Issuer != issuer {
+			return bad("the issuer in the label (%q) and the issuer parameter (%q) differ", clip(out.Issuer), clip(issuer))
 		}
-		out.Issuer = iss
+		out.Issuer = issuer
 	}
 	if out.Account == "" {
-		return URI{}, bad("the account name is missing")
+		return bad("the account name is missing")
 	}
+	return nil
+}
 
-	secret := strings.ToUpper(strings.TrimRight(strings.ReplaceAll(q.Get("secret"), " ", ""), "="))
+// readSecret checks the base32 secret (at least 80 bits); errors never repeat it.
+func (out *URI) readSecret(raw string) error {
+	secret := strings.ToUpper(strings.TrimRight(strings.ReplaceAll(raw, " ", ""), "="))
 	if secret == "" {
-		return URI{}, bad("the secret is missing")
+		return bad("the secret is missing")
 	}
 	key, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret)
 	if err != nil {
-		return URI{}, bad("the secret is not valid base32")
+		return bad("the secret is not valid base32")
 	}
 	if len(key) < 10 {
-		return URI{}, bad("the secret is too short (%d bytes, want at least 10)", len(key))
+		return bad("the secret is too short (%d bytes, want at least 10)", len(key))
 	}
 	out.Secret = secret
+	return nil
+}
 
+// readTiming reads algorithm, digits and period (the defaults stay when absent).
+func (out *URI) readTiming(q url.Values) error {
 	if a := q.Get("algorithm"); a != "" {
 		switch strings.ToUpper(a) {
 		case "SHA1", "SHA256", "SHA512":
 			out.Algorithm = strings.ToUpper(a)
 		default:
-			return URI{}, bad("unknown algorithm %q", clip(a))
+			return bad("unknown algorithm %q", clip(a))
 		}
 	}
 	if d := q.Get("digits"); d != "" {
 		n, err := strconv.Atoi(d)
 		if err != nil || (n != 6 && n != 8) {
-			return URI{}, bad("digits must be 6 or 8, not %q", clip(d))
+			return bad("digits must be 6 or 8, not %q", clip(d))
 		}
 		out.Digits = n
 	}
 	if p := q.Get("period"); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 10 || n > 300 {
-			return URI{}, bad("period must be 10 to 300 seconds, not %q", clip(p))
+			return bad("period must be 10 to 300 seconds, not %q", clip(p))
 		}
 		out.Period = n
 	}
+	return nil
+}
 
-	out.PushURL, out.PushToken = q.Get("push_url"), q.Get("push_token")
-	if (out.PushURL == "") != (out.PushToken == "") {
-		return URI{}, bad("push_url and push_token come together")
+// readPush reads the project's push parameters: both or neither.
+func (out *URI) readPush(pushURL, pushToken string) error {
+	if (pushURL == "") != (pushToken == "") {
+		return bad("push_url and push_token come together")
 	}
-	if out.PushURL != "" {
-		pu, err := url.Parse(out.PushURL)
-		if err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
-			return URI{}, bad("push_url must be an http(s) URL")
-		}
-		if !strings.HasSuffix(pu.Path, api.PathDeviceRegister) {
-			return URI{}, bad("push_url must end in %s", api.PathDeviceRegister)
-		}
+	if pushURL == "" {
+		return nil
 	}
-	return out, nil
+	pu, err := url.Parse(pushURL)
+	if err != nil || (pu.Scheme != "http" && pu.Scheme != "https") || pu.Host == "" {
+		return bad("push_url must be an http(s) URL")
+	}
+	if !strings.HasSuffix(pu.Path, api.PathDeviceRegister) {
+		return bad("push_url must end in %s", api.PathDeviceRegister)
+	}
+	out.PushURL, out.PushToken = pushURL, pushToken
+	return nil
 }
 
 func clip(s string) string {

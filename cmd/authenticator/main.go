@@ -23,12 +23,14 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/remotesupport/techconsole/app"
 	"github.com/remotesupport/techconsole/app/phone"
 	"github.com/remotesupport/techconsole/internal/buildinfo"
+	"github.com/remotesupport/techconsole/internal/desktop"
 )
 
 func main() {
@@ -65,6 +67,12 @@ const usage = `usage:
   authenticator [--accounts FILE] deny ACCOUNT [--timeout 2m]
   authenticator [--accounts FILE] remove ACCOUNT`
 
+func flagGiven(fs *flag.FlagSet, name string) bool {
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == name })
+	return given
+}
+
 // pairingURI is the otpauth URI to pair: the one argument, or the text of
 // the QR code image given with --qr.
 func pairingURI(qrFile string, args []string) (string, error) {
@@ -92,6 +100,13 @@ func run(ctx context.Context, args []string, d deps) error {
 	rest := global.Args()
 	if len(rest) == 0 {
 		return usageError{"no command"}
+	}
+	if !flagGiven(global, "accounts") {
+		// the phone of an older console, in the configuration folder, moves
+		// to the data folder as the console moves it
+		if _, err := desktop.MoveOldFiles(filepath.Dir(*accounts), filepath.Base(*accounts)); err != nil {
+			return fmt.Errorf("move the virtual phone to the data folder: %w", err)
+		}
 	}
 	p, err := phone.Open(*accounts, d.keychain, phone.WithDeviceName("authenticator CLI"))
 	if err != nil {

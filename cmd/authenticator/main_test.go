@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -84,5 +85,34 @@ func TestVersionFlag(t *testing.T) {
 	out, err := c.run("", "--version")
 	if err != nil || !strings.HasPrefix(out, "authenticator ") || !strings.Contains(out, "go1.") {
 		t.Fatalf("--version: %q %v", out, err)
+	}
+}
+
+// TestOldPhoneMovesToTheDataFolder: the phone of an older console, in the
+// configuration folder, moves to the data folder at the first command (as
+// the console moves its data), and the command finds its accounts there.
+func TestOldPhoneMovesToTheDataFolder(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, "config"))
+	t.Setenv("XDG_DATA_HOME", filepath.Join(home, "data"))
+	kc := &app.MemoryKeychain{}
+	old := filepath.Join(home, "config", "techconsole", "phone.json")
+	bob, _ := servertest.Demo("bob")
+	if _, err := (cli{t: t, accounts: old, kc: kc}).run("", "pair", bob.OTPAuthURI); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"list"}, deps{stdin: strings.NewReader(""), stdout: &out, keychain: kc}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(out.String()) != "Remote Support:bob" {
+		t.Errorf("list after the move: %q", out.String())
+	}
+	if _, err := os.Stat(filepath.Join(home, "data", "techconsole", "phone.json")); err != nil {
+		t.Errorf("phone.json is not in the data folder: %v", err)
+	}
+	if _, err := os.Stat(old); err == nil {
+		t.Error("phone.json is still in the configuration folder")
 	}
 }

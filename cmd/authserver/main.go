@@ -160,8 +160,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 
+	engine := engines.For(o.db)
 	srv, err := server.Open(ctx, server.Config{
-		Engine: engines.For(o.db), NoMigrate: !o.migrate, DBPath: o.db, KeyPath: o.key, Dev: o.dev, Demo: o.demo, AdminPassword: o.adminPassword,
+		Engine: engine, NoMigrate: !o.migrate, DBPath: o.db, KeyPath: o.key, Dev: o.dev, Demo: o.demo, AdminPassword: o.adminPassword,
 		TrustedProxy: o.trustedProxy, Logger: logger, TLS: tlsConfig, ShutdownTimeout: o.shutdownTimeout,
 		PublicURL: o.publicURL, AuditRetention: o.auditRetention,
 	})
@@ -190,11 +191,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		scheme = "https"
 	}
 	bi := buildinfo.Read()
-	engine := "sqlite"
-	if engines.IsPostgres(o.db) {
-		engine = "postgres"
-	}
-	logger.Info("authserver starting", "version", bi.Version, "revision", bi.Revision, "engine", engine, "db", store.DisplayName(o.db),
+	logger.Info("authserver starting", "version", bi.Version, "revision", bi.Revision, "engine", engine.Name(), "db", store.DisplayName(o.db),
 		"addr", ln.Addr().String(), "url", scheme+"://"+ln.Addr().String()+api.Prefix, "tls", tlsConfig != nil,
 		"dev", o.dev, "demo", o.demo, "trusted_proxy", o.trustedProxy, "metrics", metricsURL)
 	if tlsConfig == nil && !o.trustedProxy && !loopback(ln.Addr()) {

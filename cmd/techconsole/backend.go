@@ -17,7 +17,6 @@ import (
 
 	"fyne.io/fyne/v2"
 
-	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
 	"github.com/remotesupport/techconsole/app/phone"
 	"github.com/remotesupport/techconsole/client"
@@ -28,10 +27,9 @@ import (
 )
 
 // backend is what runs behind the window: the embedded server (unless
-// --server), the controller, the virtual phone and the outbox.
+// --server), the controller and the virtual phone it is given.
 type backend struct {
 	prefs     *app.Preferences
-	version   api.ConsoleVersion
 	log       *slog.Logger
 	embedded  bool
 	serverURL string
@@ -48,8 +46,6 @@ type backend struct {
 	mu     sync.Mutex
 	local  string // the embedded server's URL
 	ctl    *app.Controller
-	phone  screens.Phone
-	dev    *client.Client
 	srv    *server.Server
 	stop   context.CancelFunc
 	served chan error
@@ -85,7 +81,6 @@ func (b *backend) start() error {
 	}
 	ctl, err := app.NewController(app.Config{
 		ServerURL: url,
-		Version:   b.version,
 		Prefs:     b.prefs,
 		Keychain:  app.OSKeychain{},
 		Logger:    b.log,
@@ -96,12 +91,8 @@ func (b *backend) start() error {
 		fyne.Do(func() { b.console.StartFailed("Cannot talk to the server: " + err.Error()) })
 		return fmt.Errorf("controller: %w", err)
 	}
-	dev, err := client.New(url, append([]client.Option{client.WithVersion(b.version)}, b.clientOpts...)...)
-	if err != nil {
-		return fmt.Errorf("client: %w", err)
-	}
 	b.mu.Lock()
-	b.ctl, b.dev = ctl, dev
+	b.ctl = ctl
 	b.mu.Unlock()
 	if b.embedded {
 		ctl.Subscribe(releaseHashMemory(b.srv))
@@ -120,9 +111,7 @@ func (b *backend) start() error {
 			b.log.Warn("virtual phone unavailable", "err", err)
 		}
 		if ph != nil {
-			b.mu.Lock()
-			b.phone = screens.PhoneOf(ph)
-			b.mu.Unlock()
+			ctl.AttachPhone(phone.ForTester(ph))
 		}
 	}
 	return nil
@@ -263,7 +252,7 @@ func (b *backend) serverID(ctx context.Context, url string) string {
 	if srv != nil {
 		return srv.ID()
 	}
-	cl, err := client.New(url, append([]client.Option{client.WithVersion(b.version)}, b.clientOpts...)...)
+	cl, err := client.New(url, b.clientOpts...)
 	if err != nil {
 		return ""
 	}
@@ -339,23 +328,6 @@ func (b *backend) controller() *app.Controller {
 	return b.ctl
 }
 
-func (b *backend) setVersion(v api.ConsoleVersion) {
-	if ctl := b.controller(); ctl != nil {
-		ctl.SetVersion(v)
-		return
-	}
-	b.prefs.SetVersion(v)
-	b.version = v
-}
-
-func (b *backend) setServer(url string) error {
-	ctl := b.controller()
-	if ctl == nil {
-		return errors.New("the console is still starting")
-	}
-	return ctl.SetServer(url)
-}
-
 // chooseServer is File > Server…: addr "" is the built-in demo organisation.
 // The choice is remembered (the next start honours it unless --server is
 // given) and applies at the next sign-in.
@@ -365,7 +337,11 @@ func (b *backend) chooseServer(addr string) (string, error) {
 		return "", errors.New("the console is still starting: try again in a moment")
 	}
 	if addr != "" {
-		return "", ctl.SetServer(addr) // checks the address and remembers it
+		if _, err := app.CheckServerURL(addr); err != nil {
+			return "", err
+		}
+		ctl.Dispatch(app.SetServer{URL: addr}) // remembered
+		return "", nil
 	}
 	b.mu.Lock()
 	local := b.local
@@ -374,63 +350,9 @@ func (b *backend) chooseServer(addr string) (string, error) {
 		b.prefs.SetServerURL("")
 		return "The built-in demo organisation starts with the console: quit and start it again to use it.", nil
 	}
-	if err := ctl.SetServer(local); err != nil {
-		return "", err
-	}
+	ctl.Dispatch(app.SetServer{URL: local})
 	b.prefs.SetServerURL("") // "built-in", not this start's address
 	return "", nil
-}
-
-func (b *backend) outbox(ctx context.Context) ([]api.OutboxMessage, error) {
-	b.mu.Lock()
-	dev := b.dev
-	b.mu.Unlock()
-	if dev == nil {
-		return nil, nil
-	}
-	msgs, err := dev.Outbox(ctx, "")
-	if client.IsCode(err, api.CodeNotFound) {
-		return nil, screens.ErrNoOutbox
-	}
-	return msgs, err
-}
-
-// Codes, Pushes and Decide make the backend the tester panel's phone until
-// the server is up.
-func (b *backend) Codes(ctx context.Context) ([]screens.PhoneCode, error) {
-	if p := b.phoneOrNil(); p != nil {
-		return p.Codes(ctx)
-	}
-	return nil, nil
-}
-
-func (b *backend) Pair(ctx context.Context, uri string) error {
-	ph := b.phoneOrNil()
-	if ph == nil {
-		return errors.New("the virtual phone is still starting: try again in a moment")
-	}
-	return ph.Pair(ctx, uri)
-}
-
-func (b *backend) Pushes(ctx context.Context) ([]screens.PhonePush, error) {
-	if p := b.phoneOrNil(); p != nil {
-		return p.Pushes(ctx)
-	}
-	return nil, nil
-}
-
-func (b *backend) Decide(ctx context.Context, p screens.PhonePush, approve bool, number string) error {
-	ph := b.phoneOrNil()
-	if ph == nil {
-		return errors.New("the virtual phone is still starting: try again in a moment")
-	}
-	return ph.Decide(ctx, p, approve, number)
-}
-
-func (b *backend) phoneOrNil() screens.Phone {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.phone
 }
 
 // atLeast passes on records of level min and above: the embedded server logs

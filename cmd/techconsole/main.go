@@ -139,7 +139,7 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 	// --server wins; else the server chosen in File > Server…, else the
 	// built-in demo organisation (always for a script)
 	embedded := f.server == "" && (f.script != "" || prefs.ServerURL() == "")
-	b := &backend{prefs: prefs, version: version, log: log, embedded: embedded, serverURL: f.server, dataDir: f.dataDir, adminPassword: f.adminPassword, adminOut: os.Stderr}
+	b := &backend{prefs: prefs, log: log, embedded: embedded, serverURL: f.server, dataDir: f.dataDir, adminPassword: f.adminPassword, adminOut: os.Stderr}
 	if f.caFile != "" {
 		cfg, err := app.TLSConfig(f.caFile)
 		if err != nil {
@@ -148,25 +148,16 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 		b.clientOpts = append(b.clientOpts, client.WithTLSConfig(cfg))
 	}
 	opts := screens.Options{
-		Embedded:  b.embedded,
-		ServerURL: shownServer(f.server, embedded, prefs),
-		SetServer: b.setServer,
-
+		Embedded:     b.embedded,
+		ServerURL:    shownServer(f.server, embedded, prefs),
 		ChooseServer: b.chooseServer,
-		Tester: screens.TesterOptions{
-			Version:    version,
-			SetVersion: b.setVersion,
-		},
+		Tester:       screens.TesterOptions{Version: version},
 	}
 	if b.embedded {
 		for _, d := range server.DemoAccounts() {
 			opts.DemoAccounts = append(opts.DemoAccounts, screens.DemoAccount{Username: d.Username, Password: d.Password, Note: d.Note})
 		}
 	}
-	// the virtual phone is the one cmd/authenticator uses; the outbox says
-	// when a standalone server runs without --dev
-	opts.Tester.Phone = b
-	opts.Tester.Outbox = b.outbox
 	fp := newFirstPaint()
 	opts.OnFirstPaint = fp.painted
 	w, con := screens.NewMainWindow(a, opts)

@@ -164,16 +164,32 @@ func (s *shooter) push() error {
 	if err := s.testerShot(); err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	pushes, err := s.b.Pushes(ctx)
-	if err != nil || len(pushes) == 0 {
-		return fmt.Errorf("no push on the virtual phone (%v)", err)
-	}
-	if err := s.b.Decide(ctx, pushes[0], true, st.Challenge.MatchNumber); err != nil {
+	ts, err := s.waitTester("the push on the virtual phone", func(ts app.TesterState) bool { return len(ts.Pushes) > 0 })
+	if err != nil {
 		return err
 	}
+	s.ctl.Dispatch(app.DecidePush{ID: ts.Pushes[0].ID, Approve: true, Number: st.Challenge.MatchNumber})
 	return s.signedInAndPassword()
+}
+
+// waitTester waits for a tester state that satisfies ok.
+func (s *shooter) waitTester(what string, ok func(app.TesterState) bool) (app.TesterState, error) {
+	got := make(chan app.TesterState, 1)
+	stop := s.ctl.WatchTester(func(ts app.TesterState) {
+		if ok(ts) {
+			select {
+			case got <- ts:
+			default:
+			}
+		}
+	})
+	defer stop()
+	select {
+	case ts := <-got:
+		return ts, nil
+	case <-time.After(30 * time.Second):
+		return app.TesterState{}, fmt.Errorf("waiting for %s: timed out", what)
+	}
 }
 
 func (s *shooter) signedInAndPassword() error {
@@ -209,22 +225,39 @@ func (s *shooter) signedInAndPassword() error {
 	return err
 }
 
-// testerShot opens the tester panel in a taller window, so that the
-// version, its table, the virtual phone and the outbox are all in the picture.
+// testerShot opens the tester panel at the sizes it must leave the main
+// screen usable in (1000×700 and 800×600), then in a taller window, so that
+// the version, its table, the virtual phone and the outbox are all in the
+// picture.
 func (s *shooter) testerShot() error {
 	var size fyne.Size
 	onUI(func() {
 		size = s.w.Canvas().Size()
-		s.w.Resize(fyne.NewSize(1200, 880))
 		s.b.console.ToggleTester()
 	})
-	time.Sleep(2500 * time.Millisecond)
-	err := s.shot("tester-panel")
-	onUI(func() {
+	defer onUI(func() {
 		s.b.console.ToggleTester()
 		s.w.Resize(size)
 	})
-	return err
+	if _, err := s.waitTester("the phone's codes, its push and the outbox", func(ts app.TesterState) bool {
+		return len(ts.Codes) > 0 && len(ts.Pushes) > 0 && ts.OutboxRead
+	}); err != nil {
+		return err
+	}
+	for _, sz := range []struct {
+		name string
+		size fyne.Size
+	}{
+		{"tester-panel-1000x700", fyne.NewSize(1000, 700)},
+		{"tester-panel-800x600", fyne.NewSize(800, 600)},
+		{"tester-panel", fyne.NewSize(1200, 880)},
+	} {
+		onUI(func() { s.w.Resize(sz.size) })
+		if err := s.shot(sz.name); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (s *shooter) authenticatorAndSMS() error {

@@ -61,12 +61,26 @@ var DataFiles = []string{"auth.db", "auth.db-wal", "auth.db-shm", "auth.db.key",
 // MoveData moves the DataFiles found in from to to (which it creates), once:
 // a file already in to stays and the one in from is left alone. It returns
 // the names moved.
-func MoveData(from, to string) ([]string, error) {
+func MoveData(from, to string) ([]string, error) { return moveFiles(from, to, DataFiles) }
+
+// MoveOldFiles moves names (some of DataFiles) from an older console's
+// configuration folder to dir, as the console does with all of them at its
+// start: for a tool that owns only these files (cmd/authenticator's
+// phone.json). It returns the names moved.
+func MoveOldFiles(dir string, names ...string) ([]string, error) {
+	old, err := OldDataDir()
+	if err != nil {
+		return nil, err
+	}
+	return moveFiles(old, dir, names)
+}
+
+func moveFiles(from, to string, names []string) ([]string, error) {
 	if from == to {
 		return nil, nil
 	}
 	var moved []string
-	for _, name := range DataFiles {
+	for _, name := range names {
 		src, dst := filepath.Join(from, name), filepath.Join(to, name)
 		if _, err := os.Lstat(src); err != nil {
 			continue

@@ -9,6 +9,8 @@ import (
 // (package engines chooses by the database's name) and hands it to the
 // server, whose handlers and tools reach the database only through it.
 type Engine interface {
+	// Name names the engine in logs ("sqlite").
+	Name() string
 	// Open opens the database that db names, applying the migrations this
 	// build has first (unless o.NoMigrate). It refuses a database that has
 	// a migration applied that this build does not know (a newer build's).

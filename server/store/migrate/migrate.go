@@ -69,7 +69,7 @@ func (r *Runner) Newest() int64 {
 // Status lists the build's migrations, applied or not, then any applied
 // one the build does not know.
 func (r *Runner) Status(ctx context.Context) ([]store.Migration, error) {
-	applied, err := r.applied(ctx)
+	applied, err := r.applied(ctx, true)
 	if err != nil {
 		return nil, err
 	}
@@ -99,8 +99,9 @@ func (r *Runner) StatusOf(applied map[int64]time.Time) []store.Migration {
 	return out
 }
 
-// applied reads the version table: each applied migration and when.
-func (r *Runner) applied(ctx context.Context) (map[int64]time.Time, error) {
+// applied reads the version table: each applied migration and, if
+// withTimes, when (one query more per migration).
+func (r *Runner) applied(ctx context.Context, withTimes bool) (map[int64]time.Time, error) {
 	if _, err := r.provider.GetDBVersion(ctx); err != nil { // creates the table if need be
 		return nil, fmt.Errorf("migrations: %w", err)
 	}
@@ -113,6 +114,10 @@ func (r *Runner) applied(ctx context.Context) (map[int64]time.Time, error) {
 		if m.Version == 0 || !m.IsApplied {
 			continue // goose's own starting row
 		}
+		if !withTimes {
+			applied[m.Version] = time.Time{}
+			continue
+		}
 		got, err := r.versions.GetMigration(ctx, r.db, m.Version)
 		if err != nil {
 			return nil, fmt.Errorf("migrations: version %d: %w", m.Version, err)
@@ -123,13 +128,14 @@ func (r *Runner) applied(ctx context.Context) (map[int64]time.Time, error) {
 }
 
 // Check says whether the database is exactly at the build's migrations:
-// ErrNewer or ErrPending (wrapped in a sentence) otherwise.
+// ErrNewer or ErrPending (wrapped in a sentence) otherwise. It reads the
+// version table once (it is the readiness check).
 func (r *Runner) Check(ctx context.Context) error {
-	st, err := r.Status(ctx)
+	applied, err := r.applied(ctx, false)
 	if err != nil {
 		return err
 	}
-	return r.CheckStatus(st)
+	return r.CheckStatus(r.StatusOf(applied))
 }
 
 // CheckStatus is Check over a status already read.

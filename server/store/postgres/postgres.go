@@ -209,3 +209,6 @@ func (Engine) Migrate(ctx context.Context, dsn string) ([]store.Migration, error
 func (Engine) Copy(context.Context, string, string) error {
 	return fmt.Errorf("postgres: back up with pg_dump or your provider's backups: %w", errors.ErrUnsupported)
 }
+
+// Name names the engine in logs.
+func (Engine) Name() string { return "postgres" }

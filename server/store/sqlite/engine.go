@@ -9,6 +9,9 @@ import (
 // Engine is the SQLite engine: a database is named by its file's path.
 type Engine struct{}
 
+// Name is "sqlite".
+func (Engine) Name() string { return "sqlite" }
+
 // Open opens the database file at path (see Open).
 func (Engine) Open(ctx context.Context, path string, o store.OpenOptions) (store.Store, error) {
 	var opts []Option
