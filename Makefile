@@ -2,8 +2,9 @@
 # what they need first (Debian packages through scripts/deps.sh).
 
 GO       ?= go
-# Fyne 2.7+: declare that every UI change from our goroutines goes through fyne.Do.
-TAGS     := migrated_fynedo
+# Fyne 2.7+: declare that every UI change from our goroutines goes through fyne.Do;
+# accessibility: Fyne's screen-reader support (README, Accessibility).
+TAGS     := migrated_fynedo,accessibility
 GOFLAGS  := -tags $(TAGS)
 BIN      := build/bin
 # A release stamps its version into the binaries' --version: make build VERSION=v1.2.0
@@ -17,6 +18,7 @@ all: build
 
 deps:
 	@scripts/deps.sh
+	@scripts/axe-core.sh
 
 build: deps
 	$(GO) build $(GOFLAGS) -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/...

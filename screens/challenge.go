@@ -26,19 +26,19 @@ type challengeScreen struct {
 	sent     *widget.Label
 	waiting  *widget.Label
 	progress *widget.ProgressBarInfinite
-	again    *widget.Button
+	again    *button
 
 	// code methods
-	code    *widget.Entry
-	verify  *widget.Button
+	code    *entry
+	verify  *button
 	sentTo  *widget.Label
-	resend  *widget.Button
+	resend  *button
 	expires *widget.Label
 
 	others  *fyne.Container
 	alert   *alertView
 	busy    *busyRow
-	cancel  *widget.Button
+	cancel  *button
 	root    fyne.CanvasObject
 	last    string     // last code submitted, so a state redraw does not resubmit
 	alerted *app.Alert // the alert the code entry was last cleared for
@@ -47,7 +47,7 @@ type challengeScreen struct {
 func newChallengeScreen(c *Console, st app.State) *challengeScreen {
 	ch := st.Challenge
 	s := &challengeScreen{c: c, method: ch.Method, alert: newAlertView(), busy: newBusyRow()}
-	s.cancel = widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
+	s.cancel = newButton("Cancel", theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
 	s.others = container.NewVBox()
 	s.expires = widget.NewLabel("")
 	s.expires.SizeName = theme.SizeNameCaptionText
@@ -104,7 +104,7 @@ func (s *challengeScreen) buildPush(p api.Purpose) []fyne.CanvasObject {
 	s.number.Alignment = fyne.TextAlignCenter
 	s.waiting = widget.NewLabelWithStyle("Waiting for approval on your phone", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	s.progress = widget.NewProgressBarInfinite()
-	s.again = widget.NewButtonWithIcon("Send another notification", methodIcon(api.MethodAppNotification), func() {
+	s.again = newButton("Send another notification", methodIcon(api.MethodAppNotification), func() {
 		s.c.dispatch(app.ChooseMethod{Method: api.MethodAppNotification})
 	})
 	s.again.Importance = widget.HighImportance
@@ -112,7 +112,7 @@ func (s *challengeScreen) buildPush(p api.Purpose) []fyne.CanvasObject {
 	s.sent = hint(pushIntro(p))
 	return []fyne.CanvasObject{
 		s.sent,
-		s.number,
+		newSpoken(s.number),
 		s.waiting,
 		s.progress,
 		s.again,
@@ -131,7 +131,7 @@ func (s *challengeScreen) buildCode(ch *app.ChallengeView) []fyne.CanvasObject {
 		intro = para("Open your authenticator app and enter the " + aCode + " it shows for Remote Support.")
 	default:
 		intro = s.sentTo
-		s.resend = widget.NewButtonWithIcon("Resend code", theme.ViewRefreshIcon(), func() { s.c.dispatch(app.Resend{}) })
+		s.resend = newButton("Resend code", theme.ViewRefreshIcon(), func() { s.c.dispatch(app.Resend{}) })
 		s.resend.Importance = widget.LowImportance
 		extra = append(extra, container.NewHBox(s.resend))
 	}
@@ -253,7 +253,7 @@ func (s *challengeScreen) drawOthers(st app.State) {
 		s.others.Add(widget.NewSeparator())
 		s.others.Add(heading("Use another method"))
 		for _, m := range others {
-			b := widget.NewButtonWithIcon("Use "+m.Phrase()+" instead", methodIcon(m), func() {
+			b := newButton("Use "+m.Phrase()+" instead", methodIcon(m), func() {
 				s.c.dispatch(app.ChooseMethod{Method: m})
 			})
 			b.Importance = widget.LowImportance

@@ -97,8 +97,9 @@ type Console struct {
 	early      []app.Event
 	painted    bool     // the first frame is on screen
 	afterPaint []func() // what waits for it (secondary content)
-	toggle     *widget.Button
+	toggle     *button
 	versionTag *widget.Label
+	spoken     string // the screen and alerts a screen reader was last told about
 }
 
 // screen is one screen of the console.
@@ -131,7 +132,7 @@ func NewConsole(w fyne.Window, opts Options) *Console {
 	}
 	c.body = container.NewStack()
 
-	c.toggle = widget.NewButtonWithIcon("Tester panel", theme.ComputerIcon(), c.ToggleTester)
+	c.toggle = newButton("Tester panel", theme.ComputerIcon(), c.ToggleTester)
 	c.toggle.Importance = widget.LowImportance
 	c.versionTag = widget.NewLabel("")
 	c.versionTag.SizeName = theme.SizeNameCaptionText
@@ -271,12 +272,27 @@ func (c *Console) render() {
 		c.body.Objects = []fyne.CanvasObject{c.current.object()}
 		c.body.Refresh()
 		c.current.update(c.state)
-		if f := c.current.focus(); f != nil {
-			c.win.Canvas().Focus(f)
-		}
+		focusScreen(c.win.Canvas(), c.current.focus(), c.current.object())
+		c.afterUpdate()
 		return
 	}
 	c.current.update(c.state)
+	if c.win.Canvas().Focused() == nil {
+		// a pressed button gives the focus up (Fyne's buttons do): the
+		// keyboard goes on from the screen's first field
+		focusScreen(c.win.Canvas(), c.current.focus(), c.current.object())
+	}
+	c.afterUpdate()
+}
+
+// afterUpdate names the screen's fields and announces a new step or alert.
+func (c *Console) afterUpdate() {
+	root := c.current.object()
+	nameFields(root)
+	if s := spokenState(c.key, root); s != c.spoken {
+		c.spoken = s
+		c.announce()
+	}
 }
 
 func (c *Console) build(s app.State) screen {
@@ -453,13 +469,13 @@ func (s *scope) every(d time.Duration, fn func()) {
 // Fill types text into the entry labelled label on the screen now shown
 // (for scripts such as the screenshot walk); false when there is none.
 func (c *Console) Fill(label, text string) bool {
-	var found *widget.Entry
+	var found *entry
 	var visit func(o fyne.CanvasObject)
 	visit = func(o fyne.CanvasObject) {
 		switch v := o.(type) {
 		case *widget.Form:
 			for _, it := range v.Items {
-				if e, ok := it.Widget.(*widget.Entry); ok && it.Text == label && found == nil {
+				if e, ok := it.Widget.(*entry); ok && it.Text == label && found == nil {
 					found = e
 				}
 			}

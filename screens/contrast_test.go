@@ -85,6 +85,12 @@ func TestThemeContrast(t *testing.T) {
 		{"checked box", theme.ColorNamePrimary, theme.ColorNameBackground, "", nonText},
 		{"unchecked box or radio outline", theme.ColorNameInputBorder, theme.ColorNameBackground, "", nonText},
 		{"entry border", theme.ColorNameInputBorder, theme.ColorNameInputBackground, "", nonText},
+		// The ring is drawn outside the button with a gap of background, so
+		// the background is what it must stand out against.
+		{"button focus ring on the window", colorNameFocusRing, theme.ColorNameBackground, "", nonText},
+		{"button focus ring in a card or dialog", colorNameFocusRing, theme.ColorNameOverlayBackground, "", nonText},
+		{"button focus ring in a menu", colorNameFocusRing, theme.ColorNameMenuBackground, "", nonText},
+		{"button focus ring on a header", colorNameFocusRing, theme.ColorNameHeaderBackground, "", nonText},
 	}
 	variants := []struct {
 		name string

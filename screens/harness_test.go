@@ -241,7 +241,7 @@ func totpCode(t *testing.T, secret string) string {
 func findButton(c fyne.CanvasObject, text string) *widget.Button {
 	var found *widget.Button
 	walk(c, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok && b.Text == text && found == nil {
+		if b := asButton(o); b != nil && b.Text == text && found == nil {
 			found = b
 		}
 	})
@@ -251,11 +251,22 @@ func findButton(c fyne.CanvasObject, text string) *widget.Button {
 func buttonTexts(c fyne.CanvasObject) []string {
 	var out []string
 	walk(c, func(o fyne.CanvasObject) {
-		if b, ok := o.(*widget.Button); ok {
+		if b := asButton(o); b != nil {
 			out = append(out, b.Text)
 		}
 	})
 	return out
+}
+
+// asButton is o's Fyne button: the screens' own (button) or the tester panel's.
+func asButton(o fyne.CanvasObject) *widget.Button {
+	switch b := o.(type) {
+	case *button:
+		return &b.Button
+	case *widget.Button:
+		return b
+	}
+	return nil
 }
 
 func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {

@@ -50,7 +50,7 @@ func (c *Console) showAbout() {
 // organisation or a server's address (remembered; --server still wins at
 // start).
 func (c *Console) showServerChoice() {
-	url := widget.NewEntry()
+	url := newEntry()
 	url.SetPlaceHolder("https://auth.example.com")
 	choice := widget.NewRadioGroup([]string{builtInServer, otherServer}, func(s string) {
 		if s == builtInServer {

@@ -20,7 +20,7 @@ type noMethodScreen struct {
 func newNoMethodScreen(c *Console) *noMethodScreen {
 	s := &noMethodScreen{c: c, message: para("")}
 	back := primaryButton("Back to sign-in", theme.NavigateBackIcon(), func() { c.dispatch(app.Cancel{}) })
-	tester := widget.NewButtonWithIcon("Switch console version…", theme.ComputerIcon(), func() {
+	tester := newButton("Switch console version…", theme.ComputerIcon(), func() {
 		if !c.TesterOpen() {
 			c.ToggleTester()
 		}

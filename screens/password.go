@@ -16,13 +16,13 @@ import (
 // the two-step prompt again before the change is made.
 type passwordScreen struct {
 	c        *Console
-	current  *widget.Entry
-	next     *widget.Entry
-	repeat   *widget.Entry
+	current  *entry
+	next     *entry
+	repeat   *entry
 	strength *widget.ProgressBar
 	verdict  *widget.Label
 	mismatch *widget.Label
-	submit   *widget.Button
+	submit   *button
 	alert    *alertView
 	busy     *busyRow
 	root     fyne.CanvasObject
@@ -30,9 +30,9 @@ type passwordScreen struct {
 
 func newPasswordScreen(c *Console) *passwordScreen {
 	s := &passwordScreen{c: c, alert: newAlertView(), busy: newBusyRow()}
-	s.current = widget.NewPasswordEntry()
-	s.next = widget.NewPasswordEntry()
-	s.repeat = widget.NewPasswordEntry()
+	s.current = newPasswordEntry()
+	s.next = newPasswordEntry()
+	s.repeat = newPasswordEntry()
 	s.strength = widget.NewProgressBar()
 	s.strength.TextFormatter = func() string { return "" }
 	s.verdict = widget.NewLabel("")
@@ -41,7 +41,7 @@ func newPasswordScreen(c *Console) *passwordScreen {
 	s.mismatch.Importance = widget.DangerImportance
 	s.mismatch.Hide()
 	s.submit = primaryButton("Change password", theme.ConfirmIcon(), s.change)
-	cancel := widget.NewButtonWithIcon("Cancel", theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
+	cancel := newButton("Cancel", theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
 
 	s.current.OnSubmitted = func(string) { c.win.Canvas().Focus(s.next) }
 	s.next.OnSubmitted = func(string) { c.win.Canvas().Focus(s.repeat) }

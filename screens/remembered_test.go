@@ -207,12 +207,12 @@ func TestMainButtonsStayReachableWithTheTesterPanel(t *testing.T) {
 			}
 			n := 0
 			walk(h.con.current.object(), func(o fyne.CanvasObject) {
-				b, ok := o.(*widget.Button)
-				if !ok || !b.Visible() {
+				b := asButton(o)
+				if b == nil || !o.Visible() {
 					return
 				}
 				n++
-				if x := d.AbsolutePositionForObject(b).X; x < 0 || x+b.Size().Width > left+0.5 {
+				if x := d.AbsolutePositionForObject(o).X; x < 0 || x+b.Size().Width > left+0.5 {
 					t.Errorf("%s at %v: %q spans %v to %v, the main screen ends at %v", name, sz, b.Text, x, x+b.Size().Width, left)
 				}
 			})

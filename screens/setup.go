@@ -58,7 +58,7 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 		sub = "Your two-step verification was reset. Set it up again to continue signing in."
 	}
 	// Cancel (and Escape) steps back to the overview, and from there out of the sign-in.
-	cancel := widget.NewButtonWithIcon("Cancel sign-in", theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
+	cancel := newButton("Cancel sign-in", theme.CancelIcon(), func() { c.dispatch(app.Cancel{}) })
 	if s.phase != app.SetupOverview && s.phase != app.SetupVerifyBackup {
 		cancel.SetText("Back")
 		cancel.SetIcon(theme.NavigateBackIcon())
@@ -75,7 +75,7 @@ func newSetupScreen(c *Console, st app.State) *setupScreen {
 // Account.
 func (s *setupScreen) buildIntro() *setupScreen {
 	begin := primaryButton("Set up two-step verification", theme.NavigateNextIcon(), s.c.BeginSetup)
-	cancel := widget.NewButtonWithIcon("Cancel sign-in", theme.CancelIcon(), func() { s.c.dispatch(app.Cancel{}) })
+	cancel := newButton("Cancel sign-in", theme.CancelIcon(), func() { s.c.dispatch(app.Cancel{}) })
 	cancel.Importance = widget.LowImportance
 	card := wrappedCard("Two-step verification", "Your organisation requires two-step verification for your account.",
 		container.NewVBox(
@@ -142,9 +142,9 @@ func (s *setupScreen) buildOverview(st app.State) fyne.CanvasObject {
 		authRow.Objects = nil
 		text, ok := statusText(sv.Authenticator)
 		if sv.Reset || ok {
-			pairAgain := widget.NewButtonWithIcon("Start pairing again", theme.ViewRefreshIcon(), func() { c.dispatch(app.StartPairing{}) })
+			pairAgain := newButton("Start pairing again", theme.ViewRefreshIcon(), func() { c.dispatch(app.StartPairing{}) })
 			pairAgain.Hide()
-			edit := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), nil)
+			edit := newButton("Edit", theme.DocumentCreateIcon(), nil)
 			edit.OnTapped = func() {
 				edit.Hide()
 				pairAgain.Show()
@@ -169,7 +169,7 @@ func (s *setupScreen) buildOverview(st app.State) fyne.CanvasObject {
 
 		backupRow.Objects = nil
 		btext, bok := statusText(sv.Backup)
-		editBackup := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
+		editBackup := newButton("Edit", theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
 		if sv.Backup == nil {
 			editBackup.SetText("Set up backup")
 			if len(sv.BackupOptions) == 1 && sv.BackupOptions[0] == api.MethodSMS {
@@ -227,7 +227,7 @@ func (s *setupScreen) buildPairing(st app.State) fyne.CanvasObject {
 	keyLabel := widget.NewLabelWithStyle(key, fyne.TextAlignLeading, fyne.TextStyle{Monospace: true})
 	keyLabel.Selectable = true
 	keyLabel.Wrapping = fyne.TextWrapWord
-	copyBtn := widget.NewButtonWithIcon("Copy", theme.ContentCopyIcon(), nil)
+	copyBtn := newButton("Copy", theme.ContentCopyIcon(), nil)
 	copyBtn.OnTapped = func() {
 		if p != nil {
 			fyne.CurrentApp().Clipboard().SetContent(p.Secret)
@@ -286,7 +286,7 @@ func (s *setupScreen) buildBackupEntry(st app.State) fyne.CanvasObject {
 	if method == "" {
 		method = api.MethodSMS
 	}
-	dest := widget.NewEntry()
+	dest := newEntry()
 	destItem := widget.NewFormItem("", dest)
 	form := widget.NewForm(destItem)
 	prefill := func(m api.Method) {
@@ -375,9 +375,9 @@ func (s *setupScreen) codeStep(title, sentText, finishText, changeText string) f
 	}
 	finish.OnTapped = submit
 	code.OnSubmitted = func(string) { submit() }
-	resend := widget.NewButtonWithIcon("Resend code", theme.ViewRefreshIcon(), func() { c.dispatch(app.Resend{}) })
+	resend := newButton("Resend code", theme.ViewRefreshIcon(), func() { c.dispatch(app.Resend{}) })
 	resend.Importance = widget.LowImportance
-	change := widget.NewButtonWithIcon(changeText, theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
+	change := newButton(changeText, theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
 	change.Importance = widget.LowImportance
 	s.first = code
 	tick := func() {
@@ -425,7 +425,7 @@ func (s *setupScreen) buildVerifyBackup(st app.State) fyne.CanvasObject {
 		label = b.Label
 	}
 	send := primaryButton("Send code", theme.MailSendIcon(), func() { c.dispatch(app.SendBackupCode{}) })
-	edit := widget.NewButtonWithIcon("Edit", theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
+	edit := newButton("Edit", theme.DocumentCreateIcon(), func() { c.dispatch(app.EditBackup{}) })
 	s.first = send
 	tick := func() {
 		st := c.state

@@ -23,9 +23,9 @@ type signedInScreen struct {
 	methods *fyne.Container
 	notice  *alertView
 	busy    *busyRow
-	change  *widget.Button
-	twoStep *widget.Button
-	signOut *widget.Button
+	change  *button
+	twoStep *button
+	signOut *button
 	root    fyne.CanvasObject
 }
 
@@ -35,9 +35,9 @@ func newSignedInScreen(c *Console) *signedInScreen {
 	s.role = widget.NewLabel("")
 	s.group = widget.NewLabel("")
 	s.methods = container.NewVBox()
-	s.change = widget.NewButtonWithIcon("Change password", theme.DocumentCreateIcon(), func() { c.dispatch(app.OpenChangePassword{}) })
-	s.twoStep = widget.NewButtonWithIcon("Two-step verification", theme.AccountIcon(), func() { c.dispatch(app.OpenTwoStep{}) })
-	s.signOut = widget.NewButtonWithIcon("Sign out", theme.LogoutIcon(), func() { c.dispatch(app.SignOut{}) })
+	s.change = newButton("Change password", theme.DocumentCreateIcon(), func() { c.dispatch(app.OpenChangePassword{}) })
+	s.twoStep = newButton("Two-step verification", theme.AccountIcon(), func() { c.dispatch(app.OpenTwoStep{}) })
+	s.signOut = newButton("Sign out", theme.LogoutIcon(), func() { c.dispatch(app.SignOut{}) })
 	form := widget.NewForm(
 		widget.NewFormItem("Username", s.who),
 		widget.NewFormItem("Role", s.role),

@@ -18,11 +18,11 @@ import (
 // mode, the demo accounts.
 type signInScreen struct {
 	c        *Console
-	username *widget.Entry
-	password *widget.Entry
-	keep     *widget.Check
-	server   *widget.Entry
-	submit   *widget.Button
+	username *entry
+	password *entry
+	keep     *check
+	server   *entry
+	submit   *button
 	alert    *alertView
 	busy     *busyRow
 	root     fyne.CanvasObject
@@ -37,12 +37,12 @@ type signInScreen struct {
 
 func newSignInScreen(c *Console) *signInScreen {
 	s := &signInScreen{c: c, alert: newAlertView(), busy: newBusyRow()}
-	s.username = widget.NewEntry()
+	s.username = newEntry()
 	s.username.SetPlaceHolder("Username")
-	s.password = widget.NewPasswordEntry()
+	s.password = newPasswordEntry()
 	s.password.SetPlaceHolder("Password")
-	s.keep = widget.NewCheck("Keep me signed in", nil)
-	s.server = widget.NewEntry()
+	s.keep = newCheck("Keep me signed in", nil)
+	s.server = newEntry()
 	s.server.SetPlaceHolder("https://auth.example.com")
 	s.server.SetText(c.opts.ServerURL)
 	st := c.state
@@ -68,7 +68,7 @@ func newSignInScreen(c *Console) *signInScreen {
 	items := []fyne.CanvasObject{form, s.keep, s.alert.object(), container.NewBorder(nil, nil, s.busy.object(), s.submit)}
 	var choose fyne.CanvasObject = layoutSpacer()
 	if c.opts.ChooseServer != nil {
-		b := widget.NewButtonWithIcon("Choose the server…", theme.StorageIcon(), c.showServerChoice)
+		b := newButton("Choose the server…", theme.StorageIcon(), c.showServerChoice)
 		b.Importance = widget.LowImportance
 		choose = container.NewHBox(b)
 	}
@@ -110,12 +110,13 @@ func (s *signInScreen) demoPanel() fyne.CanvasObject {
 
 func (s *signInScreen) fillDemo(rows *fyne.Container) {
 	for _, a := range s.c.opts.DemoAccounts {
-		use := widget.NewButtonWithIcon("", theme.NavigateNextIcon(), func() {
+		use := newButton("", theme.NavigateNextIcon(), func() {
 			s.username.SetText(a.Username)
 			s.password.SetText(a.Password)
 			s.c.win.Canvas().Focus(s.password)
 		})
 		use.Importance = widget.LowImportance
+		use.name = a.Username // an icon only: read out as the account it fills in
 		name := widget.NewLabelWithStyle(a.Username, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		note := hint(a.Note)
 		rows.Add(container.NewBorder(nil, nil, fixedWidth(64, name), use, note))

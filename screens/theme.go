@@ -11,7 +11,8 @@ import (
 // WCAG 2.2 AA contrast replaced (contrast_test.go checks every pair): the
 // stock bright green, red, orange and blue carry white text at well under
 // 4.5:1, and the stock disabled, placeholder and input-border greys (the outline
-// of entries, check boxes and radio buttons) are barely visible.
+// of entries, check boxes and radio buttons) are barely visible. The focus
+// ring (a11y.go) is near-black in the light variant and amber in the dark one.
 type consoleTheme struct{ fyne.Theme }
 
 // newConsoleTheme is the console's theme in both variants.
@@ -48,6 +49,7 @@ var (
 		theme.ColorNameDisabled:            rgb(0x6b6b6b),
 		theme.ColorNamePlaceHolder:         rgb(0x6b6b6b),
 		theme.ColorNameInputBorder:         rgb(0x858585),
+		colorNameFocusRing:                 rgb(0x1b1f24),
 	}
 	darkPalette = map[fyne.ThemeColorName]color.Color{
 		theme.ColorNamePrimary:             rgb(0x6ea0ff),
@@ -61,5 +63,6 @@ var (
 		theme.ColorNameForegroundOnWarning: rgb(0x171718),
 		theme.ColorNameDisabled:            rgb(0x9a9a9a),
 		theme.ColorNameInputBorder:         rgb(0x7a7a7a),
+		colorNameFocusRing:                 rgb(0xffbf47),
 	}
 )

@@ -45,8 +45,8 @@ func newTwoStepScreen(c *Console, st app.State) *twoStepScreen {
 func (s *twoStepScreen) object() fyne.CanvasObject { return s.root }
 func (s *twoStepScreen) focus() fyne.Focusable     { return s.first }
 
-func (s *twoStepScreen) cancelButton(text string) *widget.Button {
-	return widget.NewButtonWithIcon(text, theme.CancelIcon(), func() { s.c.dispatch(app.Cancel{}) })
+func (s *twoStepScreen) cancelButton(text string) *button {
+	return newButton(text, theme.CancelIcon(), func() { s.c.dispatch(app.Cancel{}) })
 }
 
 // buildList shows each method with its status and masked label.
@@ -61,14 +61,14 @@ func (s *twoStepScreen) buildList(v *app.TwoStepView) fyne.CanvasObject {
 		}
 	}
 	change := primaryButton("Change backup phone", theme.DocumentCreateIcon(), func() { s.c.dispatch(app.ChangeBackupPhone{}) })
-	back := widget.NewButtonWithIcon("Back", theme.NavigateBackIcon(), func() { s.c.dispatch(app.Cancel{}) })
+	back := newButton("Back", theme.NavigateBackIcon(), func() { s.c.dispatch(app.Cancel{}) })
 	s.action = []fyne.Disableable{change, back}
 	return container.NewVBox(rows, widget.NewSeparator(), container.NewHBox(back, layoutSpacer(), change))
 }
 
 // buildPhone asks for the new backup phone number.
 func (s *twoStepScreen) buildPhone() fyne.CanvasObject {
-	phone := widget.NewEntry()
+	phone := newEntry()
 	phone.SetPlaceHolder("+1 555 010 2030")
 	next := primaryButton("Next", theme.NavigateNextIcon(), nil)
 	submit := func() {

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/app"
@@ -67,7 +66,7 @@ func TestChangeBackupPhoneFromTheTwoStepPage(t *testing.T) {
 	typePhone := func(phone string) {
 		test.Tap(findButton(screenAs[*twoStepScreen](h).root, "Change backup phone"))
 		h.untilTwoStep(app.TwoStepPhone)
-		e := screenAs[*twoStepScreen](h).first.(*widget.Entry)
+		e := screenAs[*twoStepScreen](h).first.(*entry)
 		test.Type(e, phone)
 		e.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) // Enter submits
 	}
@@ -87,7 +86,7 @@ func TestChangeBackupPhoneFromTheTwoStepPage(t *testing.T) {
 	c = h.stepUp(api.MethodSMS)
 	h.enterCode(c, "bob") // a text to the old phone
 	h.untilTwoStep(app.TwoStepCode)
-	code := screenAs[*twoStepScreen](h).first.(*widget.Entry)
+	code := screenAs[*twoStepScreen](h).first.(*entry)
 	if h.con.win.Canvas().Focused() != code {
 		t.Error("focus is not on the code field")
 	}
@@ -159,7 +158,7 @@ func TestCancelOnTheNewPhoneCodeKeepsTheOldPhone(t *testing.T) {
 	p := h.openTwoStep(h.signedIn("bob"))
 	test.Tap(findButton(p.root, "Change backup phone"))
 	h.untilTwoStep(app.TwoStepPhone)
-	test.Type(screenAs[*twoStepScreen](h).first.(*widget.Entry), newPhone)
+	test.Type(screenAs[*twoStepScreen](h).first.(*entry), newPhone)
 	test.Tap(findButton(screenAs[*twoStepScreen](h).root, "Next"))
 	// The app's next code: the one used to sign in is not accepted twice.
 	test.Type(h.stepUp(api.MethodAuthenticatorApp).code, totpCodeAt(t, bob.TOTPSecret, time.Now().Add(30*time.Second)))

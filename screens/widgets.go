@@ -76,13 +76,12 @@ func fixedWidth(w float32, obj fyne.CanvasObject) fyne.CanvasObject {
 // warnings and success in their own.
 type alertView struct {
 	icon  *widget.Icon
-	label *widget.Label
+	label *alertText
 	box   *fyne.Container
 }
 
 func newAlertView() *alertView {
-	a := &alertView{icon: widget.NewIcon(theme.ErrorIcon()), label: widget.NewLabel("")}
-	a.label.Wrapping = fyne.TextWrapWord
+	a := &alertView{icon: widget.NewIcon(theme.ErrorIcon()), label: newAlertText()}
 	a.box = container.NewBorder(nil, nil, container.NewVBox(a.icon), nil, a.label)
 	a.box.Hide()
 	return a
@@ -174,11 +173,12 @@ var aCode = fmt.Sprintf("%d-digit code", api.CodeDigits)
 
 // codeEntry is a one-line entry for an n-digit code: it keeps only digits,
 // stops at n and calls onComplete when the n-th digit is typed.
-func newCodeEntry(n int, onComplete func(code string)) *widget.Entry {
+func newCodeEntry(n int, onComplete func(code string)) *entry {
 	if n <= 0 {
 		n = 6
 	}
-	e := widget.NewEntry()
+	e := newEntry()
+	e.digits = n
 	e.SetPlaceHolder(strings.Repeat("0", n))
 	e.TextStyle = fyne.TextStyle{Monospace: true}
 	var busy bool
@@ -266,8 +266,8 @@ func para(text string) *widget.Label {
 }
 
 // primaryButton is the one main action of a screen.
-func primaryButton(text string, icon fyne.Resource, tapped func()) *widget.Button {
-	b := widget.NewButtonWithIcon(text, icon, tapped)
+func primaryButton(text string, icon fyne.Resource, tapped func()) *button {
+	b := newButton(text, icon, tapped)
 	b.Importance = widget.HighImportance
 	return b
 }

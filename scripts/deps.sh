@@ -3,8 +3,10 @@
 # already present: the X11/GL headers GLFW compiles against, a virtual display,
 # screenshot and window tools (xdotool, xprop), desktop-file-validate, a Secret
 # Service (gnome-keyring on D-Bus), Chromium, systemd (its systemd-analyze
-# checks deploy/authserver.service) and PostgreSQL (the tests start a
-# throwaway cluster of it: scripts/pg-test-cluster.sh).
+# checks deploy/authserver.service), PostgreSQL (the tests start a throwaway
+# cluster of it: scripts/pg-test-cluster.sh), and npm where no Node.js is
+# installed yet (scripts/axe-core.sh fetches the Admin Center test's axe-core
+# with it).
 set -euo pipefail
 
 packages=(
@@ -25,6 +27,7 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

@@ -11,7 +11,7 @@
 set -euo pipefail
 
 GO=${GO:-go}
-TAGS=${TAGS:-migrated_fynedo}
+TAGS=${TAGS:-migrated_fynedo,accessibility}
 GOVULNCHECK=golang.org/x/vuln/cmd/govulncheck@v1.9.0
 VULNDB_VERSION=${VULNDB_VERSION:-latest}
 

@@ -42,7 +42,7 @@ func TestDesktopConventions(t *testing.T) {
 	id := serverIDIn(t, oldDir)
 
 	bin := filepath.Join(t.TempDir(), "techconsole")
-	if out, err := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-tags", "migrated_fynedo,accessibility", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	first := startBinary(t, bin, env)

@@ -11,7 +11,7 @@ import (
 // it and exits before any window opens.
 func TestVersionFlagPrintsTheStampedVersion(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "techconsole")
-	build := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", bin,
+	build := exec.Command("go", "build", "-tags", "migrated_fynedo,accessibility", "-o", bin,
 		"-ldflags", "-X github.com/remotesupport/techconsole/internal/buildinfo.version=v7.51.1-test", ".")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

@@ -137,9 +137,11 @@ func (c *chrome) typeIn(sel, text string) {
 	c.do("type into "+sel, chromedp.SendKeys(chromedp.CSS(sel), text))
 }
 
-// shot saves the page as name.png when SCREENSHOTS_DIR is set.
+// shot checks the page's accessibility (checkPage) and saves it as name.png
+// when SCREENSHOTS_DIR is set.
 func (c *chrome) shot(name string) {
 	c.t.Helper()
+	c.checkPage(name)
 	if c.shots == "" {
 		return
 	}
