@@ -65,7 +65,7 @@ bench-load:
 	scripts/bench-load.sh $(BIN)/authserver $(BIN)/loadgen $(CLIENTS) $(SECONDS) $(ROUNDS)
 
 # Two authserver replicas on one PostgreSQL, each pinned to one core, against
-# one (BENCHMARKS.md). CLIENTS per replica, SECONDS, ROUNDS.
+# one (BENCHMARKS.md). REPLICA_CLIENTS per replica, SECONDS, ROUNDS.
 bench-replicas: deps
 	$(GO) build $(GOFLAGS) -o $(BIN)/ ./cmd/authserver ./cmd/loadgen
 	scripts/bench-replicas.sh $(BIN)/authserver $(BIN)/loadgen $(REPLICA_CLIENTS) $(SECONDS) $(ROUNDS)
