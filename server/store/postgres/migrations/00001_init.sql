@@ -2,7 +2,9 @@
 -- The schema of the SQLite migrations up to 0019, as one step. Times are Unix
 -- milliseconds (BIGINT) and flags 0/1 (INTEGER), as on SQLite, so that the
 -- engines share their record encoding and `authserver copy` moves rows as they
--- are; 0 means "not set".
+-- are; 0 means "not set". Names sort and compare byte by byte (COLLATE "C"), as
+-- on SQLite, whatever the database's locale: pages of members come in the same
+-- order on both engines.
 CREATE TABLE settings (
     id                    INTEGER PRIMARY KEY CHECK (id = 1),
     master_administrators INTEGER NOT NULL,
@@ -13,7 +15,7 @@ CREATE TABLE settings (
 
 CREATE TABLE groups (
     id               TEXT PRIMARY KEY,
-    name             TEXT NOT NULL UNIQUE,
+    name             TEXT COLLATE "C" NOT NULL UNIQUE,
     enforce_two_step INTEGER NOT NULL,
     created_at       BIGINT NOT NULL
 );
@@ -22,7 +24,7 @@ CREATE TABLE groups (
 -- of the username, filled in Go (NULL for a legacy name PRECIS refuses).
 CREATE TABLE members (
     id                   TEXT PRIMARY KEY,
-    username             TEXT NOT NULL UNIQUE,
+    username             TEXT COLLATE "C" NOT NULL UNIQUE,
     display_name         TEXT NOT NULL,
     password_hash        TEXT NOT NULL,
     roles                TEXT NOT NULL,
