@@ -1,12 +1,14 @@
 package main
 
 import (
+	"net/http"
 	"net/url"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/internal/pgtest"
 )
 
@@ -78,4 +80,33 @@ func TestMigrateOnPostgres(t *testing.T) {
 	if out := run("status"); !strings.Contains(out, "up to date") {
 		t.Fatalf("status after up:\n%s", out)
 	}
+}
+
+// authserver copy moves a demo organisation from its SQLite file into
+// PostgreSQL ($AUTHSERVER_DB), and a server then starts there with the file's
+// key, seeding nothing.
+func TestCopyCommand(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "auth.db")
+	p := startBinary(t, nil, "--addr", "127.0.0.1:0", "--db", file, "--demo", "--admin-password", "Bin-Admin-Pass-2026")
+	p.stop()
+	db := pgtest.NewDatabase(t)
+	cmd := exec.Command(binary(t), "copy", "--from", file)
+	cmd.Env = append(cmd.Environ(), "AUTHSERVER_DB="+db)
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "members") || !strings.Contains(string(out), "factors") {
+		t.Fatalf("copy: %v\n%s", err, out)
+	}
+	q := startBinary(t, []string{"AUTHSERVER_DB=" + db}, "--addr", "127.0.0.1:0", "--key", file+".key")
+	// The master administrator came along with their password hash.
+	body := strings.NewReader(`{"username":"admin","password":"Bin-Admin-Pass-2026"}`)
+	res, err := http.Post(q.url()+api.PathLogin, "application/json", body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("admin sign-in on the copy: HTTP %d", res.StatusCode)
+	}
+	q.stop()
 }
