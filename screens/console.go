@@ -76,6 +76,9 @@ type Console struct {
 	state    app.State
 	started  bool
 	startErr string
+	// pending is the sign-in asked for before the controller was attached
+	// (the embedded server still starting); Start forwards it.
+	pending app.Event
 
 	// setupBegun: "Set up two-step verification" was pressed in this setup.
 	setupBegun bool
@@ -189,6 +192,10 @@ func (c *Console) Start(ctl Controller) {
 		ctl.Dispatch(ev)
 	}
 	c.apply(ctl.State())
+	if ev := c.pending; ev != nil {
+		c.pending = nil
+		ctl.Dispatch(ev)
+	}
 	if c.testerOpen {
 		c.tester.opened()
 	}
@@ -196,7 +203,7 @@ func (c *Console) Start(ctl Controller) {
 
 // StartFailed shows that the server could not be started or reached.
 func (c *Console) StartFailed(msg string) {
-	c.startErr = msg
+	c.startErr, c.pending = msg, nil
 	c.key = ""
 	c.render()
 }
@@ -207,6 +214,10 @@ func (c *Console) Update(s app.State) { c.do(func() { c.apply(s) }) }
 
 // State is the state on screen.
 func (c *Console) State() app.State { return c.state }
+
+// SignInWaiting reports whether a sign-in asked for before Start waits to be
+// forwarded (a remembered session should not be resumed over it).
+func (c *Console) SignInWaiting() bool { return c.pending != nil }
 
 // Started reports whether a controller is attached.
 func (c *Console) Started() bool { return c.started }
@@ -220,17 +231,24 @@ func (c *Console) apply(s app.State) {
 }
 
 // dispatch forwards an action to the controller. Before it is attached, a
-// version choice waits for it (and shows as the next version meanwhile);
-// other actions are not possible yet.
+// version choice waits for it (and shows as the next version meanwhile), and
+// so does a sign-in, so that the form is usable while the server is still
+// starting; other actions are not possible yet.
 func (c *Console) dispatch(ev app.Event) {
 	if c.ctl != nil {
 		c.ctl.Dispatch(ev)
 		return
 	}
-	if v, ok := ev.(app.SetVersion); ok {
+	switch e := ev.(type) {
+	case app.SetVersion:
 		c.early = append(c.early, ev)
-		c.state.NextVersion = v.Version
+		c.state.NextVersion = e.Version
 		c.render()
+	case app.Login:
+		if c.startErr == "" {
+			c.pending = e
+			c.render()
+		}
 	}
 }
 
@@ -466,6 +484,32 @@ func (s *scope) every(d time.Duration, fn func()) {
 	}()
 }
 
+// Press taps the enabled button labelled label on the screen now shown (for
+// scripts such as the start-up measurement); false when there is none.
+func (c *Console) Press(label string) bool {
+	if c.current == nil {
+		return false
+	}
+	var found *widget.Button
+	walkObjects(c.current.object(), func(o fyne.CanvasObject) {
+		var b *widget.Button
+		switch v := o.(type) {
+		case *button:
+			b = &v.Button
+		case *widget.Button:
+			b = v
+		}
+		if b != nil && b.Text == label && !b.Disabled() && found == nil {
+			found = b
+		}
+	})
+	if found == nil || found.OnTapped == nil {
+		return false
+	}
+	found.OnTapped()
+	return true
+}
+
 // Fill types text into the entry labelled label on the screen now shown
 // (for scripts such as the screenshot walk); false when there is none.
 func (c *Console) Fill(label, text string) bool {
@@ -500,4 +544,21 @@ func (c *Console) Fill(label, text string) bool {
 	}
 	found.SetText(text)
 	return true
+}
+
+// walkObjects calls fn on o and every object inside it that a screen nests.
+func walkObjects(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
+	fn(o)
+	switch v := o.(type) {
+	case *fyne.Container:
+		for _, ch := range v.Objects {
+			walkObjects(ch, fn)
+		}
+	case *widget.Card:
+		if v.Content != nil {
+			walkObjects(v.Content, fn)
+		}
+	case *container.Scroll:
+		walkObjects(v.Content, fn)
+	}
 }

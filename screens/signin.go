@@ -33,6 +33,9 @@ type signInScreen struct {
 	// remembered: the form shows the remembered username and "Keep me signed
 	// in" (they arrive with the first state after the console starts).
 	remembered bool
+	// keepTouched: the user ticked or cleared "Keep me signed in" before the
+	// remembered choice arrived, which then does not override it.
+	keepTouched bool
 }
 
 func newSignInScreen(c *Console) *signInScreen {
@@ -50,6 +53,7 @@ func newSignInScreen(c *Console) *signInScreen {
 		s.username.SetText(st.Username)
 	}
 	s.keep.SetChecked(st.KeepSignedIn)
+	s.keep.OnChanged = func(bool) { s.keepTouched = true }
 
 	s.username.OnSubmitted = func(string) { c.win.Canvas().Focus(s.password) }
 	s.username.OnChanged = func(string) { s.applyLockout(s.c.state) }
@@ -175,15 +179,7 @@ func (s *signInScreen) signIn() {
 func (s *signInScreen) update(st app.State) {
 	c := s.c
 	if !c.started {
-		msg := "Starting the embedded server…"
-		if !c.opts.Embedded {
-			msg = "Connecting…"
-		}
-		s.busy.set(c.startErr == "", msg)
-		if c.startErr != "" {
-			s.alert.show(styleError, c.startErr)
-		}
-		setEnabled(false, s.submit)
+		s.updateStarting()
 		return
 	}
 	if !s.remembered {
@@ -191,7 +187,9 @@ func (s *signInScreen) update(st app.State) {
 		if s.username.Text == "" && st.Username != "" {
 			s.username.SetText(st.Username)
 		}
-		s.keep.SetChecked(st.KeepSignedIn)
+		if !s.keepTouched {
+			s.keep.SetChecked(st.KeepSignedIn)
+		}
 	}
 	s.busy.set(st.Busy, st.Activity)
 	if st.Alert != nil && st.Alert.Kind == app.AlertInvalidCredentials && !st.Busy && st.Alert != s.alerted {
@@ -211,6 +209,26 @@ func (s *signInScreen) update(st app.State) {
 		s.ticking = true
 		c.scope.every(time.Second, func() { s.applyLockout(s.c.state) })
 	}
+}
+
+// updateStarting draws the form before the controller is attached: usable at
+// once (a sign-in then waits for the server, with progress shown), off only
+// when the server did not start.
+func (s *signInScreen) updateStarting() {
+	c := s.c
+	if c.startErr != "" {
+		s.busy.set(false, "")
+		s.alert.show(styleError, c.startErr)
+		setEnabled(false, s.submit)
+		return
+	}
+	waiting := c.pending != nil
+	msg := "Signing in as soon as the embedded server is up…"
+	if !c.opts.Embedded {
+		msg = "Connecting…"
+	}
+	s.busy.set(waiting, msg)
+	setEnabled(!waiting, s.username, s.password, s.keep, s.submit)
 }
 
 // applyLockout counts down the lockout of the username typed, if it has one,

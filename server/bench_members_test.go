@@ -78,6 +78,9 @@ func BenchmarkMembersPage(b *testing.B) {
 		{"master/middle", master, "?limit=100&after=" + middle},
 		{"master/search-rare", master, "?limit=100&q=tech09999"},
 		{"master/search-none", master, "?limit=100&q=nobody"},
+		{"master/search-common", master, "?limit=100&q=" + url.QueryEscape("Technician 7")},
+		// 10,000 matches, all at the end of the username order.
+		{"master/search-common-late", master, "?limit=100&q=tech09"},
 		{"administrator/first", henry, "?limit=100"},
 	}
 	for _, tc := range cases {

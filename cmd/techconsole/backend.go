@@ -1,12 +1,12 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
@@ -50,6 +50,11 @@ type backend struct {
 	stop   context.CancelFunc
 	served chan error
 	closed bool
+	// startedAt is when the controller was attached to the window; signedIn
+	// (nil: not watched) is told when the first sign-in is through (start-up
+	// measurement).
+	startedAt time.Time
+	signedIn  chan time.Time
 }
 
 // dataFolder is where the embedded server keeps its SQLite file and the
@@ -65,17 +70,38 @@ func dataFolder(override string) (string, error) {
 	return dir, nil
 }
 
-// start opens the embedded server (when there is one), makes the controller
-// and hands it to the window.
-func (b *backend) start() error {
+// serverStart is how starting the embedded server went.
+type serverStart struct {
+	url string
+	err error
+}
+
+// startServerAsync starts the embedded server, when there is one, on a
+// goroutine of its own, so that it starts while Fyne opens the window.
+func (b *backend) startServerAsync() <-chan serverStart {
+	up := make(chan serverStart, 1)
+	if !b.embedded {
+		up <- serverStart{}
+		return up
+	}
+	go func() {
+		url, err := b.startServer()
+		up <- serverStart{url, err}
+	}()
+	return up
+}
+
+// start waits for the embedded server (when there is one), makes the
+// controller and hands it to the window.
+func (b *backend) start(up <-chan serverStart) error {
 	url := b.serverURL
 	if b.embedded {
-		u, err := b.startServer()
-		if err != nil {
-			fyne.Do(func() { b.console.StartFailed("The embedded server did not start: " + err.Error()) })
-			return err
+		r := <-up
+		if r.err != nil {
+			fyne.Do(func() { b.console.StartFailed("The embedded server did not start: " + r.err.Error()) })
+			return r.err
 		}
-		url = u
+		url = r.url
 	} else if url == "" {
 		url = b.prefs.ServerURL()
 	}
@@ -97,10 +123,17 @@ func (b *backend) start() error {
 	if b.embedded {
 		ctl.Subscribe(releaseHashMemory(b.srv))
 	}
+	if b.signedIn != nil {
+		ctl.Subscribe(firstSignIn(b.signedIn))
+	}
 	fyne.Do(func() {
-		b.console.Start(ctl)
+		typed := b.console.SignInWaiting() // the user's sign-in wins over a remembered session
 		ctl.Subscribe(b.console.Update)
-		if b.prefs.KeepSignedIn() {
+		b.console.Start(ctl)
+		b.mu.Lock()
+		b.startedAt = time.Now()
+		b.mu.Unlock()
+		if b.prefs.KeepSignedIn() && !typed {
 			ctl.Dispatch(app.Resume{})
 		}
 	})
@@ -130,13 +163,18 @@ func (b *backend) startServer() (string, error) {
 		return "", err
 	}
 	url := "http://" + ln.Addr().String()
+	adminPassword, closes, err := embeddedAdminPassword(dir, b.adminPassword)
+	if err != nil {
+		ln.Close()
+		return "", err
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := server.Open(ctx, server.Config{
 		Engine:        sqlite.Engine{}, // the console's own server keeps a file
-		DBPath:        filepath.Join(dir, "auth.db"),
+		DBPath:        filepath.Join(dir, dbFile),
 		Dev:           true,
 		Demo:          true,
-		AdminPassword: cmp.Or(b.adminPassword, rand.Text()),
+		AdminPassword: adminPassword,
 		Logger:        slog.New(atLeast{b.log.Handler(), slog.LevelWarn}),
 		PublicURL:     url,
 	})
@@ -144,6 +182,11 @@ func (b *backend) startServer() (string, error) {
 		cancel()
 		ln.Close()
 		return "", fmt.Errorf("open server: %w", err)
+	}
+	if closes {
+		if err := os.WriteFile(filepath.Join(dir, adminClosedFile), nil, 0o600); err != nil {
+			b.log.Warn("the embedded Admin Center's random password is set again at the next start", "err", err)
+		}
 	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ctx, ln) }()
@@ -155,6 +198,36 @@ func (b *backend) startServer() (string, error) {
 		fmt.Fprintf(b.adminOut, "Admin Center: %s/admin/ (user admin, the password given with --admin-password)\n", url)
 	}
 	return url, nil
+}
+
+// dbFile is the embedded server's database in the data folder.
+const dbFile = "auth.db"
+
+// adminClosedFile says that the embedded server's master administrator has a
+// random password nobody was shown, set by an earlier start without
+// --admin-password; a start with one removes it first.
+const adminClosedFile = "admin-closed"
+
+// embeddedAdminPassword is the master administrator's password for this
+// start: the one given; else a new random one (the Admin Center closed), and
+// closes is true; else "" (keep the stored one) when an earlier start already
+// closed it. Setting a random password costs two argon2id hashes (check the
+// old, hash the new) and 38 MiB of scratch memory on the way to the sign-in
+// form, for nothing when the stored one is already random.
+func embeddedAdminPassword(dir, given string) (password string, closes bool, err error) {
+	marker := filepath.Join(dir, adminClosedFile)
+	if given != "" {
+		if err := os.Remove(marker); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return "", false, fmt.Errorf("open the Admin Center: %w", err)
+		}
+		return given, false, nil
+	}
+	if _, err := os.Stat(marker); err == nil {
+		if fi, err := os.Stat(filepath.Join(dir, dbFile)); err == nil && fi.Size() > 0 {
+			return "", false, nil
+		}
+	}
+	return rand.Text(), true, nil
 }
 
 // addressFile keeps the embedded server's address in its data folder, so that

@@ -8,6 +8,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -90,5 +92,81 @@ func TestEmbeddedDemoPhoneKeepsItsDevice(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: alice's demo phone: %v", start, err)
 		}
+	}
+}
+
+// TestEmbeddedAdminCenterClosesAgain: a password given with --admin-password
+// opens the Admin Center for that start only; later starts without it keep
+// the master administrator locked out, also those that skip setting a new
+// random password because an earlier start already did.
+func TestEmbeddedAdminCenterClosesAgain(t *testing.T) {
+	const password = "Embedded-Admin-2026"
+	dir := t.TempDir()
+	for i, start := range []struct {
+		password string
+		wantCode int
+	}{
+		{password, http.StatusOK},
+		{"", http.StatusUnauthorized},
+		{"", http.StatusUnauthorized}, // the password stays the random one of the start before
+		{password, http.StatusOK},
+		{"", http.StatusUnauthorized},
+	} {
+		b := &backend{dataDir: dir, adminPassword: start.password, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+		url, err := b.startServer()
+		if err != nil {
+			t.Fatal(err)
+		}
+		code, err := adminSignIn(url, password)
+		b.close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if code != start.wantCode {
+			t.Errorf("start %d (--admin-password given: %v): admin signs in with HTTP %d, want %d", i+1, start.password != "", code, start.wantCode)
+		}
+	}
+}
+
+func adminSignIn(url, password string) (int, error) {
+	body, _ := json.Marshal(api.LoginRequest{Username: "admin", Password: password})
+	resp, err := http.Post(url+api.PathLogin, "application/json", bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	resp.Body.Close()
+	return resp.StatusCode, nil
+}
+
+// BenchmarkEmbeddedServerWarmStart opens the embedded server on a seeded data
+// folder, as every start of the console does: setting a new random admin
+// password (what each start did before the marker) against keeping the one an
+// earlier start set.
+func BenchmarkEmbeddedServerWarmStart(b *testing.B) {
+	for _, bc := range []struct {
+		name  string
+		reset bool
+	}{{"admin password reset", true}, {"already closed", false}} {
+		b.Run(bc.name, func(b *testing.B) {
+			dir := b.TempDir()
+			start := func() {
+				be := &backend{dataDir: dir, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+				if _, err := be.startServer(); err != nil {
+					b.Fatal(err)
+				}
+				be.close()
+			}
+			start() // seeds
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				if bc.reset {
+					b.StopTimer()
+					os.Remove(filepath.Join(dir, adminClosedFile))
+					b.StartTimer()
+				}
+				start()
+			}
+		})
 	}
 }

@@ -140,6 +140,9 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 	// built-in demo organisation (always for a script)
 	embedded := f.server == "" && (f.script != "" || prefs.ServerURL() == "")
 	b := &backend{prefs: prefs, log: log, embedded: embedded, serverURL: f.server, dataDir: f.dataDir, adminPassword: f.adminPassword, adminOut: os.Stderr}
+	if f.measureStartup {
+		b.signedIn = make(chan time.Time, 1)
+	}
 	if f.caFile != "" {
 		cfg, err := app.TLSConfig(f.caFile)
 		if err != nil {
@@ -147,6 +150,7 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 		}
 		b.clientOpts = append(b.clientOpts, client.WithTLSConfig(cfg))
 	}
+	up := b.startServerAsync()
 	opts := screens.Options{
 		Embedded:     b.embedded,
 		ServerURL:    shownServer(f.server, embedded, prefs),
@@ -166,15 +170,16 @@ func run(f flags, start time.Time, log *slog.Logger) error {
 	w.SetMaster()
 	w.SetOnClosed(b.close)
 
-	// The server starts off the UI path, once the window's first frame is
-	// painted: the window shows at once, sign-in is enabled when it is up.
+	// The embedded server started before the window (on a goroutine of its
+	// own); it is attached once the window's first frame is painted. The
+	// form is usable at once: a sign-in pressed earlier waits for it.
 	ready := make(chan error, 1)
 	go func() {
 		select {
 		case <-fp.done:
 		case <-time.After(2 * time.Second): // no paint (minimised, odd driver)
 		}
-		ready <- b.start()
+		ready <- b.start(up)
 	}()
 	switch {
 	case f.measureStartup:
