@@ -12,7 +12,7 @@ BIN      := build/bin
 VERSION  ?=
 LDFLAGS  := $(if $(VERSION),-X github.com/remotesupport/techconsole/internal/buildinfo.version=$(VERSION))
 
-.PHONY: all run test deps build bench lint package package-bin package-test install uninstall clean screenshots screenshots-admin bench-startup bench-load soak fuzz
+.PHONY: all run test deps build bench bench-replicas lint package package-bin package-test install uninstall clean screenshots screenshots-admin bench-startup bench-load soak fuzz
 
 all: build
 
@@ -26,16 +26,27 @@ build: deps
 run: deps
 	$(GO) run $(GOFLAGS) ./cmd/techconsole $(ARGS)
 
-# The benchmarks also run once each (-benchtime 1x, about 10 s), so that a
-# change that breaks one fails here rather than at the next `make bench`; then
-# the desktop package is built and tried (package-test, about 15 s warm).
+# The server and attack suites run a second time on PostgreSQL (each test's
+# server on a fresh database of the throwaway cluster that test-env.sh starts;
+# the first pass runs the PostgreSQL engine's own tests and the two-replica
+# tests). The benchmarks also run once each (-benchtime 1x, about 10 s), so
+# that a change that breaks one fails here rather than at the next `make
+# bench`; then the desktop package is built and tried (package-test, about
+# 15 s warm).
+ENGINE_SUITES := ./server/... ./securitytest/
 test: deps
-	scripts/test-env.sh $(GO) test $(GOFLAGS) -count=1 -timeout 30m ./...
-	$(GO) test $(GOFLAGS) -count=1 -run '^$$' -bench . -benchtime 1x ./server/
+	scripts/test-env.sh sh -c '$(GO) test $(GOFLAGS) -count=1 -timeout 30m ./... && \
+		AUTHSERVER_TEST_ENGINE=postgres $(GO) test $(GOFLAGS) -count=1 -timeout 30m $(ENGINE_SUITES)'
+	scripts/test-env.sh $(GO) test $(GOFLAGS) -count=1 -run '^$$' -bench . -benchtime 1x ./server/
 	$(MAKE) --no-print-directory package-test
 
+# The server's benchmarks run again on PostgreSQL (PG_BENCH), then two
+# replicas against one (bench-replicas).
+PG_BENCH := SignInVsArgon2id|Refresh|PushApprovalToLongPoll
 bench: deps
-	scripts/test-env.sh $(GO) test $(GOFLAGS) -run '^$$' -bench . -benchmem -count=1 ./...
+	scripts/test-env.sh sh -c '$(GO) test $(GOFLAGS) -run "^$$" -bench . -benchmem -count=1 ./... && \
+		AUTHSERVER_TEST_ENGINE=postgres $(GO) test $(GOFLAGS) -run "^$$" -bench "$(PG_BENCH)" -benchmem -count=1 ./server/'
+	$(MAKE) --no-print-directory bench-replicas
 
 # One PNG per main screen of the real window under Xvfb, driven by --script,
 # in $(SCREENSHOTS_DIR)/<language>/. LANG on the command line picks the
@@ -57,9 +68,16 @@ screenshots: deps
 CLIENTS ?= 8
 SECONDS ?= 10
 ROUNDS  ?= 3
+REPLICA_CLIENTS ?= 4
 bench-load:
 	$(GO) build $(GOFLAGS) -o $(BIN)/ ./cmd/authserver ./cmd/loadgen
 	scripts/bench-load.sh $(BIN)/authserver $(BIN)/loadgen $(CLIENTS) $(SECONDS) $(ROUNDS)
+
+# Two authserver replicas on one PostgreSQL, each pinned to one core, against
+# one (BENCHMARKS.md). REPLICA_CLIENTS per replica, SECONDS, ROUNDS.
+bench-replicas: deps
+	$(GO) build $(GOFLAGS) -o $(BIN)/ ./cmd/authserver ./cmd/loadgen
+	scripts/bench-replicas.sh $(BIN)/authserver $(BIN)/loadgen $(REPLICA_CLIENTS) $(SECONDS) $(ROUNDS)
 
 # Start-up time and memory of the console against an empty Fyne window (BENCHMARKS.md).
 bench-startup: deps

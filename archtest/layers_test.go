@@ -30,6 +30,7 @@ var forbidden = []struct {
 	// The store and its engines serve the server; they never call back into it.
 	{"server/store", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$", module + "/server/store/"}},
 	{"server/store/sqlite", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$"}},
+	{"server/store/postgres", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$"}},
 	{"server/store/engines", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$"}},
 	{"server/store/migrate", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$", "modernc.org/"}},
 	// the catalogues serve the console and the Admin Center alike

@@ -2,9 +2,11 @@
 # Installs the Debian packages that building and testing need, skipping those
 # already present: the X11/GL headers GLFW compiles against, a virtual display,
 # screenshot and window tools (xdotool, xprop), desktop-file-validate, a Secret
-# Service (gnome-keyring on D-Bus), Chromium, and systemd (its systemd-analyze
-# checks deploy/authserver.service), and npm where no Node.js is installed yet
-# (scripts/axe-core.sh fetches the Admin Center test's axe-core with it).
+# Service (gnome-keyring on D-Bus), Chromium, systemd (its systemd-analyze
+# checks deploy/authserver.service), PostgreSQL (the tests start a throwaway
+# cluster of it: scripts/pg-test-cluster.sh), and npm where no Node.js is
+# installed yet (scripts/axe-core.sh fetches the Admin Center test's axe-core
+# with it).
 set -euo pipefail
 
 packages=(
@@ -16,6 +18,7 @@ packages=(
   dbus gnome-keyring libsecret-tools
   chromium
   systemd
+  postgresql
 )
 
 missing=()

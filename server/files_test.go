@@ -15,6 +15,7 @@ import (
 // umask, from the first start on and after writes, and a database left
 // readable by an older version is closed up at the next start.
 func TestDatabaseFilesArePrivate(t *testing.T) {
+	servertest.SQLiteOnly(t, "the modes of the SQLite file and its companions")
 	c := start(t)
 	db := c.inst.DBPath
 	files := []string{db, db + "-wal", db + "-shm", db + ".key"}

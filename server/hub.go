@@ -8,14 +8,17 @@ import (
 
 // hub wakes long-polls in this process when something they wait on changes.
 // It carries no state of its own: a woken waiter reads the database, which
-// stays the source of truth (several replicas would each need the same wake-up,
-// e.g. from PostgreSQL LISTEN/NOTIFY; a missed wake-up only delays an answer
-// until the poll's wait ends).
+// stays the source of truth (a missed wake-up only delays an answer until the
+// poll's wait ends). With replicas, relay carries each publish to the others
+// (PostgreSQL LISTEN/NOTIFY: replicas.go), which receive it.
 type hub struct {
 	mu      sync.Mutex
 	topics  map[string]*topic
 	drained bool // the server is stopping: every wait ends at once
 	asleep  int  // long-polls in sleep now (tests wait on it, not on the clock)
+	// relay, when set, sends published keys to the other replicas; set
+	// before the server serves, never changed after.
+	relay func(keys []string)
 }
 
 type topic struct {
@@ -54,8 +57,16 @@ func (h *hub) subscribe(key string) (<-chan struct{}, func()) {
 	}
 }
 
-// publish wakes every subscriber of each key.
+// publish wakes every subscriber of each key, here and on the other replicas.
 func (h *hub) publish(keys ...string) {
+	h.receive(keys...)
+	if h.relay != nil {
+		h.relay(keys)
+	}
+}
+
+// receive wakes every subscriber of each key in this process.
+func (h *hub) receive(keys ...string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, key := range keys {
@@ -63,6 +74,17 @@ func (h *hub) publish(keys ...string) {
 			close(t.ch)
 			delete(h.topics, key)
 		}
+	}
+}
+
+// wakeAll wakes every waiter (each reads the database again): wake-ups from
+// other replicas may have been missed while the relay was reconnecting.
+func (h *hub) wakeAll() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for key, t := range h.topics {
+		close(t.ch)
+		delete(h.topics, key)
 	}
 }
 

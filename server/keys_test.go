@@ -132,6 +132,7 @@ func TestNewDatabaseMakesItsKey(t *testing.T) {
 }
 
 func TestRotateKeyKeepsAuthenticatorsWorking(t *testing.T) {
+	servertest.SQLiteOnly(t, "rotate-key works on a SQLite file")
 	c := start(t)
 	c.signInTOTP("bob")
 	c.inst.Stop()
@@ -201,6 +202,7 @@ func TestInterruptedRotationIsFinished(t *testing.T) {
 // A backup taken while the server runs restores into a server where an
 // authenticator code signs in.
 func TestBackupRestoresWithItsKey(t *testing.T) {
+	servertest.SQLiteOnly(t, "backup copies a SQLite file (PostgreSQL has pg_dump)")
 	c := start(t)
 	c.signInTOTP("bob")
 	to := filepath.Join(t.TempDir(), "copy.db")

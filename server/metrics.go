@@ -240,3 +240,20 @@ func noteEvent(tx store.Tx, e auditEvent) {
 		etx.events = append(etx.events, e)
 	}
 }
+
+// retryCounter is a store that runs write transactions again after a
+// conflict (PostgreSQL's serializable transactions).
+type retryCounter interface{ Retries() int64 }
+
+// watchRetries exports how many write transactions st ran again, when it
+// does: a rising rate says replicas contend for the same rows.
+func (m *metrics) watchRetries(st any) {
+	r, ok := st.(retryCounter)
+	if !ok {
+		return
+	}
+	m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "authserver_db_write_retries_total",
+		Help: "Write transactions run again after a serialization failure or deadlock (PostgreSQL).",
+	}, func() float64 { return float64(r.Retries()) }))
+}

@@ -147,6 +147,14 @@ func TestHealthChecks(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestNotReadyBehindMigrationsOrAfterKeyRotation: a schema behind this
+// build's migrations, or a key rotated under the running server, make it
+// not ready (the PostgreSQL engine's Ping has its own test).
+func TestNotReadyBehindMigrationsOrAfterKeyRotation(t *testing.T) {
+	servertest.SQLiteOnly(t, "edits the schema table of the SQLite file and rotates its key with the SQLite tool")
+	c := start(t)
 	// A schema behind this build's migrations: not ready.
 	raw, err := sql.Open("sqlite", "file:"+c.inst.DBPath)
 	if err != nil {

@@ -2,11 +2,13 @@ package server_test
 
 import (
 	"bytes"
+	"database/sql"
 	"net/http"
 	"os"
 	"testing"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/server/servertest"
 )
 
 // TestRestartKeepsEverything: sessions, members, groups, factors (the TOTP
@@ -63,22 +65,48 @@ func TestRestartKeepsEverything(t *testing.T) {
 	r := c.loginState("erin", api.StateMFARequired)
 	c.verify(r.MFAToken, c.startChallenge(r.MFAToken, api.MethodAuthenticatorApp).ChallengeID, c.totpCode(setup.Secret))
 
-	// The TOTP secrets are not in the database file in the clear.
-	db, err := os.ReadFile(c.inst.DBPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wal, _ := os.ReadFile(c.inst.DBPath + "-wal")
+	// The TOTP secrets are not in the database in the clear.
+	stored := storedBytes(t, c.inst)
 	for _, secret := range []string{setup.Secret, demo(t, "bob").TOTPSecret} {
-		if bytes.Contains(db, []byte(secret)) || bytes.Contains(wal, []byte(secret)) {
+		if bytes.Contains(stored, []byte(secret)) {
 			t.Errorf("a TOTP secret is stored in the clear")
 		}
 	}
-	fi, err := os.Stat(c.inst.DBPath + ".key")
+	keyPath := c.inst.Config.KeyPath
+	if keyPath == "" {
+		keyPath = c.inst.DBPath + ".key"
+	}
+	fi, err := os.Stat(keyPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("key file mode %v, want 0600", fi.Mode().Perm())
 	}
+}
+
+// storedBytes is what the database holds, as far as a test can read it raw:
+// the SQLite file and its WAL, or on PostgreSQL every factor's columns as
+// stored.
+func storedBytes(t *testing.T, inst *servertest.Instance) []byte {
+	t.Helper()
+	if !servertest.Postgres() {
+		db, err := os.ReadFile(inst.DBPath)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wal, _ := os.ReadFile(inst.DBPath + "-wal")
+		return append(db, wal...)
+	}
+	db, err := sql.Open("pgx", inst.DBPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var out []byte
+	err = db.QueryRow(`SELECT COALESCE(string_agg(COALESCE(secret, '') || convert_to(target || code_hash, 'UTF8'), ''), '') FROM factors`).Scan(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

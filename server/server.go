@@ -28,11 +28,11 @@ type Config struct {
 	// Engine opens the database DBPath names (engines.For picks it by the
 	// name); the server's code reaches the database only through it.
 	Engine store.Engine
-	DBPath string // the database: a SQLite file's path
+	DBPath string // the database: a SQLite file's path, or a postgres:// URL
 	// NoMigrate opens only a database that has every migration of this
 	// build applied, rather than applying them at start.
 	NoMigrate     bool
-	KeyPath       string // TOTP key file; "" = DBPath + ".key"
+	KeyPath       string // TOTP key file; "" = DBPath + ".key" (a file database only)
 	Dev           bool   // outbox API on
 	Demo          bool   // seed the demo organisation when the database is empty
 	AdminPassword string // master administrator "admin"; "" = random, logged once at start
@@ -67,7 +67,9 @@ type Server struct {
 	device deviceCookies // signs and checks device cookies
 	hash   *hasher
 	hub    *hub // wakes long-polls (pushes)
-	routes http.Handler
+	// stopRelay ends the wake-ups from other replicas (replicas.go); nil on SQLite.
+	stopRelay func()
+	routes    http.Handler
 	// publicURL: Config.PublicURL, else set by Serve from its listener.
 	publicURL atomic.Pointer[string]
 	id        string // stable identity (server_info.go)
@@ -105,6 +107,9 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, errors.New("server: Config.DBPath and Config.Engine are required")
 	}
 	if cfg.KeyPath == "" {
+		if store.IsURL(cfg.DBPath) {
+			return nil, errors.New("server: with a database server the key file must be given (--key): every replica needs the same one")
+		}
 		cfg.KeyPath = cfg.DBPath + ".key"
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger, now: cfg.Now, hash: newHasher(), hub: newHub(), metrics: newMetrics()}
@@ -127,7 +132,8 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.store = instrumentedStore{Store: st, m: s.metrics}
-	key, seal, err := openKey(ctx, s.store, cfg.DBPath, cfg.KeyPath, s.now())
+	s.metrics.watchRetries(st)
+	key, seal, err := openKey(ctx, s.store, store.DisplayName(cfg.DBPath), cfg.KeyPath, s.now())
 	if err != nil {
 		s.store.Close()
 		return nil, err
@@ -143,6 +149,9 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.routes = s.withOps(s.withAdminWeb(s.buildRoutes(), key))
+	if w, ok := st.(store.Waker); ok {
+		s.startRelay(w)
+	}
 	return s, nil
 }
 
@@ -190,8 +199,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 // on the memory. Pair it with debug.FreeOSMemory to return it to the OS.
 func (s *Server) ReleaseHashMemory() { s.hash.dropBuffers() }
 
-// Close closes the store.
-func (s *Server) Close() error { return s.store.Close() }
+// Close stops the replica wake-ups and closes the store.
+func (s *Server) Close() error {
+	if s.stopRelay != nil {
+		s.stopRelay()
+	}
+	return s.store.Close()
+}
 
 // Store gives tests and tools the server's store.
 func (s *Server) Store() store.Store { return s.store }
@@ -238,8 +252,22 @@ func (s *Server) seedNew(ctx context.Context) error {
 		return fmt.Errorf("bootstrap: %w", err)
 	}
 	var devices map[string]string
-	if err := s.store.Write(ctx, func(tx store.Tx) (err error) { devices, err = s.seed(tx, hash); return err }); err != nil {
+	seeded := false
+	err = s.store.Write(ctx, func(tx store.Tx) (err error) {
+		// Another replica starting on the same new database may have seeded
+		// it since bootstrap looked.
+		if n, err := tx.CountMembers(); err != nil || n > 0 {
+			return err
+		}
+		devices, err = s.seed(tx, hash)
+		seeded = err == nil
+		return err
+	})
+	if err != nil {
 		return fmt.Errorf("bootstrap: %w", err)
+	}
+	if !seeded {
+		return nil
 	}
 	s.demoDevices = devices
 	if generated {

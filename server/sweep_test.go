@@ -21,7 +21,11 @@ var sweptTables = []string{"challenges", "mfa_tokens", "step_up_tokens", "sessio
 // its own.
 func rowCounts(t *testing.T, dbPath string) map[string]int {
 	t.Helper()
-	db, err := sql.Open("sqlite", "file:"+dbPath+"?mode=ro")
+	driver, dsn := "sqlite", "file:"+dbPath+"?mode=ro"
+	if servertest.Postgres() {
+		driver, dsn = "pgx", dbPath
+	}
+	db, err := sql.Open(driver, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/internal/buildinfo"
 	"github.com/remotesupport/techconsole/server"
+	"github.com/remotesupport/techconsole/server/store"
 	"github.com/remotesupport/techconsole/server/store/engines"
 )
 
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return rotateKey(ctx, args[1:], stdout, stderr)
 		case "migrate":
 			return migrateCmd(ctx, args[1:], stdout)
+		case "copy":
+			return copyOrganisation(ctx, args[1:], stdout, stderr)
 		}
 	}
 	return serve(ctx, args, stdout, stderr)
@@ -73,8 +76,8 @@ func serveFlags(o *serveOptions) *flag.FlagSet {
 	fs.SetOutput(io.Discard)
 	fs.StringVar(&o.config, "config", "", "`FILE` of KEY=value settings (the environment names below)")
 	fs.StringVar(&o.addr, "addr", "127.0.0.1:8080", "`ADDRESS` to listen on")
-	fs.StringVar(&o.db, "db", "authserver.db", "SQLite database `FILE` (created and migrated at start)")
-	fs.StringVar(&o.key, "key", "", "server key `FILE` sealing the TOTP secrets (default: the database file + .key; created with mode 0600 for a new database)")
+	fs.StringVar(&o.db, "db", "authserver.db", "SQLite database `FILE`, or a PostgreSQL postgres://user:password@host/database URL (created or migrated at start; prefer the environment or the config file for a URL with a password: ps shows command lines)")
+	fs.StringVar(&o.key, "key", "", "server key `FILE` sealing the TOTP secrets (default: the database file + .key; required with PostgreSQL, the same file on every replica; created with mode 0600 for a new database)")
 	fs.BoolVar(&o.dev, "dev", false, "developer mode: keep every SMS and email in the outbox, readable at GET /api/v1/dev/outbox")
 	fs.BoolVar(&o.migrate, "migrate", true, "apply the database's pending migrations at start; with --migrate=false a database that lacks one is refused (run authserver migrate up)")
 	fs.BoolVar(&o.demo, "demo", false, "seed the demo organisation when the database is empty")
@@ -97,6 +100,7 @@ const serveHead = `Usage:
   authserver backup --to FILE [flags]   copy the database and its key while the server runs
   authserver rotate-key [flags]         seal the secrets under a new key (stop the server first)
   authserver migrate status|up [flags]  list or apply the database's migrations
+  authserver copy --from FILE --to URL  move an organisation from SQLite to PostgreSQL
 
 Every flag can also come from its environment variable, or from the --config file
 (KEY=value lines, # comments) under the same name. The command line wins over the
@@ -187,7 +191,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		scheme = "https"
 	}
 	bi := buildinfo.Read()
-	logger.Info("authserver starting", "version", bi.Version, "revision", bi.Revision, "engine", engine.Name(), "db", o.db,
+	logger.Info("authserver starting", "version", bi.Version, "revision", bi.Revision, "engine", engine.Name(), "db", store.DisplayName(o.db),
 		"addr", ln.Addr().String(), "url", scheme+"://"+ln.Addr().String()+api.Prefix, "tls", tlsConfig != nil,
 		"dev", o.dev, "demo", o.demo, "trusted_proxy", o.trustedProxy, "metrics", metricsURL)
 	if tlsConfig == nil && !o.trustedProxy && !loopback(ln.Addr()) {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/remotesupport/techconsole/server"
+	"github.com/remotesupport/techconsole/server/store"
 	"github.com/remotesupport/techconsole/server/store/engines"
 )
 
@@ -44,6 +45,11 @@ func parseTool(name, head string, args []string, stdout io.Writer) (toolOptions,
 	}
 	if fs.NArg() > 0 {
 		return o, false, fmt.Errorf("%s: unexpected arguments: %v", name, fs.Args())
+	}
+	if o.key == "" && name != "migrate" && store.IsURL(o.db) {
+		// The default, the database's name + .key, would put a connection
+		// string (and its password) in a file name and in messages.
+		return o, false, fmt.Errorf("%s: --key FILE is required with a database server", name)
 	}
 	return o, true, nil
 }

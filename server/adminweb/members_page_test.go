@@ -13,7 +13,6 @@ import (
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/server/servertest"
 	"github.com/remotesupport/techconsole/server/store"
-	"github.com/remotesupport/techconsole/server/store/sqlite"
 )
 
 // TestMembersPageByPage: the Organisation page shows a page of members at a
@@ -27,11 +26,7 @@ func TestMembersPageByPage(t *testing.T) {
 		t.Fatalf("groups: HTTP %d", st)
 	}
 	demo := len(memberIDs(t, inst))
-	st, err := sqlite.Open(ctx, inst.DBPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = st.Write(ctx, func(tx store.Tx) error {
+	err := inst.Server.Store().Write(ctx, func(tx store.Tx) error {
 		for i := range 150 {
 			if err := tx.InsertMember(store.Member{ID: fmt.Sprintf("mbr_page%04d", i), Username: fmt.Sprintf("zz%03d", i),
 				DisplayName: fmt.Sprintf("Paged %d", i), PasswordHash: "x", Roles: []api.Role{api.RoleTechnician},
@@ -41,7 +36,6 @@ func TestMembersPageByPage(t *testing.T) {
 		}
 		return nil
 	})
-	st.Close()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,12 +13,14 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/remotesupport/techconsole/api"
+	"github.com/remotesupport/techconsole/internal/pgtest"
 	"github.com/remotesupport/techconsole/server"
 	"github.com/remotesupport/techconsole/server/store/engines"
 )
@@ -78,6 +80,23 @@ func WithConfig(fn func(*server.Config)) Option {
 	return func(o *options) { o.tweak = append(o.tweak, fn) }
 }
 
+// EnvEngine names the engine the tests' servers run on: "postgres" gives
+// each server a fresh database on the test cluster (internal/pgtest) instead
+// of a SQLite file; `make test` runs the server and attack suites both ways.
+const EnvEngine = "AUTHSERVER_TEST_ENGINE"
+
+// Postgres reports whether the tests' servers run on PostgreSQL.
+func Postgres() bool { return os.Getenv(EnvEngine) == "postgres" }
+
+// SQLiteOnly skips a test of what only the SQLite engine has (its file, its
+// backups) when the suite runs on PostgreSQL; why says what.
+func SQLiteOnly(t testing.TB, why string) {
+	t.Helper()
+	if Postgres() {
+		t.Skip("SQLite engine only: " + why)
+	}
+}
+
 // Instance is one running server.
 type Instance struct {
 	URL           string // http://127.0.0.1:port (https with Config.TLS), no trailing slash
@@ -109,6 +128,9 @@ func Start(t testing.TB, opts ...Option) *Instance {
 		Demo:          true,
 		AdminPassword: AdminPassword,
 		Logger:        o.logger,
+	}
+	if Postgres() {
+		cfg.DBPath, cfg.KeyPath = pgtest.NewDatabase(t), filepath.Join(dir, "auth.db.key")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
