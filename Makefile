@@ -12,18 +12,22 @@ BIN      := build/bin
 VERSION  ?=
 LDFLAGS  := $(if $(VERSION),-X github.com/remotesupport/techconsole/internal/buildinfo.version=$(VERSION))
 
-.PHONY: all run test deps build bench bench-replicas lint package package-bin package-test install uninstall clean screenshots screenshots-admin bench-startup bench-load soak fuzz
+.PHONY: all run test deps deps-build build bench bench-replicas lint package package-bin package-test install uninstall clean screenshots screenshots-admin bench-startup bench-load soak fuzz
 
 all: build
 
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh all
 	@scripts/axe-core.sh
 
-build: deps
+# Building and running the console need only the headers GLFW compiles against.
+deps-build:
+	@scripts/deps.sh build
+
+build: deps-build
 	$(GO) build $(GOFLAGS) -ldflags '$(LDFLAGS)' -o $(BIN)/ ./cmd/...
 
-run: deps
+run: deps-build
 	$(GO) run $(GOFLAGS) ./cmd/techconsole $(ARGS)
 
 # The server and attack suites run a second time on PostgreSQL (each test's

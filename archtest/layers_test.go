@@ -31,6 +31,7 @@ var forbidden = []struct {
 	{"server/store", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$", module + "/server/store/"}},
 	{"server/store/sqlite", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$"}},
 	{"server/store/postgres", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$"}},
+	{"server/store/sqlstore", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$", "modernc.org/", "github.com/jackc/"}},
 	{"server/store/engines", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$"}},
 	{"server/store/migrate", []string{"fyne.io/", module + "/app", module + "/screens", module + "/client", module + "/server$", "modernc.org/"}},
 	// the catalogues serve the console and the Admin Center alike

@@ -9,17 +9,25 @@
 # with it).
 set -euo pipefail
 
+# What building and running the console needs; `deps.sh all` (make test, lint,
+# screenshots, benchmarks) adds what the tests drive: a virtual display and its
+# tools, the keychain service, Chromium, systemd, PostgreSQL, and npm unless
+# one is installed already.
 packages=(
   gcc pkg-config
   libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev
   libwayland-dev libxkbcommon-dev wayland-protocols
-  xvfb xauth imagemagick xdotool x11-utils
-  desktop-file-utils
-  dbus gnome-keyring libsecret-tools
-  chromium
-  systemd
-  postgresql
 )
+if [ "${1:-all}" = all ]; then
+  packages+=(
+    xvfb xauth imagemagick xdotool x11-utils
+    desktop-file-utils
+    dbus gnome-keyring libsecret-tools
+    chromium
+    systemd
+    postgresql
+  )
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -27,7 +35,9 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
-command -v npm >/dev/null 2>&1 || missing+=(npm)
+if [ "${1:-all}" = all ]; then
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 if ! command -v apt-get >/dev/null 2>&1; then

@@ -1,6 +1,7 @@
 package adminweb
 
 import (
+	"fmt"
 	"html/template"
 	"net/http"
 	"strings"
@@ -57,6 +58,21 @@ func (w words) T(key string, pairs ...any) string { return w.Text(i18n.T(key, pa
 // N renders the plural message key for n.
 func (w words) N(key string, n int, pairs ...any) string { return w.Text(i18n.N(key, n, pairs...)) }
 
+// escapedValue is v ready to go into a text with markup of its own: numbers
+// stay numbers (plural forms and number formats need them), a nested text is
+// rendered first, and anything else is escaped as the string it prints as,
+// whatever its type (a named string type, a template.HTML, a Stringer).
+func escapedValue(loc words, v any) any {
+	switch v := v.(type) {
+	case int, int64, uint, uint64, float64:
+		return v
+	case i18n.Text:
+		return template.HTMLEscapeString(loc.Text(v))
+	default:
+		return template.HTMLEscapeString(fmt.Sprint(v))
+	}
+}
+
 // chooseLanguage remembers the selector's language in a cookie ("": the
 // browser's again) and goes back to the page the selector was on.
 func (h *Handler) chooseLanguage(q *req) error {
@@ -93,9 +109,7 @@ func localFuncs(loc words) template.FuncMap {
 		// catalogue's markup is kept, the values are escaped.
 		"th": func(key string, pairs ...any) template.HTML {
 			for i := 1; i < len(pairs); i += 2 {
-				if s, ok := pairs[i].(string); ok {
-					pairs[i] = template.HTMLEscapeString(s)
-				}
+				pairs[i] = escapedValue(loc, pairs[i])
 			}
 			return template.HTML(loc.T(key, pairs...)) //nolint:gosec // the catalogue's own markup; values escaped above
 		},

@@ -1,8 +1,9 @@
 // Package postgres keeps the server's state in PostgreSQL, so that several
 // server replicas can share it. Queries go through pgx's database/sql driver:
-// the migrations runner takes a *sql.DB, and the engine's code then reads like
-// the SQLite engine's (same statements, same scans), which keeps the two easy
-// to compare; pgx still prepares and caches each statement per connection.
+// the migrations runner takes a *sql.DB, and the statements and scans the
+// engine shares with the SQLite engine live once, in sqlstore (rebound to $n
+// placeholders here); pgx still prepares and caches each statement per
+// connection.
 //
 // Every write transaction is SERIALIZABLE and is run again when PostgreSQL
 // reports a serialization failure or a deadlock: the server's rules were
@@ -85,7 +86,7 @@ func (s *Store) Read(ctx context.Context, fn func(store.Tx) error) error {
 		return fmt.Errorf("begin read: %w", err)
 	}
 	defer tx.Rollback()
-	return fn(&pgTx{ctx: ctx, tx: tx})
+	return fn(newTx(ctx, tx))
 }
 
 // maxWriteAttempts bounds the runs of one write transaction; under the
@@ -121,12 +122,12 @@ func (s *Store) writeOnce(ctx context.Context, fn func(store.Tx) error) (answer,
 	if err != nil {
 		return nil, fmt.Errorf("begin write: %w", err), isConflict(err)
 	}
-	t := &pgTx{ctx: ctx, tx: tx}
+	t := newTx(ctx, tx)
 	if err := store.SetRefusalAside(fn, t, &answer); err != nil {
 		tx.Rollback()
-		return nil, err, t.conflict || isConflict(err)
+		return nil, err, t.Conflicted() || isConflict(err)
 	}
-	if t.conflict {
+	if t.Conflicted() {
 		tx.Rollback()
 		return nil, errors.New("write: serialization conflict"), true
 	}

@@ -1,9 +1,6 @@
 package postgres
 
 import (
-	"fmt"
-	"time"
-
 	"github.com/remotesupport/techconsole/server/store"
 )
 
@@ -26,22 +23,6 @@ var sweepQueries = map[store.SweepTarget]string{
 	store.SweepOutbox:       `DELETE FROM outbox WHERE id IN (SELECT id FROM (SELECT id, at FROM outbox ORDER BY id LIMIT $2) AS oldest WHERE at < $1)`,
 	store.SweepFailures:     `DELETE FROM failures WHERE id IN (SELECT id FROM (SELECT id, at FROM failures ORDER BY id LIMIT $2) AS oldest WHERE at < $1)`,
 	store.SweepAudit:        `DELETE FROM audit WHERE id IN (SELECT id FROM (SELECT id, at FROM audit ORDER BY id LIMIT $2) AS oldest WHERE at < $1)`,
-}
-
-func (t *pgTx) Sweep(what store.SweepTarget, before time.Time, limit int) (int, error) {
-	q, ok := sweepQueries[what]
-	if !ok {
-		return 0, fmt.Errorf("sweep: unknown target %d", what)
-	}
-	res, err := t.exec(q, ms(before), limit)
-	if err != nil {
-		return 0, fmt.Errorf("sweep %s: %w", what, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("sweep %s: %w", what, err)
-	}
-	return int(n), nil
 }
 
 // ReclaimFreePages has nothing to do: PostgreSQL's autovacuum makes the

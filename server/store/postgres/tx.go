@@ -4,85 +4,42 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/remotesupport/techconsole/server/store"
+	"github.com/remotesupport/techconsole/server/store/sqlstore"
 )
 
-// pgTx is one transaction's view of the store.
-type pgTx struct {
-	ctx context.Context
-	tx  *sql.Tx
-	// conflict: a statement failed with a serialization failure or deadlock;
-	// the transaction is aborted and Write runs it again.
-	conflict bool
-}
+// pgTx is one transaction's view of the store: the statements shared with
+// the other SQL engines (sqlstore), rebound to $n placeholders, and the
+// engine's own (search).
+type pgTx struct{ *sqlstore.Tx }
 
 var _ store.Tx = (*pgTx)(nil)
 
-func (t *pgTx) note(err error) error {
-	if err != nil && isConflict(err) {
-		t.conflict = true
-	}
-	return err
-}
-
-func (t *pgTx) exec(q string, args ...any) (sql.Result, error) {
-	res, err := t.tx.ExecContext(t.ctx, rebind(q), args...)
-	if err != nil {
+// dialect is PostgreSQL's side of the shared statements. A serialization
+// failure or deadlock marks the transaction for Write to run again.
+var dialect = &sqlstore.Dialect{
+	Rebind: rebind,
+	Duplicate: func(err error) bool {
 		var pe *pgconn.PgError
-		if errors.As(err, &pe) && pe.Code == "23505" { // unique_violation
-			return nil, store.ErrDuplicate
-		}
-		return nil, t.note(err)
-	}
-	return res, nil
+		return errors.As(err, &pe) && pe.Code == "23505" // unique_violation
+	},
+	Conflict:     isConflict,
+	DerivedAlias: func(name string) string { return " AS " + name },
+	InList: func(ids []string) (string, any, error) {
+		return `= ANY(?::text[])`, ids, nil
+	},
+	SweepQueries: sweepQueries,
 }
 
-func (t *pgTx) execOne(what, q string, args ...any) error {
-	res, err := t.exec(q, args...)
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	if n == 0 {
-		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
-	}
-	return nil
-}
-
-func (t *pgTx) query(q string, args ...any) (*sql.Rows, error) {
-	rows, err := t.tx.QueryContext(t.ctx, rebind(q), args...)
-	return rows, t.note(err)
-}
-
-// row is a *sql.Row whose Scan error marks the transaction's conflicts.
-type row struct {
-	t *pgTx
-	r *sql.Row
-}
-
-func (r row) Scan(dest ...any) error { return r.t.note(r.r.Scan(dest...)) }
-
-func (t *pgTx) queryRow(q string, args ...any) row {
-	return row{t, t.tx.QueryRowContext(t.ctx, rebind(q), args...)}
-}
-
-func noRows(what string, err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
-	}
-	return fmt.Errorf("%s: %w", what, err)
+func newTx(ctx context.Context, tx *sql.Tx) *pgTx {
+	return &pgTx{sqlstore.NewTx(ctx, tx, dialect)}
 }
 
 // rebound caches rebind's results: the queries are constants.
@@ -108,27 +65,6 @@ func rebind(q string) string {
 	out := b.String()
 	rebound.Store(q, out)
 	return out
-}
-
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 type counter struct{ n atomic.Int64 }

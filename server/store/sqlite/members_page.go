@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/remotesupport/techconsole/server/store"
+	"github.com/remotesupport/techconsole/server/store/sqlstore"
 )
 
 // A page of members, and what the Admin Center shows of each, in a fixed
@@ -46,19 +47,12 @@ func memberPageSelect(where string, f memberFilter, after string, whereArgs ...a
 		from = `members INDEXED BY members_username_display`
 	}
 	args = append(append(args, whereArgs...), after)
-	q := `SELECT ` + memberCols + ` FROM ` + from + ` WHERE ` + where + ` AND username > ?`
+	q := `SELECT ` + sqlstore.MemberCols + ` FROM ` + from + ` WHERE ` + where + ` AND username > ?`
 	if f.pattern != "" {
 		q += ` AND (username LIKE ? ESCAPE '\' OR display_name LIKE ? ESCAPE '\')`
 		args = append(args, f.pattern, f.pattern)
 	}
 	return q, args
-}
-
-// likePattern turns a search into a LIKE pattern matching it anywhere
-// (case-insensitively for ASCII, as SQLite's LIKE does).
-func likePattern(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
-	return "%" + r.Replace(s) + "%"
 }
 
 // searchFilter chooses how to apply a search: through the trigram index
@@ -68,11 +62,11 @@ func (t *sqliteTx) searchFilter(search string) (memberFilter, error) {
 		return memberFilter{}, nil
 	}
 	if utf8.RuneCountInString(search) < searchIndexMinRunes {
-		return memberFilter{pattern: likePattern(search)}, nil
+		return memberFilter{pattern: sqlstore.LikePattern(search)}, nil
 	}
 	// One FTS5 phrase: the index matches it as a substring of either name.
 	phrase := `"` + strings.ReplaceAll(search, `"`, `""`) + `"`
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT ids.member_id FROM members_search
+	rows, err := t.Query(`SELECT ids.member_id FROM members_search
 		JOIN members_search_ids AS ids ON ids.rowid = members_search.rowid
 		WHERE members_search MATCH ? LIMIT ?`, phrase, searchIndexLimit+1)
 	if err != nil {
@@ -91,7 +85,7 @@ func (t *sqliteTx) searchFilter(search string) (memberFilter, error) {
 		return memberFilter{}, fmt.Errorf("search members: %w", err)
 	}
 	if len(ids) > searchIndexLimit {
-		return memberFilter{pattern: likePattern(search)}, nil
+		return memberFilter{pattern: sqlstore.LikePattern(search)}, nil
 	}
 	list, err := idsJSON(ids)
 	return memberFilter{ids: list}, err
@@ -117,24 +111,7 @@ func (t *sqliteTx) MembersPage(p store.MemberPage) ([]store.Member, error) {
 		args = append(selfArgs, managedArgs...)
 	}
 	args = append(args, p.Limit)
-	rows, err := t.tx.QueryContext(t.ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("members page: %w", err)
-	}
-	var out []store.Member
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("members page: %w", err)
-		}
-		out = append(out, m)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("members page: %w", err)
-	}
-	return out, t.fillManagedGroups(out)
+	return t.QueryMembers("members page", q, args...)
 }
 
 // idsJSON passes a list of ids as one parameter (json_each), so that the
@@ -142,64 +119,4 @@ func (t *sqliteTx) MembersPage(p store.MemberPage) ([]store.Member, error) {
 func idsJSON(ids []string) (string, error) {
 	b, err := json.Marshal(ids)
 	return string(b), err
-}
-
-// fillManagedGroups loads the managed groups of all of ms in one query.
-func (t *sqliteTx) fillManagedGroups(ms []store.Member) error {
-	if len(ms) == 0 {
-		return nil
-	}
-	ids, err := idsJSON(store.MemberIDs(ms))
-	if err != nil {
-		return err
-	}
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT member_id, group_id FROM managed_groups
-		WHERE member_id IN (SELECT value FROM json_each(?)) ORDER BY member_id, group_id`, ids)
-	if err != nil {
-		return fmt.Errorf("managed groups: %w", err)
-	}
-	defer rows.Close()
-	byMember := map[string][]string{}
-	for rows.Next() {
-		var m, g string
-		if err := rows.Scan(&m, &g); err != nil {
-			return fmt.Errorf("managed groups: %w", err)
-		}
-		byMember[m] = append(byMember[m], g)
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("managed groups: %w", err)
-	}
-	for i := range ms {
-		ms[i].ManagedGroupIDs = byMember[ms[i].ID]
-		if ms[i].ManagedGroupIDs == nil {
-			ms[i].ManagedGroupIDs = []string{}
-		}
-	}
-	return nil
-}
-
-func (t *sqliteTx) FactorsOf(memberIDs []string) (map[string][]store.Factor, error) {
-	out := map[string][]store.Factor{}
-	if len(memberIDs) == 0 {
-		return out, nil
-	}
-	ids, err := idsJSON(memberIDs)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+factorCols+` FROM factors
-		WHERE member_id IN (SELECT value FROM json_each(?)) ORDER BY member_id, created_at, id`, ids)
-	if err != nil {
-		return nil, fmt.Errorf("list factors: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		f, err := scanFactor(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list factors: %w", err)
-		}
-		out[f.MemberID] = append(out[f.MemberID], f)
-	}
-	return out, rows.Err()
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/remotesupport/techconsole/server/store"
 	"github.com/remotesupport/techconsole/server/store/migrate"
+	"github.com/remotesupport/techconsole/server/store/sqlstore"
 )
 
 // The schema's migrations, applied by the runner of package migrate (goose).
@@ -105,7 +106,7 @@ func legacyApplied(ctx context.Context, db *sql.DB, r *migrate.Runner) (map[int6
 		if err := rows.Scan(&v, &at); err != nil {
 			return nil, fmt.Errorf("migrations: %w", err)
 		}
-		applied[v] = fromMS(at)
+		applied[v] = sqlstore.FromMS(at)
 	}
 	return applied, rows.Err()
 }

@@ -12,10 +12,10 @@ import (
 	"os"
 	"runtime"
 	"strconv"
-	"time"
 
 	"github.com/remotesupport/techconsole/server/store"
 	"github.com/remotesupport/techconsole/server/store/migrate"
+	"github.com/remotesupport/techconsole/server/store/sqlstore"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -139,7 +139,7 @@ func (s *sqliteStore) Read(ctx context.Context, fn func(store.Tx) error) error {
 	}
 	defer s.rStmts.prepareWanted(ctx)
 	defer tx.Rollback()
-	return fn(&sqliteTx{ctx: ctx, tx: cachedTx{tx: tx, cache: s.rStmts}})
+	return fn(newTx(ctx, tx, s.rStmts))
 }
 
 func (s *sqliteStore) Write(ctx context.Context, fn func(store.Tx) error) error {
@@ -149,7 +149,7 @@ func (s *sqliteStore) Write(ctx context.Context, fn func(store.Tx) error) error 
 	}
 	defer s.wStmts.prepareWanted(ctx)
 	var answer error
-	if err := store.SetRefusalAside(fn, &sqliteTx{ctx: ctx, tx: cachedTx{tx: tx, cache: s.wStmts}}, &answer); err != nil {
+	if err := store.SetRefusalAside(fn, newTx(ctx, tx, s.wStmts), &answer); err != nil {
 		tx.Rollback()
 		return err
 	}
@@ -175,73 +175,26 @@ func (s *sqliteStore) Close() error {
 	return errors.Join(errs...)
 }
 
-type sqliteTx struct {
-	ctx context.Context
-	tx  cachedTx
-}
+// sqliteTx is one transaction: the statements shared with the other SQL
+// engines (sqlstore), run through the prepared-statement cache, and the
+// engine's own (search, vacuum).
+type sqliteTx struct{ *sqlstore.Tx }
 
-func (t *sqliteTx) exec(q string, args ...any) (sql.Result, error) {
-	res, err := t.tx.ExecContext(t.ctx, q, args...)
-	if err != nil {
+// dialect is SQLite's side of the shared statements.
+var dialect = &sqlstore.Dialect{
+	Duplicate: func(err error) bool {
 		var se *sqlite.Error
-		if errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
-			return nil, store.ErrDuplicate
-		}
-		return nil, err
-	}
-	return res, nil
+		return errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY)
+	},
+	InList: func(ids []string) (string, any, error) {
+		list, err := idsJSON(ids)
+		return `IN (SELECT value FROM json_each(?))`, list, err
+	},
+	SweepQueries: sweepQueries,
 }
 
-func (t *sqliteTx) execOne(what, q string, args ...any) error {
-	res, err := t.exec(q, args...)
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	if n == 0 {
-		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
-	}
-	return nil
-}
-
-func noRows(what string, err error) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s: %w", what, store.ErrNotFound)
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
-
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v).UTC()
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-type scanner interface{ Scan(...any) error }
-
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
+func newTx(ctx context.Context, tx *sql.Tx, cache *stmtCache) *sqliteTx {
+	return &sqliteTx{sqlstore.NewTx(ctx, cachedTx{tx: tx, cache: cache}, dialect)}
 }
 
 // Option changes how Open opens the store.

@@ -34,22 +34,6 @@ var sweepQueries = map[store.SweepTarget]string{
 	store.SweepAudit:        `DELETE FROM audit WHERE id IN (SELECT id FROM (SELECT id, at FROM audit ORDER BY id LIMIT ?2) WHERE at < ?1)`,
 }
 
-func (t *sqliteTx) Sweep(what store.SweepTarget, before time.Time, limit int) (int, error) {
-	q, ok := sweepQueries[what]
-	if !ok {
-		return 0, fmt.Errorf("sweep: unknown target %d", what)
-	}
-	res, err := t.exec(q, ms(before), limit)
-	if err != nil {
-		return 0, fmt.Errorf("sweep %s: %w", what, err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, fmt.Errorf("sweep %s: %w", what, err)
-	}
-	return int(n), nil
-}
-
 // reclaimStep is how many free pages one ReclaimFreePages gives back
 // (4 MiB at SQLite's default page size); a constant keeps the statement
 // one prepared statement.
@@ -60,13 +44,13 @@ const reclaimStep = 1024
 // returns how many it gave back.
 func (t *sqliteTx) ReclaimFreePages(keep int) (int, error) {
 	var free int
-	if err := t.tx.QueryRowContext(t.ctx, `PRAGMA freelist_count`).Scan(&free); err != nil {
+	if err := t.QueryRow(`PRAGMA freelist_count`).Scan(&free); err != nil {
 		return 0, fmt.Errorf("freelist count: %w", err)
 	}
 	if free-keep < reclaimStep {
 		return 0, nil
 	}
-	rows, err := t.tx.QueryContext(t.ctx, `PRAGMA incremental_vacuum(`+strconv.Itoa(reclaimStep)+`)`)
+	rows, err := t.Query(`PRAGMA incremental_vacuum(` + strconv.Itoa(reclaimStep) + `)`)
 	if err != nil {
 		return 0, fmt.Errorf("incremental vacuum: %w", err)
 	}

@@ -7,18 +7,8 @@ import (
 	"log/slog"
 
 	"github.com/remotesupport/techconsole/server/store"
+	"github.com/remotesupport/techconsole/server/store/sqlstore"
 )
-
-// usernameIndex is what the store keeps beside a username to compare it
-// (store.UsernameKey, store.UsernameSkeleton): its PRECIS key and its skeleton, or NULLs when PRECIS
-// refuses the name (a legacy member's).
-func usernameIndex(username string) (key, skeleton any) {
-	k, err := store.UsernameKey(username)
-	if err != nil || k == "" {
-		return nil, nil
-	}
-	return k, store.UsernameSkeleton(k)
-}
 
 // indexUsernames fills the key and skeleton of the members that have none
 // (those from before migration 0016, and those it could not index before),
@@ -29,7 +19,7 @@ func usernameIndex(username string) (key, skeleton any) {
 func (s *sqliteStore) indexUsernames(ctx context.Context, log *slog.Logger) error {
 	return s.Write(ctx, func(tx store.Tx) error {
 		t := tx.(*sqliteTx)
-		rows, err := t.tx.QueryContext(t.ctx, `SELECT id, username FROM members WHERE username_key IS NULL ORDER BY created_at, id`)
+		rows, err := t.Query(`SELECT id, username FROM members WHERE username_key IS NULL ORDER BY created_at, id`)
 		if err != nil {
 			return fmt.Errorf("index usernames: %w", err)
 		}
@@ -48,13 +38,13 @@ func (s *sqliteStore) indexUsernames(ctx context.Context, log *slog.Logger) erro
 			return fmt.Errorf("index usernames: %w", err)
 		}
 		for _, m := range todo {
-			key, skeleton := usernameIndex(m.username)
+			key, skeleton := sqlstore.UsernameIndex(m.username)
 			if key == nil {
 				log.Warn("a member's username is not a valid username (RFC 8265); it signs in only as stored: rename the member",
 					"member_id", m.id, "username", m.username)
 				continue
 			}
-			_, err := t.exec(`UPDATE members SET username_key = ?, username_skeleton = ? WHERE id = ?`, key, skeleton, m.id)
+			_, err := t.Exec(`UPDATE members SET username_key = ?, username_skeleton = ? WHERE id = ?`, key, skeleton, m.id)
 			if errors.Is(err, store.ErrDuplicate) {
 				log.Warn("a member's username is the same as, or looks like, an older member's; left as it is (it signs in only as stored): rename one of them",
 					"member_id", m.id, "username", m.username)

@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"fmt"
@@ -9,15 +9,15 @@ import (
 
 // Outbox and audit.
 
-func (t *sqliteTx) InsertOutbox(m api.OutboxMessage) error {
-	_, err := t.exec(`INSERT INTO outbox (at, channel, to_addr, body, code) VALUES (?, ?, ?, ?, ?)`, ms(m.At), string(m.Channel), m.To, m.Body, m.Code)
+func (t *Tx) InsertOutbox(m api.OutboxMessage) error {
+	_, err := t.Exec(`INSERT INTO outbox (at, channel, to_addr, body, code) VALUES (?, ?, ?, ?, ?)`, MS(m.At), string(m.Channel), m.To, m.Body, m.Code)
 	if err != nil {
 		return fmt.Errorf("insert outbox: %w", err)
 	}
 	return nil
 }
 
-func (t *sqliteTx) ListOutbox(to string, limit int) ([]api.OutboxMessage, error) {
+func (t *Tx) ListOutbox(to string, limit int) ([]api.OutboxMessage, error) {
 	q := `SELECT id, at, channel, to_addr, body, code FROM outbox`
 	args := []any{}
 	if to != "" {
@@ -26,7 +26,7 @@ func (t *sqliteTx) ListOutbox(to string, limit int) ([]api.OutboxMessage, error)
 	}
 	q += ` ORDER BY id DESC LIMIT ?`
 	args = append(args, limit)
-	rows, err := t.tx.QueryContext(t.ctx, q, args...)
+	rows, err := t.Query(q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list outbox: %w", err)
 	}
@@ -39,28 +39,28 @@ func (t *sqliteTx) ListOutbox(to string, limit int) ([]api.OutboxMessage, error)
 		if err := rows.Scan(&m.ID, &at, &ch, &m.To, &m.Body, &m.Code); err != nil {
 			return nil, fmt.Errorf("list outbox: %w", err)
 		}
-		m.At, m.Channel = fromMS(at), api.Method(ch)
+		m.At, m.Channel = FromMS(at), api.Method(ch)
 		out = append(out, m)
 	}
 	return out, rows.Err()
 }
 
-func (t *sqliteTx) InsertAudit(e api.AuditEvent) error {
-	_, err := t.exec(`INSERT INTO audit (at, kind, member_id, username, actor_id, client_address, console_version, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		ms(e.At), e.Kind, e.MemberID, e.Username, e.ActorID, e.ClientAddress, e.ConsoleVersion, e.Detail)
+func (t *Tx) InsertAudit(e api.AuditEvent) error {
+	_, err := t.Exec(`INSERT INTO audit (at, kind, member_id, username, actor_id, client_address, console_version, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		MS(e.At), e.Kind, e.MemberID, e.Username, e.ActorID, e.ClientAddress, e.ConsoleVersion, e.Detail)
 	if err != nil {
 		return fmt.Errorf("insert audit: %w", err)
 	}
 	return nil
 }
 
-func (t *sqliteTx) ListAudit(limit int) ([]api.AuditEvent, error) { return t.AuditBefore(0, limit) }
+func (t *Tx) ListAudit(limit int) ([]api.AuditEvent, error) { return t.AuditBefore(0, limit) }
 
-func (t *sqliteTx) AuditBefore(beforeID int64, limit int) ([]api.AuditEvent, error) {
+func (t *Tx) AuditBefore(beforeID int64, limit int) ([]api.AuditEvent, error) {
 	if beforeID <= 0 {
 		beforeID = math.MaxInt64
 	}
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT id, at, kind, member_id, username, actor_id, client_address, console_version, detail
+	rows, err := t.Query(`SELECT id, at, kind, member_id, username, actor_id, client_address, console_version, detail
 		FROM audit WHERE id < ? ORDER BY id DESC LIMIT ?`, beforeID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("list audit: %w", err)
@@ -73,7 +73,7 @@ func (t *sqliteTx) AuditBefore(beforeID int64, limit int) ([]api.AuditEvent, err
 		if err := rows.Scan(&e.ID, &at, &e.Kind, &e.MemberID, &e.Username, &e.ActorID, &e.ClientAddress, &e.ConsoleVersion, &e.Detail); err != nil {
 			return nil, fmt.Errorf("list audit: %w", err)
 		}
-		e.At = fromMS(at)
+		e.At = FromMS(at)
 		out = append(out, e)
 	}
 	return out, rows.Err()

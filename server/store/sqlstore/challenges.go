@@ -1,4 +1,4 @@
-package sqlite
+package sqlstore
 
 import (
 	"fmt"
@@ -10,17 +10,17 @@ import (
 
 const challengeCols = `id, member_id, factor_id, method, purpose, bearer_hash, status, code_hash, attempts, match_number, resend_after, expires_at, created_at, closed_at, console_version, client_address`
 
-func (t *sqliteTx) InsertChallenge(c store.Challenge) error {
-	_, err := t.exec(`INSERT INTO challenges (`+challengeCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+func (t *Tx) InsertChallenge(c store.Challenge) error {
+	_, err := t.Exec(`INSERT INTO challenges (`+challengeCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.MemberID, c.FactorID, string(c.Method), string(c.Purpose), c.BearerHash, c.Status, c.CodeHash, c.Attempts,
-		c.MatchNumber, ms(c.ResendAt), ms(c.ExpiresAt), ms(c.CreatedAt), ms(c.ClosedAt), c.ConsoleVersion, c.ClientAddress)
+		c.MatchNumber, MS(c.ResendAt), MS(c.ExpiresAt), MS(c.CreatedAt), MS(c.ClosedAt), c.ConsoleVersion, c.ClientAddress)
 	if err != nil {
 		return fmt.Errorf("insert challenge: %w", err)
 	}
 	return nil
 }
 
-func scanChallenge(r scanner) (store.Challenge, error) {
+func scanChallenge(r Scanner) (store.Challenge, error) {
 	var c store.Challenge
 	var method, purpose string
 	var resend, exp, created, closed int64
@@ -30,20 +30,20 @@ func scanChallenge(r scanner) (store.Challenge, error) {
 		return c, err
 	}
 	c.Method, c.Purpose = api.Method(method), api.Purpose(purpose)
-	c.ResendAt, c.ExpiresAt, c.CreatedAt, c.ClosedAt = fromMS(resend), fromMS(exp), fromMS(created), fromMS(closed)
+	c.ResendAt, c.ExpiresAt, c.CreatedAt, c.ClosedAt = FromMS(resend), FromMS(exp), FromMS(created), FromMS(closed)
 	return c, nil
 }
 
-func (t *sqliteTx) Challenge(id string) (store.Challenge, error) {
-	c, err := scanChallenge(t.tx.QueryRowContext(t.ctx, `SELECT `+challengeCols+` FROM challenges WHERE id = ?`, id))
+func (t *Tx) Challenge(id string) (store.Challenge, error) {
+	c, err := scanChallenge(t.QueryRow(`SELECT `+challengeCols+` FROM challenges WHERE id = ?`, id))
 	if err != nil {
-		return c, noRows("challenge", err)
+		return c, NoRows("challenge", err)
 	}
 	return c, nil
 }
 
-func (t *sqliteTx) ChallengesByBearer(bearerHash string) ([]store.Challenge, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT `+challengeCols+` FROM challenges WHERE bearer_hash = ? ORDER BY created_at, id`, bearerHash)
+func (t *Tx) ChallengesByBearer(bearerHash string) ([]store.Challenge, error) {
+	rows, err := t.Query(`SELECT `+challengeCols+` FROM challenges WHERE bearer_hash = ? ORDER BY created_at, id`, bearerHash)
 	if err != nil {
 		return nil, fmt.Errorf("list challenges: %w", err)
 	}
@@ -59,23 +59,23 @@ func (t *sqliteTx) ChallengesByBearer(bearerHash string) ([]store.Challenge, err
 	return out, rows.Err()
 }
 
-func (t *sqliteTx) UpdateChallenge(c store.Challenge) error {
-	return t.execOne("update challenge", `UPDATE challenges SET status = ?, code_hash = ?, attempts = ?, match_number = ?, resend_after = ?,
+func (t *Tx) UpdateChallenge(c store.Challenge) error {
+	return t.ExecOne("update challenge", `UPDATE challenges SET status = ?, code_hash = ?, attempts = ?, match_number = ?, resend_after = ?,
 		expires_at = ?, closed_at = ? WHERE id = ?`,
-		c.Status, c.CodeHash, c.Attempts, c.MatchNumber, ms(c.ResendAt), ms(c.ExpiresAt), ms(c.ClosedAt), c.ID)
+		c.Status, c.CodeHash, c.Attempts, c.MatchNumber, MS(c.ResendAt), MS(c.ExpiresAt), MS(c.ClosedAt), c.ID)
 }
 
 // OpenPushes are the member's pending app notifications that have not
 // expired, oldest first.
-func (t *sqliteTx) OpenPushes(memberID string, now time.Time) ([]store.Challenge, error) {
+func (t *Tx) OpenPushes(memberID string, now time.Time) ([]store.Challenge, error) {
 	return t.pushes(`member_id = ?`, memberID, now)
 }
 
 // RecentPushes returns the send times of at most limit of the member's
 // pushes sent after since, whatever their status, newest first.
-func (t *sqliteTx) RecentPushes(memberID string, since time.Time, limit int) ([]time.Time, error) {
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT created_at FROM challenges WHERE member_id = ? AND method = ? AND created_at > ?
-		ORDER BY created_at DESC LIMIT ?`, memberID, string(api.MethodAppNotification), ms(since), limit)
+func (t *Tx) RecentPushes(memberID string, since time.Time, limit int) ([]time.Time, error) {
+	rows, err := t.Query(`SELECT created_at FROM challenges WHERE member_id = ? AND method = ? AND created_at > ?
+		ORDER BY created_at DESC LIMIT ?`, memberID, string(api.MethodAppNotification), MS(since), limit)
 	if err != nil {
 		return nil, fmt.Errorf("recent pushes: %w", err)
 	}
@@ -86,21 +86,21 @@ func (t *sqliteTx) RecentPushes(memberID string, since time.Time, limit int) ([]
 		if err := rows.Scan(&at); err != nil {
 			return nil, fmt.Errorf("recent pushes: %w", err)
 		}
-		out = append(out, fromMS(at))
+		out = append(out, FromMS(at))
 	}
 	return out, rows.Err()
 }
 
 // FactorPushes are the pending, unexpired pushes sent to one app
 // notification factor (one phone), oldest first.
-func (t *sqliteTx) FactorPushes(factorID string, now time.Time) ([]store.Challenge, error) {
+func (t *Tx) FactorPushes(factorID string, now time.Time) ([]store.Challenge, error) {
 	return t.pushes(`factor_id = ?`, factorID, now)
 }
 
-func (t *sqliteTx) pushes(where, arg string, now time.Time) ([]store.Challenge, error) {
+func (t *Tx) pushes(where, arg string, now time.Time) ([]store.Challenge, error) {
 	ids := []string{}
-	rows, err := t.tx.QueryContext(t.ctx, `SELECT id FROM challenges WHERE `+where+` AND method = ? AND status = ? AND expires_at > ?
-		ORDER BY created_at, id`, arg, string(api.MethodAppNotification), store.ChallengeStatusPending, ms(now))
+	rows, err := t.Query(`SELECT id FROM challenges WHERE `+where+` AND method = ? AND status = ? AND expires_at > ?
+		ORDER BY created_at, id`, arg, string(api.MethodAppNotification), store.ChallengeStatusPending, MS(now))
 	if err != nil {
 		return nil, fmt.Errorf("list pushes: %w", err)
 	}
