@@ -90,12 +90,15 @@ func (t *pgTx) MembersPage(p store.MemberPage) ([]store.Member, error) {
 		q += ` ORDER BY username LIMIT ?`
 	} else {
 		// The manager, and the members of the groups they manage who hold
-		// no administrator role; each arm is served by an index.
+		// no administrator role. Each group is read on its own through
+		// members(group_id, username), a page at most: asked for all the
+		// groups at once, PostgreSQL sorts every member of them.
 		self, selfArgs := memberPageSelect("id = ?", f, p.After, p.ManagerID)
-		managed, managedArgs := memberPageSelect(`group_id IN (SELECT group_id FROM managed_groups WHERE member_id = ?) AND id <> ? AND roles NOT LIKE '%administrator%'`,
-			f, p.After, p.ManagerID, p.ManagerID)
-		q = self + ` UNION ALL ` + managed + ` ORDER BY username LIMIT ?`
-		args = append(selfArgs, managedArgs...)
+		inGroup, inGroupArgs := memberPageSelect(`group_id = managed.group_id AND id <> ? AND roles NOT LIKE '%administrator%'`,
+			f, p.After, p.ManagerID)
+		q = self + ` UNION ALL SELECT ` + sqlstore.MemberCols + ` FROM (SELECT group_id FROM managed_groups WHERE member_id = ?) AS managed
+			CROSS JOIN LATERAL (` + inGroup + ` ORDER BY username LIMIT ?) AS members ORDER BY username LIMIT ?`
+		args = append(append(append(selfArgs, p.ManagerID), inGroupArgs...), p.Limit)
 	}
 	args = append(args, p.Limit)
 	return t.QueryMembers("members page", q, args...)
