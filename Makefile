@@ -46,7 +46,7 @@ test: deps
 
 # The server's benchmarks run again on PostgreSQL (PG_BENCH), then two
 # replicas against one (bench-replicas).
-PG_BENCH := SignInVsArgon2id|Refresh|PushApprovalToLongPoll
+PG_BENCH := SignInVsArgon2id|Refresh|PushApprovalToLongPoll|MembersPage
 bench: deps
 	scripts/test-env.sh sh -c '$(GO) test $(GOFLAGS) -run "^$$" -bench . -benchmem -count=1 ./... && \
 		AUTHSERVER_TEST_ENGINE=postgres $(GO) test $(GOFLAGS) -run "^$$" -bench "$(PG_BENCH)" -benchmem -count=1 ./server/'
