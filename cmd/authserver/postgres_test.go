@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/remotesupport/techconsole/api"
 	"github.com/remotesupport/techconsole/internal/pgtest"
@@ -109,4 +110,34 @@ func TestCopyCommand(t *testing.T) {
 		t.Fatalf("admin sign-in on the copy: HTTP %d", res.StatusCode)
 	}
 	q.stop()
+}
+
+// rotate-key on a PostgreSQL database re-seals every secret with a new key
+// and keeps the old one beside it: bob signs in with his authenticator code
+// afterwards, and a replica started with the old key is refused.
+func TestRotateKeyOnPostgres(t *testing.T) {
+	db := pgtest.NewDatabase(t)
+	key := filepath.Join(t.TempDir(), "auth.key")
+	env := []string{"AUTHSERVER_ADMIN_PASSWORD=Env-Admin-Pass-2026"}
+	p := startBinary(t, env, "--addr", "127.0.0.1:0", "--db", db, "--key", key, "--demo")
+	first := time.Now()
+	signInBob(t, newClient(t, p.url()), first)
+	p.stop()
+
+	out, err := exec.Command(binary(t), "rotate-key", "--db", db, "--key", key).CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "the old key is kept in "+key+".old-") {
+		t.Fatalf("rotate-key: %v\n%s", err, out)
+	}
+	p = startBinary(t, env, "--addr", "127.0.0.1:0", "--db", db, "--key", key)
+	signInBob(t, newClient(t, p.url()), first.Add(30*time.Second))
+	p.stop()
+
+	old, err := filepath.Glob(key + ".old-*")
+	if err != nil || len(old) != 1 {
+		t.Fatalf("old keys: %v %v", old, err)
+	}
+	out, err = exec.Command(binary(t), "--addr", "127.0.0.1:0", "--db", db, "--key", old[0]).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), old[0]) {
+		t.Errorf("a start with the old key: %v (want a refusal naming the key file)\n%s", err, out)
+	}
 }
