@@ -55,22 +55,10 @@ func (t *pgTx) searchFilter(search string) (memberFilter, error) {
 	if _, err := t.Exec(`SET LOCAL plan_cache_mode = force_custom_plan`); err != nil {
 		return memberFilter{}, fmt.Errorf("search members: %w", err)
 	}
-	rows, err := t.Query(`SELECT id FROM members WHERE username ILIKE ? ESCAPE '\' OR display_name ILIKE ? ESCAPE '\' LIMIT ?`,
+	ids, err := t.QueryStrings("search members", `SELECT id FROM members WHERE username ILIKE ? ESCAPE '\' OR display_name ILIKE ? ESCAPE '\' LIMIT ?`,
 		pattern, pattern, searchIndexLimit+1)
 	if err != nil {
-		return memberFilter{}, fmt.Errorf("search members: %w", err)
-	}
-	defer rows.Close()
-	ids := []string{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return memberFilter{}, fmt.Errorf("search members: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return memberFilter{}, fmt.Errorf("search members: %w", err)
+		return memberFilter{}, err
 	}
 	if len(ids) > searchIndexLimit {
 		return memberFilter{pattern: pattern}, nil

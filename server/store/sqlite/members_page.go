@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"encoding/json"
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -66,23 +65,11 @@ func (t *sqliteTx) searchFilter(search string) (memberFilter, error) {
 	}
 	// One FTS5 phrase: the index matches it as a substring of either name.
 	phrase := `"` + strings.ReplaceAll(search, `"`, `""`) + `"`
-	rows, err := t.Query(`SELECT ids.member_id FROM members_search
+	ids, err := t.QueryStrings("search members", `SELECT ids.member_id FROM members_search
 		JOIN members_search_ids AS ids ON ids.rowid = members_search.rowid
 		WHERE members_search MATCH ? LIMIT ?`, phrase, searchIndexLimit+1)
 	if err != nil {
-		return memberFilter{}, fmt.Errorf("search members: %w", err)
-	}
-	defer rows.Close()
-	ids := []string{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return memberFilter{}, fmt.Errorf("search members: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return memberFilter{}, fmt.Errorf("search members: %w", err)
+		return memberFilter{}, err
 	}
 	if len(ids) > searchIndexLimit {
 		return memberFilter{pattern: sqlstore.LikePattern(search)}, nil

@@ -98,23 +98,10 @@ func (t *Tx) FactorPushes(factorID string, now time.Time) ([]store.Challenge, er
 }
 
 func (t *Tx) pushes(where, arg string, now time.Time) ([]store.Challenge, error) {
-	ids := []string{}
-	rows, err := t.Query(`SELECT id FROM challenges WHERE `+where+` AND method = ? AND status = ? AND expires_at > ?
+	ids, err := t.QueryStrings("list pushes", `SELECT id FROM challenges WHERE `+where+` AND method = ? AND status = ? AND expires_at > ?
 		ORDER BY created_at, id`, arg, string(api.MethodAppNotification), store.ChallengeStatusPending, MS(now))
 	if err != nil {
-		return nil, fmt.Errorf("list pushes: %w", err)
-	}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("list pushes: %w", err)
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list pushes: %w", err)
+		return nil, err
 	}
 	out := make([]store.Challenge, 0, len(ids))
 	for _, id := range ids {

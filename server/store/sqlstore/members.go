@@ -30,20 +30,7 @@ func ScanMember(r Scanner) (store.Member, error) {
 }
 
 func (t *Tx) managedGroups(memberID string) ([]string, error) {
-	rows, err := t.Query(`SELECT group_id FROM managed_groups WHERE member_id = ? ORDER BY group_id`, memberID)
-	if err != nil {
-		return nil, fmt.Errorf("managed groups: %w", err)
-	}
-	defer rows.Close()
-	out := []string{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("managed groups: %w", err)
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return t.QueryStrings("managed groups", `SELECT group_id FROM managed_groups WHERE member_id = ? ORDER BY group_id`, memberID)
 }
 
 func (t *Tx) CountMembers() (int, error) {

@@ -118,6 +118,28 @@ func (t *Tx) Query(q string, args ...any) (*sql.Rows, error) {
 	return rows, t.note(err)
 }
 
+// QueryStrings runs a query of one text column and returns its values in
+// order; what names the query in errors.
+func (t *Tx) QueryStrings(what, q string, args ...any) ([]string, error) {
+	rows, err := t.Query(q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, t.note(err))
+		}
+		out = append(out, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, t.note(err))
+	}
+	return out, nil
+}
+
 // Row is a *sql.Row whose Scan error marks the transaction's conflicts.
 type Row struct {
 	t *Tx
